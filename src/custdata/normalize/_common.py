@@ -1,0 +1,117 @@
+"""Helpers shared by every normalizer: junk placeholders, status codes, output column names.
+
+Every normalizer adds ``<column>_<suffix>`` columns and one ``<column>_status`` column holding a
+reason code. The codes ``ok`` (valid, unchanged apart from formatting), ``fixed`` is *not* a
+code: whether a value was fixed is computed by :func:`summarize` by comparing the normalized
+value with the original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import polars as pl
+
+from custdata.errors import InvalidOption, require_columns
+
+#: Status code of a valid value.
+OK = "ok"
+#: Status code of a null, empty or whitespace-only cell.
+EMPTY = "empty"
+#: Status code of a placeholder that means "no value" ("нет", "n/a", "-", "0", ...).
+JUNK = "junk"
+
+#: Placeholders people type when there is no value. Compared after strip + casefold.
+JUNK_VALUES: frozenset[str] = frozenset(
+    {
+        "-", "--", "---", "—", "–", ".", "..", "...", "?", "??", "0", "00", "000", "x", "xx", "xxx",
+        "n/a", "na", "n.a.", "n\\a", "none", "null", "nil", "nan", "undefined", "unknown", "empty",
+        "no", "not available", "not provided", "tbd", "test", "no phone", "no email",
+        "нет", "нету", "не указан", "не указано", "не указана", "неизвестно", "нет данных",
+        "отсутствует", "без телефона", "нет телефона", "нет почты", "не знаю", "-нет-",
+        "немає", "не вказано", "невідомо", "відсутній",
+    }
+)
+
+
+def as_expr(column: str | pl.Expr) -> pl.Expr:
+    """Return ``column`` as an expression (a name becomes ``pl.col(name)``).
+
+    >>> as_expr("tel").meta.output_name()
+    'tel'
+    """
+    return pl.col(column) if isinstance(column, str) else column
+
+
+def is_junk(value: str | None) -> bool:
+    """True when ``value`` is a placeholder meaning "no value".
+
+    >>> is_junk(" N/A "), is_junk("нет"), is_junk("Ivanov")
+    (True, True, False)
+    """
+    if value is None:
+        return False
+    return value.strip().casefold() in JUNK_VALUES
+
+
+def junk_expr(column: str | pl.Expr) -> pl.Expr:
+    """Boolean expression: the cell is a junk placeholder (vectorized :func:`is_junk`).
+
+    >>> pl.DataFrame({"a": ["нет", "x1", None]}).select(junk_expr("a"))["a"].to_list()
+    [True, False, None]
+    """
+    return as_expr(column).str.strip_chars().str.to_lowercase().is_in(list(JUNK_VALUES))
+
+
+def columns_arg(columns: str | Iterable[str]) -> list[str]:
+    """Accept one column name or several; always return a list.
+
+    >>> columns_arg("tel"), columns_arg(["a", "b"])
+    (['tel'], ['a', 'b'])
+    """
+    if isinstance(columns, str):
+        return [columns]
+    out = list(columns)
+    if not out:
+        raise InvalidOption("no column given: name at least one column")
+    return out
+
+
+def check_columns(frame: pl.DataFrame | pl.LazyFrame, columns: Sequence[str]) -> None:
+    """Raise :class:`~custdata.errors.ColumnNotFound` if a column is missing from ``frame``."""
+    names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+    require_columns(names, columns)
+
+
+def summarize(
+    frame: pl.DataFrame, column: str, *, normalized: str, status: str
+) -> dict[str, int]:
+    """Count valid, fixed, invalid and empty values of one normalized column.
+
+    ``valid`` counts values whose status is ``ok`` (``fixed`` is the part of them whose
+    normalized form differs from the original text), ``empty`` counts ``empty`` statuses and
+    ``invalid`` everything else (junk included).
+
+    >>> df = pl.DataFrame({"p": ["+79123456789", "8 912 345 67 89", None, "x"],
+    ...                    "p_e164": ["+79123456789", "+79123456789", None, None],
+    ...                    "p_status": ["ok", "ok", "empty", "not_a_number"]})
+    >>> summarize(df, "p", normalized="p_e164", status="p_status")
+    {'rows': 4, 'valid': 2, 'fixed': 1, 'invalid': 1, 'empty': 1}
+    """
+    st = frame[status]
+    valid = int((st == OK).sum())
+    empty = int((st == EMPTY).sum())
+    fixed = int(
+        frame.select(
+            ((pl.col(status) == OK) & (pl.col(column).cast(pl.String) != pl.col(normalized)))
+            .sum()
+        ).item()
+        or 0
+    )
+    return {
+        "rows": frame.height,
+        "valid": valid,
+        "fixed": fixed,
+        "invalid": frame.height - valid - empty,
+        "empty": empty,
+    }
