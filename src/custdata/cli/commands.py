@@ -1,0 +1,142 @@
+"""Top-level commands: ``convert``, ``info`` and the main job ``clean``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from custdata import io as cio
+from custdata.cli._common import (
+    BomOpt,
+    DebugOpt,
+    DelimiterOpt,
+    EncodingOpt,
+    FromOpt,
+    InPlaceOpt,
+    InputArg,
+    OutputOpt,
+    QuietOpt,
+    SheetOpt,
+    ToOpt,
+    message,
+    progress,
+    reject_rows_exit,
+    write_output,
+)
+from custdata.errors import InvalidOption
+from custdata.schema import detect_columns
+
+BadRowsOpt = Annotated[
+    str,
+    typer.Option(
+        "--bad-rows",
+        help="CSV rows with a wrong number of fields: 'error' (stop, default) or 'reject' (keep going, write them to --reject-file, exit code 3).",
+    ),
+]
+RejectFileOpt = Annotated[
+    Optional[str],
+    typer.Option("--reject-file", help="Where --bad-rows reject writes the rejected rows (CSV). Default: OUTPUT.rejects.csv", show_default=False),
+]
+
+
+def convert(
+    input: InputArg,
+    output: Annotated[str, typer.Argument(help="Output file, or - for stdout.", show_default=False)],
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    bom: BomOpt = False,
+    bad_rows: BadRowsOpt = "error",
+    reject_file: RejectFileOpt = None,
+    in_place: InPlaceOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Convert a table between CSV, TSV, Parquet, Excel, JSON Lines and Arrow.
+
+    CSV is read as text (no type guessing); the encoding and delimiter are detected.
+    """
+    if bad_rows not in ("error", "reject"):
+        raise InvalidOption("--bad-rows must be 'error' or 'reject'")
+    fmt_in = cio.normalize_format(from_) if from_ else (None if input == "-" else cio.format_from_path(input))
+    rejects = None
+    with progress(f"reading {Path(input).name}", quiet=quiet):
+        if bad_rows == "reject" and (fmt_in in ("csv", "tsv") or (fmt_in is None and input == "-")):
+            result = cio.read_csv_with_rejects(
+                input, encoding=encoding, delimiter=delimiter or ("\t" if fmt_in == "tsv" else None), bad_rows="reject"
+            )
+            frame, rejects = result.frame, result
+        else:
+            frame = cio.read(input, format=from_, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    write_output(frame, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    message(f"convert: {frame.height:,} rows, {frame.width} columns", quiet=quiet)
+    if rejects is not None and rejects.rejects:
+        target = reject_file or (f"{output}.rejects.csv" if output != "-" else "rejects.csv")
+        cio.write(rejects.rejects_frame(), target, format="csv")
+        reject_rows_exit(len(rejects.rejects), target)
+
+
+def info(
+    input: InputArg,
+    from_: FromOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the facts as JSON on stdout.")] = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Show rows, columns, detected encoding, delimiter, sheets and the kind of each column."""
+    with progress(f"reading {Path(input).name}", quiet=quiet):
+        frame, src = cio.read_with_info(input, format=from_, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    kinds = detect_columns(frame)
+    by_column = {col: kind for kind, cols in kinds.items() for col in cols}
+    facts = {
+        "file": input,
+        "format": src.format,
+        "encoding": src.encoding,
+        "delimiter": src.delimiter,
+        "sheets": list(src.sheets),
+        "sheet": src.sheet,
+        "rows": frame.height,
+        "columns": [
+            {
+                "name": c,
+                "dtype": str(frame.schema[c]),
+                "kind": by_column.get(c),
+                "filled": int(frame[c].is_not_null().sum()),
+            }
+            for c in frame.columns
+        ],
+        "detected": kinds,
+    }
+    if as_json:
+        typer.echo(json.dumps(facts, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)  # info's report is its output: stdout
+
+    delim = {"\t": "tab"}.get(src.delimiter or "", src.delimiter)
+    head = f"{input}: {src.format}, {frame.height:,} rows, {frame.width} columns"
+    if src.encoding:
+        head += f", encoding {src.encoding}, delimiter {delim!r}"
+    if src.sheets:
+        head += f", sheet {src.sheet!r} of {', '.join(src.sheets)}"
+    console.print(head, markup=False)
+    table = Table("column", "kind", "filled", "type")
+    for col in facts["columns"]:
+        table.add_row(col["name"], col["kind"] or "", f"{col['filled']:,}", col["dtype"])
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the top-level commands to the root app."""
+    app.command("convert")(convert)
+    app.command("info")(info)

@@ -1,0 +1,78 @@
+"""The ``custdata`` command: the root Typer app, sub-app registration and error handling.
+
+Exit codes: 0 success; 1 unexpected internal error (a bug: rerun with --debug);
+2 usage or input error; 3 finished but rows were rejected; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from custdata import __version__
+from custdata.errors import CustdataError
+
+app = typer.Typer(
+    name="custdata",
+    help="Customer data hygiene: normalize phones, emails and names, deduplicate people, segment customers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"custdata {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = None,
+) -> None:
+    """Customer data hygiene: normalize, dedupe, segment. Data on stdout, messages on stderr."""
+
+
+# --- registration block: one line per sub-app or command module -------------------------------
+from custdata.cli import commands as _commands  # noqa: E402  (convert, info, clean)
+
+_commands.register(app)
+# --- end of registration block ----------------------------------------------------------------
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Entry point of the console script: run the app, turning custdata errors into one line.
+
+    Usage errors (unknown option, missing argument) are reported by Typer itself with exit
+    code 2; :class:`~custdata.errors.CustdataError` becomes ``Error: <message>`` and its exit
+    code; anything else is a bug: one line, exit code 1, and the traceback with ``--debug``.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        app(args=args, prog_name="custdata")
+    except CustdataError as exc:
+        if debug:
+            raise
+        print(f"Error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("Error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        print(
+            f"Error: internal error ({type(exc).__name__}); rerun with --debug and report it",
+            file=sys.stderr,
+        )
+        sys.exit(1)

@@ -1,0 +1,740 @@
+"""Read and write customer tables: CSV/TSV, Parquet, Excel, JSON Lines, Arrow IPC; stdin/stdout.
+
+* CSV is read **as text**: every column is ``pl.String`` so ``0044...``, ``007`` and ``+7...``
+  survive untouched. The encoding (UTF-8, UTF-8 with BOM, cp1251, whatever charset-normalizer
+  finds) and the delimiter (``,`` ``;`` tab ``|``) are detected unless given.
+* Rows with the wrong number of fields are an error naming their line numbers, unless
+  ``bad_rows="reject"``: then the good rows are read and the bad ones are returned separately
+  (see :func:`read_csv_with_rejects`).
+* Writes are atomic: a temporary file in the target folder, then a rename.
+
+>>> import polars as pl, tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> write(pl.DataFrame({"tel": ["007", "+7 912"]}), folder / "t.csv")
+>>> read(folder / "t.csv")["tel"].to_list()
+['007', '+7 912']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Literal
+
+import polars as pl
+
+from custdata.errors import InvalidOption, OutputError, UnreadableInput, UnsupportedFormat
+
+Format = Literal["csv", "tsv", "parquet", "xlsx", "jsonl", "arrow"]
+
+FORMATS: tuple[str, ...] = ("csv", "tsv", "parquet", "xlsx", "jsonl", "arrow")
+
+_EXTENSIONS: dict[str, str] = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xlsx",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".arrow": "arrow",
+    ".ipc": "arrow",
+    ".feather": "arrow",
+}
+
+_FORMAT_ALIASES: dict[str, str] = {
+    "csv": "csv",
+    "tsv": "tsv",
+    "parquet": "parquet",
+    "pq": "parquet",
+    "xlsx": "xlsx",
+    "excel": "xlsx",
+    "xls": "xlsx",
+    "jsonl": "jsonl",
+    "ndjson": "jsonl",
+    "json": "jsonl",
+    "arrow": "arrow",
+    "ipc": "arrow",
+    "feather": "arrow",
+}
+
+#: Excel's sheet limit: 1,048,576 rows including the header row.
+EXCEL_MAX_ROWS = 1_048_576
+
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+
+Source = str | os.PathLike[str] | bytes
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What was detected about an input: format, encoding, delimiter, sheets."""
+
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheets: tuple[str, ...] = ()
+    sheet: str | None = None
+
+
+@dataclass
+class BadRow:
+    """A CSV record whose number of fields differs from the header's."""
+
+    line: int
+    fields: int
+    text: str
+
+
+@dataclass
+class CsvRead:
+    """Result of :func:`read_csv_with_rejects`: the good rows, the rejected ones, what was detected."""
+
+    frame: pl.DataFrame
+    rejects: list[BadRow] = field(default_factory=list)
+    info: SourceInfo | None = None
+
+    def rejects_frame(self) -> pl.DataFrame:
+        """The rejected records as a table (line number, field count, raw text)."""
+        return pl.DataFrame(
+            {
+                "line": [r.line for r in self.rejects],
+                "fields": [r.fields for r in self.rejects],
+                "raw": [r.text for r in self.rejects],
+            },
+            schema={"line": pl.Int64, "fields": pl.Int64, "raw": pl.String},
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# format detection
+
+
+def normalize_format(name: str) -> str:
+    """Canonical format name for a ``--from``/``--to`` value.
+
+    >>> normalize_format("Excel"), normalize_format("ndjson")
+    ('xlsx', 'jsonl')
+    """
+    key = name.strip().lower().lstrip(".")
+    if key not in _FORMAT_ALIASES:
+        raise UnsupportedFormat(
+            f"unknown format {name!r}; use one of: {', '.join(FORMATS)}"
+        )
+    return _FORMAT_ALIASES[key]
+
+
+def format_from_path(path: str | os.PathLike[str]) -> str:
+    """Format implied by a file name's extension.
+
+    >>> format_from_path("crm.CSV"), format_from_path("x/out.parquet")
+    ('csv', 'parquet')
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in _EXTENSIONS:
+        shown = suffix or "(none)"
+        raise UnsupportedFormat(
+            f"cannot tell the format of {Path(path).name!r} from its extension {shown}; "
+            f"use --from/--to with one of: {', '.join(FORMATS)}"
+        )
+    return _EXTENSIONS[suffix]
+
+
+def sniff_format(data: bytes) -> str:
+    """Format of raw bytes, by magic number (used for stdin); CSV when nothing else fits.
+
+    >>> sniff_format(b"PAR1...."), sniff_format(b"a;b\\n1;2\\n")
+    ('parquet', 'csv')
+    """
+    if data[:4] == b"PAR1":
+        return "parquet"
+    if data[:6] == b"ARROW1" or data[:4] == b"\xff\xff\xff\xff":
+        return "arrow"
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    stripped = data.lstrip()[:1]
+    if stripped == b"{":
+        return "jsonl"
+    return "csv"
+
+
+# ---------------------------------------------------------------------------------------------
+# encoding and delimiter
+
+
+def detect_encoding(data: bytes) -> str:
+    """Best encoding for ``data``: ``utf-8-sig`` with a BOM, ``utf-8`` when it decodes, else a guess.
+
+    The guess comes from charset-normalizer (a maintained detector), with a preference for
+    cp1251 when the text reads as Cyrillic in it, since that is what 1C and Russian Excel write.
+
+    >>> detect_encoding("Фамилия;Имя".encode("cp1251"))
+    'cp1251'
+    >>> detect_encoding(b"\\xef\\xbb\\xbfname")
+    'utf-8-sig'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = data[:200_000]
+    if _looks_cp1251(sample):
+        return "cp1251"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None:
+        raise UnreadableInput(
+            "cannot detect the file's text encoding (is it a binary file?); "
+            "name it with --encoding, e.g. --encoding cp1251"
+        )
+    return str(best.encoding)
+
+
+def _looks_cp1251(sample: bytes) -> bool:
+    text = sample.decode("cp1251", errors="replace")
+    high = [c for c in text if ord(c) > 127]
+    if not high:
+        return False
+    cyrillic = sum(1 for c in high if "\u0400" <= c <= "\u04ff")
+    lower = sum(1 for c in high if "\u0430" <= c <= "\u044f" or c in "ёіїєґ")
+    return cyrillic / len(high) > 0.95 and lower / max(cyrillic, 1) > 0.4
+
+
+def sniff_delimiter(text: str, *, candidates: Sequence[str] = DELIMITERS) -> str:
+    """The delimiter that splits the first lines of ``text`` into the most consistent fields.
+
+    >>> sniff_delimiter("a;b;c\\n1;2,5;3\\n")
+    ';'
+    >>> sniff_delimiter("name\\tphone\\nx\\t1\\n")
+    '\\t'
+    """
+    lines = text[:65536].splitlines()
+    if len(text) > 65536 and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    sample = "\n".join(lines[:200])
+    best, best_score = ",", (0.0, 1)
+    for delim in candidates:
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=delim))
+        except csv.Error:
+            continue
+        counts = [len(r) for r in rows if r]
+        if not counts:
+            continue
+        header = counts[0]
+        if header < 2:
+            continue
+        consistent = sum(1 for c in counts if c == header) / len(counts)
+        score = (consistent, header)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def _read_bytes(source: Source | IO[bytes]) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if hasattr(source, "read"):
+        return source.read()  # type: ignore[union-attr]
+    if str(source) == "-":
+        return sys.stdin.buffer.read()
+    path = Path(source)  # type: ignore[arg-type]
+    if not path.exists():
+        raise UnreadableInput(f"file not found: {path}")
+    if path.is_dir():
+        raise UnreadableInput(f"{path} is a folder, not a file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _source_name(source: object) -> str:
+    if isinstance(source, bytes) or hasattr(source, "read") or str(source) == "-":
+        return "stdin"
+    return Path(source).name  # type: ignore[arg-type]
+
+
+def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
+    enc = encoding or detect_encoding(data)
+    try:
+        text = data.decode(enc)
+    except LookupError:
+        raise InvalidOption(f"unknown encoding {enc!r}; try utf-8, cp1251 or koi8-r") from None
+    except UnicodeDecodeError as exc:
+        hint = "cp1251" if enc.lower().replace("-", "") in ("utf8", "utf8sig") else "utf-8"
+        raise UnreadableInput(
+            f"{name} is not valid {enc} (byte {exc.start}); try --encoding {hint}"
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text[:4096]:
+        raise UnreadableInput(f"{name} looks like a binary file, not a CSV; check the file or --from")
+    return text, enc
+
+
+def _scan_bad_rows(text: str, delimiter: str, name: str) -> tuple[list[str], list[list[str]], list[BadRow]]:
+    """Slow exact pass with the csv module: header, good rows, bad rows with line numbers."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    good: list[list[str]] = []
+    bad: list[BadRow] = []
+    header: list[str] | None = None
+    start_line = 1
+    lines = text.splitlines(keepends=True)
+    try:
+        for row in reader:
+            end_line = reader.line_num
+            if header is None:
+                header = row
+                start_line = end_line + 1
+                continue
+            if not row:  # blank line
+                start_line = end_line + 1
+                continue
+            if len(row) != len(header):
+                raw = "".join(lines[start_line - 1 : end_line]).rstrip("\r\n")
+                bad.append(BadRow(line=start_line, fields=len(row), text=raw))
+            else:
+                good.append(row)
+            start_line = end_line + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc) or "EOF" in str(exc):
+            raise UnreadableInput(
+                f"{name} ends inside a quoted field that starts on line {start_line}; "
+                "the file is cut off or a quote is not closed"
+            ) from None
+        raise UnreadableInput(f"{name}: malformed CSV near line {reader.line_num}: {exc}") from None
+    if header is None:
+        raise UnreadableInput(f"{name} is empty: no header row")
+    return header, good, bad
+
+
+def _dedupe_header(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, raw in enumerate(names):
+        name = raw.strip() or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def read_csv_with_rejects(
+    source: Source | IO[bytes],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    bad_rows: Literal["error", "reject"] = "error",
+) -> CsvRead:
+    """Read a CSV/TSV as text, returning the frame, any rejected rows and what was detected.
+
+    With ``bad_rows="error"`` (default) a record with the wrong number of fields raises
+    :class:`~custdata.errors.UnreadableInput` naming its line numbers; with ``"reject"`` the
+    good records are read and the bad ones returned in ``.rejects``.
+
+    >>> r = read_csv_with_rejects(b"a,b\\n1,2\\n3\\n4,5\\n", bad_rows="reject")
+    >>> r.frame.height, [(b.line, b.fields) for b in r.rejects]
+    (2, [(3, 1)])
+    """
+    name = _source_name(source)
+    data = _read_bytes(source)
+    if not data.strip():
+        raise UnreadableInput(f"{name} is empty: nothing to read")
+    if data[:4] in (b"PK\x03\x04", b"PAR1") or data[:6] == b"ARROW1":
+        raise UnreadableInput(f"{name} is a binary file, not a CSV; check the extension or --from")
+    text, enc = _decode(data, encoding, name)
+    if delimiter is not None:
+        delim = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
+        if len(delim) != 1:
+            raise InvalidOption("--delimiter must be one character (or 'tab')")
+    else:
+        delim = sniff_delimiter(text)
+    info = SourceInfo(format="csv", encoding=enc, delimiter=delim)
+    frame = None
+    if enc in ("utf-8", "utf-8-sig") and text.count('"') % 2 == 0:
+        payload = data[3:] if enc == "utf-8-sig" else data
+        frame = _fast_read(payload, text, delim)
+    elif text.count('"') % 2 == 0:
+        frame = _fast_read(text.encode("utf-8"), text, delim)
+    if frame is not None:
+        return CsvRead(frame=frame, info=info)
+    header, good, bad = _scan_bad_rows(text, delim, name)
+    if bad and bad_rows == "error":
+        lines = ", ".join(str(b.line) for b in bad[:10])
+        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+        raise UnreadableInput(
+            f"{name}: {len(bad)} row(s) have a wrong number of fields (header has "
+            f"{len(header)}): line(s) {lines}{more}; fix them, or use --bad-rows reject "
+            "to keep going and write them to a reject file"
+        )
+    columns = _dedupe_header(header)
+    frame = pl.DataFrame(
+        {c: [row[i] for row in good] for i, c in enumerate(columns)},
+        schema={c: pl.String for c in columns},
+    ).with_columns(pl.all().replace("", None))
+    return CsvRead(frame=frame, rejects=bad, info=info)
+
+
+def _fast_read(payload: bytes, text: str, delim: str) -> pl.DataFrame | None:
+    """polars' reader, then an exact check that every record had as many fields as the header.
+
+    A record's structural delimiters = all delimiter characters in the text minus those that
+    sit inside (quoted) cell values, so one pass over the cells proves the shape without a
+    slow Python parse. Returns None when the check fails (the slow path then names the lines).
+    """
+    try:
+        frame = pl.read_csv(
+            payload,
+            separator=delim,
+            infer_schema=False,
+            has_header=True,
+            empty_string_is_null=True,
+            raise_if_empty=True,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
+        return None
+    except pl.exceptions.PolarsError:
+        return None
+    header_line = text.split("\n", 1)[0]
+    if header_line.count('"'):
+        return None
+    total = text.count(delim)
+    if frame.width > 1:
+        inside = frame.select(
+            pl.sum_horizontal(pl.all().str.count_matches(delim, literal=True).fill_null(0).sum())
+        ).item()
+    else:
+        inside = 0
+    header_seps = header_line.count(delim)
+    expected = (frame.width - 1) * frame.height
+    if total - inside - header_seps != expected:
+        return None
+    if frame.width != len(set(frame.columns)):
+        return None
+    renamed = _dedupe_header(frame.columns)
+    if renamed != frame.columns:
+        frame = frame.rename(dict(zip(frame.columns, renamed)))
+    return frame
+
+
+def read_excel(source: Source | IO[bytes], *, sheet: str | int | None = None) -> tuple[pl.DataFrame, SourceInfo]:
+    """Read one sheet of an .xlsx file as text (fastexcel/calamine, a fast Rust reader).
+
+    ``sheet`` is a name or a 1-based number; default: the first sheet.
+    """
+    import fastexcel
+
+    name = _source_name(source)
+    data = _read_bytes(source)
+    if not data:
+        raise UnreadableInput(f"{name} is empty: nothing to read")
+    if data[:4] != b"PK\x03\x04" and data[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableInput(f"{name} is not an Excel workbook (an .xlsx is a zip file)")
+    try:
+        reader = fastexcel.read_excel(data)
+    except Exception:
+        raise UnreadableInput(f"{name} is not a readable Excel workbook (corrupt or encrypted?)") from None
+    sheets = tuple(reader.sheet_names)
+    if sheet is None:
+        target: str | int = 0
+    elif isinstance(sheet, int) or str(sheet).isdigit():
+        number = int(sheet)
+        if not 1 <= number <= len(sheets):
+            raise InvalidOption(
+                f"{name} has {len(sheets)} sheet(s); --sheet {number} does not exist "
+                f"(sheets: {', '.join(sheets)})"
+            )
+        target = number - 1
+    else:
+        if sheet not in sheets:
+            raise InvalidOption(f"sheet {sheet!r} not found in {name}; sheets: {', '.join(sheets)}")
+        target = sheet
+    try:
+        frame = reader.load_sheet(target, dtypes="string").to_polars()
+    except Exception as exc:
+        if "no data" in str(exc).lower() or "empty" in str(exc).lower():
+            raise UnreadableInput(f"{name}: the sheet is empty") from None
+        raise UnreadableInput(f"{name}: cannot read the sheet ({type(exc).__name__})") from None
+    frame = frame.with_columns(pl.all().cast(pl.String))
+    chosen = sheets[target] if isinstance(target, int) else target
+    return frame, SourceInfo(format="xlsx", sheets=sheets, sheet=chosen)
+
+
+def read_with_info(
+    source: Source | IO[bytes],
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | int | None = None,
+) -> tuple[pl.DataFrame, SourceInfo]:
+    """Like :func:`read`, also returning what was detected (encoding, delimiter, sheets)."""
+    name = _source_name(source)
+    if format is not None:
+        fmt = normalize_format(format)
+    elif isinstance(source, bytes) or hasattr(source, "read") or str(source) == "-":
+        data = _read_bytes(source)
+        source = data
+        fmt = sniff_format(data)
+    else:
+        fmt = format_from_path(source)  # type: ignore[arg-type]
+    if fmt in ("csv", "tsv"):
+        if fmt == "tsv" and delimiter is None:
+            delimiter = "\t"
+        result = read_csv_with_rejects(source, encoding=encoding, delimiter=delimiter)
+        assert result.info is not None
+        return result.frame, result.info
+    if fmt == "xlsx":
+        return read_excel(source, sheet=sheet)
+    data = _read_bytes(source)
+    if not data:
+        raise UnreadableInput(f"{name} is empty: nothing to read")
+    try:
+        if fmt == "parquet":
+            frame = pl.read_parquet(data)
+        elif fmt == "arrow":
+            frame = pl.read_ipc_stream(data) if data[:4] == b"\xff\xff\xff\xff" else pl.read_ipc(data)
+        else:
+            frame = pl.read_ndjson(data, infer_schema_length=None)
+    except pl.exceptions.PolarsError as exc:
+        raise UnreadableInput(f"{name} is not a valid {fmt} file ({type(exc).__name__})") from None
+    except OSError:
+        raise UnreadableInput(f"{name} is not a valid {fmt} file") from None
+    return frame, SourceInfo(format=fmt)
+
+
+def read(
+    source: Source | IO[bytes],
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | int | None = None,
+) -> pl.DataFrame:
+    """Read a table from a path, ``-`` (stdin) or raw bytes.
+
+    The format comes from the extension (or the magic bytes for stdin) unless ``format`` is
+    given. CSV columns are all read as text.
+
+    >>> read(b"tel;name\\n0044 20 7946 0958;Ann\\n", format="csv")["tel"].to_list()
+    ['0044 20 7946 0958']
+    """
+    return read_with_info(source, format=format, encoding=encoding, delimiter=delimiter, sheet=sheet)[0]
+
+
+def scan(
+    source: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | int | None = None,
+) -> pl.LazyFrame:
+    """Lazily scan a file where the format allows it (Parquet, Arrow, JSON Lines, UTF-8 CSV).
+
+    Other inputs (Excel, non-UTF-8 CSV, stdin) are read eagerly and returned as a LazyFrame.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.parquet"
+    >>> write(pl.DataFrame({"a": ["1"]}), p)
+    >>> scan(p).collect()["a"].to_list()
+    ['1']
+    """
+    fmt = normalize_format(format) if format else (None if str(source) == "-" else format_from_path(source))
+    path = Path(source)
+    if fmt in ("parquet", "arrow", "jsonl") and path.exists():
+        try:
+            if fmt == "parquet":
+                return pl.scan_parquet(path)
+            if fmt == "arrow":
+                return pl.scan_ipc(path)
+            return pl.scan_ndjson(path, infer_schema_length=None)
+        except pl.exceptions.PolarsError as exc:
+            raise UnreadableInput(f"{path.name} is not a valid {fmt} file ({type(exc).__name__})") from None
+    return read(source, format=format, encoding=encoding, delimiter=delimiter, sheet=sheet).lazy()
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+def _flatten_for_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Make list/struct columns writable to CSV and Excel: lists joined by '; ', structs as JSON."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, (pl.List, pl.Array)):
+            exprs.append(
+                pl.col(name).cast(pl.List(pl.String)).list.join("; ").alias(name)
+            )
+        elif isinstance(dtype, pl.Struct):
+            exprs.append(pl.col(name).struct.json_encode().alias(name))
+        elif dtype == pl.Object:
+            exprs.append(pl.col(name).map_elements(str, return_dtype=pl.String).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def to_bytes(frame: pl.DataFrame, format: str, *, bom: bool = False, delimiter: str | None = None) -> bytes:
+    """Serialize ``frame`` in ``format`` to bytes (used for stdout).
+
+    >>> to_bytes(pl.DataFrame({"a": ["x"]}), "csv")
+    b'a\\nx\\n'
+    """
+    buf = io.BytesIO()
+    _write_to(frame, buf, normalize_format(format), bom=bom, delimiter=delimiter, stream=True)
+    return buf.getvalue()
+
+
+def _write_to(
+    frame: pl.DataFrame,
+    target: IO[bytes] | str,
+    fmt: str,
+    *,
+    bom: bool,
+    delimiter: str | None,
+    stream: bool = False,
+    sheet_name: str = "Sheet1",
+) -> None:
+    if fmt in ("csv", "tsv"):
+        sep = delimiter or ("\t" if fmt == "tsv" else ",")
+        if bom:
+            if isinstance(target, str):
+                with open(target, "wb") as fh:
+                    fh.write(b"\xef\xbb\xbf")
+                    _flatten_for_text(frame).write_csv(fh, separator=sep)
+                return
+            target.write(b"\xef\xbb\xbf")
+        _flatten_for_text(frame).write_csv(target, separator=sep)
+    elif fmt == "parquet":
+        frame.write_parquet(target)
+    elif fmt == "arrow":
+        if stream:
+            frame.write_ipc_stream(target)
+        else:
+            frame.write_ipc(target)
+    elif fmt == "jsonl":
+        frame.write_ndjson(target)
+    elif fmt == "xlsx":
+        if frame.height + 1 > EXCEL_MAX_ROWS:
+            raise OutputError(
+                f"{frame.height:,} rows do not fit in an Excel sheet (max {EXCEL_MAX_ROWS - 1:,} "
+                "data rows); write CSV or Parquet instead"
+            )
+        flat = _flatten_for_text(frame)
+        flat.write_excel(target, worksheet=sheet_name, autofit=frame.height <= 10_000)
+    else:  # pragma: no cover - normalize_format guards this
+        raise UnsupportedFormat(f"cannot write format {fmt!r}")
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """True when two paths name the same existing file.
+
+    >>> same_file("-", "-")
+    False
+    """
+    if str(a) == "-" or str(b) == "-":
+        return False
+    try:
+        return Path(a).resolve() == Path(b).resolve() or os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def write(
+    frame: pl.DataFrame | pl.LazyFrame,
+    target: str | os.PathLike[str] | IO[bytes],
+    *,
+    format: str | None = None,
+    bom: bool = False,
+    delimiter: str | None = None,
+    sheet_name: str = "Sheet1",
+    inputs: Sequence[str | os.PathLike[str]] = (),
+    in_place: bool = False,
+) -> None:
+    """Write ``frame`` atomically to a path, ``-`` (stdout) or a binary file object.
+
+    The file appears complete or not at all (temporary file in the target folder, then
+    rename). Writing over one of ``inputs`` is refused unless ``in_place=True``.
+    CSV output is UTF-8 (``bom=True`` adds the byte-order mark Excel wants); list columns are
+    joined with ``"; "``.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "out.jsonl"
+    >>> write(pl.DataFrame({"a": ["1"]}), p)
+    >>> p.read_text()
+    '{"a":"1"}\\n'
+    """
+    if isinstance(frame, pl.LazyFrame):
+        frame = frame.collect()
+    if hasattr(target, "write"):
+        _write_to(frame, target, normalize_format(format or "csv"), bom=bom, delimiter=delimiter, stream=True)  # type: ignore[arg-type]
+        return
+    if str(target) == "-":
+        fmt = normalize_format(format or "csv")
+        payload = to_bytes(frame, fmt, bom=bom, delimiter=delimiter)
+        try:
+            sys.stdout.buffer.write(payload)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # the reader went away (e.g. `| head`)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return
+    path = Path(target)  # type: ignore[arg-type]
+    fmt = normalize_format(format) if format else format_from_path(path)
+    if not in_place and any(same_file(path, i) for i in inputs):
+        raise OutputError(
+            f"refusing to overwrite the input file {path.name}; choose another -o or pass --in-place"
+        )
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"output folder does not exist: {folder}")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"output folder is not writable: {folder}")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        _write_to(frame, tmp, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        if os.environ.get("CUSTDATA_TEST_SLOW_RENAME"):  # fault-injection hook for tests
+            import time
+
+            time.sleep(float(os.environ["CUSTDATA_TEST_SLOW_RENAME"]))
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass

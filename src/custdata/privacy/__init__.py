@@ -1,0 +1,28 @@
+"""PII protection: keyed hashing, partial masking, reversible tokens, opt-out suppression."""
+
+from __future__ import annotations
+
+from custdata.privacy.keys import KEY_ENV, Key, load_key, new_secret
+from custdata.privacy.mask import (
+    METHODS,
+    PII_KINDS,
+    column_kinds,
+    detokenized,
+    hash_value,
+    hashed,
+    mask,
+    mask_email,
+    mask_phone,
+    mask_text,
+    masked,
+    match_key,
+    tokenized,
+    unmask,
+)
+from custdata.privacy.suppress import optout_keys, suppress
+
+__all__ = [
+    "KEY_ENV", "METHODS", "PII_KINDS", "Key", "column_kinds", "detokenized", "hash_value",
+    "hashed", "load_key", "mask", "mask_email", "mask_phone", "mask_text", "masked", "match_key",
+    "new_secret", "optout_keys", "suppress", "tokenized", "unmask",
+]

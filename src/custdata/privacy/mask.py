@@ -1,0 +1,446 @@
+"""Protect personal data columns: keyed hash, readable partial mask, reversible token, or drop.
+
+* ``hash``: HMAC-SHA256 (hex) of the *normalized* value (E.164 phone, email matching key, name
+  key, ISO date), so two files masked with the same key still join and dedupe, and
+  ``8 (912) 345-67-89`` and ``+7 912 345 67 89`` hash the same.
+* ``mask``: a readable partial value for people who need to recognise a record without seeing it
+  whole (``+7 912 ***-**-89``, ``i***@mail.ru``, ``Иванов И. И.``, ``1985-**-**``).
+* ``tokenize``: AES-SIV authenticated encryption (``cryptography``) of the original value. It is
+  deterministic, so equal values give equal tokens and joins keep working, and
+  :func:`unmask` gives the original text back to whoever holds the key.
+* ``drop``: remove the column.
+
+Empty cells and junk placeholders ("нет", "n/a") become null under ``hash``/``mask``/``tokenize``.
+Every transform runs once per *distinct* value of a batch, then is mapped back, so a column with
+many repeats costs little.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Literal
+
+import phonenumbers
+import polars as pl
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+from custdata import normalize as _norm
+from custdata.errors import InvalidOption
+from custdata.normalize._common import JUNK_VALUES, as_expr, check_columns, columns_arg
+from custdata.privacy.keys import Key, load_key
+
+Method = Literal["hash", "mask", "drop", "tokenize"]
+METHODS: tuple[str, ...] = ("hash", "mask", "drop", "tokenize")
+
+#: Column kinds (from :func:`custdata.schema.detect_columns`) in order of precedence.
+KIND_ORDER: tuple[str, ...] = (
+    "phone", "email", "full_name", "last_name", "first_name", "middle_name", "birth_date",
+    "gender", "city", "address", "id", "date",
+)
+#: Kinds that hold personal data: never shown in full in reports.
+PII_KINDS: frozenset[str] = frozenset(
+    {"phone", "email", "full_name", "last_name", "first_name", "middle_name", "birth_date",
+     "address", "id"}
+)
+NAME_KINDS = frozenset({"full_name", "last_name", "first_name", "middle_name"})
+DATE_KINDS = frozenset({"birth_date", "date"})
+
+_TOKEN_PREFIX = "tok_"
+_TOKEN_AD = [b"custdata token v1"]
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def column_kinds(
+    frame: pl.DataFrame | pl.LazyFrame,
+    columns: Iterable[str] | None = None,
+    *,
+    kinds: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Kind of each column ("phone", "email", "full_name", ...; "text" when unknown).
+
+    ``kinds`` overrides detection for the columns it names; the rest are detected with
+    :func:`custdata.schema.detect_columns` (on the first 1000 rows of a LazyFrame).
+
+    >>> column_kinds(pl.DataFrame({"x": ["a"]}), kinds={"x": "email"})
+    {'x': 'email'}
+    """
+    names = frame.collect_schema().names()
+    wanted = list(columns) if columns is not None else names
+    given = dict(kinds or {})
+    for column, kind in given.items():
+        if kind not in KIND_ORDER and kind != "text":
+            raise InvalidOption(
+                f"unknown kind {kind!r} for column {column!r}; "
+                f"use one of: {', '.join(KIND_ORDER)}, text"
+            )
+    out: dict[str, str] = {c: given[c] for c in wanted if c in given}
+    todo = [c for c in wanted if c not in out]
+    if todo:
+        from custdata.schema import detect_columns
+
+        sample = frame.head(1000).collect() if isinstance(frame, pl.LazyFrame) else frame
+        detected = detect_columns(sample)
+        for column in todo:
+            kind = next((k for k in KIND_ORDER if column in detected.get(k, [])), "text")
+            out[column] = kind
+    return {c: out[c] for c in wanted}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _clean_text(expr: pl.Expr) -> pl.Expr:
+    """Strip, collapse whitespace, lower-case; empty and junk placeholders become null."""
+    text = expr.cast(pl.String).str.strip_chars().str.replace_all(r"\s+", " ")
+    return (
+        pl.when(text.is_null() | (text == "") | text.str.to_lowercase().is_in(list(JUNK_VALUES)))
+        .then(None)
+        .otherwise(text)
+    )
+
+
+def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> pl.Expr:
+    """Normalized matching key of a column, as hashed by ``method="hash"`` and used by suppress.
+
+    Phones give E.164, emails the :func:`custdata.normalize.email_key`, names the
+    :func:`custdata.normalize.name_key`, dates ISO ``YYYY-MM-DD``; values that do not parse, and
+    other kinds, fall back to the cleaned lower-case text. Empty and junk cells give null.
+
+    >>> df = pl.DataFrame({"c": ["  Moscow ", "нет", None]})
+    >>> df.select(match_key("c"))["c"].to_list()
+    ['moscow', None, None]
+    """
+    expr = as_expr(column)
+    cleaned = _clean_text(expr)
+    fallback = cleaned.str.to_lowercase()
+    if kind == "phone":
+        key = _norm.phone(expr, region=region)
+    elif kind == "email":
+        key = _norm.email_key(expr)
+    elif kind in NAME_KINDS:
+        key = _norm.name_key(expr)
+    elif kind in DATE_KINDS:
+        key = _norm.birth_date(expr).dt.to_string("%Y-%m-%d")
+    else:
+        return fallback
+    return pl.when(cleaned.is_null()).then(None).otherwise(pl.coalesce(key, fallback))
+
+
+def _map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Series:
+    """Apply a scalar ``fn`` once per distinct non-null value and map the results back."""
+    values = series.cast(pl.String)
+    uniq = values.drop_nulls().unique()
+    if uniq.len() == 0:
+        return pl.Series(series.name, [None] * series.len(), dtype=pl.String)
+    results = pl.Series([fn(v) for v in uniq.to_list()], dtype=pl.String)
+    return values.replace_strict(uniq, results, default=None, return_dtype=pl.String).alias(
+        series.name
+    )
+
+
+def hash_value(value: str, key: Key | str | bytes) -> str:
+    """Hex HMAC-SHA256 of an (already normalized) value under ``key``.
+
+    >>> len(hash_value("+79123456789", "a secret of sixteen+ bytes"))
+    64
+    """
+    k = load_key(key)
+    return hmac.new(k.hash_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def looks_hashed(value: str | None) -> bool:
+    """True for a 64-digit lower-case hex string, the form ``method="hash"`` produces.
+
+    >>> looks_hashed("ab" * 32), looks_hashed("ivan@mail.ru")
+    (True, False)
+    """
+    return bool(value) and bool(_HEX64.match(value.strip()))
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+def hashed(
+    column: str | pl.Expr, *, kind: str = "text", key: Key | str | bytes | None = None,
+    key_file: str | os.PathLike[str] | None = None, region: str = "RU",
+) -> pl.Expr:
+    """Keyed HMAC-SHA256 (hex) of the normalized value; null for empty and junk cells.
+
+    >>> df = pl.DataFrame({"tel": ["8 (912) 345-67-89", "+7 912 345 67 89", None]})
+    >>> out = df.select(hashed("tel", kind="text", key="example key, 16+ bytes"))["tel"]
+    >>> out.null_count(), out[0] == out[1]
+    (1, False)
+    """
+    k = load_key(key, key_file=key_file)
+
+    def digest(value: str) -> str:
+        return hmac.new(k.hash_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    return match_key(column, kind=kind, region=region).map_batches(
+        lambda s: _map_distinct(s, digest), return_dtype=pl.String, is_elementwise=True
+    )
+
+
+def tokenized(
+    column: str | pl.Expr, *, key: Key | str | bytes | None = None,
+    key_file: str | os.PathLike[str] | None = None,
+) -> pl.Expr:
+    """Deterministic reversible token (AES-SIV) of the original text; see :func:`detokenized`.
+
+    >>> df = pl.DataFrame({"e": ["ivan@mail.ru", "ivan@mail.ru", ""]})
+    >>> t = df.select(tokenized("e", key="example key, 16+ bytes"))["e"]
+    >>> t[0] == t[1], t[0].startswith("tok_"), t[2]
+    (True, True, None)
+    """
+    siv = AESSIV(load_key(key, key_file=key_file).token_key)
+
+    def encrypt(value: str) -> str:
+        blob = siv.encrypt(value.encode("utf-8"), _TOKEN_AD)
+        return _TOKEN_PREFIX + base64.urlsafe_b64encode(blob).decode("ascii").rstrip("=")
+
+    raw = as_expr(column).cast(pl.String)
+    source = pl.when(_clean_text(raw).is_null()).then(None).otherwise(raw)
+    return source.map_batches(
+        lambda s: _map_distinct(s, encrypt), return_dtype=pl.String, is_elementwise=True
+    )
+
+
+def detokenized(
+    column: str | pl.Expr, *, key: Key | str | bytes | None = None,
+    key_file: str | os.PathLike[str] | None = None,
+) -> pl.Expr:
+    """Original text of tokens made by :func:`tokenized`; null where a token is not valid
+    for this key (tampered, truncated or made with another key).
+
+    >>> k = "example key, 16+ bytes"
+    >>> df = pl.DataFrame({"e": ["Ivan@Mail.ru", "garbage"]})
+    >>> df.select(tokenized("e", key=k)).select(detokenized("e", key=k))["e"].to_list()
+    ['Ivan@Mail.ru', 'garbage']
+    >>> df.select(detokenized("e", key=k))["e"].to_list()
+    [None, None]
+    """
+    siv = AESSIV(load_key(key, key_file=key_file).token_key)
+
+    def decrypt(token: str) -> str | None:
+        if not token.startswith(_TOKEN_PREFIX):
+            return None
+        body = token[len(_TOKEN_PREFIX):]
+        try:
+            blob = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            return siv.decrypt(blob, _TOKEN_AD).decode("utf-8")
+        except (InvalidTag, ValueError):
+            return None
+
+    return as_expr(column).cast(pl.String).map_batches(
+        lambda s: _map_distinct(s, decrypt), return_dtype=pl.String, is_elementwise=True
+    )
+
+
+def mask_phone(e164: str) -> str:
+    """Readable partial phone: country code, first three digits, last two.
+
+    >>> mask_phone("+79123456789")
+    '+7 912 ***-**-89'
+    >>> mask_phone("+380501234567")
+    '+380 50* *** ** 67'
+    """
+    try:
+        parsed = phonenumbers.parse(e164, None)
+        text = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        cc_digits = len(str(parsed.country_code))
+    except phonenumbers.NumberParseException:
+        text, cc_digits = e164, 0
+    total = sum(ch.isdigit() for ch in text)
+    keep_head, keep_tail = cc_digits + 3, 2
+    out, seen = [], 0
+    for ch in text:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen <= keep_head or seen > total - keep_tail else "*")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def mask_email(email: str) -> str:
+    """First letter of the local part, then ``***``, then the domain.
+
+    >>> mask_email("ivan.petrov@mail.ru")
+    'i***@mail.ru'
+    """
+    local, sep, domain = email.rpartition("@")
+    if not sep:
+        return mask_text(email)
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_text(value: str) -> str:
+    """First character then ``***`` (the length is not revealed).
+
+    >>> mask_text("ул. Ленина, 1")
+    'у***'
+    """
+    value = value.strip()
+    return f"{value[:1]}***" if value else value
+
+
+def _initial(part: str | None) -> str:
+    return f"{part[:1].upper()}." if part else ""
+
+
+def _mask_names(series: pl.Series) -> pl.Series:
+    """``Иванов И. И.`` for each distinct full name (surname + initials)."""
+    values = series.cast(pl.String)
+    uniq = values.drop_nulls().unique()
+    if uniq.len() == 0:
+        return pl.Series(series.name, [None] * series.len(), dtype=pl.String)
+    parts = _norm.names(pl.DataFrame({"v": uniq}), "v")
+    out = []
+    for raw, last, first, middle in zip(
+        parts["v"].to_list(), parts["v_last"].to_list(), parts["v_first"].to_list(),
+        parts["v_middle"].to_list(), strict=True,
+    ):
+        if not (last or first):
+            out.append(mask_text(raw))
+            continue
+        head = last or ""
+        initials = " ".join(x for x in (_initial(first), _initial(middle)) if x)
+        out.append(" ".join(x for x in (head, initials) if x))
+    mapped = pl.Series(out, dtype=pl.String)
+    return values.replace_strict(uniq, mapped, default=None, return_dtype=pl.String).alias(
+        series.name
+    )
+
+
+def masked(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> pl.Expr:
+    """Readable partial mask by kind (see :func:`mask_phone`, :func:`mask_email`).
+
+    Full names keep the surname and initials, first and middle names become an initial,
+    surnames stay, dates keep the year, everything else keeps its first character.
+
+    >>> df = pl.DataFrame({"d": ["1985-03-14", None]})
+    >>> df.select(masked("d", kind="text"))["d"].to_list()
+    ['1***', None]
+    """
+    expr = as_expr(column)
+    cleaned = _clean_text(expr)
+    by_distinct = lambda fn: (  # noqa: E731 - tiny local adapter
+        lambda s: _map_distinct(s, fn)
+    )
+    if kind == "phone":
+        e164 = _norm.phone(expr, region=region)
+        body = pl.coalesce(
+            e164.map_batches(by_distinct(mask_phone), return_dtype=pl.String,
+                             is_elementwise=True),
+            cleaned.map_batches(by_distinct(mask_text), return_dtype=pl.String,
+                                is_elementwise=True),
+        )
+    elif kind == "email":
+        body = cleaned.map_batches(by_distinct(mask_email), return_dtype=pl.String,
+                                   is_elementwise=True)
+    elif kind == "full_name":
+        body = cleaned.map_batches(_mask_names, return_dtype=pl.String, is_elementwise=True)
+    elif kind in ("first_name", "middle_name"):
+        body = cleaned.map_batches(by_distinct(_initial), return_dtype=pl.String,
+                                   is_elementwise=True)
+    elif kind == "last_name":
+        body = cleaned
+    elif kind in DATE_KINDS:
+        iso = _norm.birth_date(expr).dt.to_string("%Y-%m-%d")
+        body = pl.coalesce(
+            iso.str.slice(0, 4) + pl.lit("-**-**"),
+            cleaned.map_batches(by_distinct(mask_text), return_dtype=pl.String,
+                                is_elementwise=True),
+        )
+    else:
+        body = cleaned.map_batches(by_distinct(mask_text), return_dtype=pl.String,
+                                   is_elementwise=True)
+    return pl.when(cleaned.is_null()).then(None).otherwise(body)
+
+
+# --------------------------------------------------------------------------- frame steps
+
+
+def mask(
+    frame: pl.DataFrame | pl.LazyFrame,
+    columns: str | Iterable[str],
+    *,
+    method: Method = "hash",
+    key: Key | str | bytes | None = None,
+    key_file: str | os.PathLike[str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    region: str = "RU",
+    in_place: bool = True,
+) -> pl.DataFrame | pl.LazyFrame:
+    """Protect personal data in ``columns`` with ``method`` ("hash", "mask", "tokenize", "drop").
+
+    The key (for hash and tokenize) comes from ``key``, ``key_file`` or the ``CUSTDATA_KEY``
+    environment variable; without one an :class:`~custdata.errors.InvalidOption` is raised.
+    Column kinds are detected (or given in ``kinds``) to pick the normalization.
+    Unlike the normalizers, the columns are replaced by default (``in_place=True``): keeping the
+    originals next to their masks would defeat the purpose. ``in_place=False`` adds
+    ``<column>_<method>`` columns instead (not allowed with ``drop``).
+
+    >>> df = pl.DataFrame({"email": ["Ivan.Petrov@gmail.com", "ivanpetrov@gmail.com"]})
+    >>> out = mask(df, "email", method="hash", key="example key, 16+ bytes",
+    ...            kinds={"email": "email"})
+    >>> out["email"][0] == out["email"][1]
+    True
+    >>> mask(df, "email", method="mask", kinds={"email": "email"})["email"].to_list()
+    ['I***@gmail.com', 'i***@gmail.com']
+    """
+    if method not in METHODS:
+        raise InvalidOption(f"unknown method {method!r}; use one of: {', '.join(METHODS)}")
+    cols = columns_arg(columns)
+    check_columns(frame, cols)
+    if method == "drop":
+        if not in_place:
+            raise InvalidOption("method 'drop' removes columns; it cannot be used with in_place=False")
+        return frame.drop(cols)
+    loaded = load_key(key, key_file=key_file) if method in ("hash", "tokenize") else None
+    col_kinds = column_kinds(frame, cols, kinds=kinds) if method in ("hash", "mask") else {}
+    exprs = []
+    for c in cols:
+        if method == "hash":
+            e = hashed(c, kind=col_kinds[c], key=loaded, region=region)
+        elif method == "tokenize":
+            e = tokenized(c, key=loaded)
+        else:
+            e = masked(c, kind=col_kinds[c], region=region)
+        exprs.append(e.alias(c if in_place else f"{c}_{method}"))
+    return frame.with_columns(exprs)
+
+
+def unmask(
+    frame: pl.DataFrame | pl.LazyFrame,
+    columns: str | Iterable[str],
+    *,
+    key: Key | str | bytes | None = None,
+    key_file: str | os.PathLike[str] | None = None,
+    in_place: bool = True,
+) -> pl.DataFrame | pl.LazyFrame:
+    """Turn tokens made by ``mask(..., method="tokenize")`` back into the original values.
+
+    A cell that is not a valid token for this key becomes null (count them with
+    ``null_count``). Hashes and partial masks cannot be reversed.
+
+    >>> k = "example key, 16+ bytes"
+    >>> df = pl.DataFrame({"tel": ["8 (912) 345-67-89"]})
+    >>> unmask(mask(df, "tel", method="tokenize", key=k), "tel", key=k)["tel"].to_list()
+    ['8 (912) 345-67-89']
+    """
+    cols = columns_arg(columns)
+    check_columns(frame, cols)
+    loaded = load_key(key, key_file=key_file)
+    return frame.with_columns(
+        detokenized(c, key=loaded).alias(c if in_place else f"{c}_unmasked") for c in cols
+    )

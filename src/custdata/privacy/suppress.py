@@ -1,0 +1,149 @@
+"""Opt-out suppression: drop or flag people who opted out or asked to be forgotten.
+
+Matching is on normalized keys, never on raw text: an opt-out ``+7 912 345-67-89`` catches
+``8 (912) 345 67 89``, and ``Ivan.Petrov+news@gmail.com`` catches ``ivanpetrov@gmail.com``.
+The opt-out list may hold plain values (emails and phones mixed, in any columns) or keyed hashes
+made by ``mask(..., method="hash")`` with the same key, so the list itself carries no personal data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+import polars as pl
+
+from custdata.errors import InvalidOption
+from custdata.normalize._common import check_columns
+from custdata.privacy.keys import Key, load_key
+from custdata.privacy.mask import column_kinds, looks_hashed, match_key
+from custdata.privacy.mask import hashed as hashed_expr
+
+Mode = Literal["drop", "flag"]
+#: Kinds an opt-out can be matched on.
+SUPPRESS_KINDS: tuple[str, ...] = ("email", "phone")
+
+
+def _list_values(optouts: pl.DataFrame | pl.Series | Iterable[str]) -> list[str]:
+    if isinstance(optouts, pl.DataFrame):
+        values: list[str] = []
+        for name in optouts.columns:
+            values.extend(v for v in optouts[name].cast(pl.String).to_list() if v)
+        return values
+    if isinstance(optouts, pl.Series):
+        return [v for v in optouts.cast(pl.String).to_list() if v]
+    return [v for v in optouts if v]
+
+
+def optout_keys(
+    optouts: pl.DataFrame | pl.Series | Iterable[str],
+    *,
+    on: Iterable[str] = SUPPRESS_KINDS,
+    hashed: bool | None = None,
+    region: str = "RU",
+) -> dict[str, set[str]]:
+    """The set of normalized keys per kind in an opt-out list (``{"email": {...}, ...}``).
+
+    Every non-empty cell of every column is classified by itself: a value with ``@`` is an
+    email, anything else a phone. With ``hashed`` (or when every value looks like a hash and
+    ``hashed`` is None) the values are returned under the key ``"hash"`` as they are.
+
+    >>> optout_keys(["+7 912 345-67-89", "Ivan.Petrov+news@gmail.com"])["phone"]
+    {'+79123456789'}
+    """
+    kinds = _check_on(on)
+    values = [v.strip() for v in _list_values(optouts) if v.strip()]
+    if hashed is None:
+        hashed = bool(values) and all(looks_hashed(v) for v in values)
+    if hashed:
+        return {"hash": {v.lower() for v in values}}
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    is_email = pl.col("v").str.contains("@", literal=True)
+    out: dict[str, set[str]] = {}
+    for kind in kinds:
+        subset = frame.filter(is_email if kind == "email" else ~is_email)
+        keys = subset.select(match_key("v", kind=kind, region=region))["v"]
+        out[kind] = set(keys.drop_nulls().to_list())
+    return out
+
+
+def _check_on(on: Iterable[str] | str) -> list[str]:
+    kinds = [on] if isinstance(on, str) else list(on)
+    if not kinds:
+        raise InvalidOption("nothing to match on: give --on email, phone or both")
+    for kind in kinds:
+        if kind not in SUPPRESS_KINDS:
+            raise InvalidOption(
+                f"cannot match opt-outs on {kind!r}; use one of: {', '.join(SUPPRESS_KINDS)}"
+            )
+    return kinds
+
+
+def suppress(
+    frame: pl.DataFrame | pl.LazyFrame,
+    optouts: pl.DataFrame | pl.Series | Iterable[str],
+    *,
+    on: Iterable[str] | str = SUPPRESS_KINDS,
+    columns: Mapping[str, Iterable[str]] | None = None,
+    mode: Mode = "drop",
+    hashed: bool | None = None,
+    key: Key | str | bytes | None = None,
+    key_file: str | os.PathLike[str] | None = None,
+    region: str = "RU",
+    flag_column: str = "suppressed",
+) -> pl.DataFrame | pl.LazyFrame:
+    """Drop (``mode="drop"``) or flag (``mode="flag"``) rows whose email or phone is opted out.
+
+    ``columns`` maps a kind to the input columns to check (``{"phone": ["tel", "tel2"]}``);
+    kinds it does not name are found with :func:`custdata.schema.detect_columns`. A hashed list
+    (detected when every value is a 64-digit hex hash, or forced with ``hashed=True``) needs
+    the same key that hashed it (``key``, ``key_file`` or ``CUSTDATA_KEY``). ``mode="flag"`` adds
+    a boolean ``flag_column`` and keeps every row.
+
+    >>> people = pl.DataFrame({"tel": ["8 (912) 345-67-89", "8 903 000 00 01"],
+    ...                        "mail": ["a@x.ru", "b@x.ru"]})
+    >>> suppress(people, ["+7 912 345 67 89"], columns={"phone": ["tel"], "email": ["mail"]},
+    ...          mode="flag")["suppressed"].to_list()
+    [True, False]
+    """
+    kinds = _check_on(on)
+    if mode not in ("drop", "flag"):
+        raise InvalidOption(f"unknown mode {mode!r}; use 'drop' or 'flag'")
+    given = {k: list(v) for k, v in (columns or {}).items()}
+    for kind in given:
+        if kind not in SUPPRESS_KINDS:
+            raise InvalidOption(
+                f"columns given for {kind!r}; use one of: {', '.join(SUPPRESS_KINDS)}"
+            )
+    for cols in given.values():
+        check_columns(frame, cols)
+    by_kind: dict[str, list[str]] = {}
+    missing = [k for k in kinds if k not in given]
+    detected = {}
+    if missing:
+        detected_kinds = column_kinds(frame)
+        detected = {k: [c for c, ck in detected_kinds.items() if ck == k] for k in missing}
+    for kind in kinds:
+        by_kind[kind] = given.get(kind) or detected.get(kind, [])
+    if not any(by_kind.values()):
+        raise InvalidOption(
+            f"no {' or '.join(kinds)} column found to match opt-outs on; "
+            "name them with --column (e.g. -c phone=tel)"
+        )
+    keys = optout_keys(optouts, on=kinds, hashed=hashed, region=region)
+    hits: list[pl.Expr] = []
+    if "hash" in keys:
+        loaded = load_key(key, key_file=key_file)
+        for kind, cols in by_kind.items():
+            for c in cols:
+                digest = hashed_expr(c, kind=kind, key=loaded, region=region)
+                hits.append(digest.is_in(list(keys["hash"])))
+    else:
+        for kind, cols in by_kind.items():
+            for c in cols:
+                hits.append(match_key(c, kind=kind, region=region).is_in(list(keys[kind])))
+    flag = pl.any_horizontal(hits).fill_null(False) if hits else pl.lit(False)
+    if mode == "flag":
+        return frame.with_columns(flag.alias(flag_column))
+    return frame.filter(~flag)

@@ -1,0 +1,128 @@
+"""Find which columns hold phones, emails, names, birth dates, ... from headers and values.
+
+Headers are matched in English, Russian and Ukrainian ("Телефон", "Моб. тел.", "E-mail",
+"Эл. почта", "ФИО", "Прізвище", "Дата рождения", ...). Columns whose header says nothing are
+classified from a sample of their values. The user can always name columns explicitly.
+
+>>> import polars as pl
+>>> detect_columns(pl.DataFrame({"ФИО": ["Иванов Иван"], "Моб. тел.": ["8 912 345-67-89"],
+...                              "notes": ["ivan@mail.ru"]}))
+{'full_name': ['ФИО'], 'phone': ['Моб. тел.'], 'email': ['notes']}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import polars as pl
+
+#: The kinds of column custdata knows, in the order they are reported.
+KINDS: tuple[str, ...] = (
+    "id",
+    "full_name",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "phone",
+    "email",
+    "birth_date",
+    "gender",
+    "city",
+    "address",
+    "date",
+)
+
+# Header patterns per kind, checked in order (the first kind that matches wins). They are
+# matched against the header lower-cased with punctuation turned into spaces.
+_HEADER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("email", re.compile(r"\b(e ?mail|email address|mail|эл почта|электронная почта|почта|емейл|емайл|имейл|ел пошта|електронна пошта|пошта)\b")),
+    ("phone", re.compile(r"(phone|mobile|\bmob\b|\bcell|\btel\b|telephone|телефон|\bтел\b|моб|сотов|номер тел|контактный номер|whatsapp|viber)")),
+    ("birth_date", re.compile(r"(birth|\bdob\b|\bbday|дата рожд|день рожд|д р\b|др\b|дата народж|народжен)")),
+    ("middle_name", re.compile(r"(middle ?name|patronymic|отчество|по батькові|по батькови)")),
+    ("last_name", re.compile(r"(last ?name|surname|family ?name|фамилия|прізвище|призвище)")),
+    ("first_name", re.compile(r"(first ?name|given ?name|forename|^name first|^имя$|^имя |ім я|^імя|^ім'я)")),
+    ("full_name", re.compile(r"(full ?name|customer ?name|client ?name|contact ?name|^name$|^names?$|фио|ф и о|^клиент$|^покупатель$|^контрагент$|^піб$|п і б|^имя клиента|^ім я клієнта|^клієнт$)")),
+    ("gender", re.compile(r"(gender|^sex$|^пол$|^стать$|^пол клиента)")),
+    ("city", re.compile(r"(^city|town|город|^місто|населенный пункт|населений пункт)")),
+    ("address", re.compile(r"(address|street|адрес|адреса|улица|вулиця)")),
+    ("id", re.compile(r"(^id$|_id$|^id |customer ?id|client ?id|код|^номер клиента|^№$|идентификатор|ідентифікатор|^инн$|^іпн$|^рнокпп$|^uuid$|^guid$|account)")),
+    ("date", re.compile(r"(date|created|registered|updated|дата|регистрац|реєстрац)")),
+]
+
+_EMAIL_RE = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"
+_PHONE_RE = r"^[\s+()\-.\d]*\d[\s()\-.\d]{5,}\d[\s()\-.\d]*(\s*(доб|ext|x)\.?\s*\d+)?\s*$"
+_DATE_RE = r"^\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}([ T].*)?)\s*$"
+_NAME_RE = r"^\s*[A-Za-zА-Яа-яЁёІіЇїЄєҐґ'’.\-]+(\s+[A-Za-zА-Яа-яЁёІіЇїЄєҐґ'’.\-]+){1,3}\s*$"
+_GENDER_VALUES = ["м", "ж", "муж", "жен", "мужской", "женский", "m", "f", "male", "female", "ч", "чол", "жін"]
+
+
+def _header_key(name: str) -> str:
+    return re.sub(r"[\s_.\-/:]+", " ", name.strip().lower()).strip()
+
+
+def kind_from_header(name: str) -> str | None:
+    """The kind a header names, or None.
+
+    >>> kind_from_header("Эл. почта"), kind_from_header("Дата народження"), kind_from_header("notes")
+    ('email', 'birth_date', None)
+    """
+    key = _header_key(name)
+    for kind, pattern in _HEADER_PATTERNS:
+        if pattern.search(key):
+            return kind
+    return None
+
+
+def kind_from_values(values: pl.Series) -> str | None:
+    """Guess a column's kind from a sample of its values (70% of non-empty cells must agree).
+
+    >>> kind_from_values(pl.Series(["+7 912 345-67-89", "8(913)1234567", None]))
+    'phone'
+    """
+    s = values.cast(pl.String).drop_nulls().str.strip_chars()
+    s = s.filter(s != "").head(500)
+    if s.len() == 0:
+        return None
+    share = {
+        "email": s.str.contains(_EMAIL_RE).mean(),
+        "phone": s.str.contains(_PHONE_RE).mean(),
+        "birth_date": s.str.contains(_DATE_RE).mean(),
+        "gender": s.str.to_lowercase().is_in(_GENDER_VALUES).mean(),
+        "full_name": s.str.contains(_NAME_RE).mean(),
+    }
+    kind, best = max(share.items(), key=lambda kv: kv[1] or 0.0)
+    if (best or 0.0) < 0.7:
+        return None
+    if kind == "birth_date":
+        return "date"  # a date column without a telling header is not assumed to be a birth date
+    return kind
+
+
+def detect_columns(
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    overrides: Mapping[str, str | list[str]] | None = None,
+) -> dict[str, list[str]]:
+    """Map each kind found to its columns, headers first, then values for unnamed columns.
+
+    ``overrides`` (kind -> column or columns) replaces detection for those kinds.
+
+    >>> detect_columns(pl.DataFrame({"customer_id": ["1"], "Phone": ["+1 202 555 0100"]}))
+    {'id': ['customer_id'], 'phone': ['Phone']}
+    """
+    if isinstance(frame, pl.LazyFrame):
+        frame = frame.head(500).collect()
+    found: dict[str, list[str]] = {}
+    for column in frame.columns:
+        kind = kind_from_header(column)
+        dtype = frame.schema[column]
+        if kind is None and dtype == pl.String:
+            kind = kind_from_values(frame[column].head(500))
+        if kind is not None:
+            found.setdefault(kind, []).append(column)
+    for kind, cols in (overrides or {}).items():
+        found[kind] = [cols] if isinstance(cols, str) else list(cols)
+    return {k: found[k] for k in KINDS if k in found} | {
+        k: v for k, v in found.items() if k not in KINDS
+    }

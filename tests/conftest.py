@@ -1,0 +1,59 @@
+"""Shared fixtures: run the real CLI in a subprocess, find the bundled examples."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CONFORMANCE = ROOT.parent / "shared" / "conformance"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: bytes
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        return self.stdout.decode("utf-8")
+
+
+def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None, env: dict | None = None) -> Result:
+    """Run ``python -m custdata ARGS`` in a subprocess and capture everything."""
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    full_env.pop("FORCE_COLOR", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "custdata", *map(str, args)],
+        input=input if input is not None else b"",
+        capture_output=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=300,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr.decode("utf-8", errors="replace"))
+
+
+@pytest.fixture
+def cli():
+    """``cli(*args, input=None)`` runs the custdata CLI for real and returns a Result."""
+    return run_cli
+
+
+@pytest.fixture
+def examples_dir() -> Path:
+    return EXAMPLES
+
+
+@pytest.fixture
+def conformance_dir() -> Path:
+    if not CONFORMANCE.is_dir():
+        pytest.skip("../shared/conformance is not next to this checkout")
+    return CONFORMANCE
