@@ -435,6 +435,7 @@ def _fast_read(payload: bytes, text: str, delim: str) -> pl.DataFrame | None:
         return None
     if frame.width != len(set(frame.columns)):
         return None
+    frame = frame.with_columns(pl.all().replace("", None))  # quoted "" reads as empty: null too
     renamed = _dedupe_header(frame.columns)
     if renamed != frame.columns:
         frame = frame.rename(dict(zip(frame.columns, renamed)))
@@ -479,7 +480,10 @@ def read_excel(source: Source | IO[bytes], *, sheet: str | int | None = None) ->
         if "no data" in str(exc).lower() or "empty" in str(exc).lower():
             raise UnreadableInput(f"{name}: the sheet is empty") from None
         raise UnreadableInput(f"{name}: cannot read the sheet ({type(exc).__name__})") from None
-    frame = frame.with_columns(pl.all().cast(pl.String))
+    # Date cells come out as "1985-12-31 00:00:00": drop a midnight time, keep real times.
+    frame = frame.with_columns(
+        pl.all().cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1")
+    )
     chosen = sheets[target] if isinstance(target, int) else target
     return frame, SourceInfo(format="xlsx", sheets=sheets, sheet=chosen)
 
@@ -713,7 +717,10 @@ def write(
         raise OutputError(f"output folder does not exist: {folder}")
     if not os.access(folder, os.W_OK):
         raise OutputError(f"output folder is not writable: {folder}")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write to the folder {folder}: {exc.strerror}") from None
     os.close(fd)
     try:
         _write_to(frame, tmp, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
@@ -724,6 +731,12 @@ def write(
 
             time.sleep(float(os.environ["CUSTDATA_TEST_SLOW_RENAME"]))
         os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise OutputError(f"cannot write {path.name}: {exc.strerror}") from None
     except BaseException:
         try:
             os.unlink(tmp)

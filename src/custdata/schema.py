@@ -91,12 +91,12 @@ def kind_from_values(values: pl.Series) -> str | None:
         "gender": s.str.to_lowercase().is_in(_GENDER_VALUES).mean(),
         "full_name": s.str.contains(_NAME_RE).mean(),
     }
-    kind, best = max(share.items(), key=lambda kv: kv[1] or 0.0)
-    if (best or 0.0) < 0.7:
-        return None
-    if kind == "birth_date":
-        return "date"  # a date column without a telling header is not assumed to be a birth date
-    return kind
+    # In priority order: "31.12.1985" also looks like a phone, so dates are tried first.
+    for kind in ("email", "birth_date", "gender", "phone", "full_name"):
+        if (share[kind] or 0.0) >= 0.7:
+            # a date column without a telling header is not assumed to be a birth date
+            return "date" if kind == "birth_date" else kind
+    return None
 
 
 def detect_columns(

@@ -7,3 +7,8 @@ Each kind offers an expression builder (``phone("tel")``), a frame-level step
 from __future__ import annotations
 
 from custdata.normalize._common import JUNK_VALUES, is_junk, summarize
+from custdata.normalize.email import EmailResult, email, email_key, emails, parse_email
+from custdata.normalize.name import (
+    NameResult, first_name_key, full_form, full_name, middle_name_key, name, name_key,
+    name_parts, names, parse_name, surname_key, transliterate,
+)

@@ -345,8 +345,9 @@ def masked(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> 
                                 is_elementwise=True),
         )
     elif kind == "email":
-        body = cleaned.map_batches(by_distinct(mask_email), return_dtype=pl.String,
-                                   is_elementwise=True)
+        body = pl.coalesce(_norm.email(expr), cleaned).map_batches(
+            by_distinct(mask_email), return_dtype=pl.String, is_elementwise=True
+        )
     elif kind == "full_name":
         body = cleaned.map_batches(_mask_names, return_dtype=pl.String, is_elementwise=True)
     elif kind in ("first_name", "middle_name"):

@@ -244,9 +244,11 @@ def prepare_transactions(
     currency: str | None = "auto",
     rates: Mapping[str, float] | None = None,
     dayfirst: bool = True,
+    order: str | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Clean transaction rows: ``customer_id`` (text), ``order_date`` (date), ``amount`` (float,
-    converted with ``rates`` when there is a currency column) and ``row_status``.
+    converted with ``rates`` when there is a currency column) and ``row_status`` (plus
+    ``order_id`` with ``order``, ``currency`` when there is a currency column).
 
     Every input row is kept; ``row_status`` says whether it is an ``order``, a ``return``, or
     why it is left out (see the module docs). With several currencies and no ``rates`` the
@@ -260,7 +262,7 @@ def prepare_transactions(
     ['order', 'return', 'missing_date', 'missing_customer']
     """
     names = _names(frame)
-    check_columns(frame, [customer, date] + ([amount] if amount else []))
+    check_columns(frame, [customer, date] + ([amount] if amount else []) + ([order] if order else []))
     currency = resolve_currency(names, currency)
     schema = frame.collect_schema()
     amount_expr = _amount_expr(schema, amount) if amount else pl.lit(None, dtype=pl.Float64)
@@ -282,6 +284,8 @@ def prepare_transactions(
         date_missing.alias("__date_missing"),
         raw_amount_missing.alias("__amount_missing"),
     ]
+    if order:
+        columns.append(pl.col(order).cast(pl.String).alias("order_id"))
     if currency:
         columns.append(pl.col(currency).cast(pl.String).str.strip_chars().str.to_uppercase().alias("currency"))
     out = frame.select(columns)

@@ -1,0 +1,100 @@
+"""Command ``profile``: a one-screen data quality summary, plus JSON and HTML reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from custdata.cli._common import (
+    DebugOpt,
+    DelimiterOpt,
+    EncodingOpt,
+    FromOpt,
+    InputArg,
+    QuietOpt,
+    SheetOpt,
+    console,
+    read_input,
+)
+from custdata.errors import OutputError
+from custdata.profile import Profile, profile_html
+from custdata.profile import profile as build_profile
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def render(result: Profile, *, title: str = "Quality profile") -> Table:
+    """The rich table the terminal shows (one row per column)."""
+    d = result.duplicates
+    caption = (
+        f"{result.rows:,} rows; about {d.duplicate_rows:,} duplicate rows "
+        f"(~{d.estimated_people:,} people) by {', '.join(d.keys) or 'no phone/email column'}"
+    )
+    table = Table(title=title, caption=caption, show_lines=False)
+    for name, justify in (("column", "left"), ("kind", "left"), ("fill", "right"),
+                          ("distinct", "right"), ("valid", "right"), ("junk", "right"),
+                          ("top invalid reasons", "left"), ("top values", "left")):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for c in result.columns:
+        reasons = ", ".join(f"{r} {n:,}" for r, n in c.invalid_reasons[:3]) or "-"
+        tops = ", ".join(f"{v} ({n:,})" for v, n in c.top_values[:3]) or "-"
+        valid_style = ""
+        if c.validity_rate is not None:
+            valid_style = "green" if c.validity_rate >= 0.95 else "yellow" if c.validity_rate >= 0.8 else "red"
+        table.add_row(
+            c.name, c.kind, _pct(c.fill_rate), f"{c.distinct:,}",
+            f"[{valid_style}]{_pct(c.validity_rate)}[/]" if valid_style else "-",
+            _pct(c.junk_share) if c.junk else "-",
+            reasons, tops,
+        )
+    return table
+
+
+def _write_text(path: str, text: str) -> None:
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise OutputError(f"output folder does not exist: {target.parent}")
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+
+
+def profile(
+    input: InputArg,
+    json_: Annotated[Optional[str], typer.Option("--json", help="Write the profile as JSON to this file (- for stdout).", show_default=False)] = None,
+    html: Annotated[Optional[str], typer.Option("--html", help="Write a self-contained HTML report (charts, no network) to this file.", show_default=False)] = None,
+    show_values: Annotated[bool, typer.Option("--show-values", help="Show top values of personal-data columns in full (masked by default).")] = False,
+    top: Annotated[int, typer.Option("--top", help="How many top values per column.")] = 5,
+    region: Annotated[str, typer.Option("--region", help="Default country for phones without a country code.")] = "RU",
+    from_: FromOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Profile data quality: fill rate, distinct values, validity, junk, duplicates per column.
+
+    The summary goes to stderr; --json and --html write reports for machines and people.
+    """
+    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet,
+                       quiet=quiet)
+    result = build_profile(frame, top=top, show_values=show_values, region=region)
+    if json_ == "-":
+        typer.echo(result.to_json())
+    elif json_:
+        _write_text(json_, result.to_json() + "\n")
+    if html:
+        _write_text(html, profile_html(result, title=f"Quality profile: {Path(input).name}"))
+    if not quiet:
+        console.print(render(result, title=f"Quality profile: {Path(input).name}"))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``profile`` to the root app."""
+    app.command("profile")(profile)

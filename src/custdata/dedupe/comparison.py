@@ -1,0 +1,353 @@
+"""Comparisons: how two values of one field agree, as an ordered level (Splink's vocabulary).
+
+Each comparison turns two aligned columns (left and right record of every candidate pair) into
+one small integer per pair: ``-1`` when either side is null (no evidence either way), ``0`` when
+the values disagree, and higher levels for stronger agreement, the top level being an exact
+match. String similarity is computed in batch with :func:`rapidfuzz.process.cpdist` (C++,
+all cores), only for pairs that are neither null nor exactly equal.
+
+>>> import polars as pl
+>>> c = NameComparison("first_name_key")
+>>> c.levels(pl.Series(["ivan", "ivan", "ivan", None]), pl.Series(["ivan", "ivn", "olga", "x"])).to_list()
+[3, 2, 0, -1]
+>>> c.labels
+('else', 'jaro_winkler>=0.8', 'jaro_winkler>=0.92', 'exact')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from custdata.errors import InvalidOption
+
+NULL_LEVEL = -1
+
+
+def _batch_scores(left: pl.Series, right: pl.Series, mask: np.ndarray, scorer) -> np.ndarray:
+    """Scores of ``scorer`` for the pairs where ``mask`` is true (0 elsewhere), vectorized."""
+    out = np.zeros(len(left), dtype=np.float32)
+    idx = np.flatnonzero(mask)
+    if idx.size:
+        sel = pl.Series(idx)
+        out[idx] = process.cpdist(
+            left.gather(sel).cast(pl.String).to_list(),
+            right.gather(sel).cast(pl.String).to_list(),
+            scorer=scorer,
+            workers=-1,
+            dtype=np.float32,
+        )
+    return out
+
+
+def _null_and_equal(left: pl.Series, right: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    null = (left.is_null() | right.is_null()).to_numpy()
+    equal = (left == right).fill_null(False).to_numpy()
+    return null, equal
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Base class: a named comparison of one key column. Subclasses define :meth:`levels`."""
+
+    column: str
+    name: str | None = None
+    #: Apply a term-frequency adjustment to the exact level (common values weigh less).
+    term_frequency: bool = False
+
+    @property
+    def output(self) -> str:
+        """Name of the level column in the pairs table (defaults to the key column)."""
+        return self.name or self.column
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Label of each level, index = level (0 = values differ, last = exact)."""
+        return ("else", "exact")
+
+    @property
+    def n_levels(self) -> int:
+        return len(self.labels)
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        """Level of every pair (``-1`` null, ``0`` else, last = exact) as an Int8 series."""
+        null, equal = _null_and_equal(left, right)
+        return self._finish(np.where(equal, 1, 0), null)
+
+    def _finish(self, level: np.ndarray, null: np.ndarray) -> pl.Series:
+        return pl.Series(self.output, np.where(null, NULL_LEVEL, level).astype(np.int8))
+
+    def to_dict(self) -> dict:
+        """The comparison as the TOML/dict vocabulary (see :mod:`custdata.dedupe.config`)."""
+        out = {"type": type(self).__name__, "column": self.column}
+        if self.name:
+            out["name"] = self.name
+        if self.term_frequency:
+            out["term_frequency"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class ExactMatch(Comparison):
+    """Two levels: exact or not.
+
+    >>> ExactMatch("gender").levels(pl.Series(["m", "m", None]), pl.Series(["m", "f", "f"])).to_list()
+    [1, 0, -1]
+    """
+
+
+@dataclass(frozen=True)
+class JaroWinklerAtThresholds(Comparison):
+    """Exact, then Jaro-Winkler similarity at each threshold (highest first), else.
+
+    >>> c = JaroWinklerAtThresholds("city_key", thresholds=(0.9,))
+    >>> c.levels(pl.Series(["moskva", "moskva", "kiev"]), pl.Series(["moskva", "moskwa", "lviv"])).to_list()
+    [2, 1, 0]
+    """
+
+    thresholds: tuple[float, ...] = (0.92, 0.8)
+
+    def __post_init__(self) -> None:
+        ts = tuple(float(t) for t in self.thresholds)
+        if any(not 0 < t <= 1 for t in ts):
+            raise InvalidOption("thresholds must be between 0 and 1, e.g. (0.92, 0.8)")
+        object.__setattr__(self, "thresholds", tuple(sorted(ts, reverse=True)))
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return ("else", *[f"jaro_winkler>={t:g}" for t in reversed(self.thresholds)], "exact")
+
+    def similarity(self, left: pl.Series, right: pl.Series, mask: np.ndarray) -> np.ndarray:
+        return _batch_scores(left, right, mask, JaroWinkler.normalized_similarity)
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        null, equal = _null_and_equal(left, right)
+        sim = self.similarity(left, right, ~null & ~equal)
+        level = np.zeros(len(left), dtype=np.int8)
+        for i, t in enumerate(reversed(self.thresholds), start=1):
+            level[sim >= t] = i
+        level[equal] = len(self.thresholds) + 1
+        return self._finish(level, null)
+
+    def to_dict(self) -> dict:
+        return super().to_dict() | {"thresholds": list(self.thresholds)}
+
+
+@dataclass(frozen=True)
+class NameComparison(JaroWinklerAtThresholds):
+    """Names on their keys (transliterated, diminutives folded): exact, Jaro-Winkler, initials.
+
+    An initial ("I.") agreeing with the other side's first letter counts as the lowest fuzzy
+    level. Term-frequency adjustment is on by default: "Иванов" = "Иванов" weighs less than a rare
+    surname.
+
+    >>> c = NameComparison("first_name_key")
+    >>> c.levels(pl.Series(["i", "aleksandr"]), pl.Series(["ivan", "aleksandra"])).to_list()
+    [1, 2]
+    """
+
+    term_frequency: bool = True
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        base = super().levels(left, right).to_numpy().copy()
+        initial = (
+            ((left.str.len_chars() == 1) | (right.str.len_chars() == 1))
+            & (left.str.slice(0, 1) == right.str.slice(0, 1))
+        ).fill_null(False).to_numpy()
+        base[(base == 0) & initial] = 1
+        return pl.Series(self.output, base.astype(np.int8))
+
+
+@dataclass(frozen=True)
+class DateComparison(Comparison):
+    """Birth dates: exact, one typo, day and month swapped, within a year, else.
+
+    >>> import datetime as dt
+    >>> d = lambda s: dt.date.fromisoformat(s)
+    >>> left = pl.Series([d("1980-02-01"), d("1980-02-01"), d("1980-02-01"), d("1980-02-01"), d("1980-02-01")])
+    >>> right = pl.Series([d("1980-02-01"), d("1980-02-07"), d("1980-01-02"), d("1980-11-20"), d("1975-06-15")])
+    >>> DateComparison("birth_date").levels(left, right).to_list()
+    [4, 3, 2, 1, 0]
+    """
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return ("else", "within_year", "day_month_swapped", "one_typo", "exact")
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        if left.dtype != pl.Date or right.dtype != pl.Date:
+            raise InvalidOption(f"DateComparison needs a date column; {self.column!r} is not")
+        null, equal = _null_and_equal(left, right)
+        frame = pl.DataFrame({"l": left, "r": right})
+        flags = frame.select(
+            swapped=(
+                (pl.col("l").dt.day() == pl.col("r").dt.month())
+                & (pl.col("l").dt.month() == pl.col("r").dt.day())
+                & (pl.col("l").dt.year() == pl.col("r").dt.year())
+            ).fill_null(False),
+            near=((pl.col("l") - pl.col("r")).dt.total_days().abs() <= 366).fill_null(False),
+            ls=pl.col("l").dt.strftime("%Y%m%d"),
+            rs=pl.col("r").dt.strftime("%Y%m%d"),
+        )
+        mask = ~null & ~equal
+        typo = _batch_scores(flags["ls"], flags["rs"], mask, Levenshtein.distance) == 1
+        typo &= mask
+        level = np.zeros(len(left), dtype=np.int8)
+        level[flags["near"].to_numpy()] = 1
+        level[flags["swapped"].to_numpy()] = 2
+        level[typo] = 3
+        level[equal] = 4
+        return self._finish(level, null)
+
+
+@dataclass(frozen=True)
+class EmailComparison(Comparison):
+    """Canonical emails: exact, same mailbox name at another domain or a near-typo, else.
+
+    >>> c = EmailComparison("email")
+    >>> c.levels(pl.Series(["ivan@mail.ru", "ivan@mail.ru", "ivan@mail.ru"]),
+    ...          pl.Series(["ivan@mail.ru", "ivan@yandex.ru", "olga@mail.ru"])).to_list()
+    [2, 1, 0]
+    """
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return ("else", "same_local_or_typo", "exact")
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        null, equal = _null_and_equal(left, right)
+        local_l = left.str.split("@").list.first()
+        local_r = right.str.split("@").list.first()
+        same_local = ((local_l == local_r) & (local_l.str.len_chars() >= 4)).fill_null(False).to_numpy()
+        mask = ~null & ~equal & ~same_local
+        near = _batch_scores(left, right, mask, Levenshtein.distance) == 1
+        level = np.zeros(len(left), dtype=np.int8)
+        level[same_local | (near & mask)] = 1
+        level[equal] = 2
+        return self._finish(level, null)
+
+
+@dataclass(frozen=True)
+class PhoneComparison(Comparison):
+    """Phones (digits keys): exact, one digit wrong or two swapped, else.
+
+    >>> c = PhoneComparison("phone")
+    >>> c.levels(pl.Series(["9123456789", "9123456789", "9123456789"]),
+    ...          pl.Series(["9123456789", "9123456798", "9031112233"])).to_list()
+    [2, 1, 0]
+    """
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return ("else", "one_digit", "exact")
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        null, equal = _null_and_equal(left, right)
+        mask = ~null & ~equal
+        dist = _batch_scores(left, right, mask, Levenshtein.distance)
+        # Levenshtein counts a swap as 2 edits; same digits in another order with distance 2 is a swap.
+        sorted_eq = (
+            left.str.split("").list.sort().list.join("") == right.str.split("").list.sort().list.join("")
+        ).fill_null(False).to_numpy()
+        close = mask & ((dist == 1) | ((dist == 2) & sorted_eq))
+        level = np.zeros(len(left), dtype=np.int8)
+        level[close] = 1
+        level[equal] = 2
+        return self._finish(level, null)
+
+
+@dataclass(frozen=True)
+class AddressComparison(Comparison):
+    """Addresses (token keys): exact, token-set similarity at thresholds, else.
+
+    >>> c = AddressComparison("address_key")
+    >>> c.levels(pl.Series(["12 5 lenina", "12 5 lenina", "12 5 lenina"]),
+    ...          pl.Series(["12 5 lenina", "5 lenina", "3 7 mira"])).to_list()
+    [2, 1, 0]
+    """
+
+    thresholds: tuple[float, ...] = (0.85,)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return ("else", *[f"token_set>={t:g}" for t in sorted(self.thresholds)], "exact")
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        null, equal = _null_and_equal(left, right)
+        sim = _batch_scores(left, right, ~null & ~equal, fuzz.token_set_ratio) / 100.0
+        level = np.zeros(len(left), dtype=np.int8)
+        for i, t in enumerate(sorted(self.thresholds), start=1):
+            level[sim >= t] = i
+        level[equal] = len(self.thresholds) + 1
+        return self._finish(level, null)
+
+    def to_dict(self) -> dict:
+        return super().to_dict() | {"thresholds": list(self.thresholds)}
+
+
+#: Comparison used for each standard key column when the user gives none.
+DEFAULT_COMPARISONS: dict[str, Comparison] = {
+    "first_name_key": NameComparison("first_name_key", name="first_name"),
+    "surname_key": NameComparison("surname_key", name="surname"),
+    "middle_name_key": NameComparison("middle_name_key", name="middle_name", thresholds=(0.88,)),
+    "birth_date": DateComparison("birth_date"),
+    "gender": ExactMatch("gender"),
+    "phone": PhoneComparison("phone"),
+    "email": EmailComparison("email"),
+    "address_key": AddressComparison("address_key", name="address"),
+    "city_key": JaroWinklerAtThresholds("city_key", name="city", thresholds=(0.9,)),
+}
+
+
+def default_comparisons(key_columns: Sequence[str]) -> list[Comparison]:
+    """The default comparison of each key column present (generic columns: Jaro-Winkler).
+
+    >>> [c.output for c in default_comparisons(["_row", "phone", "postcode"])]
+    ['phone', 'postcode']
+    """
+    out: list[Comparison] = []
+    for col in key_columns:
+        if col.startswith("_") or col == "full_name_key":
+            continue
+        out.append(DEFAULT_COMPARISONS.get(col) or JaroWinklerAtThresholds(col, thresholds=(0.9,)))
+    return out
+
+
+@dataclass
+class ComparisonSet:
+    """Comparisons applied together; computes the level table of a set of pairs."""
+
+    comparisons: list[Comparison] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        names = [c.output for c in self.comparisons]
+        if len(set(names)) != len(names):
+            raise InvalidOption("two comparisons have the same name: give each a distinct name=")
+
+    def level_table(self, keys: pl.DataFrame, left_rows: pl.Series, right_rows: pl.Series) -> pl.DataFrame:
+        """One Int8 level column per comparison for the pairs (left_rows[i], right_rows[i]).
+
+        First and last names that are swapped between the two records (``Ivan Petrov`` vs
+        ``Petrov Ivan``) are compared after swapping back.
+        """
+        gathered: dict[str, tuple[pl.Series, pl.Series]] = {}
+        for c in self.comparisons:
+            if c.column not in keys.columns:
+                raise InvalidOption(
+                    f"comparison {c.output!r} needs key column {c.column!r}, which was not built; "
+                    f"available: {', '.join(k for k in keys.columns if not k.startswith('_'))}"
+                )
+            gathered[c.column] = (keys[c.column].gather(left_rows), keys[c.column].gather(right_rows))
+        if "first_name_key" in gathered and "surname_key" in gathered:
+            fl, fr = gathered["first_name_key"]
+            sl, sr = gathered["surname_key"]
+            swap = ((fl == sr) & (sl == fr) & (fl != fr)).fill_null(False)
+            if swap.any():
+                gathered["first_name_key"] = (fl, pl.select(pl.when(swap).then(sr).otherwise(fr)).to_series())
+                gathered["surname_key"] = (sl, pl.select(pl.when(swap).then(fr).otherwise(sr)).to_series())
+        return pl.DataFrame([c.levels(*gathered[c.column]) for c in self.comparisons])

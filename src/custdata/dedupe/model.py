@@ -1,0 +1,228 @@
+"""Fellegi-Sunter model: m/u probabilities per comparison level, estimated without labels.
+
+* **u** (how often two *different* people agree at a level) comes from random pairs of records:
+  the exact level exactly, from the value frequencies (``sum c_v (c_v - 1) / n (n - 1)``), the
+  other levels from a deterministic random sample of pairs.
+* **m** (how often two records of the *same* person agree at a level) and the share of matches
+  among candidate pairs are estimated by expectation-maximisation over the candidate pairs,
+  grouped by their level pattern so that EM runs on a few thousand patterns, not millions of
+  pairs. Pairs that a *distinct* rule already marks as different people (relatives) are left out
+  of EM: they would otherwise teach the model that "same phone, same address, different first
+  name" is what a duplicate looks like.
+* Every probability is clamped to ``[1e-6, 1 - 1e-6]``, so a column that is all null, all equal or
+  never agrees gives a weight of about zero, never a crash or an infinite weight.
+* Term-frequency adjustment: an exact match on a common value ("Иванов", "Smith") weighs
+  ``log2(u_exact / tf(value))`` less (or more, for a rare value) than the average exact match.
+
+>>> import numpy as np, polars as pl
+>>> levels = pl.DataFrame({"phone": np.array([2] * 60 + [0] * 40, dtype=np.int8),
+...                        "name": np.array([2] * 55 + [0] * 5 + [0] * 38 + [2] * 2, dtype=np.int8)})
+>>> model = FellegiSunter.fit(levels, u={"phone": [0.999, 0.0005, 0.0005], "name": [0.99, 0.005, 0.005]},
+...                           n_levels={"phone": 3, "name": 3})
+>>> bool(model.weights(levels)[0] > 5), bool(model.weights(levels)[70] < 0)
+(True, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+EPS = 1e-6
+
+
+def clamp(p: np.ndarray | float) -> np.ndarray:
+    """Clamp probabilities into ``[1e-6, 1 - 1e-6]``.
+
+    >>> clamp(np.array([0.0, 0.5, 1.0])).tolist()
+    [1e-06, 0.5, 0.999999]
+    """
+    return np.clip(np.asarray(p, dtype=np.float64), EPS, 1 - EPS)
+
+
+def _normalize(p: np.ndarray) -> np.ndarray:
+    p = clamp(p)
+    return p / p.sum()
+
+
+@dataclass
+class FellegiSunter:
+    """m and u per comparison level and the prior share of matches ``lam``."""
+
+    m: dict[str, np.ndarray]
+    u: dict[str, np.ndarray]
+    lam: float = 0.1
+    iterations: int = 0
+    #: Per comparison, a frame (value, tf) for the term-frequency adjustment of the exact level.
+    tf: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.m)
+
+    @classmethod
+    def fit(
+        cls,
+        levels: pl.DataFrame,
+        *,
+        u: Mapping[str, Sequence[float]],
+        n_levels: Mapping[str, int],
+        max_iterations: int = 40,
+        tolerance: float = 1e-5,
+        lam: float = 0.3,
+    ) -> FellegiSunter:
+        """Estimate m and ``lam`` by EM over the level table (u fixed).
+
+        ``levels`` has one Int8 column per comparison (``-1`` = null). Works on the distinct
+        level patterns with their counts.
+        """
+        names = list(n_levels)
+        u_arr = {n: _normalize(np.asarray(u[n], dtype=np.float64)) for n in names}
+        m_arr = {}
+        for n in names:
+            k = n_levels[n]
+            # Start: duplicates mostly agree exactly, rarely disagree.
+            init = np.linspace(0.05, 1.0, k) ** 2
+            m_arr[n] = _normalize(init)
+        model = cls(m=m_arr, u=u_arr, lam=float(np.clip(lam, EPS, 1 - EPS)))
+        if levels.height == 0 or not names:
+            return model
+        patterns = levels.group_by(names).agg(pl.len().alias("_count"))
+        counts = patterns["_count"].to_numpy().astype(np.float64)
+        g = {n: patterns[n].to_numpy().astype(np.int64) for n in names}
+        for it in range(max_iterations):
+            p = model._posterior(g, counts.size)
+            w = p * counts
+            total_w = w.sum()
+            new_lam = float(np.clip(total_w / counts.sum(), EPS, 1 - EPS))
+            change = abs(new_lam - model.lam)
+            for n in names:
+                k = n_levels[n]
+                obs = g[n] >= 0
+                mm = np.bincount(g[n][obs], weights=w[obs], minlength=k)[:k]
+                if mm.sum() > 0:
+                    new_m = _normalize(mm / mm.sum())
+                    change = max(change, float(np.abs(new_m - model.m[n]).max()))
+                    model.m[n] = new_m
+            model.lam = new_lam
+            model.iterations = it + 1
+            if change < tolerance:
+                break
+        return model
+
+    def _log_bf(self, g: Mapping[str, np.ndarray], size: int) -> np.ndarray:
+        total = np.zeros(size, dtype=np.float64)
+        for n in self.names:
+            lv = g[n]
+            obs = lv >= 0
+            ratio = np.log2(self.m[n]) - np.log2(self.u[n])
+            total[obs] += ratio[lv[obs]]
+        return total
+
+    def _posterior(self, g: Mapping[str, np.ndarray], size: int) -> np.ndarray:
+        w = self._log_bf(g, size) + math.log2(self.lam / (1 - self.lam))
+        return 1.0 / (1.0 + np.exp2(-np.clip(w, -60, 60)))
+
+    def weights(self, levels: pl.DataFrame, tf_adjust: np.ndarray | None = None) -> np.ndarray:
+        """Match weight (log2 Bayes factor + prior) of each pair of the level table."""
+        g = {n: levels[n].to_numpy().astype(np.int64) for n in self.names}
+        w = self._log_bf(g, levels.height) + math.log2(self.lam / (1 - self.lam))
+        if tf_adjust is not None:
+            w = w + tf_adjust
+        return w
+
+    @staticmethod
+    def probability(weights: np.ndarray) -> np.ndarray:
+        """Match probability from match weights.
+
+        >>> FellegiSunter.probability(np.array([0.0, 10.0])).round(4).tolist()
+        [0.5, 0.999]
+        """
+        return 1.0 / (1.0 + np.exp2(-np.clip(weights, -60, 60)))
+
+    def level_weights(self, name: str) -> np.ndarray:
+        """log2(m/u) of each level of one comparison (what the pairs table shows)."""
+        return np.log2(self.m[name]) - np.log2(self.u[name])
+
+    def to_dict(self) -> dict:
+        """Parameters as plain lists (for the diagnostics and the review loop)."""
+        return {
+            "lambda": self.lam,
+            "iterations": self.iterations,
+            "m": {n: [round(float(x), 6) for x in v] for n, v in self.m.items()},
+            "u": {n: [round(float(x), 8) for x in v] for n, v in self.u.items()},
+        }
+
+
+def estimate_u(
+    keys: pl.DataFrame,
+    level_fn,
+    n_levels: Mapping[str, int],
+    columns: Mapping[str, str],
+    *,
+    sample_size: int = 200_000,
+    seed: int = 42,
+) -> dict[str, np.ndarray]:
+    """u probabilities from random record pairs (exact level from value frequencies).
+
+    ``level_fn(left_rows, right_rows)`` returns the level table of those pairs; ``columns``
+    maps comparison name -> key column. The sample is drawn with a fixed seed over the row
+    positions of ``keys``, which the caller orders by content, so u does not depend on the
+    input order.
+    """
+    n = keys.height
+    u: dict[str, np.ndarray] = {}
+    if n < 2:
+        return {name: _normalize(np.ones(k)) for name, k in n_levels.items()}
+    rng = np.random.default_rng(seed)
+    total_pairs = n * (n - 1) // 2
+    if total_pairs <= sample_size:
+        i, j = np.triu_indices(n, k=1)
+    else:
+        i = rng.integers(0, n, size=sample_size)
+        j = rng.integers(0, n - 1, size=sample_size)
+        j = np.where(j >= i, j + 1, j)
+    lt = level_fn(pl.Series(i.astype(np.uint32)), pl.Series(j.astype(np.uint32)))
+    for name, k in n_levels.items():
+        lv = lt[name].to_numpy()
+        obs = lv[lv >= 0].astype(np.int64)
+        counts = np.bincount(obs, minlength=k)[:k].astype(np.float64)
+        # Smoothing: a level never seen among random pairs is rare, not impossible.
+        probs = (counts + 0.5) / (counts.sum() + 0.5 * k)
+        col = columns[name]
+        exact = _exact_agreement(keys[col])
+        if exact is not None:
+            rest = probs[:-1].sum()
+            probs[-1] = max(exact, 1.0 / (n * n))
+            if rest > 0:
+                probs[:-1] = probs[:-1] / rest * (1 - probs[-1])
+        u[name] = _normalize(probs)
+    return u
+
+
+def _exact_agreement(values: pl.Series) -> float | None:
+    """P(two random non-null values are equal), from the value counts."""
+    vc = values.drop_nulls()
+    n = vc.len()
+    if n < 2:
+        return None
+    counts = vc.value_counts()["count"].to_numpy().astype(np.float64)
+    return float((counts * (counts - 1)).sum() / (n * (n - 1)))
+
+
+def term_frequencies(values: pl.Series) -> pl.DataFrame:
+    """Frequency of each non-null value among non-null values (for TF adjustment).
+
+    >>> term_frequencies(pl.Series("s", ["a", "a", "b", None])).sort("value").rows()
+    [('a', 0.6666666666666666), ('b', 0.3333333333333333)]
+    """
+    vc = values.drop_nulls()
+    n = max(vc.len(), 1)
+    return (
+        vc.value_counts(name="_n")
+        .select(pl.col(values.name).alias("value"), (pl.col("_n") / n).alias("tf"))
+    )

@@ -1,0 +1,537 @@
+"""Parse one full-name string: clean it, find last/first/middle, give a status and a gender hint.
+
+This is the per-distinct-value part of :mod:`custdata.normalize.name`: the frame step calls
+:func:`parse_text` once for every *distinct* value of a column, and everything after that
+(matching keys) is vectorized polars. Token-level work is cached, so a column of a million
+names with a few thousand distinct first names and patronymics costs a dict lookup per token.
+
+Order rules (``order="auto"``):
+
+* Cyrillic (or Latin with a Russian patronymic such as ``Ivanovich``): the patronymic
+  (-ович/-евич/-ич, -овна/-евна/-ична/-инична, Ukrainian -івна/-ївна, ``оглы``/``кызы``) is
+  the middle name; a token just before it is the first name. Without a patronymic the
+  first-name list decides which token is the first name; when it cannot, the Russian
+  document order (surname first) is assumed. Initials (``И.``) are first/middle names.
+* Latin: ``first [middle] last``; a value with a comma, a title, a suffix, a particle
+  (van, de, von, ...) or a nickname goes to ``nameparser``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import unicodedata
+from pathlib import Path
+from typing import NamedTuple
+
+import polars as pl
+
+from custdata.normalize._common import EMPTY, JUNK, OK, is_junk
+from custdata.normalize._diminutives import FULL_FORMS, diminutive_table
+
+# ---- status codes -------------------------------------------------------------------------
+NOT_A_NAME = "not_a_name"
+INITIALS_ONLY = "initials_only"
+SINGLE_TOKEN = "single_token"
+MIXED_SCRIPT = "mixed_script"
+STATUSES = (OK, EMPTY, JUNK, NOT_A_NAME, INITIALS_ONLY, SINGLE_TOKEN, MIXED_SCRIPT)
+
+MALE, FEMALE, UNKNOWN = "male", "female", "unknown"
+
+#: Name-specific placeholders (compared after strip + casefold), on top of the shared junk list.
+NAME_JUNK: frozenset[str] = frozenset(
+    {
+        "test", "test test", "тест", "тест тест", "тестовый", "клиент", "покупатель",
+        "customer", "client", "user", "guest", "гость", "имя", "фамилия", "фио", "name",
+        "first name", "last name", "full name", "asdf", "qwerty", "йцукен", "ааа", "aaa",
+        "abc", "абв", "xxx xxx", "no name", "noname", "без имени", "аноним", "anonymous",
+        "клієнт", "покупець", "ім'я", "прізвище",
+    }
+)
+
+#: Titles and forms of address stripped from the start of a name (lower case, no dot).
+TITLES_RU: frozenset[str] = frozenset(
+    {
+        "г-н", "г-жа", "гн", "гжа", "г", "господин", "госпожа", "гражданин", "гражданка",
+        "тов", "товарищ", "д-р", "др", "доктор", "проф", "профессор", "акад", "академик",
+        "пан", "пані", "панна", "п", "шановний", "шановна", "уважаемый", "уважаемая",
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "madam", "mme", "mlle",
+        "herr", "frau", "m", "monsieur",
+    }
+)
+
+_PATRONYMIC_RE = re.compile(
+    r"(ович|евич|ьевич|овна|евна|ьевна|ична|инична|івна|ївна|оглы|оглу|кызы|кизи|улы)$"
+)
+_PATRONYMIC_MALE_SHORT_RE = re.compile(r"(ич)$")
+_PATRONYMIC_LATIN_RE = re.compile(
+    r"(ovich|evich|ovitch|evitch|ovna|evna|ichna|ivna|yivna|ogly|oglu|kyzy|gyzy|qizi)$"
+)
+_FEMALE_PATRONYMIC_RE = re.compile(r"(овна|евна|ична|инична|івна|ївна|кызы|кизи|ovna|evna|ichna|ivna|kyzy|gyzy|qizi)$")
+_TURKIC_LINKS = {
+    "оглы": MALE, "оглу": MALE, "улы": MALE, "уулу": MALE, "кызы": FEMALE, "кизи": FEMALE,
+    "ogly": MALE, "oglu": MALE, "uly": MALE, "kyzy": FEMALE, "gyzy": FEMALE, "qizi": FEMALE,
+}
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "di", "da", "du", "des", "del", "della", "la", "le", "dos",
+     "das", "do", "ten", "ter", "zu", "af", "av", "bin", "ibn", "al", "el", "y", "e", "vande",
+     "vander", "dela", "st", "ste"}
+)
+
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_LAT = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_DIGIT_OR_MAIL = re.compile(r"\d|@|https?:|www\.|\.(?:ru|com|ua|net|org)\b", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_INITIAL_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+_NOT_NAME_CHARS = re.compile(r"[^\w\s'’ʼ`\-.,]", re.UNICODE)
+_COMMA_SPACE = re.compile(r"\s*,\s*")
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "’": "'", "ʼ": "'",
+                         "`": "'", "´": "'", "\u00a0": " ", "\u2007": " ", "\u202f": " "})
+
+# Latin letters that look like Cyrillic ones and the other way round (homoglyphs).
+_LAT_TO_CYR = str.maketrans("AaBCcEeHKkMOoPpTXxYy", "АаВСсЕеНКкМОоРрТХхУу")
+_CYR_TO_LAT = str.maketrans("АаВСсЕеНКкМОоРрТХхУуІіЈј", "AaBCcEeHKkMOoPpTXxYyIiJj")
+_LAT_HOMOGLYPHS = set("AaBCcEeHKkMOoPpTXxYy")
+_CYR_HOMOGLYPHS = set("АаВСсЕеНКкМОоРрТХхУуІіЈј")
+
+
+class Parsed(NamedTuple):
+    """One parsed value (all ``None`` except status for empty/junk/not-a-name values)."""
+
+    clean: str | None
+    last: str | None
+    first: str | None
+    middle: str | None
+    gender: str | None
+    status: str
+
+
+# ---- reference lists ------------------------------------------------------------------------
+def _russiannames_dir() -> Path | None:
+    spec = importlib.util.find_spec("russiannames")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return path if path.is_dir() else None
+
+
+@functools.lru_cache(maxsize=1)
+def first_names() -> dict[str, str]:
+    """First names (lower case, ``е`` for ``ё``) -> "m" / "f" / "u" (unisex or unknown).
+
+    Built from the ``russiannames`` package's ``names.parquet`` (names seen at least 3 times
+    in its corpus) plus every form of the diminutive table.
+
+    >>> first_names()["иван"], first_names()["саша"]
+    ('m', 'u')
+    """
+    out: dict[str, str] = {}
+    folder = _russiannames_dir()
+    if folder is not None:
+        frame = (
+            pl.read_parquet(folder / "names.parquet", columns=["count", "text", "gender"])
+            .filter(pl.col("count") >= 3, pl.col("text").str.contains(r"^[А-ЯЁа-яё\-]+$"))
+            .select(
+                pl.col("text").str.to_lowercase().str.replace_all("ё", "е"),
+                pl.col("gender").fill_null("u"),
+            )
+        )
+        out.update(zip(frame["text"].to_list(), frame["gender"].to_list(), strict=True))
+    table = diminutive_table()
+    for form, canon in table.items():
+        g = out.get(canon)
+        if canon in FULL_FORMS and form not in out:
+            # unisex diminutives (саша, женя, валя) point to a masculine shared key
+            if form in {"саша", "шура", "саня", "женя", "валя"}:
+                g = "u"
+            out[form] = g or "u"
+    for unisex in ("саша", "женя", "валя", "шура", "саня"):
+        out[unisex] = "u"
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def patronymics() -> dict[str, str]:
+    """Patronymics (lower case) -> "m" / "f" from ``russiannames`` ``midnames.parquet`` (count >= 3).
+
+    >>> patronymics()["иванович"], patronymics()["ивановна"]
+    ('m', 'f')
+    """
+    folder = _russiannames_dir()
+    if folder is None:
+        return {}
+    frame = (
+        pl.read_parquet(folder / "midnames.parquet", columns=["count", "text", "gender"])
+        .filter(pl.col("count") >= 3, pl.col("gender").is_in(["m", "f"]))
+        .select(pl.col("text").str.to_lowercase().str.replace_all("ё", "е"), "gender")
+    )
+    return dict(zip(frame["text"].to_list(), frame["gender"].to_list(), strict=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _gender_detector():  # noqa: ANN202 - pytrovich has no public type for it
+    from pytrovich.detector import PetrovichGenderDetector
+
+    return PetrovichGenderDetector()
+
+
+@functools.lru_cache(maxsize=1)
+def _nameparser_constants():  # noqa: ANN202
+    from nameparser.config import CONSTANTS
+
+    words = set(CONSTANTS.titles) | set(CONSTANTS.suffix_acronyms)
+    words |= set(CONSTANTS.suffix_not_acronyms) | set(CONSTANTS.prefixes)
+    words |= set(CONSTANTS.conjunctions)
+    return frozenset(words)
+
+
+# ---- token helpers --------------------------------------------------------------------------
+def _is_initial(tok: str) -> bool:
+    core = tok.rstrip(".")
+    return len(core) == 1 and core.isalpha()
+
+
+@functools.lru_cache(maxsize=65536)
+def fix_case(tok: str, only: bool = False) -> str:
+    """Fix the case of one token: ``иВАНОВ`` -> ``Иванов``, keep ``McDonald`` and ``O'Neil``.
+
+    Mixed-case tokens are kept as typed unless they look like caps lock (``иВАНОВ``).
+
+    >>> fix_case("иВАНОВ"), fix_case("САЛТЫКОВ-ЩЕДРИН"), fix_case("McDonald"), fix_case("o'neil")
+    ('Иванов', 'Салтыков-Щедрин', 'McDonald', "O'Neil")
+    >>> fix_case("mcdonald"), fix_case("мар'яна")
+    ('McDonald', "Мар'яна")
+    """
+    low = tok.lower()
+    if not only and low in _TURKIC_LINKS:
+        return low
+    if not only and low in _PARTICLES and (tok == low or tok == tok.upper()) and len(low) > 1:
+        return low
+    return "-".join(_fix_part(part) for part in tok.split("-"))
+
+
+def _fix_part(part: str) -> str:
+    letters = [c for c in part if c.isalpha()]
+    if not letters:
+        return part
+    is_upper = all(c.isupper() for c in letters)
+    is_lower = all(c.islower() for c in letters)
+    caps_lock = letters[0].islower() and len(letters) > 1 and all(c.isupper() for c in letters[1:])
+    if not (is_upper or is_lower or caps_lock):
+        return part
+    part = part.lower()
+    if "'" in part:
+        head, _, tail = part.partition("'")
+        if len(head) == 1 and tail:
+            return head.upper() + "'" + tail[:1].upper() + tail[1:]
+        return part[:1].upper() + part[1:]
+    if part.startswith("mc") and len(part) > 3:
+        return "Mc" + part[2:3].upper() + part[3:]
+    return part[:1].upper() + part[1:]
+
+
+def _fix_homoglyphs(tok: str) -> tuple[str, bool]:
+    """Turn a token mixing Cyrillic and Latin letters into one script; False if impossible."""
+    cyr = [c for c in tok if _CYR.match(c)]
+    lat = [c for c in tok if _LAT.match(c)]
+    if not cyr or not lat:
+        return tok, True
+    if all(c in _LAT_HOMOGLYPHS for c in lat) and len(cyr) >= len(lat):
+        return tok.translate(_LAT_TO_CYR), True
+    if all(c in _CYR_HOMOGLYPHS for c in cyr) and len(lat) > len(cyr):
+        return tok.translate(_CYR_TO_LAT), True
+    if all(c in _LAT_HOMOGLYPHS for c in lat):
+        return tok.translate(_LAT_TO_CYR), True
+    return tok, False
+
+
+def _low(tok: str) -> str:
+    return tok.lower().replace("ё", "е")
+
+
+@functools.lru_cache(maxsize=65536)
+def _patronymic_gender(tok: str) -> str | None:
+    """'m'/'f' when ``tok`` is a patronymic, else None."""
+    low = _low(tok)
+    for link, g in _TURKIC_LINKS.items():
+        if low.endswith(link) and (low == link or low[-len(link) - 1] in " -"):
+            return "m" if g == MALE else "f"
+    known = patronymics().get(low)
+    if known:
+        return known
+    if _FEMALE_PATRONYMIC_RE.search(low) and len(low) > 6:
+        return "f"
+    m = re.search(r"(ович|евич|ьевич)$", low)
+    if m:
+        stem = low[: m.start()]
+        names = first_names()
+        if stem in names or stem + "ь" in names or stem + "й" in names or stem[:-1] + "ий" in names:
+            return "m"
+    if _PATRONYMIC_LATIN_RE.search(low) and len(low) > 6:
+        return "f" if _FEMALE_PATRONYMIC_RE.search(low) else "m"
+    return None
+
+
+def _loose_patronymic(tok: str) -> bool:
+    """Ends like a patronymic (used only when the position says so, e.g. the third token)."""
+    low = _low(tok)
+    return bool(_PATRONYMIC_RE.search(low) or _PATRONYMIC_MALE_SHORT_RE.search(low)) and len(low) > 4
+
+
+def _is_first_name(tok: str) -> bool:
+    return _low(tok) in first_names()
+
+
+# ---- gender ---------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=65536)
+def _part_gender(part: str, value: str) -> str | None:
+    """'m' / 'f' / None for one name part via the first-name list, then pytrovich rules."""
+    from pytrovich.enums import Gender
+
+    low = _low(value)
+    if part == "middlename":
+        return _patronymic_gender(value)
+    if part == "firstname":
+        g = first_names().get(low)
+        if g in ("m", "f"):
+            return g
+        if g == "u":
+            return None
+    if not _CYR.search(low):
+        return None
+    det = _gender_detector()
+    res = det.detect(**{part: low})
+    return {Gender.MALE: "m", Gender.FEMALE: "f"}.get(res)
+
+
+def gender_of(last: str | None, first: str | None, middle: str | None) -> str:
+    """Gender hint of a name from its parts: "male", "female" or "unknown".
+
+    A patronymic decides alone; otherwise the first name and the surname must agree (one of
+    them may be unknown).
+
+    >>> gender_of("Иванова", None, None), gender_of("Андрейчук", "Саша", None)
+    ('female', 'unknown')
+    >>> gender_of(None, "Саша", "Олегович"), gender_of("Иванов", "Саша", None)
+    ('male', 'male')
+    """
+    if middle and not _is_initial(middle):
+        g = _part_gender("middlename", middle)
+        if g:
+            return MALE if g == "m" else FEMALE
+    votes = set()
+    if first and not _is_initial(first):
+        g = _part_gender("firstname", first)
+        if g:
+            votes.add(g)
+    if last:
+        g = _part_gender("lastname", last)
+        if g:
+            votes.add(g)
+    if len(votes) == 1:
+        return MALE if votes.pop() == "m" else FEMALE
+    return UNKNOWN
+
+
+# ---- parsing --------------------------------------------------------------------------------
+def _strip_titles(tokens: list[str]) -> list[str]:
+    while len(tokens) > 1:
+        low = tokens[0].lower().rstrip(".")
+        if low in TITLES_RU:
+            tokens = tokens[1:]
+        else:
+            break
+    return tokens
+
+
+def _merge_links(tokens: list[str]) -> list[str]:
+    """Attach ``оглы``/``кызы`` to the word before them (they form the patronymic)."""
+    out: list[str] = []
+    for tok in tokens:
+        if _low(tok) in _TURKIC_LINKS and out:
+            out[-1] = out[-1] + " " + tok.lower()
+        else:
+            out.append(tok)
+    return out
+
+
+def _eastern(tokens: list[str]) -> tuple[str | None, str | None, str | None]:
+    """last, first, middle for Cyrillic (or transliterated Russian) tokens in any order."""
+    n = len(tokens)
+    init = [_is_initial(t) for t in tokens]
+    if n == 1:
+        tok = tokens[0]
+        if _patronymic_gender(tok):
+            return None, None, tok
+        if _is_first_name(tok):
+            return None, tok, None
+        return tok, None, None
+    if n == 2:
+        a, b = tokens
+        if init[0] and init[1]:
+            return None, a, b
+        if init[1]:
+            return a, b, None  # Иванов И.
+        if init[0]:
+            return b, a, None  # И. Иванов
+        if _patronymic_gender(b) and not _patronymic_gender(a):
+            return None, a, b  # Ипполит Матвеевич
+        fa, fb = _is_first_name(a), _is_first_name(b)
+        if fa and not fb:
+            return b, a, None
+        if fb and not fa:
+            return a, b, None
+        if fa and fb and _surname_like(a) and not _surname_like(b):
+            return a, b, None
+        if fa and fb and _surname_like(b) and not _surname_like(a):
+            return b, a, None
+        return a, b, None
+    # three or more
+    a, b, c = tokens[0], tokens[1], tokens[-1]
+    rest = tokens[1:-1]
+    if init[0] and init[1] and not init[-1] and n == 3:
+        return c, a, b  # В. И. Ленин
+    if init[-1] and init[-2] and n == 3:
+        return a, b, c  # Иванов И. И.
+    p_last = _patronymic_gender(c) is not None
+    p_mid = n == 3 and _patronymic_gender(b) is not None
+    if p_mid and not p_last:
+        return c, a, b  # Иван Иванович Иванов
+    if p_last or _loose_patronymic(c):
+        return a, " ".join(rest), c
+    if n == 3 and _is_first_name(a) and not _is_first_name(b) and _surname_like(c):
+        return c, a, b
+    return a, b, " ".join(tokens[2:])
+
+
+_SURNAME_END = re.compile(
+    r"(ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|цкий|ская|цкая|ой|ая|ко|ук|юк|чук|ян|дзе|швили"
+    r"|ич|ых|их|ман|ер|ов-|ev|ov|ova|eva|ina|sky|skiy|skaya|enko|uk)$"
+)
+
+
+def _surname_like(tok: str) -> bool:
+    return bool(_SURNAME_END.search(_low(tok)))
+
+
+def _western_simple(tokens: list[str]) -> tuple[str | None, str | None, str | None]:
+    n = len(tokens)
+    if n == 1:
+        return tokens[0], None, None
+    if n == 2:
+        if _is_initial(tokens[1]) and not _is_initial(tokens[0]):
+            return tokens[0], tokens[1], None  # Ivanov I.
+        return tokens[1], tokens[0], None
+    if all(_is_initial(t) for t in tokens[1:]) and not _is_initial(tokens[0]):
+        return tokens[0], tokens[1], " ".join(tokens[2:])  # Ivanov I. I.
+    return tokens[-1], tokens[0], " ".join(tokens[1:-1])
+
+
+def _nameparser(text: str) -> tuple[str | None, str | None, str | None]:
+    from nameparser import HumanName
+
+    hn = HumanName(text)
+    return hn.last or None, hn.first or None, hn.middle or None
+
+
+def _needs_nameparser(text: str, tokens: list[str]) -> bool:
+    if "," in text or "(" in text or '"' in text or len(tokens) > 3:
+        return True
+    words = _nameparser_constants()
+    return any(t.lower().rstrip(".") in words for t in tokens)
+
+
+def _initial_form(tok: str) -> str:
+    return tok.rstrip(".").upper() + "."
+
+
+def parse_text(value: str | None, order: str = "auto") -> Parsed:
+    """Parse one raw value. ``order``: "auto", "eastern" (last first middle) or "western".
+
+    >>> parse_text("иВАНОВ иван иванович")
+    Parsed(clean='Иванов Иван Иванович', last='Иванов', first='Иван', middle='Иванович', gender='male', status='ok')
+    >>> parse_text("Dr. John Smith Jr.").last, parse_text("И.И. Иванов").clean
+    ('Smith', 'И. И. Иванов')
+    """
+    if value is None:
+        return Parsed(None, None, None, None, None, EMPTY)
+    text = unicodedata.normalize("NFC", value).translate(_DASHES)
+    text = _SPACES.sub(" ", text).strip()
+    if not text:
+        return Parsed(None, None, None, None, None, EMPTY)
+    folded = text.casefold()
+    if is_junk(text) or folded in NAME_JUNK or folded.strip(" .-") == "":
+        return Parsed(None, None, None, None, None, JUNK)
+    if _DIGIT_OR_MAIL.search(text) or _NOT_NAME_CHARS.sub("", text) != text.replace('"', ""):
+        if not _is_quoted_nickname(text):
+            return Parsed(None, None, None, None, None, NOT_A_NAME)
+    if not any(c.isalpha() for c in text):
+        return Parsed(None, None, None, None, None, NOT_A_NAME)
+    text = _INITIAL_DOT.sub(". ", text)
+    text = _COMMA_SPACE.sub(", ", text).strip(" ,")
+    text = re.sub(r"\s*-\s*", "-", text).strip("-' ")
+    raw_tokens = [t for t in text.split(" ") if t.strip(".-'")]
+    status = OK
+    tokens: list[str] = []
+    for tok in raw_tokens:
+        fixed, ok = _fix_homoglyphs(tok)
+        if not ok:
+            status = MIXED_SCRIPT
+        tokens.append(fixed)
+    tokens = _strip_titles(tokens)
+    if not tokens:
+        return Parsed(None, None, None, None, None, JUNK)
+    only = len(tokens) == 1
+    tokens = [_initial_form(t) if _is_initial(t) else fix_case(t, only) for t in tokens]
+    has_cyr = any(_CYR.search(t) for t in tokens)
+    body = [t for t in tokens if t != ","]
+    clean = " ".join(tokens).replace(" ,", ",")
+    if has_cyr or order == "eastern" or any(
+        _PATRONYMIC_LATIN_RE.search(_low(t.rstrip(","))) for t in body
+    ):
+        parts = [t.rstrip(",") for t in body]
+        parts = _merge_links(parts)
+        if order == "western":
+            last, first, middle = _western_simple(parts)
+        elif order == "eastern":
+            last = parts[0]
+            first = parts[1] if len(parts) > 1 else None
+            middle = " ".join(parts[2:]) or None
+        else:
+            last, first, middle = _eastern(parts)
+    elif order == "eastern":
+        last, first, middle = body[0], (body[1] if len(body) > 1 else None), (
+            " ".join(body[2:]) or None)
+    elif _needs_nameparser(clean, body):
+        last, first, middle = _nameparser(clean)
+    else:
+        last, first, middle = _western_simple(body)
+    last, first, middle = (_strip_dot(p) for p in (last, first, middle))
+    words = [t for t in body if not _is_initial(t)]
+    if status == OK:
+        if not words:
+            status = INITIALS_ONLY
+        elif len(body) == 1:
+            status = SINGLE_TOKEN
+    gender = gender_of(last, first, middle) if (last or first or middle) else UNKNOWN
+    return Parsed(clean, last, first, middle, gender, status)
+
+
+def _strip_dot(part: str | None) -> str | None:
+    if not part:
+        return None
+    part = part.strip(" ,")
+    if _is_initial(part):
+        return part.rstrip(".")
+    if " " in part:
+        part = " ".join(p.rstrip(".") if _is_initial(p) else p for p in part.split(" "))
+    return part or None
+
+
+def _is_quoted_nickname(text: str) -> bool:
+    """``John "Jack" Smith`` / ``John (Jack) Smith``: nickname syntax nameparser understands."""
+    if _DIGIT_OR_MAIL.search(text):
+        return False
+    rest = re.sub(r"[\"()]", "", text)
+    return _NOT_NAME_CHARS.sub("", rest) == rest

@@ -1,0 +1,515 @@
+"""Email addresses: validation, normalized form, matching key, typo/disposable/role flags.
+
+Validation is exactly `email-validator <https://github.com/JoshData/python-email-validator>`_'s
+(syntax only, no DNS unless ``check_deliverability=True``), made fast for big tables:
+
+1. only distinct values are processed;
+2. the pasted wrappers people leave around an address (spaces, ``mailto:``, ``<...>``,
+   ``Name <...>``, quotes around the whole cell, trailing dots/commas/semicolons) are removed
+   with vectorized polars string expressions;
+3. a vectorized regular expression decides the overwhelmingly common plain ASCII
+   ``local@domain.tld`` case exactly as email-validator would (anything unusual - Unicode,
+   quotes, ``xn--``/``--`` labels, special-use domains - is left to email-validator);
+4. the rest is given to ``email_validator.validate_email`` (on both cores when there are many).
+
+A differential test (``tests/normalize/test_email.py``) checks the fast path against
+email-validator on generated tricky inputs.
+
+Status codes (``<col>_status``): ``ok``, ``empty``, ``junk``, ``missing_at``,
+``invalid_local_part``, ``invalid_domain``, ``too_long``, ``invalid_syntax``,
+``multiple_emails`` (the cell holds several addresses; the first valid one is kept) and
+``undeliverable`` (only with ``check_deliverability=True``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import warnings
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+
+import polars as pl
+from email_validator import EmailNotValidError, EmailUndeliverableError, validate_email
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+
+from custdata.errors import InvalidOption
+from custdata.normalize import _email_data as data
+from custdata.normalize._common import EMPTY, JUNK, JUNK_VALUES, OK, as_expr, check_columns
+from custdata.normalize._common import columns_arg as _columns_arg
+from custdata.normalize._email_worker import MISSING_AT, validate_many
+
+__all__ = [
+    "EMAIL_STATUSES",
+    "EmailResult",
+    "email",
+    "email_key",
+    "emails",
+    "parse_email",
+]
+
+MULTIPLE = "multiple_emails"
+UNDELIVERABLE = "undeliverable"
+
+#: Every status code the email normalizer produces.
+EMAIL_STATUSES: tuple[str, ...] = (
+    OK, EMPTY, JUNK, MISSING_AT, "invalid_local_part", "invalid_domain", "too_long",
+    "invalid_syntax", MULTIPLE, UNDELIVERABLE,
+)
+_VALID = (OK, MULTIPLE)
+
+#: Characters trimmed around a cell (ASCII and Unicode spaces, zero-width space, BOM).
+WHITESPACE = (
+    " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_WS_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+
+# Fast path: what email-validator accepts without touching IDNA or Unicode rules.
+_ATEXT = r"a-zA-Z0-9_!#$%&'*+\-/=?^`{|}~"
+_LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?"
+_TLD = r"(?:[a-zA-Z]|[a-zA-Z0-9][a-zA-Z0-9\-]{0,61}[a-zA-Z])"
+_FAST_RE = rf"^[{_ATEXT}]+(?:\.[{_ATEXT}]+)*@(?:{_LABEL}\.)+{_TLD}$"
+_SPECIAL_USE_RE = r"\.(?:arpa|invalid|local|localhost|onion|test)$"
+_PARALLEL_MIN = 20_000
+
+_OUT_SCHEMA = {
+    "normalized": pl.String,
+    "key": pl.String,
+    "status": pl.String,
+    "suggestion": pl.String,
+    "disposable": pl.Boolean,
+    "role": pl.Boolean,
+}
+_STRUCT = pl.Struct(_OUT_SCHEMA)
+
+
+@dataclass(frozen=True)
+class EmailResult:
+    """The outcome of :func:`parse_email` for one value.
+
+    ``normalized`` and ``key`` are ``None`` unless ``status`` is ``ok`` or ``multiple_emails``.
+    """
+
+    original: str | None
+    normalized: str | None
+    key: str | None
+    status: str
+    suggestion: str | None
+    disposable: bool | None
+    role: bool | None
+
+    @property
+    def valid(self) -> bool:
+        """True when an address was found (status ``ok`` or ``multiple_emails``)."""
+        return self.status in _VALID
+
+
+# --------------------------------------------------------------------------------------
+# vectorized pieces
+# --------------------------------------------------------------------------------------
+def _clean(e: pl.Expr) -> pl.Expr:
+    """Remove pasted wrappers: spaces, ``Name <...>``, ``mailto:``, trailing ``.,;``, quotes."""
+    e = e.str.strip_chars_end(WHITESPACE + ".,;").str.strip_chars_start(WHITESPACE + ",;")
+    e = (
+        pl.when(e.str.contains(r"^[^<>]*<[^<>]*>$"))
+        .then(e.str.extract(r"<([^<>]*)>$", 1).str.strip_chars(WHITESPACE))
+        .otherwise(e)
+    )
+    e = (
+        pl.when(e.str.slice(0, 7).str.to_lowercase() == "mailto:")
+        .then(e.str.slice(7).str.replace(r"\?.*$", "").str.strip_chars(WHITESPACE))
+        .otherwise(e)
+    )
+    e = e.str.strip_chars_end(WHITESPACE + ".,;").str.strip_chars_start(WHITESPACE + ",;")
+    inner = pl.coalesce(e.str.extract(r'^"([^"]*)"$', 1), e.str.extract(r"^'([^']*)'$", 1))
+    return pl.coalesce(inner.str.strip_chars(WHITESPACE), e)
+
+
+def _candidates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``cand`` (the text to validate) and ``multiple`` to a frame of distinct ``raw``."""
+    frame = frame.with_columns(_clean(pl.col("raw")).alias("c1"))
+    maybe = (pl.col("c1").str.count_matches("@") >= 2) & pl.col("c1").str.contains(
+        "[,;" + _WS_CLASS[1:]
+    )
+    several = frame.filter(maybe)
+    if several.height:
+        several = (
+            several.select(
+                "c1",
+                pl.col("c1")
+                .str.extract_all(r"[^,;" + _WS_CLASS[1:-1] + r"]+")
+                .list.eval(pl.element().filter(pl.element().str.contains("@")))
+                .alias("tokens"),
+            )
+            .filter(pl.col("tokens").list.len() >= 2)
+            .select("c1", _clean(pl.col("tokens").list.first()).alias("first"))
+            .unique("c1")
+        )
+        frame = frame.join(several, on="c1", how="left", maintain_order="left")
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("first"))
+    return frame.with_columns(
+        pl.coalesce("first", "c1").alias("cand"),
+        pl.col("first").is_not_null().alias("multiple"),
+    ).drop("c1", "first")
+
+
+def _fast_path(cand: pl.Expr, *, lowercase_local: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(decided, normalized, domain) of the plain ASCII case, exactly as email-validator."""
+    domain = cand.str.extract(r"@([^@]*)$", 1).str.to_lowercase()
+    local = cand.str.extract(r"^([^@]*)@", 1)
+    decided = (
+        cand.str.contains(_FAST_RE)
+        & (cand.str.len_bytes() <= 254)
+        & ~domain.str.contains("--", literal=True)
+        & ~domain.str.contains(_SPECIAL_USE_RE)
+    )
+    if lowercase_local:
+        local = local.str.to_lowercase()
+    else:
+        local = (
+            pl.when(local.str.to_lowercase().is_in(list(CASE_INSENSITIVE_MAILBOX_NAMES)))
+            .then(local.str.to_lowercase())
+            .otherwise(local)
+        )
+    return decided, local + "@" + domain, domain
+
+
+def _slow_path(texts: list[str], lowercase_local: bool) -> list[tuple[str | None, str | None, str]]:
+    """email-validator on each text; on both cores when there are many and fork is available."""
+    workers = min(2, os.cpu_count() or 1)
+    if len(texts) < _PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return validate_many(texts, lowercase_local)
+    n_chunks = workers * 4
+    size = -(-len(texts) // n_chunks)
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    with warnings.catch_warnings():
+        # The children run only email-validator (pure Python), never polars.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = pool.map(validate_many, chunks, [lowercase_local] * len(chunks))
+            return [r for part in parts for r in part]
+
+
+def _domain_deliverable(domain: str) -> bool:
+    """DNS check of one domain through email-validator (MX, else A/AAAA, no null MX)."""
+    try:
+        validate_email("postmaster@" + domain, check_deliverability=True)
+    except EmailUndeliverableError:
+        return False
+    except EmailNotValidError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _provider_list() -> list[str]:
+    return list(data.PROVIDERS)
+
+
+@lru_cache(maxsize=1)
+def _disposable_domains() -> list[str]:
+    from disposable_email_domains import blocklist
+
+    return sorted(blocklist)
+
+
+def suggest_domain(domain: str) -> str | None:
+    """Likely intended domain for a misspelt popular mail domain, else ``None``.
+
+    Rules, in order: known providers and real look-alike domains are never typos; a table of
+    known whole-domain typos (``gmail.ru``); a misspelt non-existent TLD is fixed (``.ry``,
+    ``.con``, ``.cmo``, ``.nte``...); then the closest popular provider by Damerau-Levenshtein
+    distance (at most 1 edit for domains of up to 7 characters, 2 for longer ones).
+
+    >>> suggest_domain("gmial.com"), suggest_domain("mail.ry"), suggest_domain("ukr.nte")
+    ('gmail.com', 'mail.ru', 'ukr.net')
+    >>> suggest_domain("firma.con"), suggest_domain("mail.ru"), suggest_domain("inbox.lv")
+    ('firma.com', None, None)
+    """
+    return _suggest_many([domain]).get(domain)
+
+
+def _suggest_many(domains: list[str]) -> dict[str, str]:
+    from rapidfuzz.distance import DamerauLevenshtein
+    from rapidfuzz.process import cdist
+
+    providers = _provider_list()
+    known = set(providers) | data.REAL_LOOKALIKES
+    out: dict[str, str] = {}
+    fixed: list[str] = []
+    originals: list[str] = []
+    for d in domains:
+        if not d or d in known:
+            continue
+        if d in data.DOMAIN_TYPOS:
+            out[d] = data.DOMAIN_TYPOS[d]
+            continue
+        head, dot, tld = d.rpartition(".")
+        cand = head + "." + data.TLD_TYPOS[tld] if dot and tld in data.TLD_TYPOS else d
+        if cand in known:
+            out[d] = cand
+            continue
+        fixed.append(cand)
+        originals.append(d)
+    if fixed:
+        dist = cdist(fixed, providers, scorer=DamerauLevenshtein.distance, workers=1)
+        for row, cand, d in zip(dist, fixed, originals, strict=True):
+            best = int(row.argmin())
+            limit = 0 if len(cand) < 6 else 1 if len(cand) <= 7 else 2
+            if int(row[best]) <= limit:
+                out[d] = providers[best]
+            elif cand != d:
+                out[d] = cand
+    return out
+
+
+def _derived(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add key, suggestion, disposable and role to a frame with ``normalized`` + ``valid``."""
+    low = pl.col("normalized").str.to_lowercase()
+    local = low.str.extract(r"^(.*)@[^@]*$", 1)
+    dom = low.str.extract(r"@([^@]*)$", 1)
+    frame = frame.with_columns(local.alias("_local"), dom.alias("_dom"))
+    canon = pl.col("_dom").replace(data.DOMAIN_ALIASES)
+    untagged = (
+        pl.when(canon.is_in(list(data.PLUS_ADDRESSING)) & pl.col("_local").str.contains(r"^[^+]+\+"))
+        .then(pl.col("_local").str.replace(r"\+.*$", ""))
+        .otherwise(pl.col("_local"))
+    )
+    key_local = (
+        pl.when(canon.is_in(list(data.STRIP_DOTS)))
+        .then(untagged.str.replace_all(".", "", literal=True))
+        .otherwise(untagged)
+    )
+    domains = frame.filter(pl.col("_dom").is_not_null())["_dom"].unique().to_list()
+    suggestions = _suggest_many(domains)
+    sugg = pl.DataFrame(
+        {"_dom": list(suggestions), "_sugg": list(suggestions.values())},
+        schema={"_dom": pl.String, "_sugg": pl.String},
+    )
+    disposable = _disposable_domains()
+    parent = pl.when(pl.col("_dom").str.count_matches(".", literal=True) >= 2).then(
+        pl.col("_dom").str.replace(r"^[^.]*\.", "")
+    )
+    return (
+        frame.join(sugg, on="_dom", how="left", maintain_order="left")
+        .with_columns(
+            (key_local + "@" + canon).alias("key"),
+            (pl.col("normalized").str.extract(r"^(.*)@[^@]*$", 1) + "@" + pl.col("_sugg")).alias(
+                "suggestion"
+            ),
+            pl.when(pl.col("_dom").is_not_null())
+            .then(pl.col("_dom").is_in(disposable) | parent.is_in(disposable).fill_null(False))
+            .alias("disposable"),
+            pl.when(pl.col("_dom").is_not_null())
+            .then(untagged.is_in(list(data.ROLE_LOCAL_PARTS)))
+            .alias("role"),
+        )
+        .drop("_local", "_dom", "_sugg")
+    )
+
+
+def _analyze_distinct(
+    raw: pl.Series, *, lowercase_local: bool, check_deliverability: bool
+) -> pl.DataFrame:
+    """One row per distinct value of ``raw``: raw + the six output columns."""
+    u = pl.DataFrame({"raw": raw.cast(pl.String).unique()})
+    u = _candidates(u)
+    empty = pl.col("raw").is_null() | (pl.col("raw").str.strip_chars(WHITESPACE) == "")
+    junk = pl.col("raw").str.strip_chars().str.to_lowercase().is_in(list(JUNK_VALUES))
+    cand = pl.col("cand")
+    decided, fast_norm, fast_dom = _fast_path(cand, lowercase_local=lowercase_local)
+    no_at = ~cand.str.contains(r"[@<\x{ff20}\x{fe6b}]")
+    u = u.with_columns(
+        pl.when(empty).then(pl.lit(EMPTY)).when(junk).then(pl.lit(JUNK))
+        .when(decided).then(pl.lit(OK)).when(no_at).then(pl.lit(MISSING_AT))
+        .alias("status"),
+        pl.when(decided).then(fast_norm).alias("normalized"),
+        pl.when(decided).then(fast_dom).alias("domain"),
+    )
+    todo = u.filter(pl.col("status").is_null())["cand"].unique().to_list()
+    if todo:
+        results = _slow_path(todo, lowercase_local)
+        slow = pl.DataFrame(
+            {
+                "cand": todo,
+                "s_norm": [r[0] for r in results],
+                "s_dom": [r[1] for r in results],
+                "s_status": [r[2] for r in results],
+            },
+            schema={"cand": pl.String, "s_norm": pl.String, "s_dom": pl.String, "s_status": pl.String},
+        )
+        u = u.join(slow, on="cand", how="left", maintain_order="left").with_columns(
+            pl.coalesce("status", "s_status").alias("status"),
+            pl.coalesce("normalized", "s_norm").alias("normalized"),
+            pl.coalesce("domain", "s_dom").alias("domain"),
+        ).drop("s_norm", "s_dom", "s_status")
+    if check_deliverability:
+        doms = u.filter(pl.col("status") == OK)["domain"].unique().to_list()
+        bad = [d for d in doms if not _domain_deliverable(d)]
+        u = u.with_columns(
+            pl.when((pl.col("status") == OK) & pl.col("domain").is_in(bad))
+            .then(pl.lit(UNDELIVERABLE))
+            .otherwise(pl.col("status"))
+            .alias("status")
+        )
+    u = u.with_columns(
+        pl.when(pl.col("multiple") & (pl.col("status") == OK))
+        .then(pl.lit(MULTIPLE))
+        .otherwise(pl.col("status"))
+        .alias("status"),
+    ).with_columns(
+        pl.when(pl.col("status").is_in(_VALID)).then(pl.col("normalized")).alias("normalized")
+    )
+    u = _derived(u)
+    return u.select("raw", *_OUT_SCHEMA)
+
+
+def _analyze(
+    series: pl.Series, *, lowercase_local: bool = True, check_deliverability: bool = False
+) -> pl.Series:
+    """The six outputs for every row of ``series`` as one struct Series (order preserved)."""
+    raw = series.cast(pl.String)
+    distinct = _analyze_distinct(
+        raw, lowercase_local=lowercase_local, check_deliverability=check_deliverability
+    )
+    out = pl.DataFrame({"raw": raw}).join(
+        distinct, on="raw", how="left", nulls_equal=True, maintain_order="left"
+    )
+    return out.select(pl.struct(*_OUT_SCHEMA).alias(series.name)).to_series()
+
+
+def _struct_expr(col: str | pl.Expr, *, lowercase_local: bool, check_deliverability: bool) -> pl.Expr:
+    return as_expr(col).map_batches(
+        lambda s: _analyze(
+            s, lowercase_local=lowercase_local, check_deliverability=check_deliverability
+        ),
+        return_dtype=_STRUCT,
+    )
+
+
+def _check_bool(name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidOption(f"{name} must be True or False")
+
+
+# --------------------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------------------
+def email(col: str | pl.Expr, *, lowercase_local: bool = True) -> pl.Expr:
+    """Normalized email address; null where the cell holds no valid address.
+
+    Trims spaces and pasted wrappers (``mailto:``, ``<...>``, trailing dots/commas), lower-cases
+    the domain (and the local part unless ``lowercase_local=False``; RFC 5321 leaves it
+    case-sensitive, but practically every provider ignores case), decodes Punycode domains to
+    Unicode. From a cell holding several addresses, the first one.
+
+    >>> df = pl.DataFrame({"mail": [" Ivan.Petrov@Mail.RU ", "mailto:olga@xn--d1acufc.xn--p1ai",
+    ...                             "нет", "ivan@", None]})
+    >>> df.with_columns(email("mail").alias("norm"))["norm"].to_list()
+    ['ivan.petrov@mail.ru', 'olga@домен.рф', None, None, None]
+    """
+    _check_bool("lowercase_local", lowercase_local)
+    return _struct_expr(col, lowercase_local=lowercase_local, check_deliverability=False).struct.field(
+        "normalized"
+    ).name.keep()
+
+
+def email_key(col: str | pl.Expr) -> pl.Expr:
+    """Canonical matching key for deduplication; null where the address is not valid.
+
+    Lower-cased; ``googlemail.com`` -> ``gmail.com``, Yandex alias domains (``ya.ru``,
+    ``yandex.com``, ``narod.ru``...) -> ``yandex.ru``, ``me.com``/``mac.com`` -> ``icloud.com``;
+    ``+tag`` removed for providers with plus addressing (Gmail, Yandex, Outlook/Hotmail,
+    iCloud, Fastmail, Proton, Zoho); dots removed for Gmail. Not meant for sending mail.
+
+    >>> df = pl.DataFrame({"mail": ["I.Van+shop@googlemail.com", "petrov+1@ya.ru", "a+b@mail.ru"]})
+    >>> df.select(email_key("mail"))["mail"].to_list()
+    ['ivan@gmail.com', 'petrov@yandex.ru', 'a+b@mail.ru']
+    """
+    return _struct_expr(col, lowercase_local=True, check_deliverability=False).struct.field("key").name.keep()
+
+
+def emails(
+    frame: pl.DataFrame | pl.LazyFrame,
+    columns: str | Iterable[str],
+    *,
+    lowercase_local: bool = True,
+    check_deliverability: bool = False,
+    in_place: bool = False,
+) -> pl.DataFrame | pl.LazyFrame:
+    """Normalize email columns: add ``<col>_normalized``, ``_key``, ``_status``, ``_suggestion``,
+    ``_disposable`` and ``_role`` after the original columns.
+
+    ``_suggestion`` holds the likely intended address when the domain looks like a typo of a
+    popular provider (``gmial.com``, ``mail.ry``); ``_disposable`` and ``_role`` are null where
+    the address is not valid. ``check_deliverability=True`` also asks DNS (once per distinct
+    domain) and turns ``ok`` into ``undeliverable`` for domains that accept no mail.
+    With ``in_place=True`` the original column is overwritten by the normalized address where
+    one was found (other cells keep their original text) and ``<col>_normalized`` is not added.
+
+    >>> df = pl.DataFrame({"email": ["Ivan@Mail.RY", "info@firma.ru", "x@mailinator.com", "-"]})
+    >>> out = emails(df, "email")
+    >>> out.select("email_normalized", "email_status", "email_suggestion").rows()
+    [('ivan@mail.ry', 'ok', 'ivan@mail.ru'), ('info@firma.ru', 'ok', None), ('x@mailinator.com', 'ok', None), (None, 'junk', None)]
+    >>> out["email_role"].to_list(), out["email_disposable"].to_list()
+    ([False, True, False, None], [False, False, True, None])
+    """
+    cols = _columns_arg(columns)
+    check_columns(frame, cols)
+    for name, value in (
+        ("lowercase_local", lowercase_local),
+        ("check_deliverability", check_deliverability),
+        ("in_place", in_place),
+    ):
+        _check_bool(name, value)
+    tmp = [f"__custdata_email_{i}" for i in range(len(cols))]
+    out = frame.with_columns(
+        _struct_expr(c, lowercase_local=lowercase_local, check_deliverability=check_deliverability)
+        .alias(t)
+        for c, t in zip(cols, tmp, strict=True)
+    )
+    new: list[pl.Expr] = []
+    for c, t in zip(cols, tmp, strict=True):
+        s = pl.col(t).struct
+        if in_place:
+            new.append(pl.coalesce(s.field("normalized"), pl.col(c).cast(pl.String)).alias(c))
+        else:
+            new.append(s.field("normalized").alias(f"{c}_normalized"))
+        new.extend(
+            s.field(f).alias(f"{c}_{f}")
+            for f in ("key", "status", "suggestion", "disposable", "role")
+        )
+    return out.with_columns(new).drop(tmp)
+
+
+def parse_email(
+    value: str | None, *, lowercase_local: bool = True, check_deliverability: bool = False
+) -> EmailResult:
+    """Check one address (a web form field, say); same rules as :func:`emails`.
+
+    >>> r = parse_email(" <Olga.Ivanova@Yandex.by>, ")
+    >>> r.normalized, r.key, r.status, r.valid
+    ('olga.ivanova@yandex.by', 'olga.ivanova@yandex.ru', 'ok', True)
+    >>> parse_email("olga@mail.ry").suggestion
+    'olga@mail.ru'
+    >>> parse_email("olga.mail.ru").status
+    'missing_at'
+    """
+    _check_bool("lowercase_local", lowercase_local)
+    _check_bool("check_deliverability", check_deliverability)
+    if value is not None and not isinstance(value, str):
+        value = str(value)
+    try:
+        (value or "").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no table can hold it, email-validator rejects it
+        return EmailResult(value, None, None, "invalid_syntax", None, None, None)
+    row = _analyze(
+        pl.Series("v", [value], dtype=pl.String),
+        lowercase_local=lowercase_local,
+        check_deliverability=check_deliverability,
+    )[0]
+    return EmailResult(original=value, **row)

@@ -1,0 +1,436 @@
+"""Person names: clean, split into last/first/middle, gender hint and matching keys.
+
+Works for Russian/Ukrainian ФИО (any order, initials, patronymics, ``оглы``/``кызы``) and for
+Western names (``nameparser`` for the hard ones). Every function takes a column name or an
+expression; frame steps take the frame first so they fit ``.pipe``.
+
+The expensive part (parsing) runs once per *distinct* value; matching keys are plain polars
+string expressions. See ``docs/normalize/names.md`` for the key design and the sources of the
+transliteration and diminutive tables.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from custdata.errors import InvalidOption
+from custdata.normalize._common import as_expr, check_columns, columns_arg
+from custdata.normalize._diminutives import diminutive_table
+from custdata.normalize._name_parse import (
+    INITIALS_ONLY,
+    MIXED_SCRIPT,
+    NOT_A_NAME,
+    SINGLE_TOKEN,
+    STATUSES,
+    fix_case,
+    gender_of,
+    parse_text,
+)
+from custdata.normalize._translit import SYSTEMS, translit_expr
+
+__all__ = [
+    "INITIALS_ONLY",
+    "MIXED_SCRIPT",
+    "NOT_A_NAME",
+    "SINGLE_TOKEN",
+    "STATUSES",
+    "NameResult",
+    "first_name_key",
+    "full_form",
+    "full_name",
+    "middle_name_key",
+    "name",
+    "name_key",
+    "name_parts",
+    "names",
+    "parse_name",
+    "surname_key",
+    "transliterate",
+]
+
+ORDERS = ("auto", "eastern", "western")
+_FIELDS = ("clean", "last", "first", "middle", "gender", "key", "status")
+_STRUCT = pl.Struct({f: pl.String for f in _FIELDS})
+
+# Phonetic-ish folding of lower-case Latin, applied after transliteration (see the docs page).
+_FOLD_FROM = ["shch", "sch", "tch", "kh", "ph", "ck", "tz", "x", "w", "q", "j", "y"]
+_FOLD_TO = ["sh", "sh", "ch", "h", "f", "k", "ts", "ks", "v", "k", "i", "i"]
+_SPECIAL_LATIN = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i",
+                  "þ": "th", "ð": "d"}
+
+
+def _check_order(order: str) -> None:
+    if order not in ORDERS:
+        raise InvalidOption(f"order must be one of {', '.join(ORDERS)}")
+
+
+def _fold(expr: pl.Expr) -> pl.Expr:
+    """Lower-case Latin matching form of a name part (transliterated, folded, no punctuation)."""
+    e = expr.cast(pl.String).str.to_lowercase().str.replace_all("ё", "е", literal=True)
+    e = translit_expr(e).str.to_lowercase()
+    e = e.str.replace_many(list(_SPECIAL_LATIN), list(_SPECIAL_LATIN.values()))
+    e = e.str.normalize("NFKD").str.replace_all(r"\p{Mn}", "")
+    e = e.str.replace_all(r"[\-_\s]+", " ").str.replace_all(r"[^a-z ]", "")
+    for _ in range(3):
+        e = e.str.replace_many(_FOLD_FROM, _FOLD_TO)
+    for letter in "abcdefghiklmnoprstuvz":
+        e = e.str.replace_all(letter + "{2,}", letter)
+    e = e.str.replace_all(r"(^| )ie", "${1}e")
+    e = e.str.replace_all(r" +", " ").str.strip_chars()
+    return pl.when(e.str.len_bytes() > 0).then(e)
+
+
+@functools.lru_cache(maxsize=1)
+def _first_name_map() -> tuple[list[str], list[str]]:
+    """Folded diminutive / nickname -> folded full form (Russian/Ukrainian table, then English)."""
+    from nicknames import NickNamer
+
+    table = diminutive_table()
+    forms = list(table)
+    fulls = [table[f] for f in forms]
+    frame = pl.DataFrame({"form": forms, "full": fulls}).select(
+        _fold(pl.col("form")).alias("a"),
+        _fold(pl.col("full")).alias("b"),
+        _fold(pl.col("form").str.replace_many(["г", "и"], ["h", "y"])).alias("a_ua"),
+    )
+    mapping: dict[str, str] = {}
+    for a, a_ua, b in zip(frame["a"], frame["a_ua"], frame["b"], strict=True):
+        if a and b:
+            mapping.setdefault(a, b)
+        if a_ua and b:
+            mapping.setdefault(a_ua, b)
+    nn = NickNamer()
+    canon_lookup = nn.canonical_lookup
+    canonical_names = set(nn.nickname_lookup)
+    nick_rows = [
+        (nick, min(canons)) for nick, canons in canon_lookup.items()
+        if canons and nick not in canonical_names
+    ]
+    folded = pl.DataFrame({"n": [r[0] for r in nick_rows], "c": [r[1] for r in nick_rows]},
+                          schema={"n": pl.String, "c": pl.String}).select(
+        _fold(pl.col("n")).alias("n"), _fold(pl.col("c")).alias("c")
+    )
+    targets = set(mapping.values())
+    for n, c in zip(folded["n"], folded["c"], strict=True):
+        if n and c and n not in targets:
+            mapping.setdefault(n, c)
+    # resolve chains so that the map is idempotent (a target is never a source)
+    for src in list(mapping):
+        seen = {src}
+        dst = mapping[src]
+        while dst in mapping and dst not in seen and mapping[dst] != dst:
+            seen.add(dst)
+            dst = mapping[dst]
+        mapping[src] = dst
+    mapping = {k: v for k, v in mapping.items() if k != v}
+    return list(mapping), list(mapping.values())
+
+
+def transliterate(column: str | pl.Expr, *, system: str = "auto") -> pl.Expr:
+    """Cyrillic -> Latin: ICAO Doc 9303 (Russian) or KMU 2010 (Ukrainian), case kept.
+
+    ``system="auto"`` picks KMU 2010 for values with a Ukrainian-only letter (і ї є ґ).
+
+    >>> df = pl.DataFrame({"n": ["Щербаков Юрий", "Олена Шевчук", "Smith"]})
+    >>> df.select(transliterate("n"))["n"].to_list()
+    ['Shcherbakov Iurii', 'Olena Shevchuk', 'Smith']
+    """
+    if system not in SYSTEMS:
+        raise InvalidOption(f"system must be one of {', '.join(SYSTEMS)}")
+    return translit_expr(as_expr(column).cast(pl.String), system=system)
+
+
+def surname_key(column: str | pl.Expr) -> pl.Expr:
+    """Matching key of a surname: ё->е, Latin transliteration, folded, lower case.
+
+    >>> df = pl.DataFrame({"s": ["Щербаков", "Scherbakov", "Хабибуллин", "Khabibulin", None]})
+    >>> df.select(surname_key("s"))["s"].to_list()
+    ['sherbakov', 'sherbakov', 'habibulin', 'habibulin', None]
+    """
+    return _fold(as_expr(column))
+
+
+def middle_name_key(column: str | pl.Expr) -> pl.Expr:
+    """Matching key of a middle name or patronymic (same folding as :func:`surname_key`).
+
+    >>> pl.DataFrame({"m": ["Юрьевич", "Yurievich"]}).select(middle_name_key("m"))["m"].to_list()
+    ['iurevich', 'iurievich']
+    """
+    return _fold(as_expr(column))
+
+
+def first_name_key(column: str | pl.Expr) -> pl.Expr:
+    """Matching key of a first name: like :func:`surname_key`, plus diminutives -> full form.
+
+    Russian/Ukrainian diminutives come from custdata's own table, English nicknames from the
+    ``nicknames`` package; unisex diminutives (Саша, Женя, Валя) share one key with both
+    full forms.
+
+    >>> df = pl.DataFrame({"f": ["Саша", "Александра", "Alexandr", "Юрий", "Yuriy", "Bob"]})
+    >>> df.select(first_name_key("f"))["f"].to_list()
+    ['aleksandr', 'aleksandr', 'aleksandr', 'iuri', 'iuri', 'robert']
+    """
+    folded = _fold(as_expr(column))
+    src, dst = _first_name_map()
+    return folded.replace(src, dst)
+
+
+def full_form(column: str | pl.Expr) -> pl.Expr:
+    """Full (passport) form of a Russian/Ukrainian diminutive; other names unchanged.
+
+    Unisex diminutives give the masculine form (Саша -> Александр): use the gender column to
+    choose. Ukrainian forms map to the Russian one (Олександр -> Александр).
+
+    >>> pl.DataFrame({"f": ["Саша", "коля", "Анна", "John"]}).select(full_form("f"))["f"].to_list()
+    ['Александр', 'Николай', 'Анна', 'John']
+    """
+    expr = as_expr(column).cast(pl.String)
+    low = expr.str.strip_chars().str.to_lowercase().str.replace_all("ё", "е", literal=True)
+    table = diminutive_table()
+    mapped = low.replace_strict(list(table), list(table.values()), default=None)
+    return pl.when(mapped.is_not_null()).then(mapped.str.to_titlecase()).otherwise(expr)
+
+
+def _key_from_parts(last: pl.Expr, first: pl.Expr) -> pl.Expr:
+    key = pl.concat_str([surname_key(last), first_name_key(first)], separator=" ",
+                        ignore_nulls=True)
+    return pl.when(key.str.len_bytes() > 0).then(key)
+
+
+def _parse_series(series: pl.Series, order: str) -> pl.Series:
+    values = series.cast(pl.String)
+    uniq = values.unique()
+    parsed = [parse_text(v, order) for v in uniq.to_list()]
+    cols = list(zip(*parsed, strict=True)) if parsed else [[] for _ in range(6)]
+    table = pl.DataFrame(
+        {
+            "__value": uniq,
+            "clean": cols[0], "last": cols[1], "first": cols[2], "middle": cols[3],
+            "gender": cols[4], "status": cols[5],
+        },
+        schema={"__value": pl.String, **{f: pl.String for f in _FIELDS if f != "key"}},
+    ).with_columns(key=_key_from_parts(pl.col("last"), pl.col("first")))
+    joined = values.to_frame("__value").join(
+        table, on="__value", how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined.select(pl.struct(*_FIELDS).alias(series.name)).to_series()
+
+
+def _parsed(column: str | pl.Expr, order: str) -> pl.Expr:
+    _check_order(order)
+    return as_expr(column).map_batches(
+        lambda s: _parse_series(s, order), return_dtype=_STRUCT, is_elementwise=True
+    )
+
+
+def name(column: str | pl.Expr, *, order: str = "auto") -> pl.Expr:
+    """Cleaned full name (spaces, case, titles, initials fixed); null when not a name.
+
+    >>> df = pl.DataFrame({"n": ["  иВАНОВ   иван ", "г-н Петров П.П.", "нет", None]})
+    >>> df.select(name("n"))["n"].to_list()
+    ['Иванов Иван', 'Петров П. П.', None, None]
+    """
+    return _parsed(column, order).struct.field("clean")
+
+
+def name_key(column: str | pl.Expr, *, order: str = "auto") -> pl.Expr:
+    """Matching key of a full name: ``"<surname_key> <first_name_key>"``.
+
+    The word order of the input does not matter (the name is split first) and the
+    patronymic is left out (it is often missing in one of two records of the same person).
+
+    >>> df = pl.DataFrame({"n": ["Иванов Александр Петрович", "Sasha Ivanov", "Саша Иванов"]})
+    >>> df.select(name_key("n"))["n"].to_list()
+    ['ivanov aleksandr', 'ivanov aleksandr', 'ivanov aleksandr']
+    """
+    return _parsed(column, order).struct.field("key")
+
+
+def full_name(
+    last: str | pl.Expr,
+    first: str | pl.Expr | None = None,
+    middle: str | pl.Expr | None = None,
+    *,
+    order: str = "eastern",
+) -> pl.Expr:
+    """Assemble a full name from parts: ``eastern`` = last first middle, ``western`` = first
+    middle last. Missing parts are skipped.
+
+    >>> df = pl.DataFrame({"l": ["Иванов", "Smith"], "f": ["Иван", "John"], "m": ["Иванович", None]})
+    >>> df.select(full_name("l", "f", "m"))["l"].to_list()
+    ['Иванов Иван Иванович', 'Smith John']
+    >>> df.select(full_name("l", "f", "m", order="western").alias("x"))["x"].to_list()
+    ['Иван Иванович Иванов', 'John Smith']
+    """
+    if order not in ("eastern", "western"):
+        raise InvalidOption("order must be 'eastern' or 'western'")
+    parts = [as_expr(last)]
+    if first is not None:
+        parts.append(as_expr(first))
+    if middle is not None:
+        parts.append(as_expr(middle))
+    if order == "western":
+        parts = parts[1:] + parts[:1]
+    parts = [p.cast(pl.String).str.strip_chars() for p in parts]
+    parts = [pl.when(p.str.len_bytes() > 0).then(p) for p in parts]
+    out = pl.concat_str(parts, separator=" ", ignore_nulls=True)
+    return pl.when(out.str.len_bytes() > 0).then(out)
+
+
+def names(
+    frame: pl.DataFrame | pl.LazyFrame,
+    columns: str | Iterable[str],
+    *,
+    order: str = "auto",
+    in_place: bool = False,
+) -> pl.DataFrame | pl.LazyFrame:
+    """Clean and split full-name columns.
+
+    Adds ``<col>_clean`` (omitted with ``in_place=True``, which writes the cleaned name
+    into ``<col>``), ``<col>_last``, ``<col>_first``, ``<col>_middle``, ``<col>_gender``
+    ("male"/"female"/"unknown"), ``<col>_key`` and ``<col>_status`` (``ok``, ``empty``,
+    ``junk``, ``not_a_name``, ``initials_only``, ``single_token``, ``mixed_script``).
+    ``order``: ``auto`` (detect per value), ``eastern`` (last first middle) or ``western``.
+
+    >>> df = pl.DataFrame({"fio": ["иванов иван иванович", "Иван Петрович Сидоров", "John Smith",
+    ...                            "Ivanova A.", "нет", "8 900 123-45-67"]})
+    >>> out = names(df, "fio")
+    >>> out.select("fio_last", "fio_first", "fio_middle", "fio_gender").rows()[:4]
+    [('Иванов', 'Иван', 'Иванович', 'male'), ('Сидоров', 'Иван', 'Петрович', 'male'), ('Smith', 'John', None, 'unknown'), ('Ivanova', 'A', None, 'unknown')]
+    >>> out["fio_status"].to_list()
+    ['ok', 'ok', 'ok', 'ok', 'junk', 'not_a_name']
+    """
+    _check_order(order)
+    cols = columns_arg(columns)
+    check_columns(frame, cols)
+    for col in cols:
+        tmp = f"__{col}_parsed"
+        frame = frame.with_columns(_parsed(col, order).alias(tmp))
+        out = {
+            (col if in_place else f"{col}_clean"): pl.col(tmp).struct.field("clean"),
+            f"{col}_last": pl.col(tmp).struct.field("last"),
+            f"{col}_first": pl.col(tmp).struct.field("first"),
+            f"{col}_middle": pl.col(tmp).struct.field("middle"),
+            f"{col}_gender": pl.col(tmp).struct.field("gender"),
+            f"{col}_key": pl.col(tmp).struct.field("key"),
+            f"{col}_status": pl.col(tmp).struct.field("status"),
+        }
+        frame = frame.with_columns(**out).drop(tmp)
+    return frame
+
+
+def _clean_part_series(series: pl.Series) -> pl.Series:
+    values = series.cast(pl.String)
+    uniq = values.unique()
+    cleaned = []
+    for v in uniq.to_list():
+        if v is None:
+            cleaned.append(None)
+            continue
+        words = " ".join(v.replace("\u00a0", " ").split())
+        if not words or not any(c.isalpha() for c in words) or any(c.isdigit() for c in words):
+            cleaned.append(None)
+            continue
+        toks = words.split(" ")
+        cleaned.append(" ".join(fix_case(t, len(toks) == 1) for t in toks))
+    table = pl.DataFrame({"__value": uniq, "__clean": cleaned},
+                         schema={"__value": pl.String, "__clean": pl.String})
+    joined = values.to_frame("__value").join(
+        table, on="__value", how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined["__clean"].alias(series.name)
+
+
+def _gender_series(frame: pl.DataFrame) -> pl.Series:
+    uniq = frame.unique()
+    genders = [gender_of(a, b, c) for a, b, c in uniq.iter_rows()]
+    table = uniq.with_columns(pl.Series("__gender", genders, dtype=pl.String))
+    return frame.join(table, on=list(frame.columns), how="left", nulls_equal=True,
+                      maintain_order="left")["__gender"]
+
+
+def name_parts(
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    first: str | None = None,
+    last: str | None = None,
+    middle: str | None = None,
+    in_place: bool = False,
+    gender_column: str = "name_gender",
+    key_column: str = "name_key",
+) -> pl.DataFrame | pl.LazyFrame:
+    """Clean separate name columns and add keys and a gender hint.
+
+    For each given column adds ``<col>_clean`` (or rewrites ``<col>`` with ``in_place=True``)
+    and ``<col>_key``; adds ``name_gender`` from all parts and ``name_key``
+    (``"<surname_key> <first_name_key>"``, same as :func:`name_key`) when ``last`` or
+    ``first`` is given.
+
+    >>> df = pl.DataFrame({"first_name": ["саша", "Bob"], "last_name": ["ИВАНОВА", "Smith"]})
+    >>> out = name_parts(df, first="first_name", last="last_name")
+    >>> out.select("first_name_clean", "last_name_clean", "name_gender", "name_key").rows()
+    [('Саша', 'Иванова', 'female', 'ivanova aleksandr'), ('Bob', 'Smith', 'unknown', 'smith robert')]
+    """
+    given = {"last": last, "first": first, "middle": middle}
+    cols = [c for c in given.values() if c is not None]
+    if not cols:
+        raise InvalidOption("name_parts needs at least one of first=, last=, middle=")
+    check_columns(frame, cols)
+    key_fn = {"last": surname_key, "first": first_name_key, "middle": middle_name_key}
+    clean_name = {}
+    for part, col in given.items():
+        if col is None:
+            continue
+        target = col if in_place else f"{col}_clean"
+        clean_name[part] = target
+        frame = frame.with_columns(
+            pl.col(col).map_batches(_clean_part_series, return_dtype=pl.String,
+                                    is_elementwise=True).alias(target)
+        ).with_columns(key_fn[part](pl.col(target)).alias(f"{col}_key"))
+    parts = [pl.col(clean_name[p]) if p in clean_name else pl.lit(None, pl.String)
+             for p in ("last", "first", "middle")]
+    frame = frame.with_columns(
+        pl.struct(*(p.alias(n) for p, n in zip(parts, ("l", "f", "m"), strict=True)))
+        .map_batches(lambda s: _gender_series(s.struct.unnest()), return_dtype=pl.String,
+                     is_elementwise=True)
+        .alias(gender_column)
+    )
+    if last is not None or first is not None:
+        frame = frame.with_columns(_key_from_parts(parts[0], parts[1]).alias(key_column))
+    return frame
+
+
+@dataclass(frozen=True)
+class NameResult:
+    """Result of :func:`parse_name` (same fields as the columns :func:`names` adds)."""
+
+    clean: str | None
+    last: str | None
+    first: str | None
+    middle: str | None
+    gender: str | None
+    key: str | None
+    status: str
+
+    @property
+    def ok(self) -> bool:
+        """True when the status is ``ok``."""
+        return self.status == "ok"
+
+
+def parse_name(value: str | None, *, order: str = "auto") -> NameResult:
+    """Parse one name exactly as :func:`names` does for a cell.
+
+    >>> r = parse_name("Иван Иванович Иванов")
+    >>> r.last, r.first, r.middle, r.gender, r.key, r.status
+    ('Иванов', 'Иван', 'Иванович', 'male', 'ivanov ivan', 'ok')
+    >>> parse_name("I. Ivanov").first, parse_name("john@example.com").status
+    ('I', 'not_a_name')
+    """
+    _check_order(order)
+    row = _parse_series(pl.Series("v", [value], dtype=pl.String), order).to_list()[0]
+    return NameResult(**row)

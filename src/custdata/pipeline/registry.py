@@ -1,0 +1,176 @@
+"""The steps a pipeline file may name, and up-front validation of their arguments.
+
+Each step name maps to one public library function; the keys of a ``[[steps]]`` table are that
+function's keyword arguments, checked against its signature before anything runs. Arguments
+that take a table in Python (the opt-out list of ``suppress``, the ``clusters`` of ``segment``,
+the ``master`` of an incremental dedupe) take a file path or glob in the pipeline file, or
+``"@id"`` for the result of an earlier step.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from custdata.pipeline.errors import PipelineError
+from custdata.pipeline.model import Pipeline, StepConfig
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """How a step name maps to a library function.
+
+    ``role`` is ``source`` (makes a table: ``read``), ``transform`` (table -> table, the table
+    is the first argument) or ``sink`` (``write``). ``frames`` are arguments that take a table;
+    ``paths`` are file arguments resolved against the pipeline's folder; ``forbidden`` may not
+    appear in a file (secrets); ``templated`` arguments may use ``{date:...}``.
+    """
+
+    target: str
+    role: Literal["source", "transform", "sink"] = "transform"
+    frames: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    forbidden: dict[str, str] = field(default_factory=dict)
+    templated: tuple[str, ...] = ()
+
+    def function(self) -> Callable[..., Any]:
+        """Import the function (raises ImportError/AttributeError when it is missing)."""
+        module, _, name = self.target.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
+_NO_SECRET = {"key": "never put a key in a pipeline file; use key_file or CUSTDATA_KEY"}
+
+#: Step name -> library function. The same vocabulary as the Python API.
+STEPS: dict[str, StepSpec] = {
+    "read": StepSpec("custdata.io:read", role="source", paths=("source",),
+                     templated=("source",)),
+    "write": StepSpec("custdata.io:write", role="sink", paths=("target",), templated=("target",),
+                      forbidden={"inputs": "inputs is set by the runner"}),
+    "normalize": StepSpec("custdata.pipeline.steps:normalize"),
+    "normalize.phones": StepSpec("custdata.normalize:phones"),
+    "normalize.emails": StepSpec("custdata.normalize:emails"),
+    "normalize.names": StepSpec("custdata.normalize:names"),
+    "normalize.name_parts": StepSpec("custdata.normalize:name_parts"),
+    "normalize.birth_dates": StepSpec("custdata.normalize:birth_dates"),
+    "normalize.genders": StepSpec("custdata.normalize:genders"),
+    "dedupe": StepSpec("custdata.dedupe:find_duplicates", frames=("master",),
+                       paths=("master",), templated=("master",)),
+    "golden": StepSpec("custdata.dedupe:golden_records"),
+    "segment": StepSpec("custdata.segment:rfm", frames=("clusters",), paths=("clusters",),
+                        templated=("clusters",)),
+    "mask": StepSpec("custdata.privacy:mask", paths=("key_file",), forbidden=_NO_SECRET),
+    "suppress": StepSpec("custdata.privacy:suppress", frames=("optouts",),
+                         paths=("optouts", "key_file"), templated=("optouts",),
+                         forbidden=_NO_SECRET),
+}
+
+
+@dataclass
+class ResolvedStep:
+    """A validated step: its config, spec and function, ready to run."""
+
+    config: StepConfig
+    spec: StepSpec
+    function: Callable[..., Any]
+    frame_param: str | None
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _literal_values(function: Callable[..., Any]) -> dict[str, tuple[Any, ...]]:
+    try:
+        hints = typing.get_type_hints(function)
+    except Exception:  # noqa: BLE001 - unresolvable annotations only lose this extra check
+        return {}
+    out = {}
+    for name, hint in hints.items():
+        if typing.get_origin(hint) is Literal:
+            out[name] = typing.get_args(hint)
+    return out
+
+
+def validate(pipeline: Pipeline) -> list[ResolvedStep]:
+    """Check every step against its function's signature; raise the first problem found.
+
+    Errors name the file, line and key: unknown step, unknown or missing argument (with a
+    suggestion), a value outside a ``Literal`` choice, a secret in the file, a bad template, an
+    ``@id`` that is not an earlier step, a step with no table to work on.
+    """
+    file = pipeline.file
+    resolved: list[ResolvedStep] = []
+    have_frame = False
+    ids: set[str] = set()
+    for cfg in pipeline.steps:
+        spec = STEPS.get(cfg.step)
+        if spec is None:
+            raise cfg.error(
+                f"unknown step {cfg.step!r}{_suggest(cfg.step, list(STEPS))} "
+                f"(steps: {', '.join(STEPS)})", key="step", file=file,
+            )
+        try:
+            function = spec.function()
+        except (ImportError, AttributeError):
+            raise cfg.error(
+                f"step {cfg.step!r} is not available in this installation ({spec.target})",
+                key="step", file=file,
+            ) from None
+        params = inspect.signature(function).parameters
+        names = list(params)
+        frame_param = None if spec.role == "source" else names[0]
+        accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+        for key, value in cfg.args.items():
+            if key in spec.forbidden:
+                raise cfg.error(spec.forbidden[key], key=key, file=file)
+            if key == frame_param:
+                raise cfg.error(f"{key!r} is the table the step works on; use input = \"id\"",
+                                key=key, file=file)
+            if key not in params and not accepts_any:
+                usable = [n for n in names if n != frame_param and n not in spec.forbidden]
+                raise cfg.error(
+                    f"unknown argument {key!r} for {spec.target.replace(':', '.')}"
+                    f"{_suggest(key, usable)} (arguments: {', '.join(usable)})",
+                    key=key, file=file,
+                )
+            if key in spec.frames:
+                if not isinstance(value, str):
+                    raise cfg.error(f"{key} takes a file path or \"@id\" of an earlier step",
+                                    key=key, file=file)
+                if value.startswith("@") and value[1:] not in ids:
+                    raise cfg.error(f"{value!r} is not the id of an earlier step", key=key,
+                                    file=file)
+            if key in spec.templated:
+                for item in value if isinstance(value, list) else [value]:
+                    if not isinstance(item, str):
+                        raise cfg.error(f"{key} must be a path (string)", key=key, file=file)
+                    pipeline.render(item, key=key, step=cfg)
+        for key, choices in _literal_values(function).items():
+            if key in cfg.args and cfg.args[key] not in choices:
+                raise cfg.error(
+                    f"{key} = {cfg.args[key]!r} is not one of: "
+                    f"{', '.join(repr(c) for c in choices)}", key=key, file=file,
+                )
+        for name, p in params.items():
+            if name == frame_param or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
+                continue
+            if p.default is inspect.Parameter.empty and name not in cfg.args:
+                raise cfg.error(f"missing required argument {name!r}", file=file)
+        if spec.role != "source" and not have_frame:
+            raise cfg.error("there is no table yet: start the pipeline with a read step",
+                            file=file)
+        if spec.role == "source" or spec.role == "transform":
+            have_frame = True
+        if cfg.id:
+            ids.add(cfg.id)
+        resolved.append(ResolvedStep(cfg, spec, function, frame_param))
+    if not any(r.spec.role == "sink" for r in resolved):
+        raise PipelineError("the pipeline writes nothing: add a write step", file=file)
+    return resolved

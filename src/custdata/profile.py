@@ -1,0 +1,320 @@
+"""Data quality profile of a customer table: fill, validity, junk, duplicates.
+
+:func:`profile` returns a plain :class:`Profile` dataclass (``to_dict()`` / ``to_json()`` for
+machines); :func:`profile_html` renders it as a self-contained offline HTML page with inline SVG
+charts. Nothing here prints: the terminal summary is drawn by the CLI.
+
+Validity uses the normalizers on the *distinct* values of a column (weighted by their counts),
+so the cost grows with the number of different values, not with the number of rows.
+Top values of personal-data columns are masked (``+7 912 ***-**-89``) unless
+``show_values=True``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import polars as pl
+
+from custdata import normalize as _norm
+from custdata.normalize._common import EMPTY, JUNK, OK, junk_expr
+from custdata.privacy.mask import PII_KINDS, column_kinds, masked
+
+#: Kinds whose validity is checked with a normalizer: kind -> (frame step, status suffix).
+VALIDATED_KINDS: tuple[str, ...] = ("phone", "email", "full_name", "birth_date")
+
+
+@dataclass
+class ColumnProfile:
+    """Quality figures of one column. Rates are fractions in [0, 1]."""
+
+    name: str
+    dtype: str
+    kind: str
+    rows: int
+    filled: int
+    empty: int
+    junk: int
+    distinct: int
+    fill_rate: float
+    junk_share: float
+    valid: int | None = None
+    invalid: int | None = None
+    validity_rate: float | None = None
+    invalid_reasons: list[tuple[str, int]] = field(default_factory=list)
+    top_values: list[tuple[str, int]] = field(default_factory=list)
+    top_values_masked: bool = False
+
+
+@dataclass
+class DuplicateEstimate:
+    """Cheap estimate of duplicate people: rows sharing a normalized phone or email key with an
+    earlier row. A lower bound of what full dedupe finds (it also matches on names)."""
+
+    keys: list[str]
+    duplicate_rows: int
+    estimated_people: int
+    rows_without_key: int
+    by_key: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Profile:
+    """The profile of a whole table (see :func:`profile`)."""
+
+    rows: int
+    columns: list[ColumnProfile]
+    duplicates: DuplicateEstimate
+
+    def column(self, name: str) -> ColumnProfile:
+        """The profile of column ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (JSON-ready): tuples become lists."""
+        return json.loads(json.dumps(asdict(self)))
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """JSON text of :meth:`to_dict` (UTF-8 safe, non-ASCII kept)."""
+        return json.dumps(asdict(self), ensure_ascii=False, indent=indent)
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _validate(counts: pl.DataFrame, column: str, kind: str, region: str) -> pl.DataFrame:
+    """Status of each distinct value (frame with ``v``, ``n`` and ``status``)."""
+    frame = counts.select(pl.col("v"), pl.col("n"))
+    if kind == "phone":
+        out = _norm.phones(frame, "v", region=region)
+    elif kind == "email":
+        out = _norm.emails(frame, "v")
+    elif kind == "full_name":
+        out = _norm.names(frame, "v")
+    else:
+        out = _norm.birth_dates(frame, "v")
+    return out.select("v", "n", pl.col("v_status").alias("status"))
+
+
+def _column_profile(
+    frame: pl.DataFrame, name: str, kind: str, *, top: int, show_values: bool, region: str
+) -> ColumnProfile:
+    series = frame[name]
+    rows = frame.height
+    text = series.cast(pl.String) if series.dtype != pl.String else series
+    counts = (
+        pl.DataFrame({"v": text})
+        .group_by("v")
+        .agg(pl.len().alias("n"))
+        .with_columns(
+            empty=pl.col("v").is_null() | (pl.col("v").str.strip_chars() == ""),
+            junk=junk_expr("v").fill_null(False),
+        )
+        .sort(["n", "v"], descending=[True, False], nulls_last=True)
+    )
+    empty = int(counts.filter("empty")["n"].sum())
+    junk = int(counts.filter(~pl.col("empty") & pl.col("junk"))["n"].sum())
+    real = counts.filter(~pl.col("empty") & ~pl.col("junk"))
+    filled = rows - empty - junk
+    result = ColumnProfile(
+        name=name, dtype=str(series.dtype), kind=kind, rows=rows, filled=filled, empty=empty,
+        junk=junk, distinct=real.height, fill_rate=_rate(filled, rows),
+        junk_share=_rate(junk, rows),
+    )
+    if kind in VALIDATED_KINDS and real.height:
+        statuses = _validate(real, name, kind, region)
+        ok = statuses.filter(pl.col("status") == OK)
+        bad = statuses.filter(~pl.col("status").is_in([OK, EMPTY, JUNK]))
+        # a normalizer may call more placeholders junk than the shared list does
+        late_junk = int(statuses.filter(pl.col("status").is_in([EMPTY, JUNK]))["n"].sum())
+        result.valid = int(ok["n"].sum())
+        result.invalid = int(bad["n"].sum())
+        result.validity_rate = _rate(result.valid, result.valid + result.invalid)
+        if late_junk:
+            result.junk += late_junk
+            result.filled -= late_junk
+            result.fill_rate = _rate(result.filled, rows)
+            result.junk_share = _rate(result.junk, rows)
+        reasons = (
+            bad.group_by("status").agg(pl.col("n").sum())
+            .sort(["n", "status"], descending=[True, False]).head(5)
+        )
+        result.invalid_reasons = [(s, int(n)) for s, n in reasons.iter_rows()]
+    head = real.head(top)
+    if head.height:
+        protect = kind in PII_KINDS and not show_values
+        if protect:
+            shown = head.select(masked("v", kind=kind, region=region), "n")
+        else:
+            shown = head.select("v", "n")
+        result.top_values = [(str(v), int(n)) for v, n in shown.iter_rows()]
+        result.top_values_masked = protect
+    return result
+
+
+def _duplicates(frame: pl.DataFrame, kinds: Mapping[str, str], region: str) -> DuplicateEstimate:
+    keys: list[str] = []
+    exprs: list[pl.Expr] = []
+    for column, kind in kinds.items():
+        if kind == "phone":
+            exprs.append(_norm.phone(column, region=region).alias(f"k{len(exprs)}"))
+        elif kind == "email":
+            exprs.append(_norm.email_key(column).alias(f"k{len(exprs)}"))
+        else:
+            continue
+        keys.append(column)
+    rows = frame.height
+    if not exprs:
+        return DuplicateEstimate(keys=[], duplicate_rows=0, estimated_people=rows,
+                                 rows_without_key=rows)
+    names = [f"k{i}" for i in range(len(exprs))]
+    key_frame = frame.select(exprs)
+    repeats = key_frame.select(
+        (pl.col(n).is_not_null() & ~pl.col(n).is_first_distinct()).alias(n) for n in names
+    )
+    dup = repeats.select(pl.any_horizontal(names).alias("d"))["d"]
+    no_key = key_frame.select(pl.all_horizontal(pl.col(n).is_null() for n in names).alias("x"))
+    duplicate_rows = int(dup.sum())
+    return DuplicateEstimate(
+        keys=keys,
+        duplicate_rows=duplicate_rows,
+        estimated_people=rows - duplicate_rows,
+        rows_without_key=int(no_key["x"].sum()),
+        by_key={col: int(repeats[n].sum()) for col, n in zip(keys, names, strict=True)},
+    )
+
+
+def profile(
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    kinds: Mapping[str, str] | None = None,
+    top: int = 5,
+    show_values: bool = False,
+    region: str = "RU",
+) -> Profile:
+    """Profile every column: fill rate, distinct count, kind, validity, junk, top values.
+
+    ``kinds`` overrides column kind detection (``{"tel": "phone"}``). Top values of personal
+    data columns are masked unless ``show_values=True``. A LazyFrame is collected.
+
+    >>> df = pl.DataFrame({"email": ["ivan@mail.ru", "IVAN@mail.ru", "нет", None],
+    ...                    "city": ["Москва", "Москва", "Тверь", ""]})
+    >>> p = profile(df)
+    >>> c = p.column("email")
+    >>> (c.kind, c.fill_rate, c.junk, c.top_values_masked)
+    ('email', 0.5, 1, True)
+    >>> p.column("city").top_values
+    [('Москва', 2), ('Тверь', 1)]
+    >>> p.duplicates.duplicate_rows
+    1
+    """
+    if isinstance(frame, pl.LazyFrame):
+        frame = frame.collect()
+    col_kinds = column_kinds(frame, kinds=kinds)
+    columns = [
+        _column_profile(frame, name, col_kinds[name], top=top, show_values=show_values,
+                        region=region)
+        for name in frame.columns
+    ]
+    return Profile(rows=frame.height, columns=columns,
+                   duplicates=_duplicates(frame, col_kinds, region))
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _bar_chart(title: str, items: list[tuple[str, float]], *, color: str) -> str:
+    """Horizontal bar chart (values are fractions) as inline SVG."""
+    if not items:
+        return ""
+    row_h, label_w, bar_w = 22, 220, 360
+    height = row_h * len(items) + 30
+    parts = [
+        f'<svg role="img" aria-label="{html.escape(title)}" width="{label_w + bar_w + 70}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" '
+        'font-size="12">',
+        f'<text x="0" y="14" font-weight="bold">{html.escape(title)}</text>',
+    ]
+    for i, (label, value) in enumerate(items):
+        y = 24 + i * row_h
+        width = 0 if value is None or math.isnan(value) else round(bar_w * value, 1)
+        short = label if len(label) <= 30 else label[:29] + "…"
+        parts += [
+            f'<text x="0" y="{y + 14}">{html.escape(short)}</text>',
+            f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="14" fill="#eee"/>',
+            f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="14" fill="{color}"/>',
+            f'<text x="{label_w + bar_w + 6}" y="{y + 14}">{value * 100:.1f}%</text>',
+        ]
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def profile_html(result: Profile, *, title: str = "custdata quality profile") -> str:
+    """A self-contained HTML page (inline CSS and SVG, no scripts, no network) for a profile.
+
+    >>> page = profile_html(profile(pl.DataFrame({"a": ["x", None]})))
+    >>> page.startswith("<!DOCTYPE html>"), "http" in page.replace("http://www.w3.org", "")
+    (True, False)
+    """
+    esc = html.escape
+    d = result.duplicates
+    fill = _bar_chart("Fill rate per column",
+                      [(c.name, c.fill_rate) for c in result.columns], color="#4a90d9")
+    validity = _bar_chart(
+        "Validity rate (phones, emails, names, birth dates)",
+        [(c.name, c.validity_rate) for c in result.columns if c.validity_rate is not None],
+        color="#5cb85c",
+    )
+    junk = _bar_chart("Junk placeholders share",
+                      [(c.name, c.junk_share) for c in result.columns if c.junk], color="#d9534f")
+    rows_html = []
+    for c in result.columns:
+        reasons = ", ".join(f"{esc(r)} ({n:,})" for r, n in c.invalid_reasons) or "—"
+        tops = "<br>".join(f"{esc(v)} ({n:,})" for v, n in c.top_values) or "—"
+        if c.top_values_masked:
+            tops += '<br><small class="muted">masked (personal data)</small>'
+        rows_html.append(
+            f"<tr><td>{esc(c.name)}</td><td>{esc(c.kind)}</td><td>{_pct(c.fill_rate)}</td>"
+            f"<td>{c.distinct:,}</td><td>{_pct(c.validity_rate)}</td><td>{reasons}</td>"
+            f"<td>{_pct(c.junk_share)}</td><td>{tops}</td></tr>"
+        )
+    keys = ", ".join(esc(k) for k in d.keys) or "no phone or email column"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; margin-top: 1em; }}
+td, th {{ border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; font-size: 13px; }}
+th {{ background: #f4f4f4; text-align: left; }}
+.muted {{ color: #888; }} .cards span {{ display: inline-block; margin-right: 2em; }}
+</style></head>
+<body>
+<h1>{esc(title)}</h1>
+<p class="cards"><span><b>{result.rows:,}</b> rows</span>
+<span><b>{len(result.columns)}</b> columns</span>
+<span><b>{d.duplicate_rows:,}</b> likely duplicate rows</span>
+<span><b>{d.estimated_people:,}</b> estimated people</span></p>
+<p class="muted">Duplicates are estimated from repeated normalized keys of: {keys}.</p>
+{fill}
+{validity}
+{junk}
+<table>
+<tr><th>column</th><th>kind</th><th>fill</th><th>distinct</th><th>valid</th>
+<th>invalid reasons</th><th>junk</th><th>top values</th></tr>
+{chr(10).join(rows_html)}
+</table>
+</body></html>
+"""
