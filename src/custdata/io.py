@@ -190,15 +190,17 @@ def detect_encoding(data: bytes) -> str:
     try:
         data.decode("utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    sample = data[:200_000]
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    # Judge the text where the non-UTF-8 bytes are, not an ASCII-only head of the file.
+    begin = max(0, first_bad - 2000)
+    sample = data[begin : begin + 200_000]
     if _looks_cp1251(sample):
         return "cp1251"
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
-    if best is None:
+    if best is None or best.encoding in ("ascii", "utf_8"):
         raise UnreadableInput(
             "cannot detect the file's text encoding (is it a binary file?); "
             "name it with --encoding, e.g. --encoding cp1251"
@@ -366,22 +368,33 @@ def read_csv_with_rejects(
         raise UnreadableInput(f"{name} is empty: nothing to read")
     if data[:4] in (b"PK\x03\x04", b"PAR1") or data[:6] == b"ARROW1":
         raise UnreadableInput(f"{name} is a binary file, not a CSV; check the extension or --from")
-    text, enc = _decode(data, encoding, name)
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableInput(f"{name} looks like a binary file, not a CSV; check the file or --from")
+    enc = encoding or _detect_encoding_sample(data)
     if delimiter is not None:
         delim = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delim) != 1:
             raise InvalidOption("--delimiter must be one character (or 'tab')")
-    else:
-        delim = sniff_delimiter(text)
-    info = SourceInfo(format="csv", encoding=enc, delimiter=delim)
     frame = None
-    if enc in ("utf-8", "utf-8-sig") and text.count('"') % 2 == 0:
-        payload = data[3:] if enc == "utf-8-sig" else data
-        frame = _fast_read(payload, text, delim)
-    elif text.count('"') % 2 == 0:
-        frame = _fast_read(text.encode("utf-8"), text, delim)
+    text: str | None = None
+    if enc.replace("-", "").lower() in ("utf8", "utf8sig") and data.count(b'"') % 2 == 0:
+        # Fast path: polars parses the bytes and validates UTF-8 itself.
+        payload = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        if delimiter is None:
+            delim = sniff_delimiter(payload[:65536].decode("utf-8", errors="ignore"))
+        frame = _fast_read(payload, delim)
+        if frame is None and encoding is None:
+            enc = detect_encoding(data)  # maybe not UTF-8 after all: decide on the whole file
+    if frame is None:
+        text, enc = _decode(data, enc, name)
+        if delimiter is None:
+            delim = sniff_delimiter(text)
+        if enc.replace("-", "").lower() not in ("utf8", "utf8sig") and text.count('"') % 2 == 0:
+            frame = _fast_read(text.encode("utf-8"), delim)
+    info = SourceInfo(format="csv", encoding=enc, delimiter=delim)
     if frame is not None:
         return CsvRead(frame=frame, info=info)
+    assert text is not None
     header, good, bad = _scan_bad_rows(text, delim, name)
     if bad and bad_rows == "error":
         lines = ", ".join(str(b.line) for b in bad[:10])
@@ -399,12 +412,26 @@ def read_csv_with_rejects(
     return CsvRead(frame=frame, rejects=bad, info=info)
 
 
-def _fast_read(payload: bytes, text: str, delim: str) -> pl.DataFrame | None:
+def _detect_encoding_sample(data: bytes) -> str:
+    """Encoding from the first megabyte (UTF-8 is confirmed on the whole file by polars)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    sample = data[:1_000_000]
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if len(sample) == 1_000_000 and exc.start >= len(sample) - 3:
+            return "utf-8"  # a character cut by the sample's end
+    return detect_encoding(sample)
+
+
+def _fast_read(payload: bytes, delim: str) -> pl.DataFrame | None:
     """polars' reader, then an exact check that every record had as many fields as the header.
 
-    A record's structural delimiters = all delimiter characters in the text minus those that
-    sit inside (quoted) cell values, so one pass over the cells proves the shape without a
-    slow Python parse. Returns None when the check fails (the slow path then names the lines).
+    A record's structural delimiters = all delimiter bytes in the file minus those that sit
+    inside (quoted) cell values, so one pass over the cells proves the shape without a slow
+    Python parse. Returns None when the check fails (the slow path then names the lines).
     """
     try:
         frame = pl.read_csv(
@@ -415,27 +442,22 @@ def _fast_read(payload: bytes, text: str, delim: str) -> pl.DataFrame | None:
             empty_string_is_null=True,
             raise_if_empty=True,
         )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
-        return None
     except pl.exceptions.PolarsError:
         return None
-    header_line = text.split("\n", 1)[0]
-    if header_line.count('"'):
+    header_line = payload.split(b"\n", 1)[0]
+    if b'"' in header_line:
         return None
-    total = text.count(delim)
-    if frame.width > 1:
-        inside = frame.select(
-            pl.sum_horizontal(pl.all().str.count_matches(delim, literal=True).fill_null(0).sum())
-        ).item()
-    else:
-        inside = 0
-    header_seps = header_line.count(delim)
+    sep = delim.encode("utf-8")
+    total = payload.count(sep)
+    inside = 0
+    if frame.width > 1 and b'"' in payload:
+        sums = frame.select(pl.all().str.count_matches(delim, literal=True).sum()).row(0)
+        inside = sum(int(v or 0) for v in sums)
     expected = (frame.width - 1) * frame.height
-    if total - inside - header_seps != expected:
+    if total - inside - header_line.count(sep) != expected:
         return None
-    if frame.width != len(set(frame.columns)):
-        return None
-    frame = frame.with_columns(pl.all().replace("", None))  # quoted "" reads as empty: null too
+    if b'""' in payload:
+        frame = frame.with_columns(pl.all().replace("", None))  # quoted "" is empty too: null
     renamed = _dedupe_header(frame.columns)
     if renamed != frame.columns:
         frame = frame.rename(dict(zip(frame.columns, renamed)))

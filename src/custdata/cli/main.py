@@ -48,6 +48,8 @@ from custdata.cli import commands as _commands  # noqa: E402  (convert, info, cl
 _commands.register(app)
 from custdata.cli import privacy as _privacy; _privacy.register(app)  # noqa: E402,E702 (mask, unmask, suppress, keygen)
 from custdata.cli import profile as _profile; _profile.register(app)  # noqa: E402,E702 (profile)
+from custdata.cli import run as _run; _run.register(app)  # noqa: E402,E702 (run)
+from custdata.cli.segment import app as _segment_app; app.add_typer(_segment_app, name="segment")  # noqa: E402,E702 (segment rfm|rules|clv|cohorts)
 # --- end of registration block ----------------------------------------------------------------
 
 

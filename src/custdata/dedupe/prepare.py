@@ -215,7 +215,7 @@ def prepare(
     ...                    "Дата рождения": ["01.02.1980"]})
     >>> prepare(df).row(0, named=True)  # doctest: +NORMALIZE_WHITESPACE
     {'_row': 0, 'first_name_key': 'mara', 'surname_key': 'ivanov', 'middle_name_key': 'petr',
-     'birth_date': datetime.date(1980, 2, 1), 'phone': '9123456789'}
+     'birth_date': datetime.date(1980, 2, 1), 'phone': '9123456789', 'full_name_key': 'ivanov mara'}
     """
     mapping = resolve_columns(frame, columns)
     schema = frame.schema
@@ -230,12 +230,21 @@ def prepare(
         last = last + [s[0] for s in split]
         first = first + [s[1] for s in split]
         middle = middle + [s[2] for s in split]
+    # Stage 1: the raw name parts as plain columns, so that the (large) key expressions below
+    # are built on a column, not on a copy of the splitting expression each.
+    raw = {
+        name: _first_present([_name_text(e) for e in parts])
+        for name, parts in (("_first", first), ("_last", last), ("_middle", middle))
+        if parts
+    }
+    if raw:
+        frame = frame.with_columns(**raw)
     if first:
-        exprs["first_name_key"] = _first_key(_first_present([_name_text(e) for e in first]))
+        exprs["first_name_key"] = _first_key(pl.col("_first"))
     if last:
-        exprs["surname_key"] = _surname_key(_first_present([_name_text(e) for e in last]))
+        exprs["surname_key"] = _surname_key(pl.col("_last"))
     if middle:
-        exprs["middle_name_key"] = patronymic_stem(_first_present([_name_text(e) for e in middle]))
+        exprs["middle_name_key"] = patronymic_stem(pl.col("_middle"))
     if mapping.get("birth_date"):
         exprs["birth_date"] = _first_present(
             [_birth_date(pl.col(c), schema[c]) for c in mapping["birth_date"]]
@@ -265,4 +274,11 @@ def prepare(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW),
         *[e.alias(name) for name, e in exprs.items()],
     )
+    if "first_name_key" in out.columns and "surname_key" in out.columns:
+        # Whole-name key for rules like "name~0.92" (not a comparison of its own).
+        out = out.with_columns(
+            full_name_key=pl.concat_str(
+                [pl.col("surname_key"), pl.col("first_name_key")], separator=" ", ignore_nulls=True
+            ).replace("", None)
+        )
     return out

@@ -19,6 +19,7 @@ null for a person's first record). Drop them before handing the table to a dedup
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -169,8 +170,7 @@ def _format_phone(cc: str, nsn: str, style: int) -> str:
 def _random_nsn(rng: np.random.Generator, locale: np.ndarray) -> np.ndarray:
     n = len(locale)
     out = np.empty(n, dtype=object)
-    digits = rng.integers(0, 10, size=(n, 7))
-    tails = ["".join(map(str, row)) for row in digits]
+    tails = [f"{x:07d}" for x in rng.integers(0, 10**7, size=n).tolist()]
     ru = rng.choice(_RU_MOBILE, size=n)
     ua = rng.choice(_UA_MOBILE, size=n)
     us = rng.choice(_US_AREA, size=n)
@@ -269,7 +269,9 @@ _POPULAR = {
 }
 
 
-def _pools(locale: str, seed: int) -> dict[str, list[str]]:
+@functools.lru_cache(maxsize=12)
+def _pools(locale: str, seed: int) -> dict[str, tuple[str, ...]]:
+    """Faker value pools for a locale (cached: the same arguments always give the same pools)."""
     try:
         from faker import Faker
     except ImportError as err:  # pragma: no cover - depends on the environment
@@ -296,8 +298,8 @@ def _pools(locale: str, seed: int) -> dict[str, list[str]]:
     if locale == "uk_UA":  # uk_UA street names come without the "вул." prefix
         street = [s if s.split(" ", 1)[0].endswith(".") else "вул. " + s for s in street]
     fathers = [m for m in male if locale == "en_US" or _patronymic(m, locale, False)]
-    return {"male": male, "female": female, "surname": surname, "city": city, "street": street,
-            "father": fathers}
+    return {"male": tuple(male), "female": tuple(female), "surname": tuple(surname),
+            "city": tuple(city), "street": tuple(street), "father": tuple(fathers)}
 
 
 _EMAIL_DOMAINS = {
@@ -465,12 +467,22 @@ def _emails(people: dict[str, Any], rng: np.random.Generator) -> list[str]:
     dom_idx = rng.random(n)
     seen: set[str] = set()
     cums = {loc: (doms, np.cumsum(w)) for loc, (doms, w) in _EMAIL_DOMAINS.items()}
+    cache: dict[tuple[str, str], str] = {}
+
+    def latin(value: str, system: str) -> str:
+        key = (value, system)
+        out = cache.get(key)
+        if out is None:
+            low = translit(value, system=system).lower()
+            out = "".join(ch for ch in low if ch.isascii() and ch.isalnum()) or "x"
+            cache[key] = out
+        return out
+
     for i in range(n):
         loc = people["locale"][i]
-        first = translit(people["first"][i], system="uk" if loc == "uk_UA" else "icao").lower()
-        last = translit(people["last"][i], system="uk" if loc == "uk_UA" else "icao").lower()
-        first = "".join(ch for ch in first if ch.isascii() and ch.isalnum()) or "x"
-        last = "".join(ch for ch in last if ch.isascii() and ch.isalnum()) or "x"
+        system = "uk" if loc == "uk_UA" else "icao"
+        first = latin(people["first"][i], system)
+        last = latin(people["last"][i], system)
         year = 1970 + int(people["dob"][i]) // 365
         s = style[i]
         if s == 0:
@@ -493,15 +505,6 @@ def _emails(people: dict[str, Any], rng: np.random.Generator) -> list[str]:
         seen.add(email)
         out.append(email)
     return out
-
-
-def _fmt_date(days: int, style: int) -> str:
-    d = np.datetime64(int(days), "D").astype(object)
-    if style == 0:
-        return d.isoformat()
-    if style == 1:
-        return f"{d.day:02d}.{d.month:02d}.{d.year}"
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
 def _full_name(last: str, first: str, middle: str | None, locale: str, order: int) -> str:
@@ -610,7 +613,8 @@ def generate_customers(
     email = [emails[i] for i in src]
     nsn = list(people["nsn"][src])
     dob = people["dob"][src].copy()
-    dob_str: list[str | None] = [None] * n
+    dob_out = np.zeros(n, dtype=np.int64)
+    dstyle_out = np.zeros(n, dtype=np.int64)
     phone: list[str | None] = [None] * n
     gender: list[str | None] = [None] * n
     order = [0] * n
@@ -742,7 +746,18 @@ def generate_customers(
             if r[i, 4] < missing_rate:
                 gender[i] = None
         phone[i] = ph
-        dob_str[i] = None if day == -10**9 else _fmt_date(day, dstyle)
+        dob_out[i] = day
+        dstyle_out[i] = dstyle
+
+    dates = pl.DataFrame({"d": dob_out, "s": dstyle_out}).select(
+        pl.when(pl.col("d") == -10**9).then(None).otherwise(pl.col("d")).cast(pl.Date).alias("d"),
+        "s",
+    )
+    dob_str = dates.select(
+        pl.when(pl.col("s") == 0).then(pl.col("d").dt.strftime("%Y-%m-%d"))
+        .when(pl.col("s") == 1).then(pl.col("d").dt.strftime("%d.%m.%Y"))
+        .otherwise(pl.col("d").dt.strftime("%d/%m/%Y"))
+    ).to_series().to_list()
 
     full: list[str] | None = None
     if name_format in ("full", "both"):

@@ -12,3 +12,4 @@ from custdata.normalize.name import (
     NameResult, first_name_key, full_form, full_name, middle_name_key, name, name_key,
     name_parts, names, parse_name, surname_key, transliterate,
 )
+from custdata.normalize.phone import PhoneResult, parse_phone, phone, phone_details, phones

@@ -33,7 +33,7 @@ def error_code(message: str, text: str) -> str:
     >>> error_code("An email address cannot have two periods in a row.", "a..b@c.com")
     'invalid_local_part'
     """
-    if "@-sign" in message and ("must have" in message or "instead of a regular" in message):
+    if "must have an @-sign" in message or "instead of a regular at-sign" in message:
         return MISSING_AT
     if "too long" in message:
         return TOO_LONG

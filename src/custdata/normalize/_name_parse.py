@@ -132,10 +132,12 @@ def first_names() -> dict[str, str]:
         frame = (
             pl.read_parquet(folder / "names.parquet", columns=["count", "text", "gender"])
             .filter(pl.col("count") >= 3, pl.col("text").str.contains(r"^[А-ЯЁа-яё\-]+$"))
+            .sort("count", descending=True)
             .select(
                 pl.col("text").str.to_lowercase().str.replace_all("ё", "е"),
                 pl.col("gender").fill_null("u"),
             )
+            .unique("text", keep="first", maintain_order=True)
         )
         out.update(zip(frame["text"].to_list(), frame["gender"].to_list(), strict=True))
     table = diminutive_table()
@@ -152,6 +154,26 @@ def first_names() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=1)
+def first_name_genders() -> dict[str, str]:
+    """Every first name of ``russiannames`` with a gender ("m"/"f"), any frequency.
+
+    >>> first_name_genders()["мария"]
+    'f'
+    """
+    folder = _russiannames_dir()
+    if folder is None:
+        return {}
+    frame = (
+        pl.read_parquet(folder / "names.parquet", columns=["count", "text", "gender"])
+        .filter(pl.col("gender").is_in(["m", "f"]))
+        .sort("count", descending=True)
+        .select(pl.col("text").str.to_lowercase().str.replace_all("ё", "е"), "gender")
+        .unique("text", keep="first", maintain_order=True)
+    )
+    return dict(zip(frame["text"].to_list(), frame["gender"].to_list(), strict=True))
+
+
+@functools.lru_cache(maxsize=1)
 def patronymics() -> dict[str, str]:
     """Patronymics (lower case) -> "m" / "f" from ``russiannames`` ``midnames.parquet`` (count >= 3).
 
@@ -164,7 +186,9 @@ def patronymics() -> dict[str, str]:
     frame = (
         pl.read_parquet(folder / "midnames.parquet", columns=["count", "text", "gender"])
         .filter(pl.col("count") >= 3, pl.col("gender").is_in(["m", "f"]))
+        .sort("count", descending=True)
         .select(pl.col("text").str.to_lowercase().str.replace_all("ё", "е"), "gender")
+        .unique("text", keep="first", maintain_order=True)
     )
     return dict(zip(frame["text"].to_list(), frame["gender"].to_list(), strict=True))
 
@@ -212,6 +236,8 @@ def fix_case(tok: str, only: bool = False) -> str:
 
 
 def _fix_part(part: str) -> str:
+    if "." in part.rstrip("."):
+        return part  # an abbreviation such as D.D.S. or Lt.Gov.: keep as typed
     letters = [c for c in part if c.isalpha()]
     if not letters:
         return part
@@ -291,13 +317,17 @@ def _part_gender(part: str, value: str) -> str | None:
 
     low = _low(value)
     if part == "middlename":
-        return _patronymic_gender(value)
+        g = _patronymic_gender(value)
+        if g:
+            return g
     if part == "firstname":
         g = first_names().get(low)
         if g in ("m", "f"):
             return g
-        if g == "u":
-            return None
+        if g is None:
+            g = first_name_genders().get(low)
+            if g:
+                return g
     if not _CYR.search(low):
         return None
     det = _gender_detector()
@@ -415,13 +445,35 @@ def _surname_like(tok: str) -> bool:
     return bool(_SURNAME_END.search(_low(tok)))
 
 
+_LATIN_RU_SURNAME = re.compile(r"[a-z]{2,}(ov|ev|ova|eva|sky|skiy|skii|skaya|enko|chuk|yuk)$")
+
+
+def _latin_case(tok: str, only: bool) -> str:
+    """Case of a Latin token; conjunctions and particles typed in lower case stay so."""
+    low = tok.lower()
+    if tok == low and not only and low.strip(".") in _nameparser_constants() and (
+        low.strip(".") in _LOWER_WORDS
+    ):
+        return tok
+    if _is_initial(tok):
+        return tok.upper() if low not in ("y", "e") else tok
+    return fix_case(tok, only)
+
+
+_LOWER_WORDS = _PARTICLES | {"and", "of", "the", "y", "e", "&", "bin", "ben", "bint"}
+
+
 def _western_simple(tokens: list[str]) -> tuple[str | None, str | None, str | None]:
     n = len(tokens)
     if n == 1:
         return tokens[0], None, None
     if n == 2:
-        if _is_initial(tokens[1]) and not _is_initial(tokens[0]):
+        if tokens[1].endswith(".") and _is_initial(tokens[1]) and not _is_initial(tokens[0]):
             return tokens[0], tokens[1], None  # Ivanov I.
+        if _LATIN_RU_SURNAME.search(tokens[0].lower()) and not _LATIN_RU_SURNAME.search(
+            tokens[1].lower()
+        ):
+            return tokens[0], tokens[1], None  # Ivanov Ivan (transliterated Russian order)
         return tokens[1], tokens[0], None
     if all(_is_initial(t) for t in tokens[1:]) and not _is_initial(tokens[0]):
         return tokens[0], tokens[1], " ".join(tokens[2:])  # Ivanov I. I.
@@ -437,6 +489,10 @@ def _nameparser(text: str) -> tuple[str | None, str | None, str | None]:
 
 def _needs_nameparser(text: str, tokens: list[str]) -> bool:
     if "," in text or "(" in text or '"' in text or len(tokens) > 3:
+        return True
+    if any("." in t.rstrip(".") for t in tokens):
+        return True
+    if any(t.startswith("'") or (t.endswith("'") and len(t) > 2) for t in tokens):
         return True
     words = _nameparser_constants()
     return any(t.lower().rstrip(".") in words for t in tokens)
@@ -468,7 +524,8 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
             return Parsed(None, None, None, None, None, NOT_A_NAME)
     if not any(c.isalpha() for c in text):
         return Parsed(None, None, None, None, None, NOT_A_NAME)
-    text = _INITIAL_DOT.sub(". ", text)
+    if _CYR.search(text):
+        text = _INITIAL_DOT.sub(". ", text)
     text = _COMMA_SPACE.sub(", ", text).strip(" ,")
     text = re.sub(r"\s*-\s*", "-", text).strip("-' ")
     raw_tokens = [t for t in text.split(" ") if t.strip(".-'")]
@@ -483,8 +540,11 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
     if not tokens:
         return Parsed(None, None, None, None, None, JUNK)
     only = len(tokens) == 1
-    tokens = [_initial_form(t) if _is_initial(t) else fix_case(t, only) for t in tokens]
     has_cyr = any(_CYR.search(t) for t in tokens)
+    if has_cyr:
+        tokens = [_initial_form(t) if _is_initial(t) else fix_case(t, only) for t in tokens]
+    else:
+        tokens = [_latin_case(t, only) for t in tokens]
     body = [t for t in tokens if t != ","]
     clean = " ".join(tokens).replace(" ,", ",")
     if has_cyr or order == "eastern" or any(
@@ -503,7 +563,7 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
     elif order == "eastern":
         last, first, middle = body[0], (body[1] if len(body) > 1 else None), (
             " ".join(body[2:]) or None)
-    elif _needs_nameparser(clean, body):
+    elif len(body) == 1 or _needs_nameparser(clean, body):
         last, first, middle = _nameparser(clean)
     else:
         last, first, middle = _western_simple(body)

@@ -80,7 +80,13 @@ _KMU_RE = re.compile("|".join(re.escape(k) for k in _KMU_FULL))
 def _kmu_expr(expr: pl.Expr) -> pl.Expr:
     for src, dst in _KMU_INITIAL_FULL.items():
         expr = expr.str.replace_all(rf"(^|[\s\-]){src}", f"${{1}}{dst}")
-    return expr.str.replace_many(list(_KMU_FULL), list(_KMU_FULL.values()))
+    # polars' replace_many reports the earliest-ending match, so the one two-letter pattern
+    # (зг) is replaced first on its own
+    multi = {k: v for k, v in _KMU_FULL.items() if len(k) > 1}
+    for src, dst in multi.items():
+        expr = expr.str.replace_all(src, dst, literal=True)
+    single = {k: v for k, v in _KMU_FULL.items() if len(k) == 1}
+    return expr.str.replace_many(list(single), list(single.values()))
 
 
 def _icao_expr(expr: pl.Expr) -> pl.Expr:

@@ -128,33 +128,33 @@ def _clean(e: pl.Expr) -> pl.Expr:
     return pl.coalesce(inner.str.strip_chars(WHITESPACE), e)
 
 
-def _candidates(frame: pl.DataFrame) -> pl.DataFrame:
+def _candidates(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Add ``cand`` (the text to validate) and ``multiple`` to a frame of distinct ``raw``."""
-    frame = frame.with_columns(_clean(pl.col("raw")).alias("c1"))
+    lazy = frame.lazy().with_columns(_clean(pl.col("raw")).alias("c1"))
     maybe = (pl.col("c1").str.count_matches("@") >= 2) & pl.col("c1").str.contains(
         "[,;" + _WS_CLASS[1:]
     )
-    several = frame.filter(maybe)
-    if several.height:
-        several = (
-            several.select(
-                "c1",
-                pl.col("c1")
-                .str.extract_all(r"[^,;" + _WS_CLASS[1:-1] + r"]+")
-                .list.eval(pl.element().filter(pl.element().str.contains("@")))
-                .alias("tokens"),
-            )
-            .filter(pl.col("tokens").list.len() >= 2)
-            .select("c1", _clean(pl.col("tokens").list.first()).alias("first"))
-            .unique("c1")
+    several = (
+        lazy.filter(maybe)
+        .select(
+            "c1",
+            pl.col("c1")
+            .str.extract_all(r"[^,;" + _WS_CLASS[1:-1] + r"]+")
+            .list.eval(pl.element().filter(pl.element().str.contains("@")))
+            .alias("tokens"),
         )
-        frame = frame.join(several, on="c1", how="left", maintain_order="left")
-    else:
-        frame = frame.with_columns(pl.lit(None, pl.String).alias("first"))
-    return frame.with_columns(
-        pl.coalesce("first", "c1").alias("cand"),
-        pl.col("first").is_not_null().alias("multiple"),
-    ).drop("c1", "first")
+        .filter(pl.col("tokens").list.len() >= 2)
+        .select("c1", _clean(pl.col("tokens").list.first()).alias("first"))
+        .unique("c1")
+    )
+    return (
+        lazy.join(several, on="c1", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce("first", "c1").alias("cand"),
+            pl.col("first").is_not_null().alias("multiple"),
+        )
+        .drop("c1", "first")
+    )
 
 
 def _fast_path(cand: pl.Expr, *, lowercase_local: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -171,7 +171,7 @@ def _fast_path(cand: pl.Expr, *, lowercase_local: bool) -> tuple[pl.Expr, pl.Exp
         local = local.str.to_lowercase()
     else:
         local = (
-            pl.when(local.str.to_lowercase().is_in(list(CASE_INSENSITIVE_MAILBOX_NAMES)))
+            pl.when(local.str.to_lowercase().is_in(_series("mailbox")))
             .then(local.str.to_lowercase())
             .otherwise(local)
         )
@@ -211,10 +211,23 @@ def _provider_list() -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _disposable_domains() -> list[str]:
+def _disposable_domains() -> pl.Series:
     from disposable_email_domains import blocklist
 
-    return sorted(blocklist)
+    return pl.Series(sorted(blocklist), dtype=pl.String).implode()
+
+
+@lru_cache(maxsize=None)
+def _series(name: str) -> pl.Series:
+    """The constant sets as polars Series (built once: ``is_in`` on a list converts each time)."""
+    values = {
+        "junk": JUNK_VALUES,
+        "mailbox": CASE_INSENSITIVE_MAILBOX_NAMES,
+        "plus": data.PLUS_ADDRESSING,
+        "dots": data.STRIP_DOTS,
+        "role": data.ROLE_LOCAL_PARTS,
+    }[name]
+    return pl.Series(sorted(values), dtype=pl.String).implode()
 
 
 def suggest_domain(domain: str) -> str | None:
@@ -268,25 +281,26 @@ def _suggest_many(domains: list[str]) -> dict[str, str]:
 
 
 def _derived(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add key, suggestion, disposable and role to a frame with ``normalized`` + ``valid``."""
+    """Add key, suggestion, disposable and role to a frame with ``normalized``."""
     low = pl.col("normalized").str.to_lowercase()
-    local = low.str.extract(r"^(.*)@[^@]*$", 1)
-    dom = low.str.extract(r"@([^@]*)$", 1)
-    frame = frame.with_columns(local.alias("_local"), dom.alias("_dom"))
+    frame = frame.with_columns(
+        low.str.extract(r"^(.*)@[^@]*$", 1).alias("_local"),
+        low.str.extract(r"@([^@]*)$", 1).alias("_dom"),
+    )
     canon = pl.col("_dom").replace(data.DOMAIN_ALIASES)
     untagged = (
-        pl.when(canon.is_in(list(data.PLUS_ADDRESSING)) & pl.col("_local").str.contains(r"^[^+]+\+"))
+        pl.when(canon.is_in(_series("plus")) & pl.col("_local").str.contains(r"^[^+]+\+"))
         .then(pl.col("_local").str.replace(r"\+.*$", ""))
         .otherwise(pl.col("_local"))
     )
     key_local = (
-        pl.when(canon.is_in(list(data.STRIP_DOTS)))
+        pl.when(canon.is_in(_series("dots")))
         .then(untagged.str.replace_all(".", "", literal=True))
         .otherwise(untagged)
     )
-    domains = frame.filter(pl.col("_dom").is_not_null())["_dom"].unique().to_list()
+    domains = frame["_dom"].drop_nulls().unique().to_list()
     suggestions = _suggest_many(domains)
-    sugg = pl.DataFrame(
+    sugg = pl.LazyFrame(
         {"_dom": list(suggestions), "_sugg": list(suggestions.values())},
         schema={"_dom": pl.String, "_sugg": pl.String},
     )
@@ -294,21 +308,22 @@ def _derived(frame: pl.DataFrame) -> pl.DataFrame:
     parent = pl.when(pl.col("_dom").str.count_matches(".", literal=True) >= 2).then(
         pl.col("_dom").str.replace(r"^[^.]*\.", "")
     )
+    valid = pl.col("_dom").is_not_null()
     return (
-        frame.join(sugg, on="_dom", how="left", maintain_order="left")
+        frame.lazy()
+        .join(sugg, on="_dom", how="left", maintain_order="left")
         .with_columns(
             (key_local + "@" + canon).alias("key"),
             (pl.col("normalized").str.extract(r"^(.*)@[^@]*$", 1) + "@" + pl.col("_sugg")).alias(
                 "suggestion"
             ),
-            pl.when(pl.col("_dom").is_not_null())
+            pl.when(valid)
             .then(pl.col("_dom").is_in(disposable) | parent.is_in(disposable).fill_null(False))
             .alias("disposable"),
-            pl.when(pl.col("_dom").is_not_null())
-            .then(untagged.is_in(list(data.ROLE_LOCAL_PARTS)))
-            .alias("role"),
+            pl.when(valid).then(untagged.is_in(_series("role"))).alias("role"),
         )
-        .drop("_local", "_dom", "_sugg")
+        .select("raw", *_OUT_SCHEMA)
+        .collect()
     )
 
 
@@ -316,19 +331,21 @@ def _analyze_distinct(
     raw: pl.Series, *, lowercase_local: bool, check_deliverability: bool
 ) -> pl.DataFrame:
     """One row per distinct value of ``raw``: raw + the six output columns."""
-    u = pl.DataFrame({"raw": raw.cast(pl.String).unique()})
-    u = _candidates(u)
     empty = pl.col("raw").is_null() | (pl.col("raw").str.strip_chars(WHITESPACE) == "")
-    junk = pl.col("raw").str.strip_chars().str.to_lowercase().is_in(list(JUNK_VALUES))
+    junk = pl.col("raw").str.strip_chars().str.to_lowercase().is_in(_series("junk"))
     cand = pl.col("cand")
     decided, fast_norm, fast_dom = _fast_path(cand, lowercase_local=lowercase_local)
     no_at = ~cand.str.contains(r"[@<\x{ff20}\x{fe6b}]")
-    u = u.with_columns(
-        pl.when(empty).then(pl.lit(EMPTY)).when(junk).then(pl.lit(JUNK))
-        .when(decided).then(pl.lit(OK)).when(no_at).then(pl.lit(MISSING_AT))
-        .alias("status"),
-        pl.when(decided).then(fast_norm).alias("normalized"),
-        pl.when(decided).then(fast_dom).alias("domain"),
+    u = (
+        _candidates(pl.LazyFrame({"raw": raw.cast(pl.String).unique()}))
+        .with_columns(
+            pl.when(empty).then(pl.lit(EMPTY)).when(junk).then(pl.lit(JUNK))
+            .when(decided).then(pl.lit(OK)).when(no_at).then(pl.lit(MISSING_AT))
+            .alias("status"),
+            pl.when(decided).then(fast_norm).alias("normalized"),
+            pl.when(decided).then(fast_dom).alias("domain"),
+        )
+        .collect()
     )
     todo = u.filter(pl.col("status").is_null())["cand"].unique().to_list()
     if todo:
@@ -342,30 +359,31 @@ def _analyze_distinct(
             },
             schema={"cand": pl.String, "s_norm": pl.String, "s_dom": pl.String, "s_status": pl.String},
         )
-        u = u.join(slow, on="cand", how="left", maintain_order="left").with_columns(
-            pl.coalesce("status", "s_status").alias("status"),
-            pl.coalesce("normalized", "s_norm").alias("normalized"),
-            pl.coalesce("domain", "s_dom").alias("domain"),
-        ).drop("s_norm", "s_dom", "s_status")
-    if check_deliverability:
-        doms = u.filter(pl.col("status") == OK)["domain"].unique().to_list()
-        bad = [d for d in doms if not _domain_deliverable(d)]
-        u = u.with_columns(
-            pl.when((pl.col("status") == OK) & pl.col("domain").is_in(bad))
-            .then(pl.lit(UNDELIVERABLE))
-            .otherwise(pl.col("status"))
-            .alias("status")
+        u = (
+            u.lazy()
+            .join(slow.lazy(), on="cand", how="left", maintain_order="left")
+            .with_columns(
+                pl.coalesce("status", "s_status").alias("status"),
+                pl.coalesce("normalized", "s_norm").alias("normalized"),
+                pl.coalesce("domain", "s_dom").alias("domain"),
+            )
+            .drop("s_norm", "s_dom", "s_status")
+            .collect()
         )
-    u = u.with_columns(
-        pl.when(pl.col("multiple") & (pl.col("status") == OK))
-        .then(pl.lit(MULTIPLE))
-        .otherwise(pl.col("status"))
-        .alias("status"),
-    ).with_columns(
+    status = pl.col("status")
+    if check_deliverability:
+        doms = u.filter(status == OK)["domain"].unique().to_list()
+        bad = pl.Series([d for d in doms if not _domain_deliverable(d)], dtype=pl.String).implode()
+        status = (
+            pl.when((status == OK) & pl.col("domain").is_in(bad))
+            .then(pl.lit(UNDELIVERABLE))
+            .otherwise(status)
+        )
+    status = pl.when(pl.col("multiple") & (status == OK)).then(pl.lit(MULTIPLE)).otherwise(status)
+    u = u.with_columns(status.alias("status")).with_columns(
         pl.when(pl.col("status").is_in(_VALID)).then(pl.col("normalized")).alias("normalized")
     )
-    u = _derived(u)
-    return u.select("raw", *_OUT_SCHEMA)
+    return _derived(u)
 
 
 def _analyze(

@@ -63,6 +63,26 @@ _SPECIAL_LATIN = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ"
                   "þ": "th", "ð": "d"}
 
 
+#: Common English nicknames whose ``nicknames`` entry lists several canonical names: the
+#: usual full form (the package's unambiguous entries are used as they are).
+ENGLISH_PREFERRED: dict[str, str] = {
+    "bob": "robert", "bobby": "robert", "rob": "robert", "robbie": "robert", "bill": "william",
+    "billy": "william", "will": "william", "mike": "michael", "mikey": "michael",
+    "tom": "thomas", "tommy": "thomas", "liz": "elizabeth", "lizzie": "elizabeth",
+    "beth": "elizabeth", "kate": "katherine", "katie": "katherine", "kathy": "katherine",
+    "peggy": "margaret", "maggie": "margaret", "dick": "richard", "rick": "richard",
+    "ricky": "richard", "tony": "anthony", "chris": "christopher", "sue": "susan",
+    "susie": "susan", "steve": "steven", "becky": "rebecca", "jenny": "jennifer",
+    "jen": "jennifer", "andy": "andrew", "nick": "nicholas", "nicky": "nicholas",
+    "matt": "matthew", "dan": "daniel", "danny": "daniel", "sam": "samuel", "ben": "benjamin",
+    "joe": "joseph", "joey": "joseph", "jim": "james", "jimmy": "james", "ed": "edward",
+    "eddie": "edward", "ted": "edward", "pat": "patrick", "greg": "gregory", "jeff": "jeffrey",
+    "ron": "ronald", "ronnie": "ronald", "don": "donald", "larry": "lawrence", "jerry": "gerald",
+    "patty": "patricia", "trish": "patricia", "debbie": "deborah", "cathy": "catherine",
+    "abby": "abigail", "vicky": "victoria", "tina": "christina",
+}
+
+
 def _check_order(order: str) -> None:
     if order not in ORDERS:
         raise InvalidOption(f"order must be one of {', '.join(ORDERS)}")
@@ -104,12 +124,11 @@ def _first_name_map() -> tuple[list[str], list[str]]:
         if a_ua and b:
             mapping.setdefault(a_ua, b)
     nn = NickNamer()
-    canon_lookup = nn.canonical_lookup
-    canonical_names = set(nn.nickname_lookup)
     nick_rows = [
-        (nick, min(canons)) for nick, canons in canon_lookup.items()
-        if canons and nick not in canonical_names
+        (nick, next(iter(canons))) for nick, canons in nn.canonical_lookup.items()
+        if len(canons) == 1 and len(next(iter(canons))) > len(nick)
     ]
+    nick_rows += list(ENGLISH_PREFERRED.items())
     folded = pl.DataFrame({"n": [r[0] for r in nick_rows], "c": [r[1] for r in nick_rows]},
                           schema={"n": pl.String, "c": pl.String}).select(
         _fold(pl.col("n")).alias("n"), _fold(pl.col("c")).alias("c")
@@ -127,6 +146,7 @@ def _first_name_map() -> tuple[list[str], list[str]]:
             dst = mapping[dst]
         mapping[src] = dst
     mapping = {k: v for k, v in mapping.items() if k != v}
+    mapping = {k: v for k, v in mapping.items() if v not in mapping}
     return list(mapping), list(mapping.values())
 
 
@@ -234,7 +254,7 @@ def name(column: str | pl.Expr, *, order: str = "auto") -> pl.Expr:
     >>> df.select(name("n"))["n"].to_list()
     ['Иванов Иван', 'Петров П. П.', None, None]
     """
-    return _parsed(column, order).struct.field("clean")
+    return _parsed(column, order).struct.field("clean").name.keep()
 
 
 def name_key(column: str | pl.Expr, *, order: str = "auto") -> pl.Expr:
@@ -247,7 +267,7 @@ def name_key(column: str | pl.Expr, *, order: str = "auto") -> pl.Expr:
     >>> df.select(name_key("n"))["n"].to_list()
     ['ivanov aleksandr', 'ivanov aleksandr', 'ivanov aleksandr']
     """
-    return _parsed(column, order).struct.field("key")
+    return _parsed(column, order).struct.field("key").name.keep()
 
 
 def full_name(

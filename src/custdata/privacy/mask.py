@@ -101,11 +101,8 @@ def column_kinds(
 def _clean_text(expr: pl.Expr) -> pl.Expr:
     """Strip, collapse whitespace, lower-case; empty and junk placeholders become null."""
     text = expr.cast(pl.String).str.strip_chars().str.replace_all(r"\s+", " ")
-    return (
-        pl.when(text.is_null() | (text == "") | text.str.to_lowercase().is_in(list(JUNK_VALUES)))
-        .then(None)
-        .otherwise(text)
-    )
+    blank = text.is_null() | (text == "") | text.str.to_lowercase().is_in(list(JUNK_VALUES))
+    return pl.when(~blank).then(text)
 
 
 def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> pl.Expr:
@@ -132,7 +129,7 @@ def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") 
         key = _norm.birth_date(expr).dt.to_string("%Y-%m-%d")
     else:
         return fallback
-    return pl.when(cleaned.is_null()).then(None).otherwise(pl.coalesce(key, fallback))
+    return pl.when(cleaned.is_not_null()).then(pl.coalesce(key, fallback))
 
 
 def _map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Series:
@@ -208,7 +205,7 @@ def tokenized(
         return _TOKEN_PREFIX + base64.urlsafe_b64encode(blob).decode("ascii").rstrip("=")
 
     raw = as_expr(column).cast(pl.String)
-    source = pl.when(_clean_text(raw).is_null()).then(None).otherwise(raw)
+    source = pl.when(_clean_text(raw).is_not_null()).then(raw)
     return source.map_batches(
         lambda s: _map_distinct(s, encrypt), return_dtype=pl.String, is_elementwise=True
     )
@@ -365,7 +362,7 @@ def masked(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> 
     else:
         body = cleaned.map_batches(by_distinct(mask_text), return_dtype=pl.String,
                                    is_elementwise=True)
-    return pl.when(cleaned.is_null()).then(None).otherwise(body)
+    return pl.when(cleaned.is_not_null()).then(body)
 
 
 # --------------------------------------------------------------------------- frame steps

@@ -76,7 +76,11 @@ def _text_date(text: pl.Expr, *, dayfirst: bool) -> pl.Expr:
     formats = DATE_FORMATS_DAYFIRST if dayfirst else DATE_FORMATS_MONTHFIRST
     # the date part only: "2024-01-05 10:11", "2024-01-05T10:11:12Z" -> "2024-01-05"
     head = text.str.strip_chars().str.extract(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}.*)?$", 1)
-    return pl.coalesce([head.str.strptime(pl.Date, f, strict=False) for f in formats])
+    parsed = [head.str.strptime(pl.Date, f, strict=False) for f in formats]
+    # "%Y" also reads "24" as the year 24: a four-digit year is required for those formats
+    return pl.coalesce(
+        [pl.when(p.dt.year() >= 1000).then(p) if "%Y" in f else p for p, f in zip(parsed, formats, strict=True)]
+    )
 
 
 def parse_date(column: str | pl.Expr, *, dayfirst: bool = True) -> pl.Expr:
@@ -394,3 +398,32 @@ def as_of_date(value: str | dt.date | dt.datetime | None) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise InvalidOption("as-of date must be written as YYYY-MM-DD") from None
+
+
+#: Column names tried, in order, when the customer/date/amount columns are not named.
+GUESSES = {
+    "customer": ("customer_id", "customer", "client_id", "client", "cust_id", "код клиента",
+                 "клиент", "id клиента", "код клієнта", "клієнт"),
+    "date": ("order_date", "date", "invoice_date", "purchase_date", "created_at", "дата заказа",
+             "дата", "дата замовлення"),
+    "amount": ("amount", "total", "revenue", "sum", "price", "сумма", "сумма заказа", "сума"),
+}
+
+
+def guess_column(columns: list[str], kind: str, given: str | None = None) -> str:
+    """``given`` when set, else the first column whose name is a usual name for ``kind``
+    (``customer``, ``date``, ``amount``); raises :class:`InvalidOption` when none fits.
+
+    >>> guess_column(["Код клиента", "Дата", "Сумма"], "amount")
+    'Сумма'
+    """
+    if given:
+        return given
+    folded = {c.strip().casefold(): c for c in columns}
+    for name in GUESSES[kind]:
+        if name in folded:
+            return folded[name]
+    raise InvalidOption(
+        f"cannot tell which column holds the {kind}; name it with --{kind} "
+        f"(columns: {', '.join(columns[:20])})"
+    )

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy import optimize, special
 
 from custdata.errors import InvalidOption
 from custdata.normalize._common import check_columns
@@ -112,6 +111,8 @@ def _arrays(summary: pl.DataFrame, cols: tuple[str, ...]) -> list[np.ndarray]:
 
 
 def _bgnbd_ll(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    from scipy import special
+
     r, alpha, a, b = params
     a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
     a2 = special.gammaln(a + b) + special.gammaln(b + x) - special.gammaln(b) - special.gammaln(
@@ -123,6 +124,8 @@ def _bgnbd_ll(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray)
 
 
 def _fit(neg_ll, start: np.ndarray) -> tuple[np.ndarray, float]:
+    from scipy import optimize
+
     res = optimize.minimize(
         lambda p: neg_ll(np.exp(p)), np.log(start), method="Nelder-Mead",
         options={"maxiter": 20000, "maxfev": 20000, "xatol": 1e-8, "fatol": 1e-10},
@@ -170,6 +173,8 @@ def fit_bgnbd(
 
 
 def _gg_ll(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    from scipy import special
+
     p, q, v = params
     return (
         special.gammaln(p * x + q)
@@ -223,6 +228,8 @@ def expected_purchases(
     >>> round(float(expected_purchases(p, 39, np.array([2.0]), np.array([30.43]), np.array([38.86]))[0]), 3)
     1.226
     """
+    from scipy import special
+
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     x = np.asarray(frequency, dtype=float)
     t_x = np.asarray(recency, dtype=float)

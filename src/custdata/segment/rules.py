@@ -210,7 +210,8 @@ def customer_fields(
     (``male``/``female``/null from a ``gender`` column, or from ``name`` through the name
     normalizer), and, with an ``rfm`` table joined on ``id``, ``days_since_last_order``,
     ``order_count``, ``total_spend``, ``average_order_value``, scores, ``rfm_code`` and
-    ``rfm_segment`` (customers without orders get ``order_count`` 0 and ``total_spend`` 0).
+    ``rfm_segment`` (customers without orders get ``order_count`` 0, ``total_spend`` 0 and
+    ``rfm_segment`` ``No purchases``).
 
     >>> people = pl.DataFrame({"id": ["a", "b"], "born": ["1990-05-01", "01.02.2010"]})
     >>> customer_fields(people, birth_date="born", as_of="2024-06-01").select("age", "age_band").rows()
@@ -256,7 +257,7 @@ def customer_fields(
             .join(fields.drop(clash), on="__id", how="left", maintain_order="left")
             .drop("__id")
         )
-        fill = {"order_count": 0, "total_spend": 0.0}
+        fill = {"order_count": 0, "total_spend": 0.0, "rfm_segment": "No purchases"}
         out = out.with_columns(
             [pl.col(c).fill_null(v) for c, v in fill.items() if c in out.columns and c not in clash]
         )

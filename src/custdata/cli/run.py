@@ -1,0 +1,78 @@
+"""Command ``run``: execute a TOML pipeline (for cron), or show its plan with ``--dry-run``.
+
+Exit codes: 0 success; 1 internal error; 2 invalid pipeline file or input; 3 rows rejected;
+4 no input file matched (nothing written); 5 another run holds the lock; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from custdata.cli._common import DebugOpt, QuietOpt
+from custdata.pipeline import load_pipeline, make_plan, run_pipeline
+from custdata.pipeline.runner import log as pipeline_log
+
+
+def _configure_logging(log_file: str | None, quiet: bool) -> list[logging.Handler]:
+    handlers: list[logging.Handler] = []
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S")
+    stderr = logging.StreamHandler()
+    stderr.setLevel(logging.WARNING if quiet else logging.INFO)
+    stderr.setFormatter(fmt)
+    handlers.append(stderr)
+    if log_file:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        to_file = logging.FileHandler(log_file, encoding="utf-8")
+        to_file.setLevel(logging.INFO)
+        to_file.setFormatter(fmt)
+        handlers.append(to_file)
+    for h in handlers:
+        pipeline_log.addHandler(h)
+    pipeline_log.setLevel(logging.INFO)
+    pipeline_log.propagate = False
+    return handlers
+
+
+def run(
+    pipeline: Annotated[str, typer.Argument(help="Pipeline file (TOML).", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate the file and show the plan (inputs, outputs, lock, report); read and write nothing.")] = False,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="Override a value: KEY=VALUE for [pipeline] keys (e.g. date=2026-01-31), STEP.KEY=VALUE for a step (STEP: id, name or number). Repeatable.", show_default=False)] = None,
+    log_file: Annotated[Optional[str], typer.Option("--log", help="Also append the log to this file (default: [pipeline] log, if set).", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run report (or the plan) as JSON on stdout.")] = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Run a pipeline of steps (read, normalize, dedupe, segment, mask, suppress, write).
+
+    Outputs appear all at once at the end (crash-safe); a JSON run report is written next to the
+    first output. Exit codes: 0 ok, 2 invalid file or input, 4 no input file, 5 locked.
+    """
+    parsed = load_pipeline(pipeline, overrides=list(set_ or []))
+    if dry_run:
+        plan = make_plan(parsed)
+        if as_json:
+            typer.echo(run_pipeline(parsed, dry_run=True).to_json())
+        else:
+            typer.echo("\n".join(plan.describe()))
+        return
+    target = log_file or (
+        str(parsed.resolve(parsed.render(parsed.log, key="log"))) if parsed.log else None
+    )
+    handlers = _configure_logging(target, quiet)
+    try:
+        report = run_pipeline(parsed)
+    finally:
+        for h in handlers:
+            pipeline_log.removeHandler(h)
+            h.close()
+    if as_json:
+        typer.echo(report.to_json())
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``run`` to the root app."""
+    app.command("run")(run)

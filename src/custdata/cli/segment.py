@@ -1,0 +1,344 @@
+"""``custdata segment``: RFM, rule-based segments, lifetime value, cohorts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import polars as pl
+import typer
+from rich.table import Table
+
+from custdata import segment as seg
+from custdata.cli._common import (
+    DebugOpt,
+    DelimiterOpt,
+    EncodingOpt,
+    FromOpt,
+    InputArg,
+    OutputOpt,
+    QuietOpt,
+    SheetOpt,
+    ToOpt,
+    console,
+    message,
+    progress,
+    read_input,
+    write_output,
+)
+from custdata.errors import InvalidOption, OutputError
+
+app = typer.Typer(
+    name="segment",
+    help="Segment customers: RFM scores and segments, rule files, lifetime value, cohorts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+CustomerOpt = Annotated[Optional[str], typer.Option("--customer", help="Customer id column (default: customer_id, client_id, Код клиента, ...).", show_default=False)]
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="Order date column (default: order_date, date, Дата, ...).", show_default=False)]
+AmountOpt = Annotated[Optional[str], typer.Option("--amount", help="Order amount column; negative = return (default: amount, total, Сумма, ...).", show_default=False)]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Analysis date YYYY-MM-DD (default: the last order date).", show_default=False)]
+CurrencyOpt = Annotated[str, typer.Option("--currency", help="Currency column: 'auto' (a column named currency/валюта), a column name, or 'none'.")]
+RateOpt = Annotated[Optional[list[str]], typer.Option("--rate", help="Conversion rate CODE=VALUE (one unit in the base currency), repeat per currency, e.g. --rate USD=92.5.", show_default=False)]
+BaseOpt = Annotated[str, typer.Option("--base-currency", help="Currency the --rate values convert to (rate 1).")]
+ClustersOpt = Annotated[Optional[str], typer.Option("--clusters", help="Dedupe result: a file with the source id column and cluster_id; orders of one person count once.", show_default=False)]
+ClustersOnOpt = Annotated[Optional[str], typer.Option("--clusters-on", help="Source id column in --clusters (default: same name as --customer, or detected).", show_default=False)]
+ClusterColOpt = Annotated[str, typer.Option("--cluster-column", help="Person id column in --clusters.")]
+MonthFirstOpt = Annotated[bool, typer.Option("--month-first", help="Read ambiguous dates like 03/01/2024 as month first (US).")]
+
+
+def _rates(rate: list[str] | None, base: str) -> dict[str, float] | None:
+    if not rate:
+        return None
+    out: dict[str, float] = {base.strip().upper(): 1.0}
+    for item in rate:
+        code, sep, value = item.partition("=")
+        try:
+            out[code.strip().upper()] = float(value.replace(",", "."))
+        except ValueError:
+            sep = ""
+        if not sep or not code.strip():
+            raise InvalidOption("--rate must look like CODE=VALUE, e.g. --rate USD=92.5")
+    return out
+
+
+def _currency(value: str) -> str | None:
+    return None if value.strip().lower() == "none" else value
+
+
+def _read(path: str, from_, encoding, delimiter, sheet, quiet) -> pl.DataFrame:  # type: ignore[no-untyped-def]
+    return read_input(path, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+
+
+def _transactions(
+    frame: pl.DataFrame,
+    *,
+    customer: str | None,
+    date: str | None,
+    amount: str | None,
+    clusters: str | None,
+    clusters_on: str | None,
+    cluster_column: str,
+    quiet: bool,
+) -> tuple[pl.DataFrame, str, str, str]:
+    customer = seg.guess_column(frame.columns, "customer", customer)
+    date = seg.guess_column(frame.columns, "date", date)
+    amount = seg.guess_column(frame.columns, "amount", amount)
+    if clusters:
+        table = read_input(clusters, quiet=quiet)
+        before = frame.select(pl.col(customer).n_unique()).item() if customer in frame.columns else 0
+        frame = seg.map_clusters(frame, table, customer=customer, on=clusters_on, cluster=cluster_column)
+        after = frame.select(pl.col(customer).n_unique()).item()
+        message(f"clusters: {before:,} customer ids -> {after:,} people", quiet=quiet)
+    return frame, customer, date, amount
+
+
+def _summary_table(summary: pl.DataFrame, quiet: bool) -> None:
+    if quiet:
+        return
+    table = Table(title="RFM segments", title_justify="left")
+    for name, justify in (("segment", "left"), ("customers", "right"), ("share", "right"),
+                          ("revenue", "right"), ("revenue share", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for label, n, share, revenue, rshare in summary.iter_rows():
+        table.add_row(str(label), f"{n:,}", f"{share:.1%}", f"{revenue or 0:,.0f}", f"{rshare or 0:.1%}")
+    console.print(table)
+
+
+@app.command("rfm")
+def rfm_command(
+    input: InputArg,
+    customer: CustomerOpt = None,
+    date: DateOpt = None,
+    amount: AmountOpt = None,
+    order: Annotated[Optional[str], typer.Option("--order", help="Order id column: frequency counts distinct orders, not rows.", show_default=False)] = None,
+    as_of: AsOfOpt = None,
+    bins: Annotated[int, typer.Option("--bins", help="Number of score bins (2-10; 5 or 4 usual).")] = 5,
+    segment_map: Annotated[str, typer.Option("--map", help="Segment map: 'rf' (R x F grid), 'rfm' (R package rfm table) or a .toml file.")] = "rf",
+    language: Annotated[str, typer.Option("--language", help="Also add rfm_segment_name in this language: en, ru, uk.")] = "en",
+    currency: CurrencyOpt = "auto",
+    rate: RateOpt = None,
+    base_currency: BaseOpt = "RUB",
+    clusters: ClustersOpt = None,
+    clusters_on: ClustersOnOpt = None,
+    cluster_column: ClusterColOpt = "cluster_id",
+    month_first: MonthFirstOpt = False,
+    report: Annotated[Optional[str], typer.Option("--report", help="Also write a self-contained HTML report (RFM grid, segments, cohorts).", show_default=False)] = None,
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """RFM per customer: recency, frequency, monetary, R/F/M scores, RFM code and segment.
+
+    Returns (negative amounts) lower the spend, zero amounts and rows without a readable date
+    are left out and counted; several currencies need --rate. A table of segments is shown on
+    stderr.
+    """
+    if report and Path(report).suffix.lower() not in (".html", ".htm"):
+        raise InvalidOption("--report must name an .html file")
+    frame = _read(input, from_, encoding, delimiter, sheet, quiet)
+    frame, customer, date, amount = _transactions(
+        frame, customer=customer, date=date, amount=amount, clusters=clusters,
+        clusters_on=clusters_on, cluster_column=cluster_column, quiet=quiet,
+    )
+    rates = _rates(rate, base_currency)
+    smap = seg.load_segment_map(segment_map)
+    with progress("scoring", quiet=quiet):
+        prepared = seg.prepare_transactions(
+            frame, customer=customer, date=date, amount=amount, currency=_currency(currency),
+            rates=rates, dayfirst=not month_first, order=order,
+        )
+        facts = seg.transaction_report(prepared)
+        result = seg.rfm_from_prepared(
+            prepared, as_of=as_of, bins=bins, segment_map=smap, customer_name=customer
+        )
+        if language != "en":
+            names = smap.display_names(language)
+            names["No purchases"] = "Без покупок"
+            result = result.with_columns(
+                pl.col("rfm_segment").replace_strict(names, default=None, return_dtype=pl.String)
+                .alias("rfm_segment_name")
+            )
+    write_output(result, output, to=to, input_path=input, quiet=quiet)
+    if report:
+        _write_report(report, result, frame, customer=customer, date=date, amount=amount,
+                      currency=_currency(currency), rates=rates, bins=bins, as_of=as_of,
+                      notes=[seg.describe_report(facts)], quiet=quiet)
+    _summary_table(seg.segment_summary(result), quiet)
+    message(f"rfm: {result.height:,} customers from {seg.describe_report(facts)}", quiet=quiet)
+
+
+def _write_report(path: str, result: pl.DataFrame, frame: pl.DataFrame, *, customer: str, date: str,
+                  amount: str, currency: str | None, rates: dict[str, float] | None, bins: int,
+                  as_of: str | None, notes: list[str], quiet: bool) -> None:
+    from custdata.segment.report import html_report
+
+    with progress("drawing the report", quiet=quiet):
+        cohort_table = seg.cohorts(frame, customer=customer, date=date, amount=amount,
+                                   currency=currency, rates=rates)
+        page = html_report(result, cohort_table=cohort_table, bins=bins, as_of=as_of, notes=notes)
+    target = Path(path)
+    if not target.parent.exists():
+        raise OutputError(f"folder {target.parent} does not exist; create it or choose another --report path")
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise OutputError(f"cannot write the report to {target} ({exc.strerror})") from None
+    message(f"report: {target}", quiet=quiet)
+
+
+@app.command("rules")
+def rules_command(
+    input: InputArg,
+    rules: Annotated[str, typer.Option("--rules", help="TOML rule file: [[segment]] tables with name and where.", show_default=False)],
+    mode: Annotated[Optional[str], typer.Option("--mode", help="'first' matching segment or 'all' matches as a list (default: from the file, else first).", show_default=False)] = None,
+    column: Annotated[Optional[str], typer.Option("--column-name", help="Output column (default: from the file, else 'segment').", show_default=False)] = None,
+    default: Annotated[Optional[str], typer.Option("--default", help="Label when no rule matches (first mode).", show_default=False)] = None,
+    id: Annotated[Optional[str], typer.Option("--id", help="Customer id column of INPUT (to join RFM fields from --transactions).", show_default=False)] = None,
+    birth_date: Annotated[Optional[str], typer.Option("--birth-date", help="Birth date column: adds age and age_band.", show_default=False)] = None,
+    gender: Annotated[Optional[str], typer.Option("--gender", help="Gender column: adds gender (male/female).", show_default=False)] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Full name column: gender from the name normalizer (when --gender is not given).", show_default=False)] = None,
+    transactions: Annotated[Optional[str], typer.Option("--transactions", help="Orders file: adds RFM fields (days_since_last_order, order_count, total_spend, rfm_segment...).", show_default=False)] = None,
+    customer: CustomerOpt = None,
+    date: DateOpt = None,
+    amount: AmountOpt = None,
+    as_of: AsOfOpt = None,
+    currency: CurrencyOpt = "auto",
+    rate: RateOpt = None,
+    base_currency: BaseOpt = "RUB",
+    clusters: ClustersOpt = None,
+    clusters_on: ClustersOnOpt = None,
+    cluster_column: ClusterColOpt = "cluster_id",
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Apply a TOML file of named segments (SQL conditions) to a customer table, in order."""
+    ruleset = seg.load_rules(rules)
+    frame = _read(input, from_, encoding, delimiter, sheet, quiet)
+    rfm_table = None
+    if transactions:
+        if not id:
+            raise InvalidOption("--transactions needs --id: the customer id column of INPUT")
+        orders = read_input(transactions, quiet=quiet)
+        orders, cust, dcol, acol = _transactions(
+            orders, customer=customer, date=date, amount=amount, clusters=clusters,
+            clusters_on=clusters_on, cluster_column=cluster_column, quiet=quiet,
+        )
+        rfm_table = seg.rfm(orders, customer=cust, date=dcol, amount=acol, as_of=as_of,
+                            currency=_currency(currency), rates=_rates(rate, base_currency))
+        if clusters:
+            table = read_input(clusters, quiet=quiet)
+            frame = seg.map_clusters(frame, table, customer=id, on=clusters_on, cluster=cluster_column)
+    frame = seg.customer_fields(frame, id=id, birth_date=birth_date, gender=gender, name=name,
+                                rfm=rfm_table, as_of=as_of)
+    result = seg.apply_rules(frame, ruleset, mode=mode, column=column, default=default)
+    write_output(result, output, to=to, input_path=input, quiet=quiet)
+    out_col = column or ruleset.column
+    if result.schema[out_col] == pl.String:
+        top = result.group_by(out_col).len().sort("len", descending=True).head(5)
+        shown = ", ".join(f"{k if k is not None else 'none'} {v:,}" for k, v in top.iter_rows())
+    else:
+        shown = f"{int(result.select(pl.col(out_col).list.len().gt(0).sum()).item()):,} matched"
+    message(f"rules: {result.height:,} customers, {len(ruleset.rules)} rules; {shown}", quiet=quiet)
+
+
+@app.command("clv")
+def clv_command(
+    input: InputArg,
+    customer: CustomerOpt = None,
+    date: DateOpt = None,
+    amount: AmountOpt = None,
+    as_of: AsOfOpt = None,
+    horizon: Annotated[int, typer.Option("--horizon", help="Months to predict.")] = 12,
+    discount_rate: Annotated[float, typer.Option("--discount-rate", help="Monthly discount rate.")] = 0.01,
+    penalizer: Annotated[float, typer.Option("--penalizer", help="L2 penalty for small data (0 = plain maximum likelihood).")] = 0.001,
+    currency: CurrencyOpt = "auto",
+    rate: RateOpt = None,
+    base_currency: BaseOpt = "RUB",
+    clusters: ClustersOpt = None,
+    clusters_on: ClustersOnOpt = None,
+    cluster_column: ClusterColOpt = "cluster_id",
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Lifetime value per customer: history, BG/NBD expected purchases and probability alive,
+    Gamma-Gamma expected order value, CLV over --horizon months."""
+    frame = _read(input, from_, encoding, delimiter, sheet, quiet)
+    frame, customer, date, amount = _transactions(
+        frame, customer=customer, date=date, amount=amount, clusters=clusters,
+        clusters_on=clusters_on, cluster_column=cluster_column, quiet=quiet,
+    )
+    with progress("fitting BG/NBD and Gamma-Gamma", quiet=quiet):
+        result = seg.clv(frame, customer=customer, date=date, amount=amount, as_of=as_of,
+                         horizon=horizon, discount_rate=discount_rate, penalizer=penalizer,
+                         currency=_currency(currency), rates=_rates(rate, base_currency))
+    write_output(result, output, to=to, input_path=input, quiet=quiet)
+    total = float(result["clv"].sum() or 0.0)
+    alive = float(result["probability_alive"].mean() or 0.0)
+    message(f"clv: {result.height:,} customers, {horizon}-month CLV total {total:,.0f}, "
+            f"mean probability alive {alive:.0%}", quiet=quiet)
+
+
+@app.command("cohorts")
+def cohorts_command(
+    input: InputArg,
+    customer: CustomerOpt = None,
+    date: DateOpt = None,
+    amount: AmountOpt = None,
+    shape: Annotated[str, typer.Option("--shape", help="'wide' (one row per cohort, columns m0, m1, ...) or 'long' (one row per cohort and month, with revenue).")] = "wide",
+    value: Annotated[str, typer.Option("--value", help="Wide cells: retention, active or revenue.")] = "retention",
+    currency: CurrencyOpt = "auto",
+    rate: RateOpt = None,
+    base_currency: BaseOpt = "RUB",
+    clusters: ClustersOpt = None,
+    clusters_on: ClustersOnOpt = None,
+    cluster_column: ClusterColOpt = "cluster_id",
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Acquisition-month cohorts: share of each cohort ordering again k months later, and revenue."""
+    if shape not in ("wide", "long"):
+        raise InvalidOption("--shape must be 'wide' or 'long'")
+    if value not in ("retention", "active", "revenue"):
+        raise InvalidOption("--value must be retention, active or revenue")
+    frame = _read(input, from_, encoding, delimiter, sheet, quiet)
+    frame, customer, date, amount = _transactions(
+        frame, customer=customer, date=date, amount=amount, clusters=clusters,
+        clusters_on=clusters_on, cluster_column=cluster_column, quiet=quiet,
+    )
+    table = seg.cohorts(frame, customer=customer, date=date, amount=amount,
+                        currency=_currency(currency), rates=_rates(rate, base_currency))
+    result = table if shape == "long" else seg.retention_matrix(table, value=value)
+    write_output(result, output, to=to, input_path=input, quiet=quiet)
+    n = table.select(pl.col("cohort").n_unique()).item()
+    m1 = table.filter(pl.col("period") == 1)
+    mean_m1 = float(m1["retention"].mean() or 0.0) if m1.height else 0.0
+    message(f"cohorts: {n} monthly cohorts; mean month-1 retention {mean_m1:.0%}", quiet=quiet)

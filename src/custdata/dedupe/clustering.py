@@ -1,0 +1,234 @@
+"""Clustering scored pairs into people without chaining.
+
+Plain connected components over "match" edges lets one wrong edge glue two people (or a whole
+family) together: A~B and B~C make A, B, C one person even when A and C clearly are not. Here:
+
+1. Edges: pairs with probability >= ``threshold`` that no distinct rule forbids.
+2. Connected components of those edges (scipy, vectorized). Pairs of two records are final.
+3. Every component of 3+ records is checked as a whole: all pairs inside it are scored (the
+   ones blocking never generated too). A component where every pair is at least ``support``
+   and no pair is forbidden by a distinct rule is kept as it is (the usual case).
+4. Other components are re-clustered by *constrained average linkage*: start from single
+   records, repeatedly merge the two groups with the highest average pair probability, only if
+   that average is at least ``support``, at least one pair between them is a real edge, and no
+   pair between them is forbidden. A family of four that one weak edge connected becomes four
+   people again; a person with one badly typed record stays one cluster.
+5. Components bigger than ``max_cluster_size`` are first cut by taking edges strongest first and
+   never letting a group grow past the cap; they are reported as suspicious.
+
+>>> import polars as pl
+>>> edges = pl.DataFrame({"row_l": [0, 1], "row_r": [1, 2], "prob": [0.99, 0.97], "distinct": [False, False]})
+>>> def score(l, r):  # the pair (0, 2) was never blocked: it is a different person
+...     return np.zeros(len(l)), np.ones(len(l), dtype=bool)
+>>> labels, diag = cluster(3, edges, score, threshold=0.9)
+>>> labels.tolist()
+[0, 0, 2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import polars as pl
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+LEFT, RIGHT = "row_l", "row_r"
+
+ScoreFn = Callable[[pl.Series, pl.Series], tuple[np.ndarray, np.ndarray]]
+
+
+def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Label of each of ``n`` nodes = smallest node of its connected component.
+
+    >>> components(5, np.array([0, 3]), np.array([1, 4])).tolist()
+    [0, 0, 2, 3, 3]
+    """
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    # Relabel each component by its smallest member (stable, order-independent given node ids).
+    first = np.full(comp.max() + 1, n, dtype=np.int64)
+    np.minimum.at(first, comp, np.arange(n))
+    return first[comp]
+
+
+def _capped_union(nodes: np.ndarray, left: np.ndarray, right: np.ndarray, prob: np.ndarray, cap: int) -> dict[int, int]:
+    """Union edges strongest first, never letting a group exceed ``cap`` members."""
+    parent = {int(x): int(x) for x in nodes}
+    size = dict.fromkeys(parent, 1)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    order = np.lexsort((right, left, -prob))
+    for k in order:
+        a, b = find(int(left[k])), find(int(right[k]))
+        if a != b and size[a] + size[b] <= cap:
+            if b < a:
+                a, b = b, a
+            parent[b] = a
+            size[a] += size[b]
+    return {x: find(x) for x in parent}
+
+
+def _average_linkage(k: int, prob: np.ndarray, forbid: np.ndarray, edge: np.ndarray, support: float) -> np.ndarray:
+    """Constrained average linkage over k records; returns a group index per record."""
+    groups = [[i] for i in range(k)]
+    sums = prob.copy()
+    counts = np.ones((k, k))
+    forb = forbid.copy()
+    has_edge = edge.copy()
+    alive = np.ones(k, dtype=bool)
+    np.fill_diagonal(forb, True)
+    while True:
+        avg = np.where(alive[:, None] & alive[None, :] & ~forb & has_edge, sums / counts, -1.0)
+        best = int(np.argmax(avg))
+        a, b = divmod(best, k)
+        if avg[a, b] < support:
+            break
+        if b < a:
+            a, b = b, a
+        groups[a].extend(groups[b])
+        groups[b] = []
+        alive[b] = False
+        sums[a, :] += sums[b, :]
+        sums[:, a] = sums[a, :]
+        counts[a, :] += counts[b, :]
+        counts[:, a] = counts[a, :]
+        forb[a, :] |= forb[b, :]
+        forb[:, a] = forb[a, :]
+        has_edge[a, :] |= has_edge[b, :]
+        has_edge[:, a] = has_edge[a, :]
+        forb[a, a] = True
+    out = np.empty(k, dtype=np.int64)
+    for g, members in enumerate(groups):
+        for m in members:
+            out[m] = g
+    return out
+
+
+def cluster(
+    n: int,
+    edges: pl.DataFrame,
+    score: ScoreFn,
+    *,
+    threshold: float = 0.9,
+    support: float = 0.5,
+    max_cluster_size: int = 50,
+) -> tuple[np.ndarray, list[dict]]:
+    """Cluster label (smallest member row) of each of ``n`` rows, plus diagnostics.
+
+    ``edges`` has ``row_l``, ``row_r``, ``prob`` and ``distinct`` (a distinct rule holds) for the
+    scored candidate pairs. ``score(left_rows, right_rows)`` returns ``(prob, distinct)`` for
+    any other pairs (used to check components as a whole).
+    """
+    diagnostics: list[dict] = []
+    strong = edges.filter((pl.col("prob") >= threshold) & ~pl.col("distinct"))
+    left = strong[LEFT].to_numpy().astype(np.int64)
+    right = strong[RIGHT].to_numpy().astype(np.int64)
+    labels = components(n, left, right)
+    if n == 0 or strong.height == 0:
+        return labels, diagnostics
+
+    lab = pl.DataFrame({"row": np.arange(n, dtype=np.int64), "label": labels})
+    sizes = lab.group_by("label").agg(pl.len().alias("size"))
+    big = sizes.filter(pl.col("size") > max_cluster_size)
+    if big.height:
+        big_labels = set(big["label"].to_list())
+        in_big = np.isin(labels[left], list(big_labels))
+        nodes = lab.filter(pl.col("label").is_in(list(big_labels)))["row"].to_numpy()
+        probs = strong["prob"].to_numpy()
+        roots = _capped_union(nodes, left[in_big], right[in_big], probs[in_big], max_cluster_size)
+        for node, root in roots.items():
+            labels[node] = root
+        # Relabel to the smallest member of each new group.
+        sub = pl.DataFrame({"row": list(roots), "root": list(roots.values())})
+        sub = sub.with_columns(pl.col("row").min().over("root").alias("new"))
+        labels[sub["row"].to_numpy()] = sub["new"].to_numpy()
+        diagnostics.append(
+            {
+                "kind": "oversized_cluster",
+                "components": big.height,
+                "largest": int(big["size"].max()),
+                "message": (
+                    f"{big.height} group(s) of more than {max_cluster_size} records "
+                    f"(largest {int(big['size'].max())}) were cut at their weakest links; "
+                    "check the blocking keys for placeholder values"
+                ),
+            }
+        )
+
+    # Check every component of 3+ records as a whole.
+    lab = pl.DataFrame({"row": np.arange(n, dtype=np.int64), "label": labels})
+    multi = lab.filter(pl.len().over("label") >= 3)
+    if multi.height == 0:
+        return labels, diagnostics
+    allpairs = (
+        multi.join(multi, on="label", suffix="_r")
+        .filter(pl.col("row") < pl.col("row_r"))
+        .select(pl.col("label"), pl.col("row").alias(LEFT), pl.col("row_r").alias(RIGHT))
+    )
+    known = edges.select(
+        pl.col(LEFT).cast(pl.Int64), pl.col(RIGHT).cast(pl.Int64), "prob", "distinct"
+    )
+    allpairs = allpairs.join(known, on=[LEFT, RIGHT], how="left")
+    missing = allpairs.filter(pl.col("prob").is_null())
+    if missing.height:
+        p, d = score(missing[LEFT].cast(pl.UInt32), missing[RIGHT].cast(pl.UInt32))
+        filled = missing.with_columns(prob=pl.Series(p, dtype=pl.Float64), distinct=pl.Series(d, dtype=pl.Boolean))
+        allpairs = pl.concat([allpairs.filter(pl.col("prob").is_not_null()), filled])
+    bad = allpairs.group_by("label").agg(
+        ((pl.col("prob") < support) | pl.col("distinct")).any().alias("bad")
+    ).filter("bad")
+    if bad.height == 0:
+        return labels, diagnostics
+
+    todo = allpairs.join(bad.select("label"), on="label", how="semi").sort(["label", LEFT, RIGHT])
+    members = multi.join(bad.select("label"), on="label", how="semi").sort(["label", "row"])
+    split = 0
+    m_label = members["label"].to_numpy()
+    m_row = members["row"].to_numpy()
+    t_label = todo["label"].to_numpy()
+    t_left = todo[LEFT].to_numpy()
+    t_right = todo[RIGHT].to_numpy()
+    t_prob = todo["prob"].to_numpy()
+    t_dist = todo["distinct"].to_numpy()
+    uniq, m_start = np.unique(m_label, return_index=True)
+    m_end = np.append(m_start[1:], m_label.size)
+    t_start = np.searchsorted(t_label, uniq, side="left")
+    t_end = np.searchsorted(t_label, uniq, side="right")
+    for gi in range(uniq.size):
+        rows = m_row[m_start[gi]:m_end[gi]]
+        sl = slice(t_start[gi], t_end[gi])
+        k = rows.size
+        li = np.searchsorted(rows, t_left[sl])
+        ri = np.searchsorted(rows, t_right[sl])
+        prob = np.zeros((k, k))
+        forbid = np.zeros((k, k), dtype=bool)
+        prob[li, ri] = prob[ri, li] = t_prob[sl]
+        forbid[li, ri] = forbid[ri, li] = t_dist[sl]
+        edge = (prob >= threshold) & ~forbid
+        groups = _average_linkage(k, prob, forbid, edge, support)
+        if groups.max() > 0:
+            split += 1
+        for g in np.unique(groups):
+            mem = rows[groups == g]
+            labels[mem] = mem.min()
+    diagnostics.append(
+        {
+            "kind": "split_clusters",
+            "components": bad.height,
+            "split": split,
+            "message": (
+                f"{bad.height} group(s) linked records that do not all match each other "
+                f"(e.g. relatives sharing a phone); {split} were split into several people"
+            ),
+        }
+    )
+    return labels, diagnostics

@@ -1,0 +1,287 @@
+"""Phone numbers: E.164 form, number type, region, extension and a reason code per cell.
+
+Built on `phonenumbers` (Google's libphonenumber metadata). For speed, values are normalized
+once per distinct ``(value, default region)`` pair, and common formats go through a vectorized
+replay of phonenumbers' own algorithm (:mod:`custdata.normalize._phone_fast`); everything else
+goes through the scalar reference (:mod:`custdata.normalize._phone_core`), in worker processes
+when there is a lot of it. See ``docs/normalize/phones.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Literal
+
+import phonenumbers as pn
+import polars as pl
+
+from custdata.errors import InvalidOption
+from custdata.normalize._common import as_expr, check_columns, columns_arg
+from custdata.normalize._phone_core import STATUSES, PhoneResult, parse_cell, parse_many
+from custdata.normalize._phone_fast import fast_path
+
+__all__ = ["PhoneResult", "STATUSES", "parse_phone", "phone", "phone_details", "phones"]
+
+#: Country names accepted in a region column besides ISO 3166 alpha-2 codes (compared casefolded).
+REGION_NAMES: dict[str, str] = {
+    "россия": "RU", "рф": "RU", "russia": "RU", "russian federation": "RU", "rus": "RU",
+    "украина": "UA", "україна": "UA", "ukraine": "UA", "ukr": "UA",
+    "казахстан": "KZ", "kazakhstan": "KZ", "kaz": "KZ",
+    "беларусь": "BY", "белоруссия": "BY", "belarus": "BY", "blr": "BY",
+    "сша": "US", "usa": "US", "united states": "US", "united states of america": "US",
+    "великобритания": "GB", "uk": "GB", "united kingdom": "GB", "great britain": "GB",
+    "england": "GB", "gbr": "GB",
+    "германия": "DE", "germany": "DE", "deutschland": "DE", "deu": "DE",
+}
+_SUPPORTED = sorted(pn.SUPPORTED_REGIONS)
+
+#: Distinct residual values from which worker processes are used (when ``workers`` allows).
+POOL_MIN = 20_000
+
+_PART_FIELDS = {
+    "e164": pl.String, "status": pl.String, "type": pl.String, "region": pl.String,
+    "ext": pl.String, "possible": pl.Boolean, "national": pl.String, "international": pl.String,
+}
+
+
+def _check_region(region: str | None) -> str | None:
+    if region is None:
+        return None
+    code = REGION_NAMES.get(region.strip().casefold(), region.strip().upper())
+    if code not in pn.SUPPORTED_REGIONS:
+        raise InvalidOption(
+            f"unknown region {region!r}: give an ISO 3166 two-letter code such as RU, UA, KZ, "
+            "US, GB or DE"
+        )
+    return code
+
+
+def _check_workers(workers: int | None) -> None:
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise InvalidOption("workers must be a positive whole number (1 = no worker processes)")
+
+
+def _region_values(regions: pl.Series, default: str | None) -> pl.Series:
+    """Per-row region codes: ISO codes or known country names; unknown or empty -> default."""
+    r = regions.cast(pl.String).str.strip_chars()
+    low = r.str.to_lowercase()
+    code = pl.Series(low).replace(REGION_NAMES).str.to_uppercase()
+    code = pl.select(
+        pl.when(code.is_in(_SUPPORTED)).then(code).otherwise(pl.lit(default, dtype=pl.String))
+    ).to_series()
+    return code
+
+
+def _run_residual(items: list[tuple], *, formats: bool, parts: bool,
+                  workers: int | None) -> list[tuple]:
+    n_workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    if n_workers <= 1 or len(items) < POOL_MIN:
+        return parse_many(items, formats, parts)
+    size = -(-len(items) // (n_workers * 4))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn")) as pool:
+        results = pool.map(parse_many, chunks, [formats] * len(chunks), [parts] * len(chunks))
+        return [row for chunk in results for row in chunk]
+
+
+def _formats_for(e164: pl.Series) -> pl.DataFrame:
+    """National and international formats of distinct valid E.164 numbers."""
+    rows = []
+    for value in e164.drop_nulls().unique().to_list():
+        num = pn.parse(value, None)
+        rows.append((value, pn.format_number(num, pn.PhoneNumberFormat.NATIONAL),
+                     pn.format_number(num, pn.PhoneNumberFormat.INTERNATIONAL)))
+    return pl.DataFrame(rows, schema={"e164": pl.String, "national": pl.String,
+                                      "international": pl.String}, orient="row")
+
+
+def _details_frame(
+    values: pl.Series, regions: pl.Series | None, *, region: str | None, formats: bool = False,
+    parts: bool = False, workers: int | None = None,
+) -> pl.DataFrame:
+    """Row-aligned frame of phone details for ``values`` (the engine behind every public call)."""
+    v = values.cast(pl.String)
+    r = (pl.Series("r", [region] * len(v), dtype=pl.String) if regions is None
+         else _region_values(regions, region))
+    frame = pl.DataFrame({"v": v, "r": r})
+    unique = frame.unique()
+    done, residual = fast_path(unique)
+    done = done.with_columns(ext=pl.lit(None, dtype=pl.String), extra=pl.lit(None, dtype=pl.String))
+    if formats:
+        done = done.join(_formats_for(done["e164"]), on="e164", how="left")
+    else:
+        done = done.with_columns(national=pl.lit(None, dtype=pl.String),
+                                 international=pl.lit(None, dtype=pl.String))
+    fields = list(_PART_FIELDS)
+    if parts:
+        done = done.with_columns(parts=pl.concat_list(
+            pl.struct(*fields, part=pl.lit(1, dtype=pl.Int32))))
+    rows = _run_residual(list(residual.iter_rows()), formats=formats, parts=parts,
+                         workers=workers)
+    schema = {**_PART_FIELDS, "extra": pl.String}
+    if parts:
+        rows = [row[:-1] + ([dict(zip(fields, p, strict=True), part=i)
+                             for i, p in enumerate(row[-1], 1)],) for row in rows]
+        schema["parts"] = pl.List(pl.Struct({**_PART_FIELDS, "part": pl.Int32}))
+    slow = pl.DataFrame(rows, schema=schema, orient="row")
+    slow = pl.concat([residual.select("v", "r"), slow], how="horizontal")
+    cols = ["v", "r", *schema]
+    table = pl.concat([done.select(cols), slow.select(cols)], how="vertical_relaxed")
+    return frame.join(table, on=["v", "r"], how="left", nulls_equal=True,
+                      maintain_order="left").drop("v", "r")
+
+
+def _struct_dtype(formats: bool, parts: bool) -> pl.Struct:
+    fields = {k: t for k, t in _PART_FIELDS.items()
+              if formats or k not in ("national", "international")}
+    fields["extra"] = pl.String
+    if parts:
+        fields["parts"] = pl.List(pl.Struct({**_PART_FIELDS, "part": pl.Int32}))
+    return pl.Struct(fields)
+
+
+def _details_expr(col: str | pl.Expr, *, region: str | None, region_column: str | pl.Expr | None,
+                  formats: bool, parts: bool, workers: int | None) -> pl.Expr:
+    region = _check_region(region)
+    _check_workers(workers)
+    dtype = _struct_dtype(formats, parts)
+    names = list(dtype.to_schema())
+
+    def run(values: pl.Series, regions: pl.Series | None) -> pl.Series:
+        out = _details_frame(values, regions, region=region, formats=formats, parts=parts,
+                             workers=workers)
+        return out.select(names).to_struct(values.name)
+
+    expr = as_expr(col)
+    if region_column is None:
+        return expr.map_batches(lambda s: run(s, None), return_dtype=dtype, is_elementwise=True)
+    both = pl.struct(expr.cast(pl.String).alias("v"), as_expr(region_column).cast(pl.String)
+                     .alias("r"))
+
+    def run_pair(s: pl.Series) -> pl.Series:
+        return run(s.struct.field("v"), s.struct.field("r")).alias(s.name)
+
+    name = col if isinstance(col, str) else None
+    out = both.map_batches(run_pair, return_dtype=dtype, is_elementwise=True)
+    return out.alias(name) if name else out
+
+
+def phone(
+    col: str | pl.Expr, *, region: str | None = "RU", region_column: str | pl.Expr | None = None
+) -> pl.Expr:
+    """E.164 form of each phone number; null where the cell holds no valid number.
+
+    ``region`` is the default region (ISO code) for numbers written without ``+``;
+    ``region_column`` names a column with a per-row region (ISO code or country name; empty or
+    unknown cells fall back to ``region``). A cell with several numbers gives its first valid one.
+
+    >>> df = pl.DataFrame({"tel": ["8 (912) 345-67-89", "+7 913 000-11-22 доб. 5", "нет",
+    ...                            "050 123 45 67"]})
+    >>> df.select(phone("tel"))["tel"].to_list()
+    ['+79123456789', '+79130001122', None, None]
+    >>> df.select(phone("tel", region="UA"))["tel"].to_list()[3]
+    '+380501234567'
+    """
+    details = _details_expr(col, region=region, region_column=region_column, formats=False,
+                            parts=False, workers=None)
+    return details.struct.field("e164").alias(col) if isinstance(col, str) else \
+        details.struct.field("e164")
+
+
+def phone_details(
+    col: str | pl.Expr, *, region: str | None = "RU", region_column: str | pl.Expr | None = None,
+    formats: bool = False, workers: int | None = None,
+) -> pl.Expr:
+    """Struct of phone details per cell: ``e164``, ``status``, ``type``, ``region``, ``ext``,
+    ``possible``, ``extra`` (+ ``national`` and ``international`` with ``formats=True``).
+
+    >>> df = pl.DataFrame({"tel": ["8-912-345-67-89, 8-913-000-11-22", "112"]})
+    >>> out = df.select(phone_details("tel")).unnest("tel")
+    >>> out.select("e164", "status", "type", "extra").rows()
+    [('+79123456789', 'multiple_numbers', 'mobile', '+79130001122'), (None, 'too_short', None, None)]
+    """
+    return _details_expr(col, region=region, region_column=region_column, formats=formats,
+                         parts=False, workers=workers)
+
+
+def phones(
+    frame: pl.DataFrame | pl.LazyFrame,
+    columns: str | Iterable[str],
+    *,
+    region: str | None = "RU",
+    region_column: str | None = None,
+    multiple: Literal["first", "explode"] = "first",
+    formats: bool = False,
+    in_place: bool = False,
+    workers: int | None = None,
+) -> pl.DataFrame | pl.LazyFrame:
+    """Normalize phone columns: add ``<col>_e164``, ``<col>_status``, ``<col>_type``,
+    ``<col>_region``, ``<col>_ext``, ``<col>_possible`` and ``<col>_extra``.
+
+    - ``region``: default region (ISO code) for numbers without ``+`` (``None``: only ``+`` numbers).
+    - ``region_column``: column with a per-row region; empty/unknown cells use ``region``.
+    - ``multiple="first"``: a cell holding several numbers keeps the first valid one in
+      ``<col>_e164``, gets status ``multiple_numbers`` and lists the other valid numbers in
+      ``<col>_extra`` (``", "``-separated E.164). ``multiple="explode"``: one row per number
+      in such cells (one column only), with ``<col>_part`` = 1, 2, ... and no ``<col>_extra``;
+      the only case where the row count changes.
+    - ``formats=True`` adds ``<col>_national`` and ``<col>_international``.
+    - ``in_place=True`` writes the E.164 value over ``<col>`` instead of adding ``<col>_e164``.
+    - ``workers``: processes for values the fast path does not cover (default: up to 2, only when
+      there are many; 1 = never start processes).
+
+    Row count and order are preserved (except ``multiple="explode"``); a bad value never raises.
+
+    >>> df = pl.DataFrame({"tel": ["8 (912) 345-67-89", "+7 (___) ___-__-__", None]})
+    >>> phones(df, "tel").select("tel_e164", "tel_status", "tel_type").rows()
+    [('+79123456789', 'ok', 'mobile'), (None, 'junk', None), (None, 'empty', None)]
+    >>> two = pl.DataFrame({"id": [1], "tel": ["+7 912 345-67-89; +380 50 123 4567"]})
+    >>> phones(two, "tel", multiple="explode").select("id", "tel_e164", "tel_part").rows()
+    [(1, '+79123456789', 1), (1, '+380501234567', 2)]
+    """
+    cols = columns_arg(columns)
+    if multiple not in ("first", "explode"):
+        raise InvalidOption(f"multiple must be 'first' or 'explode', not {multiple!r}")
+    if multiple == "explode" and len(cols) != 1:
+        raise InvalidOption("multiple='explode' works on one phone column at a time: give one "
+                            "column, or run phones() once per column")
+    check_columns(frame, cols + ([region_column] if region_column else []))
+    explode = multiple == "explode"
+    out = frame
+    for col in cols:
+        tmp = f"__custdata_phone_{col}"
+        details = _details_expr(col, region=region, region_column=region_column,
+                                formats=formats, parts=explode, workers=workers)
+        out = out.with_columns(details.alias(tmp))
+        names = ["e164", "status", "type", "region", "ext", "possible"]
+        if formats:
+            names += ["national", "international"]
+        if explode:
+            out = out.with_columns(pl.col(tmp).struct.field("parts").alias(tmp)).explode(tmp)
+            names.append("part")
+        else:
+            names.append("extra")
+        new = [pl.col(tmp).struct.field(n).alias(f"{col}_{n}") for n in names]
+        if in_place:
+            new[0] = pl.col(tmp).struct.field("e164").alias(col)
+        out = out.with_columns(new).drop(tmp)
+    return out
+
+
+def parse_phone(value: object, *, region: str | None = "RU", formats: bool = False) -> PhoneResult:
+    """Normalize one phone value (web forms, single checks). Never raises on a bad value.
+
+    >>> r = parse_phone("8 (912) 345-67-89 доб. 12")
+    >>> r.e164, r.status, r.type, r.region, r.extension
+    ('+79123456789', 'ok', 'mobile', 'RU', '12')
+    >>> parse_phone("+44 20 7946 0958", formats=True).national
+    '020 7946 0958'
+    >>> parse_phone("12345").status
+    'too_short'
+    """
+    code = _check_region(region)
+    cell, _ = parse_cell(value, code, formats=formats)
+    return cell

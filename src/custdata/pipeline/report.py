@@ -1,0 +1,89 @@
+"""The JSON run report a pipeline run writes next to its output."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def versions() -> dict[str, str]:
+    """Versions of custdata, Python and the main libraries, for the report.
+
+    >>> sorted(versions())[:3]
+    ['custdata', 'polars', 'pyarrow']
+    """
+    import polars
+
+    from custdata import __version__
+
+    out = {"custdata": __version__, "polars": polars.__version__}
+    try:
+        import pyarrow
+
+        out["pyarrow"] = pyarrow.__version__
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        pass
+    out["python"] = platform.python_version()
+    return out
+
+
+@dataclass
+class StepReport:
+    """What one step did: rows in and out, seconds, and step-specific counts."""
+
+    index: int
+    step: str
+    id: str | None
+    rows_in: int | None
+    rows_out: int | None
+    duration_s: float
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RunReport:
+    """The whole run: status, exit code, inputs, steps, outputs, timings, versions."""
+
+    pipeline: str
+    file: str | None
+    run_date: str
+    status: str = "running"
+    exit_code: int | None = None
+    error: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    duration_s: float | None = None
+    dry_run: bool = False
+    lock: str | None = None
+    stale_lock: dict[str, Any] | None = None
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[StepReport] = field(default_factory=list)
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    report_path: str | None = None
+    versions: dict[str, str] = field(default_factory=versions)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+    def to_json(self) -> str:
+        """Indented JSON (non-ASCII kept)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str)
+
+    def write(self, path: str | os.PathLike[str]) -> None:
+        """Write the report atomically (temporary file, then rename)."""
+        target = Path(path)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(self.to_json() + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        finally:
+            if tmp.exists():
+                tmp.unlink()

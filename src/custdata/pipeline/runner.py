@@ -1,0 +1,341 @@
+"""Run a validated pipeline: read, transform, then commit every output at once.
+
+Crash safety: nothing is written while the steps run. At the end every output is first written
+in full to a staging file next to its target (``custdata.io.write``, itself atomic and fsynced),
+and only when all of them are staged are they renamed over their targets, one ``os.replace``
+each. A run killed at any moment leaves each target either as it was or complete, never half
+written; staging files of a dead run are removed by the next run, which can simply be started
+again. The lock (:mod:`custdata.pipeline.lock`) is held for the whole run.
+
+Repeatability: input files are read in sorted order, no step adds the time of day to the data,
+and the run date used by path templates is fixed by ``date`` (``--set date=...``) when given, so
+two runs on the same input write byte-identical outputs. The run report holds the timings.
+
+Messages go to the ``custdata.pipeline`` logger (the CLI sends them to stderr or ``--log``);
+they hold counts and file names only, never a customer value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import hashlib
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from custdata import io as cio
+from custdata.errors import CustdataError
+from custdata.normalize._common import EMPTY, OK
+from custdata.pipeline.errors import NoInputFiles, PipelineError
+from custdata.pipeline.lock import PipelineLock
+from custdata.pipeline.model import Pipeline, load_pipeline
+from custdata.pipeline.registry import ResolvedStep, validate
+from custdata.pipeline.report import RunReport, StepReport
+
+log = logging.getLogger("custdata.pipeline")
+
+#: Environment variable: seconds to sleep after staging all outputs and before renaming them
+#: (fault-injection tests kill the run in this window).
+PAUSE_ENV = "CUSTDATA_TEST_PIPELINE_PAUSE"
+
+
+@dataclass
+class Output:
+    """One planned output file."""
+
+    step: ResolvedStep
+    target: Path
+    args: dict[str, Any]
+    frame: pl.DataFrame | None = None
+    staging: Path | None = None
+
+
+@dataclass
+class Plan:
+    """What a run will do: resolved steps, input files per read step, outputs, lock, report."""
+
+    pipeline: Pipeline
+    steps: list[ResolvedStep]
+    inputs: dict[int, list[Path]] = field(default_factory=dict)
+    outputs: list[Output] = field(default_factory=list)
+    lock: Path | None = None
+    report: Path | None = None
+
+    def describe(self) -> list[str]:
+        """Human-readable lines of the plan (what ``--dry-run`` shows)."""
+        p = self.pipeline
+        lines = [f"pipeline {p.name!r} ({p.file}), run date {p.run_date().isoformat()}"]
+        for r in self.steps:
+            c = r.config
+            args = ", ".join(f"{k}={v!r}" for k, v in c.args.items())
+            src = f" on @{c.input}" if c.input else ""
+            lines.append(f"  {c.index}. {c.step}{src}({args})" + (f" -> @{c.id}" if c.id else ""))
+            for path in self.inputs.get(c.index, []):
+                lines.append(f"       reads {path}")
+            for out in self.outputs:
+                if out.step is r:
+                    lines.append(f"       writes {out.target}")
+        lines.append(f"  lock: {self.lock}")
+        lines.append(f"  report: {self.report}")
+        return lines
+
+
+def _expand(pipeline: Pipeline, patterns: str | list[str], *, key: str,
+            step: ResolvedStep) -> list[Path]:
+    files: list[Path] = []
+    for pattern in [patterns] if isinstance(patterns, str) else patterns:
+        rendered = pipeline.render(pattern, key=key, step=step.config)
+        full = pipeline.resolve(rendered)
+        if glob.has_magic(str(full)):
+            files.extend(Path(m) for m in sorted(glob.glob(str(full))) if Path(m).is_file())
+        elif full.exists():
+            files.append(full)
+    seen: set[Path] = set()
+    return [f for f in files if not (f in seen or seen.add(f))]
+
+
+def make_plan(pipeline: Pipeline) -> Plan:
+    """Validate the pipeline and resolve its input files, outputs, lock and report paths."""
+    steps = validate(pipeline)
+    plan = Plan(pipeline, steps)
+    for r in steps:
+        c = r.config
+        if r.spec.role == "source":
+            plan.inputs[c.index] = _expand(pipeline, c.args["source"], key="source", step=r)
+        elif r.spec.role == "sink":
+            target = pipeline.resolve(pipeline.render(c.args["target"], key="target", step=c))
+            args = {k: v for k, v in c.args.items() if k != "target"}
+            plan.outputs.append(Output(r, target, args))
+    targets = [o.target for o in plan.outputs]
+    if len(set(targets)) != len(targets):
+        raise PipelineError("two write steps write the same file", file=pipeline.file)
+    first = plan.outputs[0].target
+    plan.lock = (pipeline.resolve(pipeline.render(pipeline.lock, key="lock"))
+                 if pipeline.lock else first.parent / f".{pipeline.name}.lock")
+    plan.report = (pipeline.resolve(pipeline.render(pipeline.report, key="report"))
+                   if pipeline.report else first.with_name(f"{first.stem}.report.json"))
+    return plan
+
+
+def _read_files(files: list[Path], args: dict[str, Any]) -> pl.DataFrame:
+    frames = [cio.read(f, **args) for f in files]
+    if len(frames) == 1:
+        return frames[0]
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def _details(before: pl.DataFrame, after: pl.DataFrame, step: str) -> dict[str, Any]:
+    """Step-specific counts: invalid values per new status column, duplicates, suppressed."""
+    new = [c for c in after.columns if c not in before.columns]
+    out: dict[str, Any] = {}
+    invalid = {
+        c[: -len("_status")]: int((~after[c].is_in([OK, EMPTY]) & after[c].is_not_null()).sum())
+        for c in new if c.endswith("_status") and after.schema[c] == pl.String
+    }
+    if invalid:
+        out["invalid"] = invalid
+    for c in ("cluster_id", "customer_id_master", "master_id"):
+        if c in new:
+            out["clusters"] = int(after[c].n_unique())
+            out["duplicates"] = after.height - out["clusters"]
+            break
+    if "suppressed" in new and after.schema["suppressed"] == pl.Boolean:
+        out["suppressed"] = int(after["suppressed"].sum())
+    if step == "suppress" and after.height < before.height:
+        out["suppressed"] = before.height - after.height
+    dropped = [c for c in before.columns if c not in after.columns]
+    if dropped:
+        out["dropped_columns"] = dropped
+    return out
+
+
+def _frame_arg(pipeline: Pipeline, r: ResolvedStep, key: str, value: str,
+               frames: dict[str, pl.DataFrame], report: RunReport) -> pl.DataFrame:
+    if value.startswith("@"):
+        return frames[value[1:]]
+    files = _expand(pipeline, value, key=key, step=r)
+    if not files:
+        raise NoInputFiles(f"{r.config.label}: {key} matched no file ({value})")
+    for f in files:
+        report.inputs.append({"step": r.config.index, "argument": key, "path": str(f)})
+    return _read_files(files, {})
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _clean_leftovers(outputs: list[Output]) -> int:
+    """Remove staging/temporary files a killed run left next to the targets."""
+    removed = 0
+    for out in outputs:
+        folder = out.target.parent
+        if not folder.is_dir():
+            continue
+        for leftover in folder.glob(f".*{glob.escape(out.target.name)}.*"):
+            if leftover.name.endswith((".partial", ".tmp")) and leftover.is_file():
+                leftover.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def _commit(outputs: list[Output], report: RunReport) -> None:
+    """Stage every output in full, then rename them all over their targets."""
+    try:
+        for out in outputs:
+            assert out.frame is not None
+            out.target.parent.mkdir(parents=True, exist_ok=True)
+            fmt = out.args.get("format") or cio.format_from_path(out.target)
+            out.staging = out.target.with_name(f".{out.target.name}.{os.getpid()}.partial")
+            cio.write(out.frame, out.staging, **{**out.args, "format": fmt})
+        pause = os.environ.get(PAUSE_ENV)
+        if pause:
+            time.sleep(float(pause))
+        for out in outputs:
+            assert out.staging is not None
+            os.replace(out.staging, out.target)
+            out.staging = None
+            log.info("wrote %s (%s rows)", out.target, f"{out.frame.height:,}")
+    finally:
+        for out in outputs:
+            if out.staging is not None:
+                out.staging.unlink(missing_ok=True)
+    for folder in {o.target.parent for o in outputs}:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError:
+            pass
+    for out in outputs:
+        report.outputs.append({
+            "path": str(out.target), "rows": out.frame.height if out.frame is not None else None,
+            "bytes": out.target.stat().st_size, "sha256": _sha256(out.target),
+        })
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def execute(plan: Plan, *, report: RunReport) -> None:
+    """Run the steps of a plan (the lock must be held) and commit the outputs."""
+    pipeline = plan.pipeline
+    frames: dict[str, pl.DataFrame] = {}
+    current: pl.DataFrame | None = None
+    total = len(plan.steps)
+    for r in plan.steps:
+        c = r.config
+        start = time.perf_counter()
+        source = frames[c.input] if c.input else current
+        rows_in = source.height if source is not None else None
+        if r.spec.role == "source":
+            files = plan.inputs[c.index]
+            if not files:
+                raise NoInputFiles(f"{c.label}: no file matches {c.args['source']!r}; "
+                                   "nothing was written (rerun when the dump arrives)")
+            args = {k: v for k, v in c.args.items() if k != "source"}
+            result = _read_files(files, args)
+            for f in files:
+                report.inputs.append({"step": c.index, "path": str(f)})
+            details: dict[str, Any] = {"files": len(files)}
+        elif r.spec.role == "sink":
+            out = next(o for o in plan.outputs if o.step is r)
+            out.frame = source
+            result = source
+            details = {"target": str(out.target)}
+        else:
+            args = dict(c.args)
+            for key in r.spec.paths:
+                if key in args and key not in r.spec.frames and isinstance(args[key], str):
+                    args[key] = str(pipeline.resolve(args[key]))
+            for key in r.spec.frames:
+                if key in args:
+                    args[key] = _frame_arg(pipeline, r, key, args[key], frames, report)
+            assert source is not None
+            result = r.function(source, **args)
+            if isinstance(result, pl.LazyFrame):
+                result = result.collect()
+            if not isinstance(result, pl.DataFrame):
+                raise PipelineError(f"{c.label}: the step did not return a table",
+                                    file=pipeline.file, line=c.line)
+            details = _details(source, result, c.step)
+        elapsed = round(time.perf_counter() - start, 3)
+        report.steps.append(StepReport(c.index, c.step, c.id, rows_in, result.height, elapsed,
+                                       details))
+        log.info("step %d/%d %s: %s rows in, %s out, %.2f s%s", c.index, total, c.step,
+                 "-" if rows_in is None else f"{rows_in:,}", f"{result.height:,}", elapsed,
+                 f" {details}" if details and r.spec.role == "transform" else "")
+        if c.id:
+            frames[c.id] = result
+        current = result
+    _commit(plan.outputs, report)
+
+
+def run_pipeline(
+    pipeline: Pipeline | str | os.PathLike[str],
+    *,
+    overrides: list[str] | None = None,
+    dry_run: bool = False,
+) -> RunReport:
+    """Validate and run a pipeline (a :class:`Pipeline` or the path of its TOML file).
+
+    With ``dry_run`` only validates it and resolves inputs and outputs (``report`` lists them;
+    nothing is read or written). Otherwise takes the lock, runs the steps, commits the outputs
+    and writes the run report; on failure the report is written with ``status="failed"`` and the
+    error is raised again.
+    """
+    if not isinstance(pipeline, Pipeline):
+        pipeline = load_pipeline(pipeline, overrides=overrides)
+    plan = make_plan(pipeline)
+    report = RunReport(pipeline=pipeline.name, file=str(pipeline.path) if pipeline.path else None,
+                       run_date=pipeline.run_date().isoformat(), dry_run=dry_run,
+                       lock=str(plan.lock), report_path=str(plan.report))
+    if dry_run:
+        report.status = "planned"
+        report.inputs = [{"step": i, "path": str(p)} for i, ps in plan.inputs.items() for p in ps]
+        report.outputs = [{"path": str(o.target)} for o in plan.outputs]
+        report.exit_code = 0
+        return report
+    started = time.perf_counter()
+    report.started_at = _now()
+    assert plan.lock is not None and plan.report is not None
+    with PipelineLock(plan.lock) as lock:
+        if lock.stale:
+            report.stale_lock = lock.stale
+            log.warning("took over a stale lock %s left by pid %s (started %s)", plan.lock,
+                        lock.stale.get("pid"), lock.stale.get("started"))
+        removed = _clean_leftovers(plan.outputs)
+        if removed:
+            log.warning("removed %d unfinished file(s) left by an interrupted run", removed)
+        try:
+            execute(plan, report=report)
+        except BaseException as exc:
+            report.status = "failed"
+            report.exit_code = exc.exit_code if isinstance(exc, CustdataError) else 1
+            report.error = str(exc) if isinstance(exc, CustdataError) else type(exc).__name__
+            report.finished_at = _now()
+            report.duration_s = round(time.perf_counter() - started, 3)
+            if plan.report.parent.is_dir():
+                report.write(plan.report)
+            raise
+        report.status = "ok"
+        report.exit_code = 0
+        report.finished_at = _now()
+        report.duration_s = round(time.perf_counter() - started, 3)
+        plan.report.parent.mkdir(parents=True, exist_ok=True)
+        report.write(plan.report)
+    log.info("done in %.2f s; report %s", report.duration_s, plan.report)
+    return report

@@ -1,0 +1,244 @@
+"""Unit and property tests of custdata.normalize.name."""
+
+from __future__ import annotations
+
+import iuliia
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from custdata.errors import ColumnNotFound, InvalidOption
+from custdata.normalize import (
+    first_name_key,
+    full_form,
+    full_name,
+    name,
+    name_key,
+    name_parts,
+    names,
+    parse_name,
+    surname_key,
+    transliterate,
+)
+from custdata.normalize._name_parse import STATUSES
+from custdata.normalize._translit import translit_text
+
+CASES = [
+    # raw, clean, last, first, middle, gender, status
+    ("иВАНОВ иван иванович", "Иванов Иван Иванович", "Иванов", "Иван", "Иванович", "male", "ok"),
+    ("Иван Иванович Иванов", "Иван Иванович Иванов", "Иванов", "Иван", "Иванович", "male", "ok"),
+    ("Иван Иванов", "Иван Иванов", "Иванов", "Иван", None, "male", "ok"),
+    ("Иванова Анна", "Иванова Анна", "Иванова", "Анна", None, "female", "ok"),
+    ("Иванов И.И.", "Иванов И. И.", "Иванов", "И", "И", "male", "ok"),
+    ("Иванов И. И.", "Иванов И. И.", "Иванов", "И", "И", "male", "ok"),
+    ("И.И. Иванов", "И. И. Иванов", "Иванов", "И", "И", "male", "ok"),
+    ("I. Ivanov", "I. Ivanov", "Ivanov", "I", None, "unknown", "ok"),
+    ("г-жа Петрова Анна Сергеевна", "Петрова Анна Сергеевна", "Петрова", "Анна", "Сергеевна",
+     "female", "ok"),
+    ("Mr. John Smith", "John Smith", "Smith", "John", None, "unknown", "ok"),
+    ("САЛТЫКОВ-ЩЕДРИН михаил евграфович", "Салтыков-Щедрин Михаил Евграфович",
+     "Салтыков-Щедрин", "Михаил", "Евграфович", "male", "ok"),
+    ("анна-мария петрова", "Анна-Мария Петрова", "Петрова", "Анна-Мария", None, "female", "ok"),
+    ("Мамедов Ильхам Гейдар оглы", "Мамедов Ильхам Гейдар оглы", "Мамедов", "Ильхам",
+     "Гейдар оглы", "male", "ok"),
+    ("Алиева Айгюн Мамед кызы", "Алиева Айгюн Мамед кызы", "Алиева", "Айгюн", "Мамед кызы",
+     "female", "ok"),
+    ("Шевченко Олена Іванівна", "Шевченко Олена Іванівна", "Шевченко", "Олена", "Іванівна",
+     "female", "ok"),
+    ("Ivanov Ivan Ivanovich", "Ivanov Ivan Ivanovich", "Ivanov", "Ivan", "Ivanovich", "male", "ok"),
+    ("Иванoв Иван", "Иванов Иван", "Иванов", "Иван", None, "male", "ok"),  # Latin o fixed
+    ("Фёдор Шаляпин", "Фёдор Шаляпин", "Шаляпин", "Фёдор", None, "male", "ok"),
+    ("Петров", "Петров", "Петров", None, None, "male", "single_token"),
+    ("И. И.", "И. И.", None, "И", "И", "unknown", "initials_only"),
+    ("нет", None, None, None, None, None, "junk"),
+    ("тест", None, None, None, None, None, "junk"),
+    ("   ", None, None, None, None, None, "empty"),
+    (None, None, None, None, None, None, "empty"),
+    ("ivan@mail.ru", None, None, None, None, None, "not_a_name"),
+    ("Иванов 2", None, None, None, None, None, "not_a_name"),
+    ("Ивanов Шmidt", "Ивanов Шmidt", "Ивanов", "Шmidt", None, "male", "mixed_script"),
+]
+
+
+@pytest.mark.parametrize(("raw", "clean", "last", "first", "middle", "gender", "status"), CASES)
+def test_parse_name_cases(raw, clean, last, first, middle, gender, status):
+    r = parse_name(raw)
+    assert (r.clean, r.last, r.first, r.middle, r.gender, r.status) == (
+        clean, last, first, middle, gender, status)
+
+
+@pytest.mark.parametrize(
+    "raw", ["McDonald", "O'Neil", "van der Berg", "Салтыков-Щедрин", "Анна-Мария", "DeVito"]
+)
+def test_case_kept_for_well_formed_names(raw):
+    assert parse_name(raw).clean == raw
+
+
+def test_names_frame_columns_and_order():
+    df = pl.DataFrame({"id": [1, 2, 3, 4], "fio": ["Петров Пётр", None, "Петров Пётр", "x"]})
+    out = names(df, "fio")
+    assert out.columns == ["id", "fio", "fio_clean", "fio_last", "fio_first", "fio_middle",
+                           "fio_gender", "fio_key", "fio_status"]
+    assert out["id"].to_list() == [1, 2, 3, 4]
+    assert out["fio_status"].to_list() == ["ok", "empty", "ok", "junk"]
+    assert out["fio_key"].to_list() == ["petrov petr", None, "petrov petr", None]
+
+
+def test_names_in_place_and_lazy():
+    df = pl.DataFrame({"fio": ["иванов иван"]})
+    out = names(df, "fio", in_place=True)
+    assert out["fio"].to_list() == ["Иванов Иван"] and "fio_clean" not in out.columns
+    lazy = names(df.lazy(), "fio")
+    assert isinstance(lazy, pl.LazyFrame)
+    assert lazy.collect()["fio_last"].to_list() == ["Иванов"]
+
+
+def test_names_orders():
+    df = pl.DataFrame({"n": ["Smith John"]})
+    assert names(df, "n", order="eastern")["n_last"].to_list() == ["Smith"]
+    assert names(df, "n", order="western")["n_last"].to_list() == ["John"]
+
+
+def test_errors_are_structural_and_never_echo_values():
+    df = pl.DataFrame({"fio": ["Секретов Секрет"]})
+    with pytest.raises(ColumnNotFound):
+        names(df, "missing")
+    with pytest.raises(InvalidOption) as err:
+        names(df, "fio", order="sideways")
+    assert "Секрет" not in str(err.value)
+    with pytest.raises(InvalidOption):
+        name_parts(df)
+    with pytest.raises(InvalidOption):
+        transliterate("fio", system="xyz")
+
+
+def test_keys_meet_across_scripts_and_spellings():
+    df = pl.DataFrame({
+        "a": ["Щербаков", "Иванов", "Юрий", "Хабибуллин", "Дмитрий", "Алексей", "Саша", "Женя"],
+        "b": ["Scherbakov", "Ivanov", "Yuriy", "Habibulin", "Dmitry", "Alexey", "Александра",
+              "Евгений"],
+    })
+    out = df.select(surname_key("a").alias("sa"), surname_key("b").alias("sb"),
+                    first_name_key("a").alias("fa"), first_name_key("b").alias("fb"))
+    assert out["sa"].to_list()[:4] == out["sb"].to_list()[:4]
+    assert out["fa"].to_list()[2:] == out["fb"].to_list()[2:]
+
+
+def test_diminutives_and_nicknames():
+    df = pl.DataFrame({"f": ["Коля", "Вова", "Володя", "Наташа", "Олександр", "Bob", "Bill"]})
+    keys = df.select(first_name_key("f"))["f"].to_list()
+    assert keys == ["nikolai", "vladimir", "vladimir", "natalia", "aleksandr", "robert", "viliam"]
+    assert df.select(full_form("f"))["f"].to_list()[:3] == ["Николай", "Владимир", "Владимир"]
+
+
+def test_name_key_is_order_insensitive():
+    df = pl.DataFrame({"n": ["Иванов Иван Иванович", "Иван Иванов", "Ivan Ivanov", "IVANOV IVAN"]})
+    assert set(df.select(name_key("n"))["n"].to_list()) == {"ivanov ivan"}
+
+
+def test_full_name_roundtrip():
+    df = pl.DataFrame({"fio": ["Иванов Иван Иванович", "Петрова Анна"]})
+    out = names(df, "fio")
+    back = out.select(full_name("fio_last", "fio_first", "fio_middle").alias("x"))["x"]
+    assert back.to_list() == df["fio"].to_list()
+
+
+def test_name_parts():
+    df = pl.DataFrame({"first": ["алексей", None], "last": ["ПЕТРОВ", "Smith"],
+                       "middle": ["Иванович", None]})
+    out = name_parts(df, first="first", last="last", middle="middle")
+    assert out["first_clean"].to_list() == ["Алексей", None]
+    assert out["last_key"].to_list() == ["petrov", "smith"]
+    assert out["name_gender"].to_list() == ["male", "unknown"]
+    assert out["name_key"].to_list() == ["petrov aleksei", "smith"]
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["Щербаков", "Юрий", "Ёлкин", "Объедков", "Хабибуллин", "Цой", "Мягков", "Ульяна", "Дарья",
+     "Эдуард", "Чайковский", "Жуков", "Шишкин", "Ыйбыл", "Салтыков-Щедрин", "щука", "ЯНА"],
+)
+def test_icao_table_matches_iuliia(word):
+    expected = iuliia.ICAO_DOC_9303.translate(word)
+    assert translit_text(word, system="icao") == expected
+    got = pl.DataFrame({"w": [word]}).select(transliterate("w", system="icao"))["w"].item()
+    assert got == expected
+
+
+def test_kmu_2010_examples():
+    # examples from the KMU 2010 resolution's own table
+    pairs = {"Згурський": "Zghurskyi", "Юрій": "Yurii", "Єнакієве": "Yenakiieve",
+             "Їжакевич": "Yizhakevych", "Мар'їне": "Marine", "Гадяч": "Hadiach",
+             "Знам'янка": "Znamianka", "Ярошенко": "Yaroshenko", "Короп'є": "Koropie"}
+    for src, dst in pairs.items():
+        assert translit_text(src, system="kmu") == dst
+    df = pl.DataFrame({"w": list(pairs)})
+    assert df.select(transliterate("w", system="kmu"))["w"].to_list() == list(pairs.values())
+
+
+# ---- properties ---------------------------------------------------------------------------------
+NAMEISH = st.text(
+    alphabet=st.sampled_from(list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁИКЛМНОПРСЯ"
+                                  "іїєґabcdefghijklmnopqrstuvwxyzABCJKXY .-'")),
+    max_size=30,
+)
+FAST = settings(max_examples=60, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(st.lists(st.one_of(st.none(), st.text(max_size=40)), max_size=20))
+def test_never_crashes_and_keeps_rows(values):
+    df = pl.DataFrame({"n": values}, schema={"n": pl.String})
+    out = names(df, "n")
+    assert out.height == df.height
+    assert out["n"].to_list() == values
+    assert set(out["n_status"].to_list()) <= set(STATUSES)
+
+
+@FAST
+@given(st.lists(st.one_of(st.none(), NAMEISH), min_size=1, max_size=15))
+def test_expression_equals_scalar(values):
+    df = pl.DataFrame({"n": values}, schema={"n": pl.String})
+    out = names(df, "n")
+    for i, v in enumerate(values):
+        r = parse_name(v)
+        row = out.row(i, named=True)
+        assert (row["n_clean"], row["n_last"], row["n_first"], row["n_middle"], row["n_key"],
+                row["n_status"]) == (r.clean, r.last, r.first, r.middle, r.key, r.status)
+
+
+@FAST
+@given(NAMEISH)
+def test_clean_is_idempotent(value):
+    r = parse_name(value)
+    if r.clean is not None and r.status in ("ok", "single_token", "initials_only"):
+        again = parse_name(r.clean)
+        assert again.clean == r.clean
+        assert (again.last, again.first, again.middle) == (r.last, r.first, r.middle)
+
+
+@FAST
+@given(st.lists(NAMEISH, min_size=1, max_size=15))
+def test_keys_are_idempotent(values):
+    df = pl.DataFrame({"n": values}, schema={"n": pl.String})
+    once = df.select(surname_key("n").alias("s"), first_name_key("n").alias("f"))
+    twice = once.select(surname_key("s"), first_name_key("f"))
+    assert twice["s"].to_list() == once["s"].to_list()
+    assert twice["f"].to_list() == once["f"].to_list()
+
+
+@FAST
+@given(st.lists(st.one_of(st.none(), NAMEISH), min_size=2, max_size=20), st.integers(1, 5))
+def test_partitions_give_the_same_result(values, cut):
+    df = pl.DataFrame({"n": values}, schema={"n": pl.String})
+    cut = min(cut, len(values) - 1)
+    whole = names(df, "n")
+    parts = pl.concat([names(df[:cut], "n"), names(df[cut:], "n")])
+    assert whole.equals(parts)
+
+
+def test_name_expression_keeps_column_name():
+    df = pl.DataFrame({"fio": ["иванов иван"]})
+    assert df.select(name("fio"), name_key("fio").alias("k")).columns == ["fio", "k"]

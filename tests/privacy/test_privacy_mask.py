@@ -1,0 +1,166 @@
+"""custdata.privacy.mask: hash, mask, tokenize, drop; keys; determinism properties."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from custdata.errors import ColumnNotFound, InvalidOption
+from custdata.privacy import (
+    Key,
+    hash_value,
+    load_key,
+    mask,
+    mask_email,
+    mask_phone,
+    match_key,
+    new_secret,
+    unmask,
+)
+
+KEY = "unit-test key, at least 16 bytes"
+OTHER = "another unit-test key, 16+ bytes"
+KINDS = {"tel": "phone", "email": "email", "fio": "full_name", "dob": "birth_date"}
+
+
+def people() -> pl.DataFrame:
+    return pl.DataFrame({
+        "tel": ["8 (912) 345-67-89", "+7 912 345 67 89", "нет", None, "12"],
+        "email": ["Ivan.Petrov+news@gmail.com", "ivanpetrov@googlemail.com", "", None, "x@y"],
+        "fio": ["Иванов Иван Иванович", "иванов иван иванович", None, "Петрова Анна", "-"],
+        "dob": ["14.03.1985", "1985-03-14", None, "31.02.1990", ""],
+    })
+
+
+def test_hash_of_normalized_value_joins_across_formats():
+    out = mask(people(), ["tel", "email"], method="hash", key=KEY, kinds=KINDS)
+    assert out["tel"][0] == out["tel"][1]  # same E.164
+    assert out["email"][0] == out["email"][1]  # same gmail key
+    assert out["tel"][0] == hash_value("+79123456789", KEY)
+    assert out["tel"][2] is None and out["tel"][3] is None  # junk and null stay empty
+    assert out["tel"][4] is not None and len(out["tel"][4]) == 64  # invalid phone still hashed
+
+
+def test_hash_needs_a_key(monkeypatch):
+    monkeypatch.delenv("CUSTDATA_KEY", raising=False)
+    with pytest.raises(InvalidOption, match="no key"):
+        mask(people(), "tel", method="hash", kinds=KINDS)
+
+
+def test_key_from_env_and_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("CUSTDATA_KEY", KEY)
+    from_env = mask(people(), "tel", method="hash", kinds=KINDS)
+    path = tmp_path / "k"
+    path.write_text(KEY + "\n")
+    monkeypatch.delenv("CUSTDATA_KEY")
+    from_file = mask(people(), "tel", method="hash", key_file=path, kinds=KINDS)
+    assert from_env.equals(from_file)
+
+
+def test_short_or_unreadable_key_is_an_error(tmp_path):
+    with pytest.raises(InvalidOption, match="too short"):
+        load_key("short")
+    with pytest.raises(InvalidOption, match="cannot read the key file"):
+        load_key(key_file=tmp_path / "missing.key")
+    assert "unit-test" not in repr(load_key(KEY))
+    assert len(new_secret()) >= 43
+
+
+def test_readable_mask():
+    out = mask(people(), ["tel", "email", "fio", "dob"], method="mask", kinds=KINDS)
+    assert out["tel"][0] == "+7 912 ***-**-89"
+    assert out["email"][0].endswith("***@gmail.com")
+    assert out["fio"][0] == "Иванов И. И."
+    assert out["dob"][0] == "1985-**-**"
+    assert out["tel"][2] is None  # junk placeholder
+
+
+def test_scalar_masks():
+    assert mask_phone("+79123456789") == "+7 912 ***-**-89"
+    assert mask_email("ivan@mail.ru") == "i***@mail.ru"
+
+
+def test_tokenize_round_trip_and_determinism():
+    df = people()
+    tok = mask(df, ["tel", "fio"], method="tokenize", key=KEY)
+    assert tok["tel"][0] != df["tel"][0] and tok["tel"][0].startswith("tok_")
+    again = mask(df, ["tel", "fio"], method="tokenize", key=KEY)
+    assert tok.equals(again)  # deterministic: joins keep working
+    back = unmask(tok, ["tel", "fio"], key=KEY)
+    expected = df.with_columns(
+        pl.when(pl.col(c).str.strip_chars().is_in(["", "нет", "-"])).then(None)
+        .otherwise(pl.col(c)).alias(c) for c in ("tel", "fio")
+    )
+    assert back.select("tel", "fio").equals(expected.select("tel", "fio"))
+    wrong = unmask(tok, ["tel"], key=OTHER)
+    assert wrong["tel"].null_count() == df.height  # other key: nothing decrypts
+
+
+def test_drop_and_bad_options():
+    assert mask(people(), ["tel", "dob"], method="drop").columns == ["email", "fio"]
+    with pytest.raises(InvalidOption, match="unknown method"):
+        mask(people(), "tel", method="encrypt")  # type: ignore[arg-type]
+    with pytest.raises(ColumnNotFound):
+        mask(people(), "phone", method="mask")
+    with pytest.raises(InvalidOption, match="unknown kind"):
+        mask(people(), "tel", method="mask", kinds={"tel": "telephone"})
+
+
+def test_in_place_false_keeps_originals_and_row_order():
+    df = people()
+    out = mask(df, "tel", method="hash", key=KEY, kinds=KINDS, in_place=False)
+    assert out["tel"].equals(df["tel"]) and "tel_hash" in out.columns
+    assert out.height == df.height
+
+
+def test_lazyframe_in_lazyframe_out():
+    lazy = mask(people().lazy(), "email", method="hash", key=KEY, kinds=KINDS)
+    assert isinstance(lazy, pl.LazyFrame)
+    assert lazy.collect().equals(mask(people(), "email", method="hash", key=KEY, kinds=KINDS))
+
+
+def test_match_key_generic_text():
+    df = pl.DataFrame({"c": ["  New   York ", "N/A"]})
+    assert df.select(match_key("c"))["c"].to_list() == ["new york", None]
+
+
+def test_key_repr_hides_secret():
+    assert repr(Key.from_secret(KEY)) == "Key(<secret>)"
+
+
+texts = st.lists(st.text(max_size=30), min_size=1, max_size=20)
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=texts)
+def test_hash_is_deterministic_per_key_and_differs_across_keys(values):
+    df = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    a = mask(df, "v", method="hash", key=KEY, kinds={"v": "text"})
+    b = mask(df, "v", method="hash", key=KEY, kinds={"v": "text"})
+    c = mask(df, "v", method="hash", key=OTHER, kinds={"v": "text"})
+    assert a.equals(b)
+    assert a.height == df.height
+    for x, y in zip(a["v"].to_list(), c["v"].to_list(), strict=True):
+        assert (x is None) == (y is None)
+        if x is not None:
+            assert x != y
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=texts)
+def test_tokenize_round_trips_any_unicode(values):
+    df = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    back = unmask(mask(df, "v", method="tokenize", key=KEY), "v", key=KEY)
+    for original, restored in zip(df["v"].to_list(), back["v"].to_list(), strict=True):
+        assert restored is None or restored == original
+
+
+@settings(max_examples=30, deadline=None)
+@given(values=st.lists(st.from_regex(r"\+?[78] ?\(?9\d\d\)? ?\d{3}-?\d\d-?\d\d", fullmatch=True),
+                       min_size=1, max_size=10))
+def test_phone_hash_never_crashes_and_keeps_rows(values):
+    df = pl.DataFrame({"tel": values})
+    out = mask(df, "tel", method="hash", key=KEY, kinds={"tel": "phone"})
+    assert out.height == df.height and out["tel"].null_count() == 0
