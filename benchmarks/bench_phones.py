@@ -105,7 +105,7 @@ def _fresh(rng: random.Random) -> str | None:
     ])
 
 
-def generate(rows: int, *, seed: int = 20261123, distinct_share: float = 0.6) -> pl.DataFrame:
+def generate(rows: int, *, seed: int = 20261123, distinct_share: float = 0.68) -> pl.DataFrame:
     """Deterministic phone column: about ``distinct_share`` of the rows are new values."""
     path = DATA / f"phones_{rows}_{seed}.parquet"
     if path.exists():

@@ -142,7 +142,7 @@ def tricky_addresses(draw: st.DrawFn) -> str:
     return local + "@" + domain
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(tricky_addresses(), min_size=1, max_size=30))
 def test_differential_against_email_validator(addresses: list[str]) -> None:
     """Verdict and normalized form equal email-validator's on the cleaned text."""
@@ -157,7 +157,7 @@ def test_differential_against_email_validator(addresses: list[str]) -> None:
         assert norm == expected, cand
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(tricky_addresses(), min_size=1, max_size=30))
 def test_fast_path_decisions_are_exact(addresses: list[str]) -> None:
     """Every value the regex fast path decides is valid, with email-validator's form."""
@@ -195,7 +195,7 @@ def test_edge_cases_match_email_validator(text: str) -> None:
 _any_text = st.one_of(st.none(), st.text(max_size=40), tricky_addresses())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(_any_text, max_size=25))
 def test_never_crashes_and_preserves_rows(values: list[str | None]) -> None:
     frame = pl.DataFrame({"id": list(range(len(values))), "e": values},
@@ -211,7 +211,7 @@ def test_never_crashes_and_preserves_rows(values: list[str | None]) -> None:
     assert bad["e_normalized"].null_count() == bad.height
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(_any_text, min_size=1, max_size=20))
 def test_idempotent(values: list[str | None]) -> None:
     once = emails(pl.DataFrame({"e": values}, schema={"e": pl.String}), "e")
@@ -223,7 +223,7 @@ def test_idempotent(values: list[str | None]) -> None:
     assert twice["e_key"].filter(valid).to_list() == once["e_key"].filter(valid).to_list()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(_any_text, min_size=1, max_size=12))
 def test_expression_equals_scalar(values: list[str | None]) -> None:
     frame = pl.DataFrame({"e": values}, schema={"e": pl.String})

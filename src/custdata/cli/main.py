@@ -46,6 +46,7 @@ def main(
 from custdata.cli import commands as _commands  # noqa: E402  (convert, info, clean)
 
 _commands.register(app)
+from custdata.cli.normalize import app as _normalize_app; app.add_typer(_normalize_app, name="normalize")  # noqa: E402,E702
 from custdata.cli import privacy as _privacy; _privacy.register(app)  # noqa: E402,E702 (mask, unmask, suppress, keygen)
 from custdata.cli import profile as _profile; _profile.register(app)  # noqa: E402,E702 (profile)
 from custdata.cli import run as _run; _run.register(app)  # noqa: E402,E702 (run)

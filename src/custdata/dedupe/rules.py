@@ -22,6 +22,7 @@ Or(rules=(Exact(field='email'), And(rules=(Fuzzy(field='name', threshold=0.9), E
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -232,14 +233,20 @@ class Not(Rule):
         return f"!{self.rule.describe()}"
 
 
+_LEVEL_TERM = re.compile(r"^([\w.-]+)\s*(<=|>=)\s*(-?\d+)$")
+
+
 def parse_rule(text: str) -> Rule:
     """Parse the rule mini-language of the CLI and TOML files.
 
-    ``field`` = exact, ``field~0.9`` = Jaro-Winkler at least 0.9, ``!term`` = not,
-    ``a,b`` = both, ``a | b`` = either.
+    ``field`` = exact, ``field~0.9`` = Jaro-Winkler at least 0.9, ``comparison<=0`` /
+    ``comparison>=2`` = the comparison's level, ``!term`` = not, ``a,b`` = both, ``a | b`` =
+    either.
 
     >>> parse_rule("surname,first_name~0.9,!birth_date")
     And(rules=(Exact(field='surname'), Fuzzy(field='first_name', threshold=0.9), Not(rule=Exact(field='birth_date'))))
+    >>> parse_rule("first_name<=0,birth_date<=1")
+    And(rules=(Level(comparison='first_name', at_least=None, at_most=0), Level(comparison='birth_date', at_least=None, at_most=1)))
     >>> parse_rule("")
     Traceback (most recent call last):
     ...
@@ -257,7 +264,11 @@ def parse_rule(text: str) -> Rule:
             term = term.lstrip("!").strip()
             if not term:
                 raise InvalidOption(f"empty term in rule {text!r}: write e.g. 'email,phone'")
-            if "~" in term:
+            level = _LEVEL_TERM.match(term)
+            if level:
+                cmp_name, op, num = level.group(1), level.group(2), int(level.group(3))
+                rule = Level(cmp_name, at_least=num) if op == ">=" else Level(cmp_name, at_most=num)
+            elif "~" in term:
                 fld, _, thr = term.partition("~")
                 try:
                     threshold = float(thr)

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import phonenumbers as pn
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+from phonenumbers.phonemetadata import PhoneMetadata
+from phonenumbers.phonenumberutil import _number_type_helper  # what is_valid_number uses
 
 from custdata.normalize._common import EMPTY, JUNK, JUNK_VALUES, OK
 
@@ -142,7 +144,12 @@ def _result(num: pn.PhoneNumber, *, formats: bool) -> PhoneResult:
     ext = num.extension or None
     if _all_same(nsn):
         return PhoneResult(None, JUNK, possible=possible, extension=ext)
-    if not pn.is_valid_number(num):
+    # is_valid_number + number_type + region_code_for_number in one go (same helpers inside)
+    region = pn.region_code_for_number(num)
+    meta = (PhoneMetadata.metadata_for_region_or_calling_code(num.country_code, region)
+            if region is not None else None)
+    kind = _number_type_helper(nsn, meta) if meta is not None else PhoneNumberType.UNKNOWN
+    if kind == PhoneNumberType.UNKNOWN:
         return PhoneResult(None, _POSSIBLE_REASONS.get(reason, INVALID_FOR_REGION),
                            possible=possible, extension=ext)
     national = international = None
@@ -153,10 +160,10 @@ def _result(num: pn.PhoneNumber, *, formats: bool) -> PhoneResult:
         national = pn.format_number(bare, pn.PhoneNumberFormat.NATIONAL)
         international = pn.format_number(bare, pn.PhoneNumberFormat.INTERNATIONAL)
     return PhoneResult(
-        pn.format_number(num, pn.PhoneNumberFormat.E164),
+        f"+{num.country_code}{nsn}",
         OK,
-        type=TYPE_NAMES.get(pn.number_type(num)),
-        region=pn.region_code_for_number(num),
+        type=TYPE_NAMES.get(kind),
+        region=region,
         extension=ext,
         possible=possible,
         national=national,

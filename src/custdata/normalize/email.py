@@ -320,7 +320,9 @@ def _derived(frame: pl.DataFrame) -> pl.DataFrame:
             pl.when(valid)
             .then(pl.col("_dom").is_in(disposable) | parent.is_in(disposable).fill_null(False))
             .alias("disposable"),
-            pl.when(valid).then(untagged.is_in(_series("role"))).alias("role"),
+            pl.when(valid)
+            .then(pl.col("_local").str.replace(r"\+.*$", "").is_in(_series("role")))
+            .alias("role"),
         )
         .select("raw", *_OUT_SCHEMA)
         .collect()

@@ -129,7 +129,9 @@ def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") 
         key = _norm.birth_date(expr).dt.to_string("%Y-%m-%d")
     else:
         return fallback
-    return pl.when(cleaned.is_not_null()).then(pl.coalesce(key, fallback))
+    out = pl.when(cleaned.is_not_null()).then(pl.coalesce(key, fallback))
+    name = expr.meta.output_name(raise_if_undetermined=False)
+    return out.alias(name) if name else out
 
 
 def _map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Series:
@@ -362,7 +364,9 @@ def masked(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> 
     else:
         body = cleaned.map_batches(by_distinct(mask_text), return_dtype=pl.String,
                                    is_elementwise=True)
-    return pl.when(cleaned.is_not_null()).then(body)
+    out = pl.when(cleaned.is_not_null()).then(body)
+    name = expr.meta.output_name(raise_if_undetermined=False)
+    return out.alias(name) if name else out
 
 
 # --------------------------------------------------------------------------- frame steps

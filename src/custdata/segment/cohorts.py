@@ -84,16 +84,16 @@ def retention_matrix(table: pl.DataFrame, *, value: str = "retention") -> pl.Dat
     """
     if table.height == 0:
         return pl.DataFrame(schema={"cohort": pl.String, "customers": pl.Int64})
-    last = table.select(pl.col("cohort").max()).item()
     periods = list(range(int(table["period"].max()) + 1))  # type: ignore[arg-type]
     wide = table.pivot(on="period", index=["cohort", "customers"], values=value, sort_columns=True)
     rename = {str(p): f"m{p}" for p in periods if str(p) in wide.columns}
     wide = wide.rename(rename)
-    ly, lm = (int(x) for x in last.split("-"))
-    age = pl.lit(ly * 12 + lm) - (
+    month_index = (
         pl.col("cohort").str.slice(0, 4).cast(pl.Int32) * 12
         + pl.col("cohort").str.slice(5, 2).cast(pl.Int32)
     )
+    last = table.select((month_index + pl.col("period")).max()).item()  # last month with data
+    age = pl.lit(last) - month_index
     cols = []
     for p in periods:
         name = f"m{p}"

@@ -1,0 +1,229 @@
+"""``custdata normalize phones|emails|names|dates|genders|all``: one command, one library call."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import polars as pl
+import typer
+
+from custdata import normalize
+from custdata.cli._common import (
+    BomOpt,
+    ColumnOpt,
+    DebugOpt,
+    DelimiterOpt,
+    EncodingOpt,
+    FromOpt,
+    InPlaceOpt,
+    InputArg,
+    OutputOpt,
+    QuietOpt,
+    SheetOpt,
+    ToOpt,
+    message,
+    progress,
+    read_input,
+    write_output,
+)
+from custdata.errors import InvalidOption
+from custdata.normalize.auto import normalize_all, summaries
+from custdata.schema import detect_columns
+
+app = typer.Typer(
+    help="Normalize phones, emails, names, birth dates and gender values; adds <column>_status reason codes.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+RegionOpt = Annotated[str, typer.Option("--region", help="Default region (ISO code) for numbers without a country code.")]
+DayfirstOpt = Annotated[bool, typer.Option("--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2.")]
+
+
+def _columns(frame: pl.DataFrame, given: list[str] | None, kind: str, label: str) -> list[str]:
+    if given:
+        return given
+    found = detect_columns(frame).get(kind, [])
+    if not found:
+        raise InvalidOption(f"no {label} column found; name it with -c COLUMN")
+    return found
+
+
+def _report(before: pl.DataFrame, after: pl.DataFrame, kinds: dict[str, list[str]], in_place: bool, quiet: bool) -> None:
+    for key, counts in summaries(before, after, kinds, in_place=in_place).items():
+        kind, col = key.split(":", 1)
+        message(
+            f"{col}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
+            f"{counts['invalid']:,} invalid, {counts['empty']:,} empty of {counts['rows']:,} rows",
+            quiet=quiet,
+        )
+
+
+@app.command("phones")
+def phones_cmd(
+    input: InputArg,
+    column: ColumnOpt = None,
+    region: RegionOpt = "RU",
+    region_column: Annotated[Optional[str], typer.Option("--region-column", help="Column with each row's country (ISO code); --region fills the gaps.", show_default=False)] = None,
+    multiple: Annotated[str, typer.Option("--multiple", help="Cells with several numbers: 'first' keeps the first and flags the rest, 'explode' gives one row per number.")] = "first",
+    formats: Annotated[bool, typer.Option("--formats", help="Also add national and international formats.")] = False,
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    bom: BomOpt = False,
+    in_place: InPlaceOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Phones to E.164 (phonenumbers), with type, region and a reason code for each invalid value."""
+    if multiple not in ("first", "explode"):
+        raise InvalidOption("--multiple must be 'first' or 'explode'")
+    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+    cols = _columns(frame, column, "phone", "phone")
+    with progress("normalizing phones", quiet=quiet):
+        out = normalize.phones(frame, cols, region=region, region_column=region_column, multiple=multiple, formats=formats, in_place=in_place)
+    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    _report(frame, out, {"phone": cols}, in_place, quiet)
+
+
+@app.command("emails")
+def emails_cmd(
+    input: InputArg,
+    column: ColumnOpt = None,
+    keep_local_case: Annotated[bool, typer.Option("--keep-local-case", help="Keep the case of the part before @ (RFC 5321 allows case-sensitive mailboxes).")] = False,
+    check_deliverability: Annotated[bool, typer.Option("--check-deliverability", help="Also look up the domain's DNS (slow, needs network).")] = False,
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    bom: BomOpt = False,
+    in_place: InPlaceOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Emails: validated (email-validator), normalized, a canonical matching key, typo/disposable/role flags."""
+    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+    cols = _columns(frame, column, "email", "email")
+    with progress("normalizing emails", quiet=quiet):
+        out = normalize.emails(frame, cols, lowercase_local=not keep_local_case, check_deliverability=check_deliverability, in_place=in_place)
+    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    _report(frame, out, {"email": cols}, in_place, quiet)
+
+
+@app.command("names")
+def names_cmd(
+    input: InputArg,
+    column: ColumnOpt = None,
+    order: Annotated[str, typer.Option("--order", help="Word order of full names: auto, eastern (Фамилия Имя Отчество) or western (First Middle Last).")] = "auto",
+    first: Annotated[Optional[str], typer.Option("--first", help="Column with first names (for tables with separate name columns).", show_default=False)] = None,
+    last: Annotated[Optional[str], typer.Option("--last", help="Column with surnames.", show_default=False)] = None,
+    middle: Annotated[Optional[str], typer.Option("--middle", help="Column with patronymics / middle names.", show_default=False)] = None,
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    bom: BomOpt = False,
+    in_place: InPlaceOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Names: cleaned, split into last/first/middle, gender hint, transliterated matching key."""
+    if order not in ("auto", "eastern", "western"):
+        raise InvalidOption("--order must be auto, eastern or western")
+    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+    parts = {k: v for k, v in (("first", first), ("last", last), ("middle", middle)) if v}
+    out = frame
+    cols: list[str] = []
+    with progress("normalizing names", quiet=quiet):
+        if parts:
+            from custdata.normalize._common import check_columns
+
+            check_columns(frame, list(parts.values()))
+            out = normalize.name_parts(out, **parts, in_place=in_place)
+        if column or not parts:
+            cols = _columns(frame, column, "full_name", "full-name")
+            out = normalize.names(out, cols, order=order, in_place=in_place)
+    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    _report(frame, out, {"full_name": cols}, in_place, quiet)
+    if parts:
+        message(f"name parts: {', '.join(parts.values())} cleaned and keyed", quiet=quiet)
+
+
+@app.command("dates")
+def dates_cmd(
+    input: InputArg,
+    column: ColumnOpt = None,
+    dayfirst: DayfirstOpt = True,
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    bom: BomOpt = False,
+    in_place: InPlaceOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Birth dates in mixed formats (31.12.1985, 1985-12-31, Excel serials, ...) to ISO dates."""
+    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+    cols = _columns(frame, column, "birth_date", "birth-date")
+    with progress("normalizing dates", quiet=quiet):
+        out = normalize.birth_dates(frame, cols, dayfirst=dayfirst, in_place=in_place)
+    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    _report(frame, out, {"birth_date": cols}, in_place, quiet)
+
+
+@app.command("genders")
+def genders_cmd(
+    input: InputArg,
+    column: ColumnOpt = None,
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    bom: BomOpt = False,
+    in_place: InPlaceOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Gender values (М/Ж, муж/жен, male/f, ...) to one code: male, female or empty."""
+    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+    cols = _columns(frame, column, "gender", "gender")
+    out = normalize.genders(frame, cols, in_place=in_place)
+    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    _report(frame, out, {"gender": cols}, in_place, quiet)
+
+
+@app.command("all")
+def all_cmd(
+    input: InputArg,
+    region: RegionOpt = "RU",
+    dayfirst: DayfirstOpt = True,
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    bom: BomOpt = False,
+    in_place: InPlaceOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Normalize every detected contact column (phones, emails, names, birth dates, gender)."""
+    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+    kinds = detect_columns(frame)
+    with progress("normalizing", quiet=quiet):
+        out = normalize_all(frame, columns=kinds, region=region, dayfirst=dayfirst, in_place=in_place)
+    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    _report(frame, out, kinds, in_place, quiet)

@@ -1,0 +1,92 @@
+"""Normalize every contact column of a table at once (what ``custdata normalize all`` runs).
+
+Columns are found by :func:`custdata.schema.detect_columns` unless given; each kind goes to its
+normalizer: phones, emails, full names, separate name parts, birth dates and gender values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from custdata.normalize._common import summarize
+from custdata.schema import detect_columns
+
+#: kind -> suffix of the normalized column that the normalizer adds.
+NORMALIZED_SUFFIX: dict[str, str] = {
+    "phone": "_e164",
+    "email": "_normalized",
+    "full_name": "_clean",
+    "birth_date": "_iso",
+    "gender": "_code",
+}
+
+
+def normalize_all(
+    frame: pl.DataFrame,
+    *,
+    columns: Mapping[str, list[str]] | None = None,
+    region: str = "RU",
+    dayfirst: bool = True,
+    in_place: bool = False,
+) -> pl.DataFrame:
+    """Run every normalizer on the columns of its kind (detected when ``columns`` is None).
+
+    ``columns`` maps kinds (``phone``, ``email``, ``full_name``, ``first_name``, ``last_name``,
+    ``middle_name``, ``birth_date``, ``gender``) to column names. Row count and order are kept.
+
+    >>> df = pl.DataFrame({"Телефон": ["8 (912) 345-67-89"], "E-mail": [" Ivan@Mail.RU "]})
+    >>> out = normalize_all(df)
+    >>> out["Телефон_e164"][0], out["E-mail_normalized"][0]
+    ('+79123456789', 'ivan@mail.ru')
+    """
+    from custdata import normalize
+
+    kinds = dict(columns) if columns is not None else detect_columns(frame)
+    out = frame
+    if kinds.get("phone"):
+        out = normalize.phones(out, kinds["phone"], region=region, in_place=in_place)
+    if kinds.get("email"):
+        out = normalize.emails(out, kinds["email"], in_place=in_place)
+    if kinds.get("full_name"):
+        out = normalize.names(out, kinds["full_name"], in_place=in_place)
+    parts = {k: kinds[f"{k}_name"][0] for k in ("first", "last", "middle") if kinds.get(f"{k}_name")}
+    if parts:
+        out = normalize.name_parts(out, **parts, in_place=in_place)
+    if kinds.get("birth_date"):
+        out = normalize.birth_dates(out, kinds["birth_date"], dayfirst=dayfirst, in_place=in_place)
+    if kinds.get("gender"):
+        out = normalize.genders(out, kinds["gender"], in_place=in_place)
+    return out
+
+
+def summaries(
+    before: pl.DataFrame,
+    after: pl.DataFrame,
+    columns: Mapping[str, list[str]],
+    *,
+    in_place: bool = False,
+) -> dict[str, dict[str, int]]:
+    """Valid/fixed/invalid/empty counts per normalized column (``"kind:column"`` keys).
+
+    ``before`` is the input and ``after`` the normalized table; with ``in_place=True`` the
+    normalized values replaced the originals, so the originals are taken from ``before``.
+    """
+    result: dict[str, dict[str, int]] = {}
+    for kind, suffix in NORMALIZED_SUFFIX.items():
+        for col in columns.get(kind, []):
+            status = f"{col}_status"
+            if status not in after.columns:
+                continue
+            normalized = col if in_place else f"{col}{suffix}"
+            if normalized not in after.columns:
+                continue
+            same_rows = before.height == after.height
+            original = before[col] if in_place and same_rows else after[col]
+            view = pl.DataFrame(
+                {"orig": original.cast(pl.String), "norm": after[normalized].cast(pl.String),
+                 "status": after[status]}
+            )
+            result[f"{kind}:{col}"] = summarize(view, "orig", normalized="norm", status="status")
+    return result
