@@ -126,3 +126,63 @@ def detect_columns(
     return {k: found[k] for k in KINDS if k in found} | {
         k: v for k, v in found.items() if k not in KINDS
     }
+
+
+#: The column name each kind gets when sources with different headers are stacked.
+CANONICAL_NAMES: dict[str, str] = {
+    "id": "source_id",
+    "full_name": "full_name",
+    "last_name": "last_name",
+    "first_name": "first_name",
+    "middle_name": "middle_name",
+    "phone": "phone",
+    "email": "email",
+    "birth_date": "birth_date",
+    "gender": "gender",
+    "city": "city",
+    "address": "address",
+    "date": "updated_at",
+}
+
+
+def unify_sources(
+    frames: Mapping[str, pl.DataFrame],
+    *,
+    source_column: str = "source",
+    row_column: str = "source_row",
+) -> pl.DataFrame:
+    """Stack tables from different sources, renaming detected columns to one vocabulary.
+
+    Each table's first column of a kind gets the canonical name (``phone``, ``email``,
+    ``full_name``, ``first_name``, ..., ``source_id`` for ids, ``updated_at`` for other
+    dates); further columns of the same kind get ``_2``, ``_3``; undetected columns keep
+    their header. ``source`` names the input and ``source_row`` its 1-based row number, so
+    every output row can be traced back. All columns are cast to text before stacking.
+
+    >>> crm = pl.DataFrame({"ФИО": ["Иванов Иван"], "Телефон": ["8 912 345 67 89"]})
+    >>> shop = pl.DataFrame({"first_name": ["Ivan"], "phone": ["+79123456789"]})
+    >>> unify_sources({"crm": crm, "shop": shop}).columns
+    ['source', 'source_row', 'full_name', 'phone', 'first_name']
+    """
+    parts = []
+    for source, frame in frames.items():
+        kinds = detect_columns(frame)
+        rename: dict[str, str] = {}
+        for kind, cols in kinds.items():
+            base = CANONICAL_NAMES.get(kind, kind)
+            for i, col in enumerate(cols):
+                rename[col] = base if i == 0 else f"{base}_{i + 1}"
+        taken = set(rename.values())
+        for col in frame.columns:  # an undetected column must not collide with a canonical name
+            if col not in rename and col in taken:
+                rename[col] = f"{col}_{source}"
+        part = frame.rename(rename).with_columns(pl.all().cast(pl.String))
+        part = part.select(
+            pl.lit(source).alias(source_column),
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(row_column),
+            pl.all(),
+        )
+        parts.append(part)
+    if not parts:
+        return pl.DataFrame({source_column: [], row_column: []}, schema={source_column: pl.String, row_column: pl.Int64})
+    return pl.concat(parts, how="diagonal")

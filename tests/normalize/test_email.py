@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from custdata.errors import ColumnNotFound, InvalidOption
 from custdata.normalize import email_key, emails, parse_email
+from custdata.normalize._email_worker import error_code
 from custdata.normalize.email import EMAIL_STATUSES, _analyze, _candidates, _fast_path
 
 # the module (``custdata.normalize.email`` the attribute is the ``email`` function)
@@ -33,12 +34,21 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _ev(text: str, lowercase_local: bool = False) -> str | None:
+def _ev(text: str) -> str | None:
     """email-validator's normalized form, or None when it rejects the text."""
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
         return None
+
+
+def _ev_status(text: str) -> str:
+    """email-validator's verdict as a custdata status code."""
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return error_code(str(exc), text)
+    return "ok"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,26 +165,28 @@ def test_differential_against_email_validator(addresses: list[str]) -> None:
         expected = _ev(cand)
         assert (status == "ok") == (expected is not None), (cand, status)
         assert norm == expected, cand
+        assert status == _ev_status(cand), cand
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(tricky_addresses(), min_size=1, max_size=30))
 def test_fast_path_decisions_are_exact(addresses: list[str]) -> None:
-    """Every value the regex fast path decides is valid, with email-validator's form."""
+    """Every value the vectorized path decides gets email-validator's verdict and form."""
     frame = pl.DataFrame({"c": addresses}, schema={"c": pl.String})
-    decided, norm, _ = _fast_path(pl.col("c"), lowercase_local=False)
-    out = frame.select(decided.alias("d"), norm.alias("n"))
-    for text, d, n in zip(addresses, out["d"], out["n"], strict=True):
-        if d:
+    status, norm, _ = _fast_path(pl.col("c"), lowercase_local=False)
+    out = frame.select(status.alias("s"), norm.alias("n"))
+    for text, st_, n in zip(addresses, out["s"], out["n"], strict=True):
+        if st_ is not None:
+            assert _ev_status(text) == st_, text
             assert _ev(text) == n, text
 
 
 def test_fast_path_covers_plain_addresses() -> None:
     plain = ["ivan.petrov@mail.ru", "A.B-c_d+e@Sub.Example.COM", "info@firma.ru", "x@y.io"]
     frame = pl.DataFrame({"c": plain})
-    decided, norm, _ = _fast_path(pl.col("c"), lowercase_local=False)
-    out = frame.select(decided.alias("d"), norm.alias("n"))
-    assert out["d"].to_list() == [True] * 4
+    status, norm, _ = _fast_path(pl.col("c"), lowercase_local=False)
+    out = frame.select(status.alias("d"), norm.alias("n"))
+    assert out["d"].to_list() == ["ok"] * 4
     assert out["n"].to_list() == [_ev(p) for p in plain]
 
 
@@ -187,6 +199,7 @@ def test_fast_path_covers_plain_addresses() -> None:
 def test_edge_cases_match_email_validator(text: str) -> None:
     got = parse_email(text, lowercase_local=False)
     assert got.normalized == _ev(text)
+    assert got.status == _ev_status(text)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ _DOMAIN_HINTS = (
     "should have a period",
     "two letters followed by two dashes",
 )
-_LOCAL_HINTS = ("before the @-sign", "cannot start with", "Quoting the part")
+_LOCAL_HINTS = ("before the @-sign", "cannot start with", "quoting the part")
 
 
 def error_code(message: str, text: str) -> str:
@@ -33,6 +33,7 @@ def error_code(message: str, text: str) -> str:
     >>> error_code("An email address cannot have two periods in a row.", "a..b@c.com")
     'invalid_local_part'
     """
+    message = message.lower()
     if "must have an @-sign" in message or "instead of a regular at-sign" in message:
         return MISSING_AT
     if "too long" in message:
@@ -43,7 +44,7 @@ def error_code(message: str, text: str) -> str:
     if "unsafe characters" in message:
         local = text.rpartition("@")[0]
         return INVALID_LOCAL_PART if any(not c.isprintable() for c in local) else INVALID_DOMAIN
-    if any(h in message for h in _DOMAIN_HINTS) or "IDNA" in message:
+    if any(h in message for h in _DOMAIN_HINTS) or "idna" in message:
         return INVALID_DOMAIN
     if any(h in message for h in _LOCAL_HINTS):
         return INVALID_LOCAL_PART

@@ -71,7 +71,8 @@ _WS_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 _ATEXT = r"a-zA-Z0-9_!#$%&'*+\-/=?^`{|}~"
 _LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?"
 _TLD = r"(?:[a-zA-Z]|[a-zA-Z0-9][a-zA-Z0-9\-]{0,61}[a-zA-Z])"
-_FAST_RE = rf"^[{_ATEXT}]+(?:\.[{_ATEXT}]+)*@(?:{_LABEL}\.)+{_TLD}$"
+_LOCAL_RE = rf"^[{_ATEXT}]+(?:\.[{_ATEXT}]+)*$"
+_DOMAIN_RE = rf"^(?:{_LABEL}\.)+{_TLD}$"
 _SPECIAL_USE_RE = r"\.(?:arpa|invalid|local|localhost|onion|test)$"
 _PARALLEL_MIN = 20_000
 
@@ -120,7 +121,7 @@ def _clean(e: pl.Expr) -> pl.Expr:
     )
     e = (
         pl.when(e.str.slice(0, 7).str.to_lowercase() == "mailto:")
-        .then(e.str.slice(7).str.replace(r"\?.*$", "").str.strip_chars(WHITESPACE))
+        .then(e.str.slice(7).str.replace(r"(?s)\?.*$", "").str.strip_chars(WHITESPACE))
         .otherwise(e)
     )
     e = e.str.strip_chars_end(WHITESPACE + ".,;").str.strip_chars_start(WHITESPACE + ",;")
@@ -158,14 +159,35 @@ def _candidates(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _fast_path(cand: pl.Expr, *, lowercase_local: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(decided, normalized, domain) of the plain ASCII case, exactly as email-validator."""
-    domain = cand.str.extract(r"@([^@]*)$", 1).str.to_lowercase()
+    """(status, normalized, domain) where the ASCII rules decide exactly as email-validator.
+
+    ``status`` is null where the value must go to email-validator. The rules mirror
+    ``email_validator.validate_email`` for ASCII text without quotes or angle brackets: the
+    local part (before the first ``@``) is validated first and must be a dot-atom; then the
+    domain (after the first ``@``): over 253 characters is ``too_long``, otherwise it must be
+    dot-separated LDH labels of at most 63 characters ending with a letter, outside the
+    special-use names. Punycode (``xn--``) and ``--`` labels, and over-long valid addresses, are
+    left to email-validator.
+    """
+    plain = cand.str.contains(r"^[\x00-\x7f]*$") & ~cand.str.contains(r'["<]') & cand.str.contains(
+        "@", literal=True
+    )
     local = cand.str.extract(r"^([^@]*)@", 1)
-    decided = (
-        cand.str.contains(_FAST_RE)
-        & (cand.str.len_bytes() <= 254)
-        & ~domain.str.contains("--", literal=True)
-        & ~domain.str.contains(_SPECIAL_USE_RE)
+    domain = cand.str.extract(r"(?s)^[^@]*@(.*)$", 1)
+    dom_low = domain.str.to_lowercase()
+    status = (
+        pl.when(~plain).then(pl.lit(None, pl.String))
+        .when(~local.str.contains(_LOCAL_RE).fill_null(False)).then(pl.lit("invalid_local_part"))
+        .when(dom_low.str.contains("xn--", literal=True)).then(pl.lit(None, pl.String))
+        .when(domain.str.len_bytes() > 253).then(pl.lit("too_long"))
+        .when(
+            ~domain.str.contains(_DOMAIN_RE).fill_null(False)
+            | dom_low.str.contains(_SPECIAL_USE_RE).fill_null(True)
+        )
+        .then(pl.lit("invalid_domain"))
+        .when(dom_low.str.contains("--", literal=True) | (cand.str.len_bytes() > 254))
+        .then(pl.lit(None, pl.String))
+        .otherwise(pl.lit(OK))
     )
     if lowercase_local:
         local = local.str.to_lowercase()
@@ -175,7 +197,8 @@ def _fast_path(cand: pl.Expr, *, lowercase_local: bool) -> tuple[pl.Expr, pl.Exp
             .then(local.str.to_lowercase())
             .otherwise(local)
         )
-    return decided, local + "@" + domain, domain
+    ok = status == OK
+    return status, pl.when(ok).then(local + "@" + dom_low), pl.when(ok).then(dom_low)
 
 
 def _slow_path(texts: list[str], lowercase_local: bool) -> list[tuple[str | None, str | None, str]]:
@@ -235,8 +258,9 @@ def suggest_domain(domain: str) -> str | None:
 
     Rules, in order: known providers and real look-alike domains are never typos; a table of
     known whole-domain typos (``gmail.ru``); a misspelt non-existent TLD is fixed (``.ry``,
-    ``.con``, ``.cmo``, ``.nte``...); then the closest popular provider by Damerau-Levenshtein
-    distance (at most 1 edit for domains of up to 7 characters, 2 for longer ones).
+    ``.con``, ``.cmo``, ``.nte``...); then the closest popular provider by edit
+    distance (optimal string alignment: insertions, deletions, substitutions and
+    transpositions; at most 1 edit for domains of up to 7 characters, 2 for longer ones).
 
     >>> suggest_domain("gmial.com"), suggest_domain("mail.ry"), suggest_domain("ukr.nte")
     ('gmail.com', 'mail.ru', 'ukr.net')
@@ -247,7 +271,7 @@ def suggest_domain(domain: str) -> str | None:
 
 
 def _suggest_many(domains: list[str]) -> dict[str, str]:
-    from rapidfuzz.distance import DamerauLevenshtein
+    from rapidfuzz.distance import OSA
     from rapidfuzz.process import cdist
 
     providers = _provider_list()
@@ -269,7 +293,7 @@ def _suggest_many(domains: list[str]) -> dict[str, str]:
         fixed.append(cand)
         originals.append(d)
     if fixed:
-        dist = cdist(fixed, providers, scorer=DamerauLevenshtein.distance, workers=1)
+        dist = cdist(fixed, providers, scorer=OSA.distance, workers=1)
         for row, cand, d in zip(dist, fixed, originals, strict=True):
             best = int(row.argmin())
             limit = 0 if len(cand) < 6 else 1 if len(cand) <= 7 else 2
@@ -284,13 +308,13 @@ def _derived(frame: pl.DataFrame) -> pl.DataFrame:
     """Add key, suggestion, disposable and role to a frame with ``normalized``."""
     low = pl.col("normalized").str.to_lowercase()
     frame = frame.with_columns(
-        low.str.extract(r"^(.*)@[^@]*$", 1).alias("_local"),
+        low.str.extract(r"(?s)^(.*)@[^@]*$", 1).alias("_local"),
         low.str.extract(r"@([^@]*)$", 1).alias("_dom"),
     )
     canon = pl.col("_dom").replace(data.DOMAIN_ALIASES)
     untagged = (
         pl.when(canon.is_in(_series("plus")) & pl.col("_local").str.contains(r"^[^+]+\+"))
-        .then(pl.col("_local").str.replace(r"\+.*$", ""))
+        .then(pl.col("_local").str.replace(r"(?s)\+.*$", ""))
         .otherwise(pl.col("_local"))
     )
     key_local = (
@@ -314,14 +338,14 @@ def _derived(frame: pl.DataFrame) -> pl.DataFrame:
         .join(sugg, on="_dom", how="left", maintain_order="left")
         .with_columns(
             (key_local + "@" + canon).alias("key"),
-            (pl.col("normalized").str.extract(r"^(.*)@[^@]*$", 1) + "@" + pl.col("_sugg")).alias(
+            (pl.col("normalized").str.extract(r"(?s)^(.*)@[^@]*$", 1) + "@" + pl.col("_sugg")).alias(
                 "suggestion"
             ),
             pl.when(valid)
             .then(pl.col("_dom").is_in(disposable) | parent.is_in(disposable).fill_null(False))
             .alias("disposable"),
             pl.when(valid)
-            .then(pl.col("_local").str.replace(r"\+.*$", "").is_in(_series("role")))
+            .then(pl.col("_local").str.replace(r"(?s)\+.*$", "").is_in(_series("role")))
             .alias("role"),
         )
         .select("raw", *_OUT_SCHEMA)
@@ -336,16 +360,16 @@ def _analyze_distinct(
     empty = pl.col("raw").is_null() | (pl.col("raw").str.strip_chars(WHITESPACE) == "")
     junk = pl.col("raw").str.strip_chars().str.to_lowercase().is_in(_series("junk"))
     cand = pl.col("cand")
-    decided, fast_norm, fast_dom = _fast_path(cand, lowercase_local=lowercase_local)
+    fast_status, fast_norm, fast_dom = _fast_path(cand, lowercase_local=lowercase_local)
     no_at = ~cand.str.contains(r"[@<\x{ff20}\x{fe6b}]")
     u = (
         _candidates(pl.LazyFrame({"raw": raw.cast(pl.String).unique()}))
         .with_columns(
             pl.when(empty).then(pl.lit(EMPTY)).when(junk).then(pl.lit(JUNK))
-            .when(decided).then(pl.lit(OK)).when(no_at).then(pl.lit(MISSING_AT))
+            .when(no_at).then(pl.lit(MISSING_AT)).otherwise(fast_status)
             .alias("status"),
-            pl.when(decided).then(fast_norm).alias("normalized"),
-            pl.when(decided).then(fast_dom).alias("domain"),
+            fast_norm.alias("normalized"),
+            fast_dom.alias("domain"),
         )
         .collect()
     )

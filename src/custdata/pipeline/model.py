@@ -185,8 +185,7 @@ def _apply_overrides(data: dict[str, Any], overrides: list[str], file: str) -> N
         ref, _, key = target.partition(".")
         matches = [
             s for i, s in enumerate(steps, start=1)
-            if isinstance(s, dict) and (ref == str(i) or s.get("id") == ref or
-                                        (s.get("step") == ref and "id" not in s))
+            if isinstance(s, dict) and (ref == str(i) or s.get("id") == ref or s.get("step") == ref)
         ]
         if not matches:
             raise PipelineError(f"--set {target}: no step with id, name or number {ref!r}",

@@ -37,6 +37,8 @@ class StepSpec:
     paths: tuple[str, ...] = ()
     forbidden: dict[str, str] = field(default_factory=dict)
     templated: tuple[str, ...] = ()
+    #: where the arguments a ``**options`` catch-all forwards to are declared
+    options_of: str | None = None
 
     def function(self) -> Callable[..., Any]:
         """Import the function (raises ImportError/AttributeError when it is missing)."""
@@ -60,7 +62,8 @@ STEPS: dict[str, StepSpec] = {
     "normalize.birth_dates": StepSpec("custdata.normalize:birth_dates"),
     "normalize.genders": StepSpec("custdata.normalize:genders"),
     "dedupe": StepSpec("custdata.dedupe:find_duplicates", frames=("master",),
-                       paths=("master",), templated=("master",)),
+                       paths=("master",), templated=("master",),
+                       options_of="custdata.dedupe:deduplicate"),
     "golden": StepSpec("custdata.dedupe:golden_records"),
     "segment": StepSpec("custdata.segment:rfm", frames=("clusters",), paths=("clusters",),
                         templated=("clusters",)),
@@ -123,10 +126,19 @@ def validate(pipeline: Pipeline) -> list[ResolvedStep]:
                 f"step {cfg.step!r} is not available in this installation ({spec.target})",
                 key="step", file=file,
             ) from None
-        params = inspect.signature(function).parameters
+        params = dict(inspect.signature(function).parameters)
         names = list(params)
         frame_param = None if spec.role == "source" else names[0]
         accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+        if accepts_any and spec.options_of:
+            module, _, attr = spec.options_of.partition(":")
+            forwarded = inspect.signature(getattr(importlib.import_module(module), attr))
+            extra = {n: p for n, p in list(forwarded.parameters.items())[1:]
+                     if n not in params and p.kind is not p.VAR_KEYWORD}
+            params = {n: p for n, p in params.items() if p.kind is not p.VAR_KEYWORD}
+            params.update(extra)
+            names = list(params)
+            accepts_any = False
         for key, value in cfg.args.items():
             if key in spec.forbidden:
                 raise cfg.error(spec.forbidden[key], key=key, file=file)
