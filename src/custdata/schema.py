@@ -99,6 +99,25 @@ def kind_from_values(values: pl.Series) -> str | None:
     return None
 
 
+#: Suffixes of the columns custdata's normalizers and dedupe add next to an original column.
+DERIVED_SUFFIXES: tuple[str, ...] = (
+    "_e164", "_status", "_type", "_region", "_national", "_international", "_extension", "_extra",
+    "_valid", "_possible", "_normalized", "_key", "_suggestion", "_disposable", "_role", "_clean",
+    "_last", "_first", "_middle", "_gender", "_iso", "_code", "_last_key", "_first_key",
+    "_middle_key", "_all", "_source_row",
+)
+
+
+def is_derived(column: str, columns: set[str] | list[str]) -> bool:
+    """True for a column a normalizer added next to an original (``tel_e164`` beside ``tel``).
+
+    >>> is_derived("tel_e164", {"tel", "tel_e164"}), is_derived("tel_e164", {"tel_e164"})
+    (True, False)
+    """
+    present = set(columns)
+    return any(column.endswith(sfx) and column[: -len(sfx)] in present for sfx in DERIVED_SUFFIXES)
+
+
 def detect_columns(
     frame: pl.DataFrame | pl.LazyFrame,
     *,
@@ -114,7 +133,10 @@ def detect_columns(
     if isinstance(frame, pl.LazyFrame):
         frame = frame.head(500).collect()
     found: dict[str, list[str]] = {}
+    names = set(frame.columns)
     for column in frame.columns:
+        if is_derived(column, names):
+            continue
         kind = kind_from_header(column)
         dtype = frame.schema[column]
         if kind is None and dtype == pl.String:

@@ -21,7 +21,7 @@ from custdata.normalize import (
     surname_key,
     transliterate,
 )
-from custdata.normalize._name_parse import STATUSES
+from custdata.normalize._name_parse import STATUSES, parse_text
 from custdata.normalize._translit import translit_text
 
 CASES = [
@@ -197,8 +197,8 @@ def test_never_crashes_and_keeps_rows(values):
     assert set(out["n_status"].to_list()) <= set(STATUSES)
 
 
-@FAST
-@given(st.lists(st.one_of(st.none(), NAMEISH), min_size=1, max_size=15))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.none(), NAMEISH), min_size=1, max_size=5))
 def test_expression_equals_scalar(values):
     df = pl.DataFrame({"n": values}, schema={"n": pl.String})
     out = names(df, "n")
@@ -209,12 +209,12 @@ def test_expression_equals_scalar(values):
                 row["n_status"]) == (r.clean, r.last, r.first, r.middle, r.key, r.status)
 
 
-@FAST
+@settings(max_examples=300, deadline=None)
 @given(NAMEISH)
 def test_clean_is_idempotent(value):
-    r = parse_name(value)
+    r = parse_text(value)
     if r.clean is not None and r.status in ("ok", "single_token", "initials_only"):
-        again = parse_name(r.clean)
+        again = parse_text(r.clean)
         assert again.clean == r.clean
         assert (again.last, again.first, again.middle) == (r.last, r.first, r.middle)
 
@@ -229,7 +229,7 @@ def test_keys_are_idempotent(values):
     assert twice["f"].to_list() == once["f"].to_list()
 
 
-@FAST
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.none(), NAMEISH), min_size=2, max_size=20), st.integers(1, 5))
 def test_partitions_give_the_same_result(values, cut):
     df = pl.DataFrame({"n": values}, schema={"n": pl.String})

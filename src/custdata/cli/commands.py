@@ -136,7 +136,62 @@ def info(
     console.print(table)
 
 
+def clean(
+    inputs: Annotated[list[str], typer.Argument(help="One or more exports (CSV, Excel, Parquet, ...), or - for stdin.", show_default=False)],
+    output: OutputOpt = None,
+    golden: Annotated[Optional[str], typer.Option("--golden", help="Also write one golden record per person to this file.", show_default=False)] = None,
+    no_dedupe: Annotated[bool, typer.Option("--no-dedupe", help="Only normalize; do not look for duplicates.")] = False,
+    region: Annotated[str, typer.Option("--region", help="Default region (ISO code) for phones without a country code.")] = "RU",
+    dayfirst: Annotated[bool, typer.Option("--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2.")] = True,
+    threshold: Annotated[Optional[float], typer.Option("--threshold", help="Match probability above which two records are the same person (default: dedupe's).", show_default=False)] = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    bom: BomOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """The main job: normalize every contact column, find the same person across and within files, golden records.
+
+    Several inputs are stacked (a 'source' column says where each row came from) and their
+    columns get one vocabulary (phone, email, full_name, ...). Every input row is kept.
+    """
+    from custdata.clean import clean as run_clean
+    from custdata.cli._common import read_input
+
+    if threshold is not None and not 0.0 < threshold < 1.0:
+        raise InvalidOption("--threshold must be between 0 and 1")
+    frames = {}
+    for path in inputs:
+        name = "stdin" if path == "-" else Path(path).name
+        if name in frames:
+            name = path
+        frames[name] = read_input(path, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+    with progress("cleaning", quiet=quiet):
+        result = run_clean(frames, region=region, dayfirst=dayfirst, dedupe=not no_dedupe, golden=golden is not None, threshold=threshold)
+    write_output(result.frame, output, to=to, input_path=inputs, quiet=quiet, bom=bom)
+    if golden is not None and result.golden is not None:
+        write_output(result.golden, golden, input_path=inputs, quiet=quiet, bom=bom)
+    for key, counts in result.validity.items():
+        col = key.split(":", 1)[1]
+        message(
+            f"{col}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
+            f"{counts['invalid']:,} invalid, {counts['empty']:,} empty",
+            quiet=quiet,
+        )
+    if result.dedupe:
+        d = result.dedupe
+        message(
+            f"dedupe: {d['rows']:,} rows are {d['clusters']:,} people; "
+            f"{d['duplicate_rows']:,} rows have a duplicate ({d['pairs']:,} candidate pairs scored)",
+            quiet=quiet,
+        )
+
+
 def register(app: typer.Typer) -> None:
     """Add the top-level commands to the root app."""
+    app.command("clean")(clean)
     app.command("convert")(convert)
     app.command("info")(info)

@@ -35,6 +35,18 @@ _SINGLE = [chr(c) for c in range(ord("a"), ord("z") + 1)]
 _DOUBLE = [c + c for c in _SINGLE]
 
 
+_STOP_WORDS = [
+    "g", "gor", "gorod", "ul", "ulica", "ulitsa", "d", "dom", "kv", "kvartira", "pr", "prosp",
+    "prospekt", "per", "pereulok", "bul", "bulvar", "pl", "ploshchad", "sh", "shosse", "korp",
+    "k", "str", "stroenie", "obl", "oblast", "r", "rn", "raion", "st", "street", "rd", "road",
+    "ave", "avenue", "apt", "unit", "flat", "no", "vul", "vulitsa", "vulytsia", "m", "mkr",
+    "pos", "s", "selo", "pgt", "lane", "ln", "dr", "drive", "blvd", "nab", "naberezhnaia",
+    "naberezhnaya", "bud", "budinok", "budynok", "all", "alleia", "alleya", "proezd", "prov",
+    "provulok", "ploshcha", "suite", "ste", "court", "ct", "way", "place",
+]
+_STOP_RE = r"\b(" + "|".join(_STOP_WORDS) + r")\b"
+
+
 def _name_of(column: str | pl.Expr) -> str:
     if isinstance(column, str):
         return column
@@ -125,13 +137,6 @@ def address_key(column: str | pl.Expr) -> pl.Expr:
     >>> df.select(address_key("a"))["a"].to_list()
     ['12 5 lenina moskva', '12 5 lenina moskva']
     """
-    stop = [
-        "g", "gor", "gorod", "ul", "ulica", "ulitsa", "d", "dom", "kv", "kvartira", "pr", "prosp",
-        "prospekt", "per", "pereulok", "bul", "bulvar", "pl", "ploshchad", "sh", "shosse", "korp",
-        "k", "str", "stroenie", "obl", "oblast", "r", "rn", "raion", "st", "street", "rd", "road",
-        "ave", "avenue", "apt", "unit", "flat", "no", "vul", "vulitsa", "vulytsia", "m", "mkr",
-        "pos", "s", "selo", "pgt", "kv-l", "lane", "ln", "dr", "drive", "blvd",
-    ]
-    tokens = clean_text(column).str.split(" ")
-    key = tokens.list.eval(pl.element().filter(~pl.element().is_in(stop))).list.sort().list.join(" ")
+    text = clean_text(column).str.replace_all(_STOP_RE, " ").str.strip_chars()
+    key = text.str.split(" ").list.sort().list.join(" ").str.replace_all(r"\s+", " ").str.strip_chars()
     return pl.when(key == "").then(None).otherwise(key).alias(_name_of(column))

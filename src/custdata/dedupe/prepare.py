@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import functools
+
 import polars as pl
 
 from custdata import normalize as _normalize
@@ -94,41 +96,97 @@ def _name_text(expr: pl.Expr) -> pl.Expr:
     return pl.when(raw.str.to_lowercase().is_in(_JUNK) | (raw == "")).then(None).otherwise(raw)
 
 
-def _split_full_name(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(last, first, middle) from a full name, vectorized.
+_SURNAME_END = (
+    r"(?i)(ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|чук|ко|ых|их|ий|"
+    r"ов|ev|eva|ov|ova|in|ina|sky|skaya|skiy|skii|enko|chuk|uk|yuk|son|sen|ez|er|ton|ley)$"
+)
 
-    Three words ending in a patronymic -> "Last First Middle"; two or three Cyrillic words ->
-    "Last First [Middle]"; Latin "First [Middle] Last" otherwise. Comparison also checks the
-    swapped order, so a wrong guess costs little.
+
+@functools.lru_cache(maxsize=1)
+def _known_first_names() -> list[str]:
+    """Skeletons of known first names and diminutives (to tell "Имя Фамилия" from the reverse)."""
+    names: set[str] = set()
+    try:
+        from custdata.normalize._diminutives import diminutive_table
+
+        table = diminutive_table()
+        names |= set(table) | set(table.values())
+    except ImportError:  # pragma: no cover - the name normalizer is part of the package
+        pass
+    names |= {
+        "john", "james", "robert", "michael", "william", "david", "richard", "joseph", "thomas",
+        "charles", "mary", "patricia", "jennifer", "linda", "elizabeth", "barbara", "susan",
+        "jessica", "sarah", "karen", "nancy", "lisa", "daniel", "matthew", "anthony", "mark",
+        "donald", "steven", "paul", "andrew", "joshua", "kenneth", "kevin", "brian", "george",
+        "emily", "michelle", "amanda", "melissa", "deborah", "stephanie", "rebecca", "laura",
+    }
+    frame = pl.DataFrame({"n": sorted(names)})
+    return frame.select(name_skeleton("n")).to_series().drop_nulls().unique().sort().to_list()
+
+
+def _split_stages(col: str, known: list[str]) -> list[dict[str, pl.Expr]]:
+    """Stages (each a dict of new columns) that split a full name into ``_last/_first/_middle``.
+
+    Word order is decided per row: a comma means "Last, First Middle"; a patronymic at the end
+    means "Фамилия Имя Отчество", right after the first word "Имя Отчество Фамилия"; otherwise
+    known first names and surname endings vote, and the script breaks ties (Cyrillic: surname
+    first, Latin: first name first). Comparison also checks swapped first/last names.
     """
-    text = _name_text(expr).str.replace_all(r"[,\s]+", " ")
-    parts = text.str.split(" ")
-    n = parts.list.len()
-    w0, w1, w2 = parts.list.get(0, null_on_oob=True), parts.list.get(1, null_on_oob=True), parts.list.get(2, null_on_oob=True)
-    last_word = parts.list.last()
-    cyrillic = text.str.contains(r"[А-Яа-яЁёІіЇїЄєҐґ]")
-    patronymic_last = last_word.str.contains(_PATRONYMIC_END) & (n >= 3)
-    patronymic_second = w1.str.contains(_PATRONYMIC_END) & (n == 2)
-    east = cyrillic | patronymic_last
-    last = (
-        pl.when(n == 1).then(None)
-        .when(patronymic_second).then(None)
-        .when(east).then(w0)
-        .otherwise(last_word)
-    )
-    first = (
-        pl.when(n == 1).then(w0)
-        .when(patronymic_second).then(w0)
-        .when(east).then(w1)
-        .otherwise(w0)
-    )
-    middle = (
-        pl.when(patronymic_second).then(w1)
-        .when(east & (n >= 3)).then(w2)
-        .when(~east & (n >= 3)).then(w1)
-        .otherwise(None)
-    )
-    return last, first, middle
+    return [
+        {
+            "_fn": _name_text(pl.col(col)).str.replace_all(r"\s+", " "),
+        },
+        {
+            "_comma": pl.col("_fn").str.contains(","),
+            "_parts": pl.col("_fn").str.replace_all(r"[,\s]+", " ").str.strip_chars().str.split(" "),
+            "_cyr": pl.col("_fn").str.contains(r"[А-Яа-яЁёІіЇїЄєҐґ]"),
+        },
+        {
+            "_n": pl.col("_parts").list.len(),
+            "_w0": pl.col("_parts").list.get(0, null_on_oob=True),
+            "_w1": pl.col("_parts").list.get(1, null_on_oob=True),
+            "_w2": pl.col("_parts").list.get(2, null_on_oob=True),
+            "_wl": pl.col("_parts").list.last(),
+        },
+        {
+            "_k0": pl.col("_w0").is_in(known).fill_null(False).cast(pl.Int8),
+            "_k1": pl.col("_w1").is_in(known).fill_null(False).cast(pl.Int8),
+            "_s0": pl.col("_w0").str.contains(_SURNAME_END).fill_null(False).cast(pl.Int8),
+            "_s1": pl.col("_w1").str.contains(_SURNAME_END).fill_null(False).cast(pl.Int8),
+            "_p1": pl.col("_w1").str.contains(_PATRONYMIC_END).fill_null(False),
+            "_pl": pl.col("_wl").str.contains(_PATRONYMIC_END).fill_null(False),
+        },
+        {
+            "_east": (
+                pl.when(pl.col("_comma")).then(True)
+                .when((pl.col("_n") >= 3) & pl.col("_pl")).then(True)
+                .when(pl.col("_p1")).then(False)
+                .when((pl.col("_k1") - pl.col("_k0") + pl.col("_s0") - pl.col("_s1")) > 0).then(True)
+                .when((pl.col("_k1") - pl.col("_k0") + pl.col("_s0") - pl.col("_s1")) < 0).then(False)
+                .otherwise(pl.col("_cyr"))
+            ),
+        },
+        {
+            "_last": (
+                pl.when(pl.col("_n") <= 1).then(None)
+                .when((pl.col("_n") == 2) & pl.col("_p1")).then(None)
+                .when(pl.col("_east")).then(pl.col("_w0"))
+                .otherwise(pl.col("_wl"))
+            ),
+            "_first": (
+                pl.when(pl.col("_n") <= 1).then(pl.col("_w0"))
+                .when((pl.col("_n") == 2) & pl.col("_p1")).then(pl.col("_w0"))
+                .when(pl.col("_east")).then(pl.col("_w1"))
+                .otherwise(pl.col("_w0"))
+            ),
+            "_middle": (
+                pl.when((pl.col("_n") == 2) & pl.col("_p1")).then(pl.col("_w1"))
+                .when((pl.col("_n") >= 3) & pl.col("_east")).then(pl.col("_w2"))
+                .when(pl.col("_n") >= 3).then(pl.col("_w1"))
+                .otherwise(None)
+            ),
+        },
+    ]
 
 
 def _first_key(expr: pl.Expr) -> pl.Expr:
@@ -143,34 +201,35 @@ def _surname_key(expr: pl.Expr) -> pl.Expr:
     return surname_stem(base)
 
 
-def _birth_date(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def _birth_date_stages(col: str, dtype: pl.DataType, out: str) -> list[dict[str, pl.Expr]]:
+    c = pl.col(col)
     if dtype == pl.Date:
-        return expr
-    if isinstance(dtype, pl.Datetime):
-        return expr.dt.date()
-    build = _normalizer("birth_date")
-    text = expr.cast(pl.String).str.strip_chars()
-    if build is not None:
-        parsed = build(text)
+        parsed = c
+    elif isinstance(dtype, pl.Datetime):
+        parsed = c.dt.date()
     else:
-        parsed = pl.coalesce(
-            text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-            text.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
-            text.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
-            text.str.strptime(pl.Date, "%d-%m-%Y", strict=False),
-            text.str.strptime(pl.Date, "%Y%m%d", strict=False),
-            text.str.strptime(pl.Date, "%Y/%m/%d", strict=False),
-            text.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-        )
-    # 19000101-style placeholders and dates in the future are not birth dates.
-    return pl.when((parsed.dt.year() < 1900) | (parsed.dt.year() > 2100)).then(None).otherwise(parsed)
+        build = _normalizer("birth_date")
+        text = c.cast(pl.String).str.strip_chars()
+        if build is not None:
+            parsed = build(text)
+        else:
+            parsed = pl.coalesce(
+                text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+                text.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
+                text.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
+                text.str.strptime(pl.Date, "%d-%m-%Y", strict=False),
+                text.str.strptime(pl.Date, "%Y%m%d", strict=False),
+                text.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+            )
+    year = pl.col(out).dt.year()
+    # 1900-01-01-style placeholders and far-future dates are not birth dates.
+    return [
+        {out: parsed.cast(pl.Date)},
+        {out: pl.when((year <= 1900) | (year > 2100)).then(None).otherwise(pl.col(out))},
+    ]
 
 
 def _gender(expr: pl.Expr) -> pl.Expr:
-    build = _normalizer("gender")
-    if build is not None:
-        g = build(expr)
-        return pl.when(g == "male").then(pl.lit("m")).when(g == "female").then(pl.lit("f")).otherwise(None)
     first = expr.cast(pl.String).str.strip_chars().str.to_lowercase().str.slice(0, 1)
     return (
         pl.when(first.is_in(["m", "м", "ч"])).then(pl.lit("m"))
@@ -179,25 +238,31 @@ def _gender(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def _phone(expr: pl.Expr) -> pl.Expr:
+def _phone_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
     build = _normalizer("phone")
-    base = build(expr.cast(pl.String)) if build is not None else expr
-    d = digits(base)
-    key = d.str.slice(-10)
-    # "0000000", "1111111111": one repeated digit is a placeholder, not a phone.
-    repeated = key.str.replace_all(r"^(0+|1+|2+|3+|4+|5+|6+|7+|8+|9+)$", "") == ""
-    return pl.when((d.str.len_chars() < 7) | repeated).then(None).otherwise(key)
+    base = build(pl.col(col).cast(pl.String)) if build is not None else pl.col(col).cast(pl.String)
+    d = pl.col(out)
+    return [
+        {out: base.str.replace_all(r"\D", "")},
+        {out: pl.when(d.str.len_chars() < 7).then(None).otherwise(d.str.slice(-10))},
+        # "0000000", "1111111111": one repeated digit is a placeholder, not a phone.
+        {out: pl.when(d.str.contains(r"^(0+|1+|2+|3+|4+|5+|6+|7+|8+|9+)$")).then(None).otherwise(d)},
+    ]
 
 
-def _email(expr: pl.Expr) -> pl.Expr:
+def _email_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
     build = _normalizer("email_key")
-    text = expr.cast(pl.String).str.strip_chars().str.to_lowercase()
-    base = build(expr.cast(pl.String)) if build is not None else text
-    return pl.when(base.str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")).then(base).otherwise(None)
+    text = pl.col(col).cast(pl.String)
+    base = build(text) if build is not None else text.str.strip_chars().str.to_lowercase()
+    e = pl.col(out)
+    return [
+        {out: base},
+        {out: pl.when(e.str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")).then(e).otherwise(None)},
+    ]
 
 
-def _first_present(exprs: list[pl.Expr]) -> pl.Expr:
-    return exprs[0] if len(exprs) == 1 else pl.coalesce(exprs)
+def _coalesce_stage(cols: list[str], out: str) -> dict[str, pl.Expr]:
+    return {out: pl.col(cols[0]) if len(cols) == 1 else pl.coalesce([pl.col(c) for c in cols])}
 
 
 def prepare(
@@ -209,7 +274,8 @@ def prepare(
 
     ``columns`` maps kinds (as :func:`custdata.schema.detect_columns` names them) to input
     columns; by default they are detected. Several columns of one kind are coalesced (the first
-    non-empty value wins).
+    non-empty value wins). The work runs as a few vectorized stages on plain columns (no
+    expression is evaluated twice).
 
     >>> df = pl.DataFrame({"ФИО": ["Иванова Мария Петровна"], "Телефон": ["8 (912) 345-67-89"],
     ...                    "Дата рождения": ["01.02.1980"]})
@@ -219,66 +285,98 @@ def prepare(
     """
     mapping = resolve_columns(frame, columns)
     schema = frame.schema
-    exprs: dict[str, pl.Expr] = {}
+    # Input columns renamed to private names, so that user columns never clash with ours.
+    src: dict[str, str] = {}
+    for kind, cols in mapping.items():
+        for i, c in enumerate(cols):
+            src[f"_in_{kind}_{i}"] = c
+    lf = frame.lazy().select(*[pl.col(c).alias(a) for a, c in src.items()])
 
-    def cols(kind: str) -> list[pl.Expr]:
-        return [pl.col(c) for c in mapping.get(kind, [])]
+    def inputs(kind: str) -> list[str]:
+        return [f"_in_{kind}_{i}" for i in range(len(mapping.get(kind, [])))]
 
-    first, last, middle = cols("first_name"), cols("last_name"), cols("middle_name")
-    if mapping.get("full_name"):
-        split = [_split_full_name(pl.col(c)) for c in mapping["full_name"]]
-        last = last + [s[0] for s in split]
-        first = first + [s[1] for s in split]
-        middle = middle + [s[2] for s in split]
-    # Stage 1: the raw name parts as plain columns, so that the (large) key expressions below
-    # are built on a column, not on a copy of the splitting expression each.
-    raw = {
-        name: _first_present([_name_text(e) for e in parts])
-        for name, parts in (("_first", first), ("_last", last), ("_middle", middle))
-        if parts
-    }
-    if raw:
-        frame = frame.with_columns(**raw)
-    if first:
-        exprs["first_name_key"] = _first_key(pl.col("_first"))
-    if last:
-        exprs["surname_key"] = _surname_key(pl.col("_last"))
-    if middle:
-        exprs["middle_name_key"] = patronymic_stem(pl.col("_middle"))
-    if mapping.get("birth_date"):
-        exprs["birth_date"] = _first_present(
-            [_birth_date(pl.col(c), schema[c]) for c in mapping["birth_date"]]
+    stages: list[dict[str, pl.Expr]] = []
+    keys: list[str] = []
+    parts: dict[str, list[str]] = {"first": [], "last": [], "middle": []}
+    for part, kind in (("first", "first_name"), ("last", "last_name"), ("middle", "middle_name")):
+        for c in inputs(kind):
+            stages.append({f"{c}_t": _name_text(pl.col(c))})
+            parts[part].append(f"{c}_t")
+    full_inputs = inputs("full_name")
+    known: list[str] = []
+    if full_inputs:
+        # Words that are known first names (by skeleton, computed once per distinct word).
+        words = (
+            lf.select(pl.concat_list([pl.col(c).cast(pl.String) for c in full_inputs]).alias("_w"))
+            .select(pl.col("_w").explode().str.replace_all(r"[,\s]+", " ").str.split(" ").explode().unique())
+            .with_columns(name_skeleton(pl.col("_w")).alias("_sk"))
+            .filter(pl.col("_sk").is_in(_known_first_names()))
+            .collect()
         )
-    if mapping.get("gender"):
-        exprs["gender"] = _first_present([_gender(e) for e in cols("gender")])
-    if mapping.get("phone"):
-        exprs["phone"] = _first_present([_phone(e) for e in cols("phone")])
-    if mapping.get("email"):
-        exprs["email"] = _first_present([_email(e) for e in cols("email")])
-    if mapping.get("address"):
-        exprs["address_key"] = _first_present([address_key(e) for e in cols("address")])
-    if mapping.get("city"):
-        exprs["city_key"] = _first_present(
-            [clean_text(e).str.replace(r"^(g|gor|gorod|m|misto) ", "") for e in cols("city")]
-        )
-    for kind, kind_cols in mapping.items():
+        known = words["_w"].drop_nulls().to_list()
+    for i, c in enumerate(full_inputs):
+        for st in _split_stages(c, known):
+            stages.append(st)
+        renamed = {f"_fs{i}_{p}": pl.col(f"_{p}") for p in ("first", "last", "middle")}
+        stages.append(renamed)
+        for p in ("first", "last", "middle"):
+            parts[p].append(f"_fs{i}_{p}")
+    for p, cols in parts.items():
+        if cols:
+            stages.append(_coalesce_stage(cols, f"_{p}"))
+    # Name keys are long expression chains: compute them once per distinct name, then join.
+    by_value: list[tuple[str, str, pl.Expr]] = []
+    if parts["first"]:
+        by_value.append(("_first", "first_name_key", _first_key(pl.col("_first"))))
+    if parts["last"]:
+        by_value.append(("_last", "surname_key", _surname_key(pl.col("_last"))))
+    if parts["middle"]:
+        by_value.append(("_middle", "middle_name_key", patronymic_stem(pl.col("_middle"))))
+
+    def multi(kind: str, out: str, build) -> None:
+        cols = inputs(kind)
+        if not cols:
+            return
+        outs = []
+        for c in cols:
+            for st in build(c, f"{c}_k"):
+                stages.append(st)
+            outs.append(f"{c}_k")
+        stages.append(_coalesce_stage(outs, out))
+        keys.append(out)
+
+    multi("birth_date", "birth_date",
+          lambda c, o: _birth_date_stages(c, schema[src[c]], o))
+    multi("gender", "gender", lambda c, o: [{o: _gender(pl.col(c))}])
+    multi("phone", "phone", _phone_stages)
+    multi("email", "email", _email_stages)
+    multi("address", "address_key", lambda c, o: [{o: address_key(pl.col(c))}])
+    multi("city", "city_key", lambda c, o: [
+        {o: clean_text(pl.col(c))},
+        {o: pl.col(o).str.replace(r"^(g|gor|gorod|m|misto) ", "")},
+    ])
+    for kind in mapping:
         if kind in KEY_COLUMNS.values() or kind in _IGNORED_KINDS:
             continue
-        exprs[kind] = _first_present([clean_text(pl.col(c)) for c in kind_cols])
-    if not exprs:
+        multi(kind, kind, lambda c, o: [{o: clean_text(pl.col(c))}])
+    if not keys and not by_value:
         raise InvalidOption(
             "no column to match on: name them with columns={'phone': ..., 'email': ...} "
             "(CLI: --column kind=COLUMN)"
         )
-    out = frame.select(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW),
-        *[e.alias(name) for name, e in exprs.items()],
-    )
-    if "first_name_key" in out.columns and "surname_key" in out.columns:
+    for st in stages:
+        lf = lf.with_columns(**st)
+    for raw, out, expr in by_value:
+        table = lf.select(pl.col(raw).unique()).with_columns(expr.alias(out))
+        lf = lf.join(table, on=raw, how="left", nulls_equal=True, maintain_order="left")
+    keys = [k for _, k, _ in by_value] + keys
+    if "first_name_key" in keys and "surname_key" in keys:
         # Whole-name key for rules like "name~0.92" (not a comparison of its own).
-        out = out.with_columns(
+        lf = lf.with_columns(
             full_name_key=pl.concat_str(
                 [pl.col("surname_key"), pl.col("first_name_key")], separator=" ", ignore_nulls=True
             ).replace("", None)
         )
+        keys.append("full_name_key")
+    out = lf.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW), *keys).collect()
     return out

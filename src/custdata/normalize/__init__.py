@@ -13,3 +13,5 @@ from custdata.normalize.name import (
     name_parts, names, parse_name, surname_key, transliterate,
 )
 from custdata.normalize.phone import PhoneResult, parse_phone, phone, phone_details, phones
+from custdata.normalize.date import birth_date, birth_dates, parse_birth_date
+from custdata.normalize.gender import gender, genders, parse_gender

@@ -88,8 +88,9 @@ def summarize(
 ) -> dict[str, int]:
     """Count valid, fixed, invalid and empty values of one normalized column.
 
-    ``valid`` counts values whose status is ``ok`` (``fixed`` is the part of them whose
-    normalized form differs from the original text), ``empty`` counts ``empty`` statuses and
+    ``valid`` counts rows with a normalized value (status ``ok``, or a flag such as
+    ``multiple_numbers`` that still yields a value); ``fixed`` is the part of them whose
+    normalized form differs from the original text; ``empty`` counts ``empty`` statuses and
     ``invalid`` everything else (junk included).
 
     >>> df = pl.DataFrame({"p": ["+79123456789", "8 912 345 67 89", None, "x"],
@@ -98,20 +99,17 @@ def summarize(
     >>> summarize(df, "p", normalized="p_e164", status="p_status")
     {'rows': 4, 'valid': 2, 'fixed': 1, 'invalid': 1, 'empty': 1}
     """
-    st = frame[status]
-    valid = int((st == OK).sum())
-    empty = int((st == EMPTY).sum())
-    fixed = int(
-        frame.select(
-            ((pl.col(status) == OK) & (pl.col(column).cast(pl.String) != pl.col(normalized)))
-            .sum()
-        ).item()
-        or 0
-    )
+    has_value = pl.col(normalized).is_not_null() & ~pl.col(status).is_in([EMPTY, JUNK])
+    counts = frame.select(
+        valid=has_value.sum(),
+        fixed=(has_value & (pl.col(column).cast(pl.String) != pl.col(normalized).cast(pl.String))).sum(),
+        empty=(pl.col(status) == EMPTY).sum(),
+    ).row(0, named=True)
+    valid, empty = int(counts["valid"] or 0), int(counts["empty"] or 0)
     return {
         "rows": frame.height,
         "valid": valid,
-        "fixed": fixed,
+        "fixed": int(counts["fixed"] or 0),
         "invalid": frame.height - valid - empty,
         "empty": empty,
     }

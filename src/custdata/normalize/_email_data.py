@@ -29,8 +29,6 @@ DOMAIN_ALIASES: dict[str, str] = {
     "yandex.by": "yandex.ru",
     "yandex.kz": "yandex.ru",
     "yandex.ua": "yandex.ru",
-    "yandex.uz": "yandex.ru",
-    "yandex.com.tr": "yandex.ru",
     "narod.ru": "yandex.ru",
     "me.com": "icloud.com",
     "mac.com": "icloud.com",

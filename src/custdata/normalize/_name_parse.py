@@ -83,6 +83,7 @@ _CYR = re.compile(r"[\u0400-\u04ff]")
 _LAT = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _DIGIT_OR_MAIL = re.compile(r"\d|@|https?:|www\.|\.(?:ru|com|ua|net|org)\b", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _INITIAL_DOT = re.compile(r"(?<=\w)\.(?=\w)")
 _NOT_NAME_CHARS = re.compile(r"[^\w\s'’ʼ`\-.,]", re.UNICODE)
 _COMMA_SPACE = re.compile(r"\s*,\s*")
@@ -212,6 +213,8 @@ def _nameparser_constants():  # noqa: ANN202
 
 # ---- token helpers --------------------------------------------------------------------------
 def _is_initial(tok: str) -> bool:
+    if len(tok) > 2:
+        return False
     core = tok.rstrip(".")
     return len(core) == 1 and core.isalpha()
 
@@ -259,6 +262,8 @@ def _fix_part(part: str) -> str:
 
 def _fix_homoglyphs(tok: str) -> tuple[str, bool]:
     """Turn a token mixing Cyrillic and Latin letters into one script; False if impossible."""
+    if tok.isascii() or not _ASCII_LETTER.search(tok):
+        return tok, True
     cyr = [c for c in tok if _CYR.match(c)]
     lat = [c for c in tok if _LAT.match(c)]
     if not cyr or not lat:

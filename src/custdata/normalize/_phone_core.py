@@ -264,57 +264,75 @@ def parse_cell(
         return result, [result]
 
 
-def _parse_cell(
-    value: object, region: str | None, *, formats: bool
-) -> tuple[PhoneResult, list[PhoneResult]]:
+def prepare_cell(value: object) -> PhoneResult | list[str]:
+    """A final result for empty/over-long cells, else the cell's number-like pieces.
+
+    >>> prepare_cell(None).status, prepare_cell("тел: 8 912 345 67 89; 8 913 000 11 22")
+    ('empty', ['8 912 345 67 89', '8 913 000 11 22'])
+    """
     if value is None:
-        result = PhoneResult(None, EMPTY)
-        return result, [result]
+        return PhoneResult(None, EMPTY)
     text = value if isinstance(value, str) else str(value)
     if not text.strip():
-        result = PhoneResult(None, EMPTY)
-        return result, [result]
+        return PhoneResult(None, EMPTY)
     if len(text) > 2000:
-        result = PhoneResult(None, TOO_LONG)
-        return result, [result]
-    pieces = split_cell(text)
-    if len(pieces) <= 1:
-        result = parse_part(pieces[0] if pieces else text, region, formats=formats)
-        return result, [result]
-    results = [parse_part(p, region, formats=formats) for p in pieces]
+        return PhoneResult(None, TOO_LONG)
+    return split_cell(text) or [text]
+
+
+def combine(results: list[PhoneResult]) -> PhoneResult:
+    """The cell result from the results of its pieces (see :func:`parse_cell`)."""
+    if len(results) == 1:
+        return results[0]
     meaningful = [r for r in results if r.status not in (JUNK, EMPTY)]
     if len(meaningful) <= 1:
-        chosen = meaningful[0] if meaningful else results[0]
-        return chosen, results
+        return meaningful[0] if meaningful else results[0]
     valid = [r for r in meaningful if r.status == OK]
     if not valid:
-        return meaningful[0], results
+        return meaningful[0]
     first = valid[0]
     extra = tuple(dict.fromkeys(r.e164 for r in valid[1:] if r.e164 != first.e164))
     if not extra and all(r.status == OK for r in meaningful):
-        return first, results
-    cell = PhoneResult(
+        return first
+    return PhoneResult(
         first.e164, MULTIPLE_NUMBERS, type=first.type, region=first.region,
         extension=first.extension, possible=first.possible, national=first.national,
         international=first.international, extra=extra,
     )
-    return cell, results
 
 
-def parse_many(
-    items: list[tuple[object, str | None]], formats: bool = False, parts: bool = False
-) -> list[tuple]:
-    """Worker entry point: parse (value, region) pairs; returns plain tuples (picklable)."""
-    out = []
-    for value, region in items:
-        cell, all_parts = parse_cell(value, region, formats=formats)
-        row = _as_tuple(cell) + (", ".join(cell.extra) or None,)
-        if parts:
-            row = row + ([_as_tuple(p) for p in all_parts],)
-        out.append(row)
-    return out
+def _parse_cell(
+    value: object, region: str | None, *, formats: bool
+) -> tuple[PhoneResult, list[PhoneResult]]:
+    prep = prepare_cell(value)
+    if isinstance(prep, PhoneResult):
+        return prep, [prep]
+    results = [parse_part(p, region, formats=formats) for p in prep]
+    return combine(results), results
 
 
-def _as_tuple(r: PhoneResult) -> tuple:
-    return (r.e164, r.status, r.type, r.region, r.extension, r.possible, r.national,
-            r.international)
+def safe_part(text: str, region: str | None) -> PhoneResult:
+    """:func:`parse_part` that never raises (a phonenumbers failure is ``not_a_number``)."""
+    try:
+        return parse_part(text, region)
+    except Exception:
+        return PhoneResult(None, NOT_A_NUMBER)
+
+
+def parse_parts_many(items: list[tuple[str, str | None]]) -> list[tuple]:
+    """Worker entry point: parse (piece, region) pairs; plain tuples come back (picklable)."""
+    return [as_tuple(safe_part(text, region)) for text, region in items]
+
+
+#: Field order of :func:`as_tuple`.
+TUPLE_FIELDS = ("e164", "status", "type", "region", "ext", "possible")
+
+
+def as_tuple(r: PhoneResult) -> tuple:
+    """The engine's row form of a result (formats are added later, from the E.164 value)."""
+    return (r.e164, r.status, r.type, r.region, r.extension, r.possible)
+
+
+def from_tuple(t: tuple) -> PhoneResult:
+    """Inverse of :func:`as_tuple`."""
+    return PhoneResult(t[0], t[1], type=t[2], region=t[3], extension=t[4], possible=t[5])

@@ -1,7 +1,7 @@
 """Vectorized fast path of the phone normalizer: phonenumbers' parse + validate, in polars.
 
 Only "simple" values are handled here: digits with spaces, ``-``, ``(``, ``)``, ``.`` and at most
-one leading ``+``, 7 to 15 digits. For such strings phonenumbers' result depends only on the
+one leading ``+``, 3 to 17 digits. For such strings phonenumbers' result depends only on the
 digits and on the presence of ``+`` (its punctuation handling drops exactly these characters), so
 the algorithm of :func:`phonenumbers.parse` (IDD stripping, default-country-code stripping,
 national-prefix stripping with its viability checks, length tests) and of
@@ -32,7 +32,9 @@ from custdata.normalize._phone_core import (
 
 #: Characters a "simple" value may hold (plus one leading '+').
 SIMPLE_RE = r"^[ \-().]*\+?[ \-().0-9]*$"
-MIN_DIGITS, MAX_DIGITS = 7, 15
+#: A trailing extension phonenumbers recognizes the same way: "доб. 12", "ext 5", "x5", "#5".
+EXT_RE = r"(?i)^(?<main>.*?[0-9)])[ ,]*(?:доб|ext|x|#)[:.]?[ ,\-]*(?<ext>[0-9]{1,6})$"
+MIN_DIGITS, MAX_DIGITS = 3, 17
 #: Groups (one region, one country code, one metadata) smaller than this go to the scalar path:
 #: a dozen regex passes cost more than phonenumbers on a few hundred values. Tests set it to 0.
 MIN_GROUP = 200
@@ -163,14 +165,15 @@ def _strip_np(expr: pl.Expr, m) -> pl.Expr:
     npfp = m.national_prefix_for_parsing
     if not npfp:
         return expr
-    matched = expr.str.extract(f"^({npfp})", 1)
-    after = expr.str.slice(matched.str.len_bytes())
+    if npfp.isdigit():  # a literal prefix such as "8", "0", "1": no regex needed
+        no_match = ~expr.str.starts_with(npfp)
+        after = expr.str.slice(len(npfp))
+    else:
+        matched = expr.str.extract(f"^({npfp})", 1)
+        no_match = matched.is_null()
+        after = expr.str.slice(matched.str.len_bytes())
     gen = m.general_desc.national_number_pattern
-    keep = (
-        matched.is_null()
-        | (expr.str.len_bytes() == 0)
-        | (_full(expr, gen) & ~_full(after, gen))
-    )
+    keep = no_match | (expr.str.len_bytes() == 0) | (_full(expr, gen) & ~_full(after, gen))
     return pl.when(keep).then(expr).otherwise(after)
 
 
@@ -214,8 +217,15 @@ def _national_stage(frame: pl.DataFrame) -> tuple[list[pl.DataFrame], list[pl.Da
             continue
         m = _meta(region)
         d = pl.col("d")
-        if m.international_prefix:
-            matched = d.str.extract(f"^({m.international_prefix})", 1)
+        idd = m.international_prefix
+        if idd and idd.isdigit():
+            part = part.with_columns(
+                idd=pl.when(d.str.starts_with(idd)).then(pl.lit(len(idd), dtype=pl.UInt32))
+            ).with_columns(
+                via_idd=pl.col("idd").is_not_null() & (d.str.slice(len(idd), 1) != "0")
+            )
+        elif idd:
+            matched = d.str.extract(f"^({idd})", 1)
             part = part.with_columns(
                 idd=matched.str.len_bytes(),
             ).with_columns(
@@ -228,19 +238,22 @@ def _national_stage(frame: pl.DataFrame) -> tuple[list[pl.DataFrame], list[pl.Da
             to_plus.append(idd_rows.select("v", "r", "noplus", d2=d.str.slice(pl.col("idd"))))
         part = part.filter(~pl.col("via_idd")).drop("idd", "via_idd")
         ccs = str(m.country_code)
-        pot = _strip_np(d.str.slice(len(ccs)), m)
         gen = m.general_desc.national_number_pattern
-        take = d.str.starts_with(ccs) & (
-            (~_full(d, gen) & _full(pot, gen)) | (_test_len(d, m) == "long")
-        )
-        parsed.append(
-            part.with_columns(
-                cc=pl.lit(m.country_code, dtype=pl.Int64),
-                nsn0=pl.when(take).then(pot).otherwise(d),
-                mkey=pl.when(take).then(pl.lit(_main_key(m.country_code))).otherwise(
-                    pl.lit(region)),
+        cc = pl.lit(m.country_code, dtype=pl.Int64)
+        starts = part.filter(d.str.starts_with(ccs))
+        parsed.append(part.filter(~d.str.starts_with(ccs)).with_columns(
+            cc=cc, nsn0=d, mkey=pl.lit(region)))
+        if starts.height:
+            pot = _strip_np(d.str.slice(len(ccs)), m)
+            take = (~_full(d, gen) & _full(pot, gen)) | (_test_len(d, m) == "long")
+            parsed.append(
+                starts.lazy().with_columns(
+                    cc=cc,
+                    nsn0=pl.when(take).then(pot).otherwise(d),
+                    mkey=pl.when(take).then(pl.lit(_main_key(m.country_code))).otherwise(
+                        pl.lit(region)),
+                ).collect()
             )
-        )
     return to_plus, parsed, fallback
 
 
@@ -254,10 +267,10 @@ def _strip_stage(frame: pl.DataFrame) -> tuple[list[pl.DataFrame], list[pl.DataF
         m = _meta(key)
         nsn0 = pl.col("nsn0")
         stripped = _strip_np(nsn0, m)
-        part = part.with_columns(
+        part = part.lazy().with_columns(
             nsn=pl.when(_test_len(stripped, m).is_in(["short", "local", "invalid"]))
             .then(nsn0).otherwise(stripped)
-        ).drop("nsn0", "mkey")
+        ).drop("nsn0", "mkey").collect()
         short = pl.col("nsn").str.len_bytes() < 2
         fallback.append(part.filter(short).drop("cc", "nsn"))
         done.append(part.filter(~short))
@@ -359,11 +372,16 @@ def fast_path(unique: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """
     frame = unique.select(pl.col("v").cast(pl.String), pl.col("r").cast(pl.String))
     t = pl.col("v").str.strip_chars()
-    frame = frame.with_columns(
-        d=t.str.replace_all(r"[^0-9]", ""),
-        ok=t.str.contains(SIMPLE_RE) & (t.str.len_chars() <= 250),
-        noplus=~t.str.contains("+", literal=True),
-    )
+    groups = t.str.extract_groups(EXT_RE)
+    main = pl.coalesce(groups.struct.field("main"), t)
+    frame = frame.lazy().with_columns(
+        d=main.str.replace_all(r"[^0-9]", ""),
+        ok=main.str.contains(SIMPLE_RE) & (t.str.len_chars() <= 250),
+        noplus=~main.str.contains("+", literal=True),
+        ext=groups.struct.field("ext"),
+    ).collect()
+    exts = frame.filter(pl.col("ext").is_not_null()).select("v", "r", "ext")
+    frame = frame.drop("ext")
     nd = pl.col("d").str.len_bytes()
     cand_mask = pl.col("ok").fill_null(False) & nd.is_between(MIN_DIGITS, MAX_DIGITS)
     residual = frame.filter(~cand_mask).select("v", "r")
@@ -402,15 +420,16 @@ def fast_path(unique: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     first_kept = with_alt.select(cols).join(
         pl.concat([second_ok.select("v", "r"), fb2]), on=["v", "r"], how="anti", nulls_equal=True
     )
-    done = pl.concat(
-        [
-            junk.select(cols),
-            keep.select(cols),
-            no_alt.select(cols),
-            second_ok.select(cols),
-            first_kept,
-        ],
+    parsed = pl.concat(
+        [keep.select(cols), no_alt.select(cols), second_ok.select(cols), first_kept],
         how="vertical_relaxed",
     )
+    # the extension is reported for every parsed value, not for junk caught before parsing
+    if exts.height:
+        parsed = parsed.join(exts, on=["v", "r"], how="left", nulls_equal=True)
+    else:
+        parsed = parsed.with_columns(ext=pl.lit(None, dtype=pl.String))
+    done = pl.concat([junk.select(cols).with_columns(ext=pl.lit(None, dtype=pl.String)), parsed],
+                     how="vertical_relaxed")
     residual = pl.concat([residual, fb, fb2], how="vertical_relaxed")
     return done, residual

@@ -30,7 +30,7 @@ from custdata.normalize._name_parse import (
     gender_of,
     parse_text,
 )
-from custdata.normalize._translit import SYSTEMS, translit_expr
+from custdata.normalize._translit import SYSTEMS, translit_expr, translit_lower_expr
 
 __all__ = [
     "INITIALS_ONLY",
@@ -88,19 +88,22 @@ def _check_order(order: str) -> None:
         raise InvalidOption(f"order must be one of {', '.join(ORDERS)}")
 
 
+_DOUBLES_FROM = [c + c for c in "abcdefghiklmnoprstuvz"]
+_DOUBLES_TO = list("abcdefghiklmnoprstuvz")
+
+
 def _fold(expr: pl.Expr) -> pl.Expr:
     """Lower-case Latin matching form of a name part (transliterated, folded, no punctuation)."""
     e = expr.cast(pl.String).str.to_lowercase().str.replace_all("ё", "е", literal=True)
-    e = translit_expr(e).str.to_lowercase()
+    e = translit_lower_expr(e)
     e = e.str.replace_many(list(_SPECIAL_LATIN), list(_SPECIAL_LATIN.values()))
-    e = e.str.normalize("NFKD").str.replace_all(r"\p{Mn}", "")
-    e = e.str.replace_all(r"[\-_\s]+", " ").str.replace_all(r"[^a-z ]", "")
+    e = e.str.normalize("NFKD").str.replace_all(r"[^a-z\-_\s]", "")
+    e = e.str.replace_all(r"[\-_\s]+", " ")
     for _ in range(3):
         e = e.str.replace_many(_FOLD_FROM, _FOLD_TO)
-    for letter in "abcdefghiklmnoprstuvz":
-        e = e.str.replace_all(letter + "{2,}", letter)
-    e = e.str.replace_all(r"(^| )ie", "${1}e")
-    e = e.str.replace_all(r" +", " ").str.strip_chars()
+    for _ in range(4):  # runs of up to 16 equal letters become one
+        e = e.str.replace_many(_DOUBLES_FROM, _DOUBLES_TO)
+    e = e.str.replace_all(r"(^| )ie", "${1}e").str.strip_chars()
     return pl.when(e.str.len_bytes() > 0).then(e)
 
 

@@ -20,7 +20,17 @@ import polars as pl
 
 from custdata.errors import InvalidOption
 from custdata.normalize._common import as_expr, check_columns, columns_arg
-from custdata.normalize._phone_core import STATUSES, PhoneResult, parse_cell, parse_many
+from custdata.normalize._phone_core import (
+    STATUSES,
+    TUPLE_FIELDS,
+    PhoneResult,
+    as_tuple,
+    combine,
+    from_tuple,
+    parse_cell,
+    parse_parts_many,
+    prepare_cell,
+)
 from custdata.normalize._phone_fast import fast_path
 
 __all__ = ["PhoneResult", "STATUSES", "parse_phone", "phone", "phone_details", "phones"]
@@ -75,27 +85,58 @@ def _region_values(regions: pl.Series, default: str | None) -> pl.Series:
     return code
 
 
-def _run_residual(items: list[tuple], *, formats: bool, parts: bool,
-                  workers: int | None) -> list[tuple]:
+def _run_scalar(items: list[tuple], *, workers: int | None) -> list[tuple]:
+    """:func:`parse_parts_many` over (piece, region) pairs, in worker processes if many."""
     n_workers = min(2, os.cpu_count() or 1) if workers is None else workers
     if n_workers <= 1 or len(items) < POOL_MIN:
-        return parse_many(items, formats, parts)
+        return parse_parts_many(items)
     size = -(-len(items) // (n_workers * 4))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn")) as pool:
-        results = pool.map(parse_many, chunks, [formats] * len(chunks), [parts] * len(chunks))
-        return [row for chunk in results for row in chunk]
+        return [row for chunk in pool.map(parse_parts_many, chunks) for row in chunk]
 
 
-def _formats_for(e164: pl.Series) -> pl.DataFrame:
+def _formats_for(values: Iterable[str | None]) -> dict[str, tuple[str, str]]:
     """National and international formats of distinct valid E.164 numbers."""
+    out = {}
+    for value in set(values):
+        if value is not None:
+            num = pn.parse(value, None)
+            out[value] = (pn.format_number(num, pn.PhoneNumberFormat.NATIONAL),
+                          pn.format_number(num, pn.PhoneNumberFormat.INTERNATIONAL))
+    return out
+
+
+def _residual_rows(residual: pl.DataFrame, *, parts: bool, workers: int | None) -> list[tuple]:
+    """Cells the fast path left: split into pieces, simple pieces through the fast path again,
+    the others through phonenumbers; then combined per cell (:func:`combine`)."""
+    keys = list(residual.iter_rows())
+    preps = [prepare_cell(v) for v, _ in keys]
+    need: dict[tuple[str, str | None], None] = {}
+    for (_, r), prep in zip(keys, preps, strict=True):
+        if not isinstance(prep, PhoneResult):
+            for piece in prep:
+                need[(piece, r)] = None
+    lookup: dict[tuple[str, str | None], tuple] = {}
+    if need:
+        pieces = pl.DataFrame(list(need), schema={"v": pl.String, "r": pl.String}, orient="row")
+        done, rest = fast_path(pieces)
+        for row in done.select("v", "r", *TUPLE_FIELDS).iter_rows():
+            lookup[(row[0], row[1])] = row[2:]
+        items = list(rest.iter_rows())
+        lookup.update(zip(items, _run_scalar(items, workers=workers), strict=True))
     rows = []
-    for value in e164.drop_nulls().unique().to_list():
-        num = pn.parse(value, None)
-        rows.append((value, pn.format_number(num, pn.PhoneNumberFormat.NATIONAL),
-                     pn.format_number(num, pn.PhoneNumberFormat.INTERNATIONAL)))
-    return pl.DataFrame(rows, schema={"e164": pl.String, "national": pl.String,
-                                      "international": pl.String}, orient="row")
+    for prep, (_, r) in zip(preps, keys, strict=True):
+        if isinstance(prep, PhoneResult):
+            results = [prep]
+        else:
+            results = [from_tuple(lookup[(piece, r)]) for piece in prep]
+        cell = combine(results)
+        row = (*as_tuple(cell), ", ".join(cell.extra) or None)
+        if parts:
+            row = (*row, [as_tuple(p) for p in results])
+        rows.append(row)
+    return rows
 
 
 def _details_frame(
@@ -107,31 +148,47 @@ def _details_frame(
     r = (pl.Series("r", [region] * len(v), dtype=pl.String) if regions is None
          else _region_values(regions, region))
     frame = pl.DataFrame({"v": v, "r": r})
-    unique = frame.unique()
-    done, residual = fast_path(unique)
-    done = done.with_columns(ext=pl.lit(None, dtype=pl.String), extra=pl.lit(None, dtype=pl.String))
-    if formats:
-        done = done.join(_formats_for(done["e164"]), on="e164", how="left")
-    else:
-        done = done.with_columns(national=pl.lit(None, dtype=pl.String),
-                                 international=pl.lit(None, dtype=pl.String))
-    fields = list(_PART_FIELDS)
+    done, residual = fast_path(frame.unique())
+    done = done.with_columns(extra=pl.lit(None, dtype=pl.String))
+    fields = list(TUPLE_FIELDS)
+    part_dtype = pl.Struct({**{f: _PART_FIELDS[f] for f in fields}, "part": pl.Int32})
     if parts:
         done = done.with_columns(parts=pl.concat_list(
             pl.struct(*fields, part=pl.lit(1, dtype=pl.Int32))))
-    rows = _run_residual(list(residual.iter_rows()), formats=formats, parts=parts,
-                         workers=workers)
-    schema = {**_PART_FIELDS, "extra": pl.String}
+    rows = _residual_rows(residual, parts=parts, workers=workers)
+    schema = {f: _PART_FIELDS[f] for f in fields} | {"extra": pl.String}
     if parts:
-        rows = [row[:-1] + ([dict(zip(fields, p, strict=True), part=i)
-                             for i, p in enumerate(row[-1], 1)],) for row in rows]
-        schema["parts"] = pl.List(pl.Struct({**_PART_FIELDS, "part": pl.Int32}))
+        rows = [(*row[:-1], [dict(zip(fields, p, strict=True), part=i)
+                             for i, p in enumerate(row[-1], 1)]) for row in rows]
+        schema["parts"] = pl.List(part_dtype)
     slow = pl.DataFrame(rows, schema=schema, orient="row")
     slow = pl.concat([residual.select("v", "r"), slow], how="horizontal")
     cols = ["v", "r", *schema]
     table = pl.concat([done.select(cols), slow.select(cols)], how="vertical_relaxed")
-    return frame.join(table, on=["v", "r"], how="left", nulls_equal=True,
-                      maintain_order="left").drop("v", "r")
+    out = frame.join(table, on=["v", "r"], how="left", nulls_equal=True,
+                     maintain_order="left").drop("v", "r")
+    if formats:
+        e164s = out["e164"].drop_nulls().unique().to_list()
+        if parts:
+            e164s += [p["e164"] for ps in out["parts"].to_list() for p in ps]
+        fmt = _formats_for(e164s)
+        nat = {k: f[0] for k, f in fmt.items()}
+        intl = {k: f[1] for k, f in fmt.items()}
+        out = out.with_columns(
+            national=pl.col("e164").replace_strict(nat, default=None, return_dtype=pl.String),
+            international=pl.col("e164").replace_strict(intl, default=None,
+                                                        return_dtype=pl.String),
+        )
+        if parts:
+            out = out.with_columns(parts=pl.col("parts").list.eval(pl.struct(
+                *[pl.element().struct.field(f) for f in fields],
+                national=pl.element().struct.field("e164").replace_strict(
+                    nat, default=None, return_dtype=pl.String),
+                international=pl.element().struct.field("e164").replace_strict(
+                    intl, default=None, return_dtype=pl.String),
+                part=pl.element().struct.field("part"),
+            )))
+    return out
 
 
 def _struct_dtype(formats: bool, parts: bool) -> pl.Struct:
@@ -139,7 +196,8 @@ def _struct_dtype(formats: bool, parts: bool) -> pl.Struct:
               if formats or k not in ("national", "international")}
     fields["extra"] = pl.String
     if parts:
-        fields["parts"] = pl.List(pl.Struct({**_PART_FIELDS, "part": pl.Int32}))
+        part_fields = {k: t for k, t in fields.items() if k != "extra"}
+        fields["parts"] = pl.List(pl.Struct({**part_fields, "part": pl.Int32}))
     return pl.Struct(fields)
 
 
@@ -157,7 +215,7 @@ def _details_expr(col: str | pl.Expr, *, region: str | None, region_column: str 
 
     expr = as_expr(col)
     if region_column is None:
-        return expr.map_batches(lambda s: run(s, None), return_dtype=dtype, is_elementwise=True)
+        return expr.map_batches(lambda s: run(s, None), return_dtype=dtype)
     both = pl.struct(expr.cast(pl.String).alias("v"), as_expr(region_column).cast(pl.String)
                      .alias("r"))
 
@@ -165,7 +223,7 @@ def _details_expr(col: str | pl.Expr, *, region: str | None, region_column: str 
         return run(s.struct.field("v"), s.struct.field("r")).alias(s.name)
 
     name = col if isinstance(col, str) else None
-    out = both.map_batches(run_pair, return_dtype=dtype, is_elementwise=True)
+    out = both.map_batches(run_pair, return_dtype=dtype)
     return out.alias(name) if name else out
 
 

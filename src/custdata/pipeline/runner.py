@@ -175,14 +175,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _clean_leftovers(outputs: list[Output]) -> int:
+def _clean_leftovers(targets: list[Path]) -> int:
     """Remove staging/temporary files a killed run left next to the targets."""
     removed = 0
-    for out in outputs:
-        folder = out.target.parent
+    for target in targets:
+        folder = target.parent
         if not folder.is_dir():
             continue
-        for leftover in folder.glob(f".*{glob.escape(out.target.name)}.*"):
+        for leftover in folder.glob(f".*{glob.escape(target.name)}.*"):
             if leftover.name.endswith((".partial", ".tmp")) and leftover.is_file():
                 leftover.unlink(missing_ok=True)
                 removed += 1
@@ -317,7 +317,7 @@ def run_pipeline(
             report.stale_lock = lock.stale
             log.warning("took over a stale lock %s left by pid %s (started %s)", plan.lock,
                         lock.stale.get("pid"), lock.stale.get("started"))
-        removed = _clean_leftovers(plan.outputs)
+        removed = _clean_leftovers([o.target for o in plan.outputs] + [plan.report])
         if removed:
             log.warning("removed %d unfinished file(s) left by an interrupted run", removed)
         try:

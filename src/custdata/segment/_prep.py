@@ -108,16 +108,22 @@ def _parse_date_series(series: pl.Series, *, dayfirst: bool) -> pl.Series:
         return series.dt.date()
     if dtype != pl.String:
         series = series.cast(pl.String)
+    # fast path: ISO dates, read natively; only the other texts go through the format list
+    fast = series.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    failed = fast.is_null() & series.is_not_null()
+    if not failed.any():
+        return fast.alias(series.name)
+    rest = series.filter(failed)
     # few distinct dates, many rows: parse each distinct text once
-    uniq = series.unique().drop_nulls()
+    uniq = rest.unique().drop_nulls()
     parsed = pl.select(_text_date(pl.lit(uniq), dayfirst=dayfirst)).to_series()
     lookup = pl.DataFrame({"k": uniq, "v": parsed})
-    return (
-        pl.DataFrame({"k": series})
+    fixed = (
+        pl.DataFrame({"k": rest})
         .join(lookup, on="k", how="left", maintain_order="left")
         .get_column("v")
-        .alias(series.name)
     )
+    return fast.scatter(failed.arg_true(), fixed).alias(series.name)
 
 
 def parse_amount(column: str | pl.Expr) -> pl.Expr:
@@ -130,14 +136,31 @@ def parse_amount(column: str | pl.Expr) -> pl.Expr:
     >>> df.select(parse_amount("a"))["a"].to_list()
     [1234.5, -99.9, 1234.5, 12.0, None]
     """
-    expr = as_expr(column)
-    text = expr.cast(pl.String).str.replace_all(r"[\s\u00a0\u202f'₽$€₴£]|руб\.?|грн\.?|RUB|UAH|USD|EUR", "")
+    return as_expr(column).map_batches(_parse_amount_series, return_dtype=pl.Float64)
+
+
+def _clean_amount(expr: pl.Expr) -> pl.Expr:
+    text = expr.str.replace_all(r"[\s\u00a0\u202f'₽$€₴£]|руб\.?|грн\.?|RUB|UAH|USD|EUR", "")
     text = (
         pl.when(text.str.contains(",", literal=True) & text.str.contains(".", literal=True))
         .then(text.str.replace_all(",", "", literal=True))
         .otherwise(text.str.replace_all(",", ".", literal=True))
     )
     return text.cast(pl.Float64, strict=False)
+
+
+def _parse_amount_series(series: pl.Series) -> pl.Series:
+    if series.dtype.is_numeric():
+        return series.cast(pl.Float64)
+    if series.dtype != pl.String:
+        series = series.cast(pl.String)
+    # fast path: plain numbers; only the other texts are cleaned
+    fast = series.str.strip_chars().cast(pl.Float64, strict=False)
+    failed = fast.is_null() & series.is_not_null()
+    if not failed.any():
+        return fast.alias(series.name)
+    fixed = pl.select(_clean_amount(pl.lit(series.filter(failed)))).to_series()
+    return fast.scatter(failed.arg_true(), fixed).alias(series.name)
 
 
 def _amount_expr(frame_schema: pl.Schema, column: str) -> pl.Expr:

@@ -36,7 +36,8 @@ def _svg(fig) -> str:  # type: ignore[no-untyped-def]
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 
     buf = io.StringIO()
-    FigureCanvasSVG(fig).print_svg(buf)
+    FigureCanvasSVG(fig)
+    fig.savefig(buf, format="svg", bbox_inches="tight")
     text = buf.getvalue()
     start = text.find("<svg")
     return text[start:] if start >= 0 else text
@@ -45,7 +46,7 @@ def _svg(fig) -> str:  # type: ignore[no-untyped-def]
 def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    return Figure(figsize=(width, height))
 
 
 def _heatmap(ax, matrix, *, rows: list[str], cols: list[str], fmt, cmap: str, title: str,

@@ -85,19 +85,21 @@ def rfm_from_prepared(
     is_order = pl.col(STATUS) == "order"
     is_return = pl.col(STATUS) == "return"
     has_order_id = "order_id" in lazy.collect_schema().names()
-    freq = (
-        pl.col("order_id").filter(is_order).n_unique() if has_order_id else is_order.sum()
-    ).cast(pl.UInt32)
-    grouped = (
-        lazy.filter(pl.col(CUSTOMER).is_not_null())
-        .group_by(CUSTOMER)
-        .agg(
-            pl.col(DATE).filter(is_order).min().alias("first_order"),
-            pl.col(DATE).filter(is_order).max().alias("last_order"),
-            freq.alias("frequency"),
-            pl.col(AMOUNT).filter(is_order | is_return).sum().alias("monetary"),
-            is_return.sum().cast(pl.UInt32).alias("returns"),
-        )
+    counted = is_order | is_return
+    lazy = lazy.filter(pl.col(CUSTOMER).is_not_null()).with_columns(
+        pl.when(is_order).then(pl.col(DATE)).alias("__order_date"),
+        pl.when(counted).then(pl.col(AMOUNT)).alias("__amount"),
+        is_order.cast(pl.UInt32).alias("__is_order"),
+        is_return.cast(pl.UInt32).alias("__is_return"),
+        *([pl.when(is_order).then(pl.col("order_id")).alias("__order_id")] if has_order_id else []),
+    )
+    freq = pl.col("__order_id").drop_nulls().n_unique() if has_order_id else pl.col("__is_order").sum()
+    grouped = lazy.group_by(CUSTOMER).agg(
+        pl.col("__order_date").min().alias("first_order"),
+        pl.col("__order_date").max().alias("last_order"),
+        freq.cast(pl.UInt32).alias("frequency"),
+        pl.col("__amount").sum().alias("monetary"),
+        pl.col("__is_return").sum().cast(pl.UInt32).alias("returns"),
     )
     ref = (
         pl.lit(as_of_d, dtype=pl.Date)

@@ -1,0 +1,94 @@
+"""The main job: stack the sources, normalize every contact column, find the same people, golden records.
+
+``custdata clean`` is a thin wrapper around :func:`clean`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from custdata.normalize.auto import normalize_all, summaries
+from custdata.schema import detect_columns, unify_sources
+
+
+@dataclass
+class CleanResult:
+    """What :func:`clean` produced.
+
+    ``frame``: every input row, normalized columns beside the originals, plus ``cluster_id``,
+    ``match_score`` and ``match_reason`` (when dedupe ran). ``golden``: one row per person (or
+    None). ``columns``: the detected column kinds. ``validity``: valid/fixed/invalid/empty per
+    normalized column. ``dedupe``: rows, clusters, duplicate rows, candidate pairs.
+    """
+
+    frame: pl.DataFrame
+    golden: pl.DataFrame | None
+    columns: dict[str, list[str]]
+    validity: dict[str, dict[str, int]] = field(default_factory=dict)
+    dedupe: dict[str, int] = field(default_factory=dict)
+    diagnostics: list[dict] = field(default_factory=list)
+
+
+def clean(
+    sources: pl.DataFrame | Mapping[str, pl.DataFrame],
+    *,
+    region: str = "RU",
+    dayfirst: bool = True,
+    dedupe: bool = True,
+    golden: bool = True,
+    threshold: float | None = None,
+) -> CleanResult:
+    """Normalize → dedupe → golden records, on one table or several sources at once.
+
+    Several sources (a mapping name -> frame) are stacked with :func:`~custdata.schema.unify_sources`
+    (a ``source`` and ``source_row`` column say where each row came from, and detected columns get
+    one vocabulary: ``phone``, ``email``, ``full_name``, ...). Row count and order are kept.
+
+    >>> crm = pl.DataFrame({"ФИО": ["Иванов Иван Иванович", "ИВАНОВ ИВАН"],
+    ...                     "Телефон": ["8 (912) 345-67-89", "+79123456789"]})
+    >>> result = clean(crm, golden=False)
+    >>> result.frame["cluster_id"].n_unique(), result.frame["Телефон_e164"].to_list()
+    (1, ['+79123456789', '+79123456789'])
+    """
+    from custdata import dedupe as dd
+
+    if isinstance(sources, pl.DataFrame):
+        frame = sources
+    elif len(sources) == 1:
+        frame = next(iter(sources.values()))
+    else:
+        frame = unify_sources(sources)
+    kinds = detect_columns(frame)
+    normalized = normalize_all(frame, columns=kinds, region=region, dayfirst=dayfirst)
+    result = CleanResult(frame=normalized, golden=None, columns=kinds)
+    result.validity = summaries(frame, normalized, kinds)
+    if not dedupe or frame.height == 0:
+        return result
+    found = dd.deduplicate(frame, columns=_dedupe_columns(kinds), threshold=threshold)
+    result.frame = normalized.with_columns(found.frame.select("cluster_id", "match_score", "match_reason"))
+    result.dedupe = found.summary()
+    result.diagnostics = list(found.diagnostics)
+    if golden:
+        result.golden = dd.golden_records(result.frame, columns=_golden_columns(kinds, result.frame))
+    return result
+
+
+def _dedupe_columns(kinds: Mapping[str, list[str]]) -> dict[str, str | list[str]]:
+    """The detected columns in the shape dedupe's ``columns=`` takes (kind -> column(s))."""
+    wanted = ("full_name", "first_name", "last_name", "middle_name", "phone", "email", "birth_date", "gender", "city", "address")
+    return {k: (v if len(v) > 1 else v[0]) for k, v in kinds.items() if k in wanted and v}
+
+
+def _golden_columns(kinds: Mapping[str, list[str]], frame: pl.DataFrame) -> list[str]:
+    """Columns worth a golden value: originals and their normalized forms, ids and dates."""
+    keep = []
+    for cols in kinds.values():
+        for col in cols:
+            keep.append(col)
+            for suffix in ("_e164", "_normalized", "_clean", "_last", "_first", "_middle", "_gender", "_iso", "_code"):
+                if f"{col}{suffix}" in frame.columns:
+                    keep.append(f"{col}{suffix}")
+    return [c for c in dict.fromkeys(keep) if c in frame.columns]
