@@ -1,8 +1,10 @@
 """Benchmark: email validation of a customer table, per-row email-validator vs custdata.
 
 Compared in one run on the same generated column (``--rows N``, default 1,000,000, ~60% distinct,
-a realistic mix: valid addresses at popular and company domains, upper case, surrounding
-spaces, provider typos, junk placeholders, syntax errors, IDN/Unicode addresses):
+a realistic mix: 80% valid addresses (70% at popular providers, 30% at company domains drawn from
+a pool of one company per 50 addresses, a tenth of them ``.рф``), 3% provider typos, 3% junk
+placeholders, 9% syntax errors, 2% Unicode local parts, 3% nulls; 8% upper-cased and 6% with
+surrounding spaces):
 
 1. ``per-row``: ``email_validator.validate_email(x.strip(), check_deliverability=False)`` for
    every row (the obvious loop; ``strip`` because email-validator rejects surrounding spaces);
@@ -86,11 +88,13 @@ def make_values(rows: int, seed: int = 7) -> list[str | None]:
     """``rows`` values, ~60% distinct, in a realistic mix (deterministic for a seed)."""
     rng = random.Random(seed)
     distinct = max(1, int(rows * 0.6))
+    # company domains repeat (several people per company): one per ~50 distinct addresses
+    companies = [_company(rng) for _ in range(max(20, distinct // 50))]
     pool: list[str | None] = []
     for n in range(distinct):
         r = rng.random()
         if r < 0.80:
-            dom = rng.choice(_PROVIDERS) if rng.random() < 0.7 else _company(rng)
+            dom = rng.choice(_PROVIDERS) if rng.random() < 0.7 else rng.choice(companies)
             value = f"{_local(rng, n)}@{dom}"
         elif r < 0.83:
             value = f"{_local(rng, n)}@{rng.choice(_TYPOS)}"
@@ -99,7 +103,7 @@ def make_values(rows: int, seed: int = 7) -> list[str | None]:
         elif r < 0.95:
             value = _invalid(rng, n)
         elif r < 0.97:
-            value = rng.choice(["иван", "ольга", "почта", "пётр"]) + f"{n}@" + _company(rng)
+            value = rng.choice(["иван", "ольга", "почта", "пётр"]) + f"{n}@" + rng.choice(companies)
         else:
             value = None
         if value and rng.random() < 0.08:

@@ -25,8 +25,8 @@ from custdata import normalize as _norm
 from custdata.normalize._common import EMPTY, JUNK, OK, junk_expr
 from custdata.privacy.mask import PII_KINDS, column_kinds, masked
 
-#: Kinds whose validity is checked with a normalizer: kind -> (frame step, status suffix).
-VALIDATED_KINDS: tuple[str, ...] = ("phone", "email", "full_name", "birth_date")
+#: Kinds whose validity is checked with a normalizer (its ``<column>_status``).
+VALIDATED_KINDS: tuple[str, ...] = ("phone", "email", "full_name", "birth_date", "gender")
 
 
 @dataclass
@@ -100,6 +100,8 @@ def _validate(counts: pl.DataFrame, column: str, kind: str, region: str) -> pl.D
         out = _norm.emails(frame, "v")
     elif kind == "full_name":
         out = _norm.names(frame, "v")
+    elif kind == "gender":
+        out = _norm.genders(frame, "v")
     else:
         out = _norm.birth_dates(frame, "v")
     return out.select("v", "n", pl.col("v_status").alias("status"))
@@ -150,6 +152,8 @@ def _column_profile(
         )
         result.invalid_reasons = [(s, int(n)) for s, n in reasons.iter_rows()]
     head = real.head(top)
+    if head.height and int(head["n"].max()) == 1 and real.height > top:
+        head = head.clear()  # every value unique (ids): top values say nothing
     if head.height:
         protect = kind in PII_KINDS and not show_values
         if protect:
@@ -227,6 +231,30 @@ def profile(
     ]
     return Profile(rows=frame.height, columns=columns,
                    duplicates=_duplicates(frame, col_kinds, region))
+
+
+def compare_profiles(before: Profile, after: Profile) -> list[dict[str, Any]]:
+    """Fill and validity of each column before and after a cleaning step (for a summary).
+
+    Columns only in ``after`` (added by normalizers) are left out; a column that was dropped
+    has ``None`` after.
+
+    >>> df = pl.DataFrame({"email": [" IVAN@mail.ru", "нет"]})
+    >>> rows = compare_profiles(profile(df), profile(df.with_columns(pl.lit(None).alias("email"))))
+    >>> rows[0]["column"], rows[0]["fill_before"], rows[0]["fill_after"]
+    ('email', 0.5, 0.0)
+    """
+    after_by_name = {c.name: c for c in after.columns}
+    out = []
+    for b in before.columns:
+        a = after_by_name.get(b.name)
+        out.append({
+            "column": b.name, "kind": b.kind,
+            "fill_before": b.fill_rate, "fill_after": a.fill_rate if a else None,
+            "valid_before": b.validity_rate, "valid_after": a.validity_rate if a else None,
+            "junk_before": b.junk, "junk_after": a.junk if a else None,
+        })
+    return out
 
 
 # --------------------------------------------------------------------------- HTML

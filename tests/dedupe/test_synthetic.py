@@ -6,6 +6,8 @@ import re
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custdata.dedupe.synthetic import CORRUPTIONS, generate_customers, pairs_from_ids, translit
 from custdata.errors import InvalidOption
@@ -122,6 +124,18 @@ def test_families_share_address_surname_phone_not_first_name_or_dob(fam: pl.Data
     assert (agg["patronymics"] < agg["n"]).mean() > 0.2
 
 
+def test_birth_dates_spread_out(fam: pl.DataFrame) -> None:
+    # no pile-up on one date (children born after the cut-off year must not be clamped to it)
+    dates = fam.filter(pl.col("corruption").is_null()).select(
+        pl.coalesce(
+            pl.col("birth_date").str.strptime(pl.Date, fmt, strict=False)
+            for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
+        ).alias("d")
+    )["d"].drop_nulls()
+    assert dates.value_counts()["count"].max() <= 5
+    assert dates.min().year >= 1940 and dates.max().year <= 2007
+
+
 def test_female_surname_forms(fam: pl.DataFrame) -> None:
     ru = fam.filter(pl.col("corruption").is_null() & pl.col("phone").str.contains(r"^(\+7|8|7)"))
     women = ru.filter(pl.col("gender") == "Ж")["last_name"].to_list()
@@ -181,3 +195,25 @@ def test_translit() -> None:
     assert translit("Гнатюк Олег", system="uk") == "Hnatiuk Oleh"
     with pytest.raises(InvalidOption):
         translit("x", system="klingon")
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    n_people=st.integers(1, 120),
+    dup_rate=st.floats(0.0, 1.0),
+    families=st.one_of(st.booleans(), st.floats(0.0, 1.0)),
+    seed=st.sampled_from([0, 1]),
+    name_format=st.sampled_from(["full", "parts", "both"]),
+)
+def test_ground_truth_invariants(n_people: int, dup_rate: float, families: bool | float,
+                                 seed: int, name_format: str) -> None:
+    df = generate_customers(n_people, dup_rate=dup_rate, families=families, seed=seed,
+                            name_format=name_format)
+    assert df["record_id"].to_list() == list(range(df.height))
+    originals = df.filter(pl.col("corruption").is_null())
+    assert sorted(originals["true_id"].to_list()) == list(range(n_people))
+    assert df.height <= n_people * 4
+    per_person = df.group_by("true_id").agg(pl.col("household_id").n_unique())
+    assert (per_person["household_id"] == 1).all()
+    if dup_rate == 0.0:
+        assert df.height == n_people

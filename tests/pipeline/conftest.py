@@ -18,7 +18,7 @@ source = "dumps/customers-*.csv"
 
 [[steps]]
 step = "normalize"
-kinds = ["phone", "email"]
+columns = {{ phone = ["phone"], email = ["email"] }}
 
 [[steps]]
 step = "suppress"

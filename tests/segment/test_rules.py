@@ -102,3 +102,8 @@ def test_bad_rule_files(tmp_path: Path) -> None:
 def test_sample_rule_file(examples_dir: Path) -> None:
     rules = load_rules(examples_dir / "segments.toml")
     assert len(rules.rules) >= 3 and rules.mode == "first"
+
+
+def test_gender_from_names() -> None:
+    df = pl.DataFrame({"n": ["Иванов Иван Иванович", "Петрова Анна Сергеевна", None]})
+    assert customer_fields(df, name="n")["gender"].to_list() == ["male", "female", None]

@@ -51,6 +51,7 @@ from custdata.cli import privacy as _privacy; _privacy.register(app)  # noqa: E4
 from custdata.cli import profile as _profile; _profile.register(app)  # noqa: E402,E702 (profile)
 from custdata.cli import run as _run; _run.register(app)  # noqa: E402,E702 (run)
 from custdata.cli.segment import app as _segment_app; app.add_typer(_segment_app, name="segment")  # noqa: E402,E702 (segment rfm|rules|clv|cohorts)
+from custdata.cli.dedupe import app as _dedupe_app; app.add_typer(_dedupe_app, name="dedupe")  # noqa: E402,E702 (dedupe [find]|link|evaluate)
 # --- end of registration block ----------------------------------------------------------------
 
 

@@ -78,7 +78,7 @@ def mask(
     """Protect personal data columns: hash, mask, tokenize or drop them.
 
     Without -c, every detected personal-data column (phones, emails, names, birth dates,
-    addresses, ids) is protected. The key for hash and tokenize comes from CUSTDATA_KEY or
+    addresses; not ids) is protected. The key for hash and tokenize comes from CUSTDATA_KEY or
     --key-file (make one with `custdata keygen`).
     """
     if method not in privacy.METHODS:
@@ -93,7 +93,7 @@ def mask(
     columns = _split(column)
     if not columns:
         detected = privacy.column_kinds(frame, kinds=kinds)
-        columns = [c for c, k in detected.items() if k in privacy.PII_KINDS]
+        columns = [c for c, k in detected.items() if k in privacy.DEFAULT_MASK_KINDS]
         if not columns:
             raise InvalidOption("no personal-data column detected; name the columns with -c")
     result = privacy.mask(frame, columns, method=method, key=key, kinds=kinds, region=region)

@@ -28,30 +28,34 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
 
-def render(result: Profile, *, title: str = "Quality profile") -> Table:
-    """The rich table the terminal shows (one row per column)."""
+def render(result: Profile, *, title: str = "Quality profile", width: int = 80) -> Table:
+    """The rich table the terminal shows (one row per column); top values when wide enough."""
     d = result.duplicates
     caption = (
         f"{result.rows:,} rows; about {d.duplicate_rows:,} duplicate rows "
         f"(~{d.estimated_people:,} people) by {', '.join(d.keys) or 'no phone/email column'}"
     )
+    wide = width >= 120
     table = Table(title=title, caption=caption, show_lines=False)
-    for name, justify in (("column", "left"), ("kind", "left"), ("fill", "right"),
-                          ("distinct", "right"), ("valid", "right"), ("junk", "right"),
-                          ("top invalid reasons", "left"), ("top values", "left")):
+    heads = [("column", "left"), ("kind", "left"), ("fill", "right"), ("distinct", "right"),
+             ("valid", "right"), ("junk", "right"), ("top invalid reason", "left")]
+    if wide:
+        heads.append(("top values", "left"))
+    for name, justify in heads:
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for c in result.columns:
-        reasons = ", ".join(f"{r} {n:,}" for r, n in c.invalid_reasons[:3]) or "-"
-        tops = ", ".join(f"{v} ({n:,})" for v, n in c.top_values[:3]) or "-"
-        valid_style = ""
+        reason = (f"{c.invalid_reasons[0][0]} ({c.invalid_reasons[0][1]:,})"
+                  if c.invalid_reasons else "-")
+        valid = "-"
         if c.validity_rate is not None:
-            valid_style = "green" if c.validity_rate >= 0.95 else "yellow" if c.validity_rate >= 0.8 else "red"
-        table.add_row(
-            c.name, c.kind, _pct(c.fill_rate), f"{c.distinct:,}",
-            f"[{valid_style}]{_pct(c.validity_rate)}[/]" if valid_style else "-",
-            _pct(c.junk_share) if c.junk else "-",
-            reasons, tops,
-        )
+            style = ("green" if c.validity_rate >= 0.95
+                     else "yellow" if c.validity_rate >= 0.8 else "red")
+            valid = f"[{style}]{_pct(c.validity_rate)}[/]"
+        row = [c.name, c.kind, _pct(c.fill_rate), f"{c.distinct:,}", valid,
+               _pct(c.junk_share) if c.junk else "-", reason]
+        if wide:
+            row.append(", ".join(f"{v} ({n:,})" for v, n in c.top_values[:3]) or "-")
+        table.add_row(*row)
     return table
 
 
@@ -92,7 +96,8 @@ def profile(
     if html:
         _write_text(html, profile_html(result, title=f"Quality profile: {Path(input).name}"))
     if not quiet:
-        console.print(render(result, title=f"Quality profile: {Path(input).name}"))
+        console.print(render(result, title=f"Quality profile: {Path(input).name}",
+                             width=console.width))
 
 
 def register(app: typer.Typer) -> None:

@@ -21,12 +21,18 @@ from custdata.dedupe.comparison import (
     PhoneComparison,
 )
 from custdata.dedupe.config import DedupeConfig, load_config
-from custdata.dedupe.core import DedupeResult, deduplicate, find_duplicates
+from custdata.dedupe.core import DedupeResult, deduplicate, find_duplicates, record_keys
+from custdata.dedupe.evaluate import evaluate
+from custdata.dedupe.golden import golden_records
+from custdata.dedupe.link import households, link, match_master
+from custdata.dedupe.review import parse_labels, review_pairs
 from custdata.dedupe.rules import And, Exact, Fuzzy, Level, Not, Or, Rule, parse_rule
 
 __all__ = [
     "AddressComparison", "And", "BlockingRule", "Comparison", "DateComparison", "DedupeConfig",
     "DedupeResult", "EmailComparison", "Exact", "ExactMatch", "Fuzzy", "JaroWinklerAtThresholds",
     "Level", "NameComparison", "Not", "Or", "PhoneComparison", "Rule", "block_on",
-    "deduplicate", "default_blocking_rules", "find_duplicates", "load_config", "parse_rule",
+    "deduplicate", "default_blocking_rules", "evaluate", "find_duplicates", "golden_records",
+    "households", "link", "load_config", "match_master", "parse_labels", "parse_rule",
+    "record_keys", "review_pairs",
 ]

@@ -82,7 +82,7 @@ def default_blocking_rules(key_columns: Sequence[str]) -> list[BlockingRule]:
     phone, a typo in the surname or a missing birth date is still compared with its original:
 
     >>> [r.name for r in default_blocking_rules(["phone", "surname_key", "first_name_key", "birth_date"])]
-    ['phone', 'surname_key+birth_date', 'first_name_key+birth_date', 'surname_key+first_name_key', 'sn3+fn1+year']
+    ['phone', 'surname_key+birth_date', 'first_name_key+birth_date', 'names', 'sn3+fn1+year']
     """
     have = set(key_columns)
     candidates: list[tuple[str | pl.Expr, ...]] = [
@@ -90,11 +90,16 @@ def default_blocking_rules(key_columns: Sequence[str]) -> list[BlockingRule]:
         ("email",),
         ("surname_key", "birth_date"),
         ("first_name_key", "birth_date"),
-        ("surname_key", "first_name_key"),
         ("first_name_key", "address_key"),
         ("surname_key", "address_key"),
     ]
     rules = [block_on(*c) for c in candidates if all(isinstance(k, str) and k in have for k in c)]
+    if {"surname_key", "first_name_key"} <= have:
+        # Both names, in either column (first and last names swapped still block together).
+        f, s = pl.col("first_name_key"), pl.col("surname_key")
+        lo = pl.when(f < s).then(f).otherwise(s)
+        hi = pl.when(f < s).then(s).otherwise(f)
+        rules.insert(4 if len(rules) >= 4 else len(rules), block_on(lo, hi, name="names"))
     if {"surname_key", "first_name_key", "birth_date"} <= have:
         # Typos in both names and a shifted date: prefixes + year.
         rules.append(

@@ -20,12 +20,14 @@ from custdata.dedupe.comparison import ComparisonSet, default_comparisons
 from custdata.dedupe.config import DedupeConfig, load_config
 from custdata.dedupe.model import FellegiSunter, estimate_u, term_frequencies
 from custdata.dedupe.prepare import ROW, prepare
-from custdata.dedupe.rules import Rule, as_rules, default_distinct_rules
+from custdata.dedupe.rules import Rule, as_rules, default_distinct_rules, household_evidence
 from custdata.errors import InvalidOption
 
 #: Output columns added to every input row.
 CLUSTER_ID, MATCH_SCORE, MATCH_REASON = "cluster_id", "match_score", "match_reason"
 _TF_BOUNDS = (-10.0, 5.0)
+#: Share of "obvious relatives" among contact-sharing pairs above which the data has households.
+HOUSEHOLD_SHARE = 0.03
 
 
 @dataclass
@@ -226,8 +228,16 @@ def deduplicate(
     max_block_size: int | None = None,
     max_pairs: int | None = None,
     max_cluster_size: int | None = None,
+    labels: pl.DataFrame | None = None,
+    link_split: int | None = None,
 ) -> DedupeResult:
     """Find the records that are the same person; the full result (pairs, diagnostics, model).
+
+    ``labels``: pairs a person has labelled (see :mod:`custdata.dedupe.review`): a labelled
+    match is always merged, a labelled non-match never, and the threshold moves between the
+    scores of the labelled matches and non-matches. ``link_split``: the first ``link_split``
+    rows are one table and the rest another; only pairs across them are compared (used by
+    :func:`custdata.dedupe.link`).
 
     Options not given come from ``config`` (a :class:`DedupeConfig`, a dict in the TOML
     vocabulary or the path of a TOML file), else from the defaults. See :func:`find_duplicates`.
@@ -264,6 +274,10 @@ def deduplicate(
 
     keys0 = prepare(frame, columns=cfg.columns)
     content = _content_key(frame)
+    if link_split is not None:
+        # Sort within each table, so the left table keeps the internal ids 0..link_split-1.
+        side = pl.Series(np.arange(n) >= link_split).cast(pl.String)
+        content = pl.select(pl.concat_str([side, content], separator="\x1e")).to_series()
     order = content.arg_sort().cast(pl.UInt32)  # internal id -> original row
     keys = keys0[order].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
     content_sorted = content.gather(order)
@@ -271,25 +285,46 @@ def deduplicate(
     cset = ComparisonSet(list(cfg.comparisons) if cfg.comparisons is not None else default_comparisons(keys.columns))
     names = [c.output for c in cset.comparisons]
     match_rules = list(cfg.rules or [])
-    distinct_rules = list(cfg.distinct) if cfg.distinct is not None else default_distinct_rules(names)
-    scorer = _Scorer(keys, cset, cfg, match_rules, distinct_rules)
 
     # Candidate pairs: blocking rules + identical rows (identical rows are always one person).
     brules = list(cfg.blocking) if cfg.blocking is not None else default_blocking_rules(keys.columns)
-    pairs, bdiag = block_pairs(keys, brules, max_block_size=cfg.max_block_size, max_pairs=cfg.max_pairs)
+    pairs, bdiag = block_pairs(
+        keys, brules, max_block_size=cfg.max_block_size, max_pairs=cfg.max_pairs, link_split=link_split
+    )
     diagnostics.extend(bdiag)
+    labelled = _labelled_pairs(labels, content_sorted, link_split) if labels is not None else None
+    if labelled is not None and labelled.height:
+        pairs = pl.concat([pairs, labelled.select(LEFT, RIGHT)]).unique().sort([LEFT, RIGHT])
     ident = (
         pl.DataFrame({"c": content_sorted, RIGHT: pl.int_range(n, dtype=pl.UInt32, eager=True)})
         .with_columns(pl.col(RIGHT).min().over("c").alias(LEFT))
         .filter(pl.col(LEFT) != pl.col(RIGHT))
         .select(LEFT, RIGHT)
     )
+    if link_split is not None:
+        ident = ident.filter((pl.col(LEFT) < link_split) & (pl.col(RIGHT) >= link_split))
     identical_pairs = ident.height
     if ident.height:
         pairs = pl.concat([pairs, ident.cast({LEFT: pl.UInt32, RIGHT: pl.UInt32})]).unique().sort([LEFT, RIGHT])
 
     left, right = pairs[LEFT], pairs[RIGHT]
-    levels = scorer.levels(left, right)
+    levels = cset.level_table(keys, left, right)
+    if cfg.distinct is not None:
+        distinct_rules = list(cfg.distinct)
+    else:
+        share = household_evidence(levels)
+        distinct_rules = default_distinct_rules(names, households=share >= HOUSEHOLD_SHARE)
+        diagnostics.append({
+            "kind": "households",
+            "relatives_share": round(share, 4),
+            "strict": share >= HOUSEHOLD_SHARE,
+            "message": (
+                f"{share:.1%} of candidate pairs sharing a contact look like relatives: "
+                + ("a shared phone/address is treated as weak evidence" if share >= HOUSEHOLD_SHARE
+                   else "contacts are treated as personal")
+            ),
+        })
+    scorer = _Scorer(keys, cset, cfg, match_rules, distinct_rules)
     ctx = scorer.context(left, right, levels)
     is_distinct, fired = scorer.flags(ctx)
 
@@ -302,9 +337,11 @@ def deduplicate(
     for c in cset.comparisons:
         if c.term_frequency:
             scorer.tf[c.output] = term_frequencies(keys[c.column].cast(pl.String).alias("value"))
-    diagnostics.append({"kind": "model", **model.to_dict(), "identical_pairs": identical_pairs})
 
-    weight = model.weights(levels, scorer.tf_adjust(left, right, levels))
+    tf_adj = scorer.tf_adjust(left, right, levels)
+    bf = model.bayes_factors(levels, tf_adj)
+    model.set_prior(bf[~is_distinct], n * (n - 1) // 2)
+    weight = bf + model.prior_weight
     prob = FellegiSunter.probability(weight)
     prob = np.where(fired.is_not_null().to_numpy(), 1.0, prob)
     if ident.height:
@@ -315,12 +352,35 @@ def deduplicate(
             pl.when(pl.Series(is_ident)).then(pl.lit("identical")).otherwise(fired)
         ).to_series().alias("rule")
 
+    diagnostics.append({"kind": "model", **model.to_dict(), "identical_pairs": identical_pairs})
+    threshold = cfg.threshold
+    if labelled is not None and labelled.height:
+        lab = pl.DataFrame({LEFT: left, RIGHT: right, "prob": prob}).join(labelled, on=[LEFT, RIGHT], how="inner")
+        threshold = _threshold_from_labels(lab, cfg.threshold)
+        diagnostics.append({
+            "kind": "labels", "pairs": lab.height, "matches": int(lab["match"].sum()),
+            "threshold": threshold,
+            "message": f"{lab.height} labelled pairs applied; threshold {cfg.threshold:g} -> {threshold:g}",
+        })
+        is_match = pl.DataFrame({LEFT: left, RIGHT: right}).join(
+            labelled, on=[LEFT, RIGHT], how="left", maintain_order="left"
+        )["match"]
+        yes = is_match.fill_null(False).to_numpy()
+        no = (~is_match).fill_null(False).to_numpy()
+        prob = np.where(yes, 1.0, np.where(no, 0.0, prob))
+        is_distinct = (is_distinct | no) & ~yes
+        fired = pl.select(
+            pl.when(pl.Series(yes)).then(pl.lit("label")).otherwise(fired)
+        ).to_series().alias("rule")
     edges = pl.DataFrame({LEFT: left, RIGHT: right, "prob": prob, "distinct": is_distinct})
+    if link_split is not None:
+        # Linking: no clustering inside a table, only pairs across (see custdata.dedupe.link).
+        return _link_result(frame, order, edges, levels, fired, cset, threshold, diagnostics, model, cfg)
     labels, cdiag = cluster(
         n,
         edges,
         scorer.score_for_clustering,
-        threshold=cfg.threshold,
+        threshold=threshold,
         support=cfg.support,
         max_cluster_size=cfg.max_cluster_size,
     )
@@ -380,6 +440,70 @@ def deduplicate(
         scored["same_cluster"],
     ).sort([LEFT, RIGHT])
     return DedupeResult(frame=out, pairs=pairs_out, diagnostics=diagnostics, model=model, config=cfg)
+
+
+def record_keys(frame: pl.DataFrame) -> pl.Series:
+    """A stable key per row from its content (used to name rows in review and label files).
+
+    >>> record_keys(pl.DataFrame({"a": ["x", "y"]})).to_list()
+    ['c4adf4367f96e584f', 'c0fa38cc58395a65f']
+    """
+    return pl.Series("record_key", [stable_id(c) for c in _content_key(frame).to_list()], dtype=pl.String)
+
+
+def _labelled_pairs(labels: pl.DataFrame, content_sorted: pl.Series, link_split: int | None) -> pl.DataFrame:
+    """Labelled pairs as internal row ids + a boolean ``match``."""
+    from custdata.dedupe.review import parse_labels
+
+    parsed = parse_labels(labels)
+    keys = pl.DataFrame({
+        "k": [stable_id(c.split("\x1e", 1)[1] if link_split is not None else c) for c in content_sorted.to_list()],
+        "i": pl.int_range(content_sorted.len(), dtype=pl.UInt32, eager=True),
+    }).unique("k", keep="first")
+    p = (
+        parsed.join(keys.rename({"k": "left_key", "i": "a"}), on="left_key", how="inner")
+        .join(keys.rename({"k": "right_key", "i": "b"}), on="right_key", how="inner")
+        .filter(pl.col("a") != pl.col("b"))
+        .select(
+            pl.min_horizontal("a", "b").alias(LEFT),
+            pl.max_horizontal("a", "b").alias(RIGHT),
+            "match",
+        )
+        .unique([LEFT, RIGHT], keep="last")
+    )
+    return p
+
+
+def _threshold_from_labels(lab: pl.DataFrame, current: float) -> float:
+    """Threshold between labelled non-matches and matches (model scores, before the labels)."""
+    yes = lab.filter("match")["prob"]
+    no = lab.filter(~pl.col("match"))["prob"]
+    if yes.len() == 0 or no.len() == 0:
+        return current
+    lo, hi = float(no.max()), float(yes.min())
+    if lo < hi:
+        t = (lo + hi) / 2
+    else:
+        # Overlap: the candidate threshold with the fewest labelled errors.
+        cands = sorted(set(lab["prob"].to_list()) | {current})
+        best = min(cands, key=lambda c: (int((yes < c).sum()) + int((no >= c).sum()), abs(c - current)))
+        t = best
+    return float(min(max(t, 0.5), 0.999))
+
+
+def _link_result(frame, order, edges, levels, fired, cset, threshold, diagnostics, model, cfg) -> DedupeResult:
+    o = order.to_numpy()
+    reason = _reason(cset, levels, fired)
+    scored = edges.with_columns(reason.alias(MATCH_REASON)).filter(
+        (pl.col("prob") >= threshold) & ~pl.col("distinct")
+    )
+    pairs = scored.select(
+        pl.Series("row_left", o[scored[LEFT].to_numpy()], dtype=pl.UInt32),
+        pl.Series("row_right", o[scored[RIGHT].to_numpy()], dtype=pl.UInt32),
+        pl.col("prob").round(6).alias("match_probability"),
+        pl.col(MATCH_REASON),
+    ).sort(["row_left", "row_right"])
+    return DedupeResult(frame=frame, pairs=pairs, diagnostics=diagnostics, model=model, config=cfg)
 
 
 def find_duplicates(

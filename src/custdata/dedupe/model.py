@@ -57,6 +57,9 @@ class FellegiSunter:
     u: dict[str, np.ndarray]
     lam: float = 0.1
     iterations: int = 0
+    #: Prior probability that two *random* records match (used for scoring; ``lam`` is the share
+    #: of matches among candidate pairs, used inside EM only). See :meth:`set_prior`.
+    prior: float | None = None
     #: Per comparison, a frame (value, tf) for the term-frequency adjustment of the exact level.
     tf: dict[str, pl.DataFrame] = field(default_factory=dict)
 
@@ -127,10 +130,45 @@ class FellegiSunter:
         w = self._log_bf(g, size) + math.log2(self.lam / (1 - self.lam))
         return 1.0 / (1.0 + np.exp2(-np.clip(w, -60, 60)))
 
+    def set_prior(self, bayes_factors: np.ndarray, total_pairs: int, *, iterations: int = 20) -> float:
+        """Set :attr:`prior` = expected matches / all record pairs, by a fixed point.
+
+        Start from "every candidate pair is a match" and repeat: expected matches = sum of the
+        candidates' posteriors under the current prior. Scoring with the prior of a *random*
+        pair (not of a candidate pair) is what keeps a shared first name and birth date from
+        looking like a match just because blocking put the two records side by side.
+        """
+        total = max(int(total_pairs), 1)
+        prior = float(np.clip(max(len(bayes_factors), 1) / total, EPS * EPS, 0.5))
+        for _ in range(iterations):
+            w = bayes_factors + math.log2(prior / (1 - prior))
+            expected = float(self.probability(w).sum())
+            new = float(np.clip(max(expected, 1.0) / total, EPS * EPS, 0.5))
+            if abs(math.log2(new) - math.log2(prior)) < 1e-3:
+                prior = new
+                break
+            prior = new
+        self.prior = prior
+        return prior
+
+    @property
+    def prior_weight(self) -> float:
+        """log2 prior odds used for scoring."""
+        p = self.prior if self.prior is not None else self.lam
+        return math.log2(p / (1 - p))
+
+    def bayes_factors(self, levels: pl.DataFrame, tf_adjust: np.ndarray | None = None) -> np.ndarray:
+        """Sum of log2(m/u) over the comparisons (+ TF adjustment), without the prior."""
+        g = {n: levels[n].to_numpy().astype(np.int64) for n in self.names}
+        w = self._log_bf(g, levels.height)
+        if tf_adjust is not None:
+            w = w + tf_adjust
+        return w
+
     def weights(self, levels: pl.DataFrame, tf_adjust: np.ndarray | None = None) -> np.ndarray:
         """Match weight (log2 Bayes factor + prior) of each pair of the level table."""
         g = {n: levels[n].to_numpy().astype(np.int64) for n in self.names}
-        w = self._log_bf(g, levels.height) + math.log2(self.lam / (1 - self.lam))
+        w = self._log_bf(g, levels.height) + self.prior_weight
         if tf_adjust is not None:
             w = w + tf_adjust
         return w
@@ -152,6 +190,7 @@ class FellegiSunter:
         """Parameters as plain lists (for the diagnostics and the review loop)."""
         return {
             "lambda": self.lam,
+            "prior": self.prior,
             "iterations": self.iterations,
             "m": {n: [round(float(x), 6) for x in v] for n, v in self.m.items()},
             "u": {n: [round(float(x), 8) for x in v] for n, v in self.u.items()},
@@ -200,8 +239,27 @@ def estimate_u(
             probs[-1] = max(exact, 1.0 / (n * n))
             if rest > 0:
                 probs[:-1] = probs[:-1] / rest * (1 - probs[-1])
+        # Shrink toward a generic prior: on a few hundred rows the sample says little.
+        weight = min(float(counts.sum()), float(total_pairs))
+        probs = (weight * probs + PRIOR_PAIRS * default_u(k)) / (weight + PRIOR_PAIRS)
         u[name] = _normalize(probs)
     return u
+
+
+#: Pseudo-count of the generic u prior (see :func:`default_u`).
+PRIOR_PAIRS = 2000.0
+
+
+def default_u(k: int) -> np.ndarray:
+    """Generic u of a k-level comparison: exact 0.001, each fuzzy level 0.005, else the rest.
+
+    >>> default_u(3).round(3).tolist()
+    [0.994, 0.005, 0.001]
+    """
+    out = np.full(k, 0.005)
+    out[-1] = 0.001
+    out[0] = 1.0 - out[1:].sum()
+    return out
 
 
 def _exact_agreement(values: pl.Series) -> float | None:

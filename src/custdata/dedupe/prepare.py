@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import functools
+import re
 
 import polars as pl
 
@@ -88,7 +89,30 @@ def resolve_columns(
         found = {k: [v] if isinstance(v, str) else list(v) for k, v in columns.items()}
         for cols in found.values():
             require_columns(names, cols)
+    if columns is None:
+        used = {c for cols in found.values() for c in cols}
+        for c in names:
+            kind = _extra_kind(c)
+            if c not in used and kind and kind not in found:
+                found[kind] = [c]
+                used.add(c)
     return {k: v for k, v in found.items() if v and k not in ("id", "date")}
+
+
+#: Header patterns of fields custdata's detector does not name but matching benefits from.
+_EXTRA_KINDS = [
+    ("postcode", re.compile(r"(post ?code|postal ?code|^zip|zip ?code|^индекс|почтовый индекс|поштовий індекс)")),
+    ("city", re.compile(r"(suburb|locality|^town$|settlement|населенный пункт)")),
+    ("region", re.compile(r"(^state$|^region$|^province$|^область$|^регион$|^регіон$|^county$)")),
+]
+
+
+def _extra_kind(header: str) -> str | None:
+    key = re.sub(r"[\s_.\-/:]+", " ", header.strip().lower()).strip()
+    for kind, pattern in _EXTRA_KINDS:
+        if pattern.search(key):
+            return kind
+    return None
 
 
 def _name_text(expr: pl.Expr) -> pl.Expr:
@@ -96,9 +120,10 @@ def _name_text(expr: pl.Expr) -> pl.Expr:
     return pl.when(raw.str.to_lowercase().is_in(_JUNK) | (raw == "")).then(None).otherwise(raw)
 
 
+# Surname endings (Cyrillic, and Latin transliterations of them): a weak vote for word order.
 _SURNAME_END = (
-    r"(?i)(ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|чук|ко|ых|их|ий|"
-    r"ов|ev|eva|ov|ova|in|ina|sky|skaya|skiy|skii|enko|chuk|uk|yuk|son|sen|ez|er|ton|ley)$"
+    r"(?i)(ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|чук|ых|их|"
+    r"ov|ova|ev|eva|sky|skaya|skiy|skii|skyi|ska|enko|chuk|iuk|yuk)$"
 )
 
 
@@ -122,6 +147,10 @@ def _known_first_names() -> list[str]:
     }
     frame = pl.DataFrame({"n": sorted(names)})
     return frame.select(name_skeleton("n")).to_series().drop_nulls().unique().sort().to_list()
+
+
+#: > 0: the first word looks like a surname; < 0: like a first name.
+_ORDER_VOTE = 2 * (pl.col("_k1") - pl.col("_k0")) + pl.col("_s0") - pl.col("_s1")
 
 
 def _split_stages(col: str, known: list[str]) -> list[dict[str, pl.Expr]]:
@@ -161,8 +190,9 @@ def _split_stages(col: str, known: list[str]) -> list[dict[str, pl.Expr]]:
                 pl.when(pl.col("_comma")).then(True)
                 .when((pl.col("_n") >= 3) & pl.col("_pl")).then(True)
                 .when(pl.col("_p1")).then(False)
-                .when((pl.col("_k1") - pl.col("_k0") + pl.col("_s0") - pl.col("_s1")) > 0).then(True)
-                .when((pl.col("_k1") - pl.col("_k0") + pl.col("_s0") - pl.col("_s1")) < 0).then(False)
+                .when((pl.col("_n") >= 3) & ~pl.col("_cyr")).then(False)
+                .when(_ORDER_VOTE > 0).then(True)
+                .when(_ORDER_VOTE < 0).then(False)
                 .otherwise(pl.col("_cyr"))
             ),
         },
@@ -240,7 +270,10 @@ def _gender(expr: pl.Expr) -> pl.Expr:
 
 def _phone_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
     build = _normalizer("phone")
-    base = build(pl.col(col).cast(pl.String)) if build is not None else pl.col(col).cast(pl.String)
+    raw = pl.col(col).cast(pl.String)
+    # The E.164 form when the normalizer accepts the number, else its digits: a number invalid
+    # for the region (or an id number in a phone-looking column) still matches itself.
+    base = pl.coalesce(build(raw), raw) if build is not None else raw
     d = pl.col(out)
     return [
         {out: base.str.replace_all(r"\D", "")},
@@ -350,7 +383,11 @@ def prepare(
     multi("gender", "gender", lambda c, o: [{o: _gender(pl.col(c))}])
     multi("phone", "phone", _phone_stages)
     multi("email", "email", _email_stages)
-    multi("address", "address_key", lambda c, o: [{o: address_key(pl.col(c))}])
+    if inputs("address"):
+        # Several address columns (street number, street, building) are parts of one address.
+        joined = pl.concat_str([pl.col(c).cast(pl.String) for c in inputs("address")], separator=" ", ignore_nulls=True)
+        stages.append({"address_key": address_key(joined)})
+        keys.append("address_key")
     multi("city", "city_key", lambda c, o: [
         {o: clean_text(pl.col(c))},
         {o: pl.col(o).str.replace(r"^(g|gor|gorod|m|misto) ", "")},
@@ -380,3 +417,17 @@ def prepare(
         keys.append("full_name_key")
     out = lf.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW), *keys).collect()
     return out
+
+
+def _split_full_name_words(expr: pl.Expr) -> pl.Expr:
+    """The surname word of a name cell: the value itself when one word, else the first word of a
+    Cyrillic name ("Фамилия Имя") or the last word of a Latin one ("First Last").
+
+    >>> pl.DataFrame({"n": ["Иванова Мария", "John Smith", "Petrov"]}).select(
+    ...     _split_full_name_words(pl.col("n")))["n"].to_list()
+    ['Иванова', 'Smith', 'Petrov']
+    """
+    text = expr.cast(pl.String).str.strip_chars().str.replace_all(r"[,\s]+", " ")
+    parts = text.str.split(" ")
+    cyr = text.str.contains(r"[А-Яа-яЁёІіЇїЄєҐґ]")
+    return pl.when(cyr).then(parts.list.first()).otherwise(parts.list.last())

@@ -297,22 +297,73 @@ def as_rules(rules: Rule | str | Sequence[Rule | str] | None) -> list[Rule]:
     return [parse_rule(r) if isinstance(r, str) else r for r in rules]
 
 
-def default_distinct_rules(comparisons: Sequence[str]) -> list[Rule]:
+def default_distinct_rules(comparisons: Sequence[str], *, households: bool = True) -> list[Rule]:
     """Cannot-link rules that tell relatives apart, for the comparisons present.
 
-    * different first name and birth dates more than a typo apart (spouses, parents, siblings);
-    * different patronymic and birth dates more than a typo apart (father and son, both Ivan);
+    Always (both values present and not even a fuzzy/translit/diminutive/initial match):
+
+    * different first names and birth dates more than a typo apart;
+    * different patronymics and birth dates more than a typo apart (father and son, both Ivan);
     * different first name and different gender (twins of opposite sex).
 
+    With ``households=True`` (the data has relatives sharing contacts, see
+    :func:`household_evidence`), stricter, because a shared phone and address then prove
+    nothing:
+
+    * different first names (or patronymics) unless the birth date is exactly the same
+      (a missing birth date no longer saves the pair);
+    * birth dates more than a year apart that are not a typo or a day/month swap.
+
     >>> [r.describe() for r in default_distinct_rules(["first_name", "birth_date", "gender"])]
-    ['first_name<=0,birth_date<=1', 'first_name<=0,gender<=0']
+    ['first_name<=0,!birth_date>=4', 'birth_date<=0', 'first_name<=0,gender<=0']
+    >>> [r.describe() for r in default_distinct_rules(["first_name", "birth_date"], households=False)]
+    ['first_name<=0,birth_date<=1']
     """
     have = set(comparisons)
     out: list[Rule] = []
-    if {"first_name", "birth_date"} <= have:
-        out.append(Level("first_name", at_most=0) & Level("birth_date", at_most=1))
-    if {"middle_name", "birth_date"} <= have:
-        out.append(Level("middle_name", at_most=0) & Level("birth_date", at_most=1))
+    dob = "birth_date" in have
+    for name in ("first_name", "middle_name"):
+        if name not in have:
+            continue
+        conflict = Level(name, at_most=0)
+        if not dob:
+            if households:
+                out.append(conflict)
+        elif households:
+            out.append(conflict & Not(Level("birth_date", at_least=4)))
+        else:
+            out.append(conflict & Level("birth_date", at_most=1))
+    if dob and households:
+        out.append(Level("birth_date", at_most=0))
     if {"first_name", "gender"} <= have:
         out.append(Level("first_name", at_most=0) & Level("gender", at_most=0))
     return out
+
+
+def household_evidence(levels: pl.DataFrame) -> float:
+    """Share of obvious relatives among candidate pairs that share a phone, email or address.
+
+    "Obvious relatives": first names and birth dates both present and both different. When
+    more than a few percent of the pairs sharing contacts are such pairs, the data has
+    households, and a shared contact is weak evidence (:func:`default_distinct_rules` becomes
+    stricter). Returns 0.0 when the data has no first names or birth dates.
+
+    >>> lv = pl.DataFrame({"phone": [2, 2, 2, 0], "first_name": [3, 0, 0, 0], "birth_date": [4, 0, 1, 0]})
+    >>> household_evidence(lv)
+    0.6666666666666666
+    """
+    if not {"first_name", "birth_date"} <= set(levels.columns) or levels.height == 0:
+        return 0.0
+    contact = pl.lit(False)
+    for name in ("phone", "email", "address"):
+        if name in levels.columns:
+            top = levels[name].max()
+            if top is not None and top > 0:
+                contact = contact | (pl.col(name) == top)
+    both = (pl.col("first_name") >= 0) & (pl.col("birth_date") >= 0)
+    stats = levels.filter(contact & both).select(
+        n=pl.len(),
+        rel=((pl.col("first_name") == 0) & (pl.col("birth_date") <= 1)).sum(),
+    )
+    n, rel = stats.row(0)
+    return float(rel) / n if n else 0.0

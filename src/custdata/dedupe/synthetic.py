@@ -38,7 +38,7 @@ LOCALES: dict[str, float] = {"ru_RU": 0.5, "uk_UA": 0.2, "en_US": 0.3}
 CORRUPTIONS: tuple[str, ...] = (
     "typo",  # one edit (delete / insert / substitute / transpose) in the first or last name
     "swap",  # name parts in another order (Имя Фамилия, Фамилия Имя, first <-> last)
-    "translit",  # Cyrillic name written in Latin letters (Иванов -> Ivanov / Iwanow-free ICAO)
+    "translit",  # Cyrillic name written in Latin letters (Иванов -> Ivanov, Юлия -> Iuliia / Yuliya)
     "diminutive",  # first name as a diminutive (Александр -> Саша, William -> Bill)
     "phone",  # phone missing, with a typo, or in a different format
     "email",  # email in other case, gmail dots / +tag, domain typo, or missing
@@ -379,7 +379,11 @@ def _people(n_people: int, families: float, locale_weights: dict[str, float], se
     child_dob = head_dob + rng.integers(20 * 365, 40 * 365, size=n_people)
     dob = np.where(hh_size == 1, single_dob,
                    np.where(role == 0, head_dob, np.where(is_spouse, spouse_dob, child_dob)))
-    dob = np.minimum(dob, 37 * 365 + 200)  # nobody born after mid-2007
+    # nobody born after mid-2007: a child who would be is born in the 8 years before instead
+    # (a clamp would pile thousands of people onto one birth date)
+    cap = 37 * 365 + 200
+    late = dob > cap
+    dob = np.where(late, cap - rng.integers(0, 8 * 365, size=n_people), dob)
 
     first = np.empty(n_people, dtype=object)
     surname = np.empty(n_people, dtype=object)

@@ -14,7 +14,8 @@ One cell is handled in four steps:
    :func:`phonenumbers.is_valid_number` and formatted as E.164 (the naive loop's semantics);
 4. custdata's additions on top: all-same-digit numbers are ``junk``; a number without ``+``
    that phonenumbers rejects is retried as international when it starts with ``00`` (any region)
-   or has 11 or more digits (``380 50 123 45 67`` typed without ``+`` in a Russian table).
+   or has 11 or more digits and does not start with the region's trunk prefix
+   (``380 50 123 45 67`` typed without ``+`` in a Russian table).
 """
 
 from __future__ import annotations
@@ -128,11 +129,20 @@ def _outcome(text: str, region: str | None) -> tuple[pn.PhoneNumber | None, str 
         return None, _PARSE_ERRORS.get(exc.error_type, NOT_A_NUMBER)
 
 
-def _retry_digits(digits: str) -> str | None:
-    """Digits to retry as international for a number typed without '+' (custdata's addition)."""
+def national_prefix(region: str | None) -> str | None:
+    """The trunk prefix of a region ("8" for RU, "0" for UA, "1" for US), None if it has none."""
+    meta = PhoneMetadata.metadata_for_region(region, None) if region else None
+    return (meta.national_prefix or None) if meta is not None else None
+
+
+def _retry_digits(digits: str, region: str | None) -> str | None:
+    """Digits to retry as international for a number typed without '+' (custdata's addition):
+    after a ``00`` prefix, or all of them when there are 11+ and they do not start with the
+    region's trunk prefix (an invalid "8 (6xx) ..." in Russia is a typo, not a Chinese +86)."""
     if digits.startswith("00") and len(digits) > 2 and digits[2] != "0":
         return digits[2:]
-    if len(digits) >= 11:
+    prefix = national_prefix(region)
+    if len(digits) >= 11 and not (prefix and digits.startswith(prefix)):
         return digits
     return None
 
@@ -171,7 +181,8 @@ def _result(num: pn.PhoneNumber, *, formats: bool) -> PhoneResult:
     )
 
 
-def parse_part(text: str, region: str | None, *, formats: bool = False) -> PhoneResult:
+def parse_part(text: str, region: str | None, *, formats: bool = False,
+               fallback: str | None = None) -> PhoneResult:
     """Normalize one number-like piece of text (no splitting).
 
     >>> parse_part("8 (912) 345-67-89", "RU").e164
@@ -194,7 +205,7 @@ def parse_part(text: str, region: str | None, *, formats: bool = False) -> Phone
     first = _result(num, formats=formats) if num is not None else PhoneResult(None, error or "")
     if first.status in (OK, JUNK) or "+" in text or "＋" in text:
         return first
-    retry = _retry_digits(digits)
+    retry = _retry_digits(digits, region)
     if retry is not None:
         alt, _ = _outcome("+" + retry, None)
         if alt is not None:
@@ -203,6 +214,12 @@ def parse_part(text: str, region: str | None, *, formats: bool = False) -> Phone
             second = _result(alt, formats=formats)
             if second.status == OK:
                 return second
+    if fallback is not None and fallback != region:
+        other, _ = _outcome(text, fallback)
+        if other is not None:
+            third = _result(other, formats=formats)
+            if third.status == OK:
+                return third
     return first
 
 
@@ -246,7 +263,7 @@ def split_cell(value: str) -> list[str]:
 
 
 def parse_cell(
-    value: object, region: str | None, *, formats: bool = False
+    value: object, region: str | None, *, formats: bool = False, fallback: str | None = None
 ) -> tuple[PhoneResult, list[PhoneResult]]:
     """Normalize one cell: (result for the cell, results of every number-like part).
 
@@ -258,7 +275,7 @@ def parse_cell(
     ('multiple_numbers', '+79123456789', ('+79130001122',), 2)
     """
     try:
-        return _parse_cell(value, region, formats=formats)
+        return _parse_cell(value, region, formats=formats, fallback=fallback)
     except Exception:  # never raise on a row: a phonenumbers failure is not_a_number
         result = PhoneResult(None, NOT_A_NUMBER)
         return result, [result]
@@ -302,26 +319,27 @@ def combine(results: list[PhoneResult]) -> PhoneResult:
 
 
 def _parse_cell(
-    value: object, region: str | None, *, formats: bool
+    value: object, region: str | None, *, formats: bool, fallback: str | None = None
 ) -> tuple[PhoneResult, list[PhoneResult]]:
     prep = prepare_cell(value)
     if isinstance(prep, PhoneResult):
         return prep, [prep]
-    results = [parse_part(p, region, formats=formats) for p in prep]
+    results = [parse_part(p, region, formats=formats, fallback=fallback) for p in prep]
     return combine(results), results
 
 
-def safe_part(text: str, region: str | None) -> PhoneResult:
+def safe_part(text: str, region: str | None, fallback: str | None = None) -> PhoneResult:
     """:func:`parse_part` that never raises (a phonenumbers failure is ``not_a_number``)."""
     try:
-        return parse_part(text, region)
+        return parse_part(text, region, fallback=fallback)
     except Exception:
         return PhoneResult(None, NOT_A_NUMBER)
 
 
-def parse_parts_many(items: list[tuple[str, str | None]]) -> list[tuple]:
+def parse_parts_many(items: list[tuple[str, str | None]],
+                     fallback: str | None = None) -> list[tuple]:
     """Worker entry point: parse (piece, region) pairs; plain tuples come back (picklable)."""
-    return [as_tuple(safe_part(text, region)) for text, region in items]
+    return [as_tuple(safe_part(text, region, fallback)) for text, region in items]
 
 
 #: Field order of :func:`as_tuple`.

@@ -19,12 +19,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 import polars as pl
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, SUPPORTED_REGIONS
 from phonenumbers.phonemetadata import PhoneMetadata
 
 from custdata.normalize._common import JUNK, OK
 from custdata.normalize._phone_core import (
     INVALID_FOR_REGION,
+    _outcome,
+    _result,
+    national_prefix,
     INVALID_LENGTH,
     TOO_LONG,
     TOO_SHORT,
@@ -33,7 +36,11 @@ from custdata.normalize._phone_core import (
 #: Characters a "simple" value may hold (plus one leading '+').
 SIMPLE_RE = r"^[ \-().]*\+?[ \-().0-9]*$"
 #: A trailing extension phonenumbers recognizes the same way: "доб. 12", "ext 5", "x5", "#5".
-EXT_RE = r"(?i)^(?<main>.*?[0-9)])[ ,]*(?:доб|ext|x|#)[:.]?[ ,\-]*(?<ext>[0-9]{1,6})$"
+#: ("вн. 12", "доп. 12" are rewritten to "доб 12" by the scalar path before phonenumbers.)
+EXT_RE = (
+    r"(?i)^(?<main>.*?[0-9)])[ ,]*(?:(?:доб|ext|x|#)[:.]?[ ,\-]*(?<ext>[0-9]{1,6})"
+    r"|(?:добавочный|внутренний|внутр|доп|вн)\.? *(?<ext2>[0-9]{1,6}))$"
+)
 MIN_DIGITS, MAX_DIGITS = 3, 17
 #: Groups (one region, one country code, one metadata) smaller than this go to the scalar path:
 #: a dozen regex passes cost more than phonenumbers on a few hundred values. Tests set it to 0.
@@ -177,6 +184,17 @@ def _strip_np(expr: pl.Expr, m) -> pl.Expr:
     return pl.when(keep).then(expr).otherwise(after)
 
 
+@lru_cache(maxsize=1)
+def _trunk_prefixes() -> dict[str, str]:
+    """Region -> national (trunk) prefix, for regions that have one."""
+    out = {}
+    for region in SUPPORTED_REGIONS:
+        prefix = national_prefix(region)
+        if prefix:
+            out[region] = prefix
+    return out
+
+
 def _by_key(frame: pl.DataFrame, key: str):
     if frame.height == 0:
         return []
@@ -266,11 +284,20 @@ def _strip_stage(frame: pl.DataFrame) -> tuple[list[pl.DataFrame], list[pl.DataF
             continue
         m = _meta(key)
         nsn0 = pl.col("nsn0")
+        npfp = m.national_prefix_for_parsing
+        if npfp and npfp.isdigit():  # rows without the literal prefix keep their number as is
+            as_is = part.filter(~nsn0.str.starts_with(npfp))
+            part = part.filter(nsn0.str.starts_with(npfp))
+        else:
+            as_is = part.clear()
         stripped = _strip_np(nsn0, m)
-        part = part.lazy().with_columns(
-            nsn=pl.when(_test_len(stripped, m).is_in(["short", "local", "invalid"]))
-            .then(nsn0).otherwise(stripped)
-        ).drop("nsn0", "mkey").collect()
+        part = pl.concat([
+            as_is.rename({"nsn0": "nsn"}).drop("mkey"),
+            part.lazy().with_columns(
+                nsn=pl.when(_test_len(stripped, m).is_in(["short", "local", "invalid"]))
+                .then(nsn0).otherwise(stripped)
+            ).drop("nsn0", "mkey").collect(),
+        ])
         short = pl.col("nsn").str.len_bytes() < 2
         fallback.append(part.filter(short).drop("cc", "nsn"))
         done.append(part.filter(~short))
@@ -357,7 +384,32 @@ def _pipeline(plus: pl.DataFrame, national: pl.DataFrame) -> tuple[pl.DataFrame,
     return out, fb_frame
 
 
-def fast_path(unique: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _fallback_pass(parsed: pl.DataFrame, cand: pl.DataFrame, fallback: str
+                   ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows without '+' still not ok, parsed again with the fallback region; ok ones replace."""
+    cols = ["v", "r", *RESULT_SCHEMA]
+    again = parsed.join(cand.filter("noplus").select("v", "r", "d"), on=["v", "r"],
+                        how="inner", nulls_equal=True).filter(
+        ~pl.col("status").is_in([OK, JUNK]) & (pl.col("r").fill_null("") != fallback)
+    )
+    if again.height == 0:
+        return parsed, pl.DataFrame(schema={"v": pl.String, "r": pl.String})
+    national = again.select("v", orig="r", r=pl.lit(fallback), noplus=pl.lit(True), d="d")
+    keyed = national.select("v", "orig", "r")
+    plus = pl.DataFrame(schema={"v": pl.String, "r": pl.String, "noplus": pl.Boolean,
+                                "d2": pl.String})
+    third, fb = _pipeline(plus, national.drop("orig").unique(["v", "r"]))
+    # back to the original region key (v is unique per region in the input)
+    third = third.join(keyed, on=["v", "r"], how="inner").with_columns(r=pl.col("orig"))
+    fb = fb.join(keyed, on=["v", "r"], how="inner").select("v", r="orig")
+    ok = third.filter(pl.col("status") == OK).select(cols)
+    rest = parsed.join(pl.concat([ok.select("v", "r"), fb]), on=["v", "r"], how="anti",
+                       nulls_equal=True)
+    return pl.concat([rest, ok], how="vertical_relaxed"), fb
+
+
+def fast_path(unique: pl.DataFrame, fallback: str | None = None
+              ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split distinct ``(v, r)`` pairs into (handled with results, residual for the scalar path).
 
     ``v`` is the raw text, ``r`` the default region (ISO code or null). The handled frame has
@@ -372,16 +424,29 @@ def fast_path(unique: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """
     frame = unique.select(pl.col("v").cast(pl.String), pl.col("r").cast(pl.String))
     t = pl.col("v").str.strip_chars()
-    groups = t.str.extract_groups(EXT_RE)
-    main = pl.coalesce(groups.struct.field("main"), t)
-    frame = frame.lazy().with_columns(
+    frame = frame.with_columns(t=t, plain=t.str.contains(SIMPLE_RE))
+    # values with a trailing extension: the number part is checked and parsed instead
+    with_ext = frame.filter(~pl.col("plain").fill_null(True)).with_columns(
+        g=pl.col("t").str.extract_groups(EXT_RE)
+    ).select(
+        "v", "r", "t", m=pl.col("g").struct.field("main"),
+        ext=pl.coalesce(pl.col("g").struct.field("ext"), pl.col("g").struct.field("ext2")),
+    ).filter(pl.col("m").is_not_null())
+    exts = with_ext.select("v", "r", "ext")
+    frame = pl.concat([
+        frame.filter(pl.col("plain").fill_null(True)).select("v", "r", "t", m="t"),
+        frame.filter(~pl.col("plain").fill_null(True)).join(
+            with_ext.select("v", "r"), on=["v", "r"], how="anti", nulls_equal=True
+        ).select("v", "r", "t", m="t"),
+        with_ext.select("v", "r", "t", "m"),
+    ])
+    main = pl.col("m")
+    frame = frame.select(
+        "v", "r",
         d=main.str.replace_all(r"[^0-9]", ""),
-        ok=main.str.contains(SIMPLE_RE) & (t.str.len_chars() <= 250),
+        ok=main.str.contains(SIMPLE_RE) & (pl.col("t").str.len_chars() <= 250),
         noplus=~main.str.contains("+", literal=True),
-        ext=groups.struct.field("ext"),
-    ).collect()
-    exts = frame.filter(pl.col("ext").is_not_null()).select("v", "r", "ext")
-    frame = frame.drop("ext")
+    )
     nd = pl.col("d").str.len_bytes()
     cand_mask = pl.col("ok").fill_null(False) & nd.is_between(MIN_DIGITS, MAX_DIGITS)
     residual = frame.filter(~cand_mask).select("v", "r")
@@ -403,9 +468,11 @@ def fast_path(unique: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     retry_rows = retry_rows.join(cand.select("v", "r", "d"), on=["v", "r"], how="left",
                                  nulls_equal=True)
     d = pl.col("d")
+    trunk = pl.col("r").replace_strict(_trunk_prefixes(), default=None, return_dtype=pl.String)
     alt = (
         pl.when(d.str.starts_with("00") & (d.str.slice(2, 1) != "0")).then(d.str.slice(2))
-        .when(d.str.len_bytes() >= 11).then(d)
+        .when((d.str.len_bytes() >= 11) & (trunk.is_null() | ~d.str.starts_with(trunk)))
+        .then(d)
     )
     retry_rows = retry_rows.with_columns(d2=alt)
     no_alt = retry_rows.filter(pl.col("d2").is_null())
@@ -415,15 +482,30 @@ def fast_path(unique: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.DataFrame(schema={"v": pl.String, "r": pl.String, "noplus": pl.Boolean,
                              "d": pl.String}),
     )
-    second_ok = second.filter(pl.col("status") == OK)
     cols = ["v", "r", *RESULT_SCHEMA]
+    # alternatives the replay could not do (small groups...): phonenumbers on the '+' form only
+    if fb2.height:
+        todo = with_alt.join(fb2, on=["v", "r"], how="semi", nulls_equal=True)
+        rows = []
+        for v, r, d2 in todo.select("v", "r", "d2").iter_rows():
+            num, _ = _outcome("+" + d2, None)
+            res = _result(num, formats=False) if num is not None else None
+            if res is not None and res.status == OK:
+                rows.append((v, r, res.e164, res.status, res.type, res.region, res.possible))
+        extra_ok = pl.DataFrame(rows, schema={"v": pl.String, "r": pl.String, **RESULT_SCHEMA},
+                                orient="row")
+        second = pl.concat([second.select(cols), extra_ok], how="vertical_relaxed")
+    second_ok = second.filter(pl.col("status") == OK)
     first_kept = with_alt.select(cols).join(
-        pl.concat([second_ok.select("v", "r"), fb2]), on=["v", "r"], how="anti", nulls_equal=True
+        second_ok.select("v", "r"), on=["v", "r"], how="anti", nulls_equal=True
     )
     parsed = pl.concat(
         [keep.select(cols), no_alt.select(cols), second_ok.select(cols), first_kept],
         how="vertical_relaxed",
     )
+    if fallback is not None:  # still rejected, no '+': try the fallback region
+        parsed, fb3 = _fallback_pass(parsed, cand, fallback)
+        fb = pl.concat([fb, fb3], how="vertical_relaxed")
     # the extension is reported for every parsed value, not for junk caught before parsing
     if exts.height:
         parsed = parsed.join(exts, on=["v", "r"], how="left", nulls_equal=True)
@@ -431,5 +513,5 @@ def fast_path(unique: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         parsed = parsed.with_columns(ext=pl.lit(None, dtype=pl.String))
     done = pl.concat([junk.select(cols).with_columns(ext=pl.lit(None, dtype=pl.String)), parsed],
                      how="vertical_relaxed")
-    residual = pl.concat([residual, fb, fb2], how="vertical_relaxed")
+    residual = pl.concat([residual, fb], how="vertical_relaxed")
     return done, residual

@@ -69,10 +69,13 @@ _WS_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 
 # Fast path: what email-validator accepts without touching IDNA or Unicode rules.
 _ATEXT = r"a-zA-Z0-9_!#$%&'*+\-/=?^`{|}~"
-_LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?"
-_TLD = r"(?:[a-zA-Z]|[a-zA-Z0-9][a-zA-Z0-9\-]{0,61}[a-zA-Z])"
+_LABEL = r"[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"
+_TLD = r"(?:[a-z]|[a-z0-9][a-z0-9\-]*[a-z])"
 _LOCAL_RE = rf"^[{_ATEXT}]+(?:\.[{_ATEXT}]+)*$"
+# applied to the lower-cased domain, with a separate 63-character label limit (a counted
+# repetition inside the label pattern makes the regex automaton huge and slow)
 _DOMAIN_RE = rf"^(?:{_LABEL}\.)+{_TLD}$"
+_LONG_LABEL_RE = r"[^.]{64}"
 _SPECIAL_USE_RE = r"\.(?:arpa|invalid|local|localhost|onion|test)$"
 _PARALLEL_MIN = 20_000
 
@@ -111,31 +114,51 @@ class EmailResult:
 # --------------------------------------------------------------------------------------
 # vectorized pieces
 # --------------------------------------------------------------------------------------
-def _clean(e: pl.Expr) -> pl.Expr:
-    """Remove pasted wrappers: spaces, ``Name <...>``, ``mailto:``, trailing ``.,;``, quotes."""
-    e = e.str.strip_chars_end(WHITESPACE + ".,;").str.strip_chars_start(WHITESPACE + ",;")
-    e = (
-        pl.when(e.str.contains(r"^[^<>]*<[^<>]*>$"))
-        .then(e.str.extract(r"<([^<>]*)>$", 1).str.strip_chars(WHITESPACE))
-        .otherwise(e)
+def _clean(frame: pl.LazyFrame, source: str, target: str) -> pl.LazyFrame:
+    """Add ``target``: ``source`` without pasted wrappers (spaces, ``Name <...>``,
+    ``mailto:``, trailing ``.,;``, quotes around the whole cell).
+
+    One ``with_columns`` per step, so that each step reads the previous result once.
+    """
+    c = pl.col(target)
+    strip_punct = c.str.strip_chars_end(WHITESPACE + ".,;").str.strip_chars_start(WHITESPACE + ",;")
+    return (
+        frame.with_columns(
+            pl.col(source)
+            .str.strip_chars_end(WHITESPACE + ".,;")
+            .str.strip_chars_start(WHITESPACE + ",;")
+            .alias(target)
+        )
+        .with_columns(
+            pl.when(c.str.contains(r"^[^<>]*<[^<>]*>$"))
+            .then(c.str.extract(r"<([^<>]*)>$", 1).str.strip_chars(WHITESPACE))
+            .otherwise(c)
+            .alias(target)
+        )
+        .with_columns(
+            pl.when(c.str.slice(0, 7).str.to_lowercase() == "mailto:")
+            .then(c.str.slice(7).str.replace(r"(?s)\?.*$", "").str.strip_chars(WHITESPACE))
+            .otherwise(c)
+            .alias(target)
+        )
+        .with_columns(strip_punct.alias(target))
+        .with_columns(
+            pl.coalesce(
+                pl.coalesce(c.str.extract(r'^"([^"]*)"$', 1), c.str.extract(r"^'([^']*)'$", 1))
+                .str.strip_chars(WHITESPACE),
+                c,
+            ).alias(target)
+        )
     )
-    e = (
-        pl.when(e.str.slice(0, 7).str.to_lowercase() == "mailto:")
-        .then(e.str.slice(7).str.replace(r"(?s)\?.*$", "").str.strip_chars(WHITESPACE))
-        .otherwise(e)
-    )
-    e = e.str.strip_chars_end(WHITESPACE + ".,;").str.strip_chars_start(WHITESPACE + ",;")
-    inner = pl.coalesce(e.str.extract(r'^"([^"]*)"$', 1), e.str.extract(r"^'([^']*)'$", 1))
-    return pl.coalesce(inner.str.strip_chars(WHITESPACE), e)
 
 
 def _candidates(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Add ``cand`` (the text to validate) and ``multiple`` to a frame of distinct ``raw``."""
-    lazy = frame.lazy().with_columns(_clean(pl.col("raw")).alias("c1"))
+    lazy = _clean(frame.lazy(), "raw", "c1")
     maybe = (pl.col("c1").str.count_matches("@") >= 2) & pl.col("c1").str.contains(
         "[,;" + _WS_CLASS[1:]
     )
-    several = (
+    several = _clean(
         lazy.filter(maybe)
         .select(
             "c1",
@@ -145,9 +168,10 @@ def _candidates(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
             .alias("tokens"),
         )
         .filter(pl.col("tokens").list.len() >= 2)
-        .select("c1", _clean(pl.col("tokens").list.first()).alias("first"))
-        .unique("c1")
-    )
+        .select("c1", pl.col("tokens").list.first().alias("token")),
+        "token",
+        "first",
+    ).select("c1", "first").unique("c1")
     return (
         lazy.join(several, on="c1", how="left", maintain_order="left")
         .with_columns(
@@ -158,30 +182,37 @@ def _candidates(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _fast_path(cand: pl.Expr, *, lowercase_local: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(status, normalized, domain) where the ASCII rules decide exactly as email-validator.
+def _fast_path(frame: pl.LazyFrame, *, lowercase_local: bool) -> pl.LazyFrame:
+    """Add ``fast_status``, ``fast_norm``, ``fast_dom`` for the ``cand`` column of ``frame``.
 
-    ``status`` is null where the value must go to email-validator. The rules mirror
-    ``email_validator.validate_email`` for ASCII text without quotes or angle brackets: the
-    local part (before the first ``@``) is validated first and must be a dot-atom; then the
-    domain (after the first ``@``): over 253 characters is ``too_long``, otherwise it must be
-    dot-separated LDH labels of at most 63 characters ending with a letter, outside the
-    special-use names. Punycode (``xn--``) and ``--`` labels, and over-long valid addresses, are
-    left to email-validator.
+    ``fast_status`` is set where ASCII rules decide exactly as email-validator, null where
+    the value must go to email-validator. The rules mirror ``email_validator.validate_email``
+    for ASCII text without quotes or angle brackets: the local part (before the first ``@``) is
+    validated first and must be a dot-atom; then the domain (after the first ``@``): over 253
+    characters is ``too_long``, otherwise it must be dot-separated LDH labels of at most 63
+    characters ending with a letter, outside the special-use names. Punycode (``xn--``) and
+    ``--`` labels, and over-long valid addresses, are left to email-validator.
     """
-    plain = cand.str.contains(r"^[\x00-\x7f]*$") & ~cand.str.contains(r'["<]') & cand.str.contains(
-        "@", literal=True
-    )
-    local = cand.str.extract(r"^([^@]*)@", 1)
-    domain = cand.str.extract(r"(?s)^[^@]*@(.*)$", 1)
-    dom_low = domain.str.to_lowercase()
+    cand = pl.col("cand")
+    parts = cand.str.splitn("@", 2)
+    frame = frame.with_columns(
+        parts.struct.field("field_0").alias("_l"),
+        parts.struct.field("field_1").alias("_d"),
+        (
+            ~cand.str.contains(r"[^\x00-\x7f]")
+            & ~cand.str.contains(r'["<]')
+            & cand.str.contains("@", literal=True)
+        ).alias("_plain"),
+    ).with_columns(pl.col("_d").str.to_lowercase().alias("_dl"))
+    local, dom_low = pl.col("_l"), pl.col("_dl")
     status = (
-        pl.when(~plain).then(pl.lit(None, pl.String))
+        pl.when(~pl.col("_plain").fill_null(False)).then(pl.lit(None, pl.String))
         .when(~local.str.contains(_LOCAL_RE).fill_null(False)).then(pl.lit("invalid_local_part"))
         .when(dom_low.str.contains("xn--", literal=True)).then(pl.lit(None, pl.String))
-        .when(domain.str.len_bytes() > 253).then(pl.lit("too_long"))
+        .when(pl.col("_d").str.len_bytes() > 253).then(pl.lit("too_long"))
         .when(
-            ~domain.str.contains(_DOMAIN_RE).fill_null(False)
+            ~dom_low.str.contains(_DOMAIN_RE).fill_null(False)
+            | dom_low.str.contains(_LONG_LABEL_RE).fill_null(True)
             | dom_low.str.contains(_SPECIAL_USE_RE).fill_null(True)
         )
         .then(pl.lit("invalid_domain"))
@@ -197,8 +228,15 @@ def _fast_path(cand: pl.Expr, *, lowercase_local: bool) -> tuple[pl.Expr, pl.Exp
             .then(local.str.to_lowercase())
             .otherwise(local)
         )
-    ok = status == OK
-    return status, pl.when(ok).then(local + "@" + dom_low), pl.when(ok).then(dom_low)
+    ok = pl.col("fast_status") == OK
+    return (
+        frame.with_columns(status.alias("fast_status"))
+        .with_columns(
+            pl.when(ok).then(local + "@" + dom_low).alias("fast_norm"),
+            pl.when(ok).then(dom_low).alias("fast_dom"),
+        )
+        .drop("_l", "_d", "_dl", "_plain")
+    )
 
 
 def _slow_path(texts: list[str], lowercase_local: bool) -> list[tuple[str | None, str | None, str]]:
@@ -206,15 +244,19 @@ def _slow_path(texts: list[str], lowercase_local: bool) -> list[tuple[str | None
     workers = min(2, os.cpu_count() or 1)
     if len(texts) < _PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return validate_many(texts, lowercase_local)
-    n_chunks = workers * 4
-    size = -(-len(texts) // n_chunks)
-    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    # one chunk per worker, grouped by domain so that each worker validates a domain once
+    order = sorted(range(len(texts)), key=lambda i: texts[i].rpartition("@")[2])
+    size = -(-len(texts) // workers)
+    chunks = [[texts[i] for i in order[k : k + size]] for k in range(0, len(order), size)]
     with warnings.catch_warnings():
         # The children run only email-validator (pure Python), never polars.
         warnings.simplefilter("ignore", RuntimeWarning)
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = pool.map(validate_many, chunks, [lowercase_local] * len(chunks))
-            return [r for part in parts for r in part]
+            parts = list(pool.map(validate_many, chunks, [lowercase_local] * len(chunks)))
+    results: list[tuple[str | None, str | None, str]] = [(None, None, "")] * len(texts)
+    for i, r in zip(order, (r for part in parts for r in part), strict=True):
+        results[i] = r
+    return results
 
 
 def _domain_deliverable(domain: str) -> bool:
@@ -359,17 +401,19 @@ def _analyze_distinct(
     """One row per distinct value of ``raw``: raw + the six output columns."""
     empty = pl.col("raw").is_null() | (pl.col("raw").str.strip_chars(WHITESPACE) == "")
     junk = pl.col("raw").str.strip_chars().str.to_lowercase().is_in(_series("junk"))
-    cand = pl.col("cand")
-    fast_status, fast_norm, fast_dom = _fast_path(cand, lowercase_local=lowercase_local)
-    no_at = ~cand.str.contains(r"[@<\x{ff20}\x{fe6b}]")
+    no_at = ~pl.col("cand").str.contains(r"[@<\x{ff20}\x{fe6b}]")
+    candidates = _candidates(pl.LazyFrame({"raw": raw.cast(pl.String).unique()}))
     u = (
-        _candidates(pl.LazyFrame({"raw": raw.cast(pl.String).unique()}))
-        .with_columns(
+        _fast_path(candidates, lowercase_local=lowercase_local)
+        .select(
+            "raw",
+            "cand",
+            "multiple",
             pl.when(empty).then(pl.lit(EMPTY)).when(junk).then(pl.lit(JUNK))
-            .when(no_at).then(pl.lit(MISSING_AT)).otherwise(fast_status)
+            .when(no_at).then(pl.lit(MISSING_AT)).otherwise(pl.col("fast_status"))
             .alias("status"),
-            fast_norm.alias("normalized"),
-            fast_dom.alias("domain"),
+            pl.col("fast_norm").alias("normalized"),
+            pl.col("fast_dom").alias("domain"),
         )
         .collect()
     )

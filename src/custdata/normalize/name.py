@@ -30,6 +30,7 @@ from custdata.normalize._name_parse import (
     gender_of,
     parse_text,
 )
+from custdata.normalize._name_vector import add_gender, fast_parse
 from custdata.normalize._translit import SYSTEMS, translit_expr, translit_lower_expr
 
 __all__ = [
@@ -92,10 +93,10 @@ _DOUBLES_FROM = [c + c for c in "abcdefghiklmnoprstuvz"]
 _DOUBLES_TO = list("abcdefghiklmnoprstuvz")
 
 
-def _fold(expr: pl.Expr) -> pl.Expr:
-    """Lower-case Latin matching form of a name part (transliterated, folded, no punctuation)."""
-    e = expr.cast(pl.String).str.to_lowercase().str.replace_all("ё", "е", literal=True)
-    e = translit_lower_expr(e)
+def _fold_values(values: pl.Series) -> pl.Series:
+    """Fold distinct strings (each step runs once over the Series, see the docs page)."""
+    e = values.cast(pl.String).str.to_lowercase().str.replace_all("ё", "е", literal=True)
+    e = pl.select(translit_lower_expr(pl.lit(e))).to_series()
     e = e.str.replace_many(list(_SPECIAL_LATIN), list(_SPECIAL_LATIN.values()))
     e = e.str.normalize("NFKD").str.replace_all(r"[^a-z\-_\s]", "")
     e = e.str.replace_all(r"[\-_\s]+", " ")
@@ -104,7 +105,31 @@ def _fold(expr: pl.Expr) -> pl.Expr:
     for _ in range(4):  # runs of up to 16 equal letters become one
         e = e.str.replace_many(_DOUBLES_FROM, _DOUBLES_TO)
     e = e.str.replace_all(r"(^| )ie", "${1}e").str.strip_chars()
-    return pl.when(e.str.len_bytes() > 0).then(e)
+    return e.replace("", None)
+
+
+def _per_distinct(series: pl.Series, fn) -> pl.Series:  # noqa: ANN001
+    """Apply ``fn`` (Series -> Series) to the distinct values only and map back."""
+    values = series.cast(pl.String)
+    if values.len() < 64:
+        return fn(values).alias(series.name)
+    uniq = values.unique()
+    table = pl.DataFrame({"__v": uniq, "__o": fn(uniq)},
+                         schema={"__v": pl.String, "__o": pl.String})
+    joined = values.to_frame("__v").join(table, on="__v", how="left", nulls_equal=True,
+                                         maintain_order="left")
+    return joined["__o"].alias(series.name)
+
+
+def _fold(expr: pl.Expr) -> pl.Expr:
+    """Lower-case Latin matching form of a name part (transliterated, folded, no punctuation)."""
+    return expr.map_batches(lambda s: _per_distinct(s, _fold_values), return_dtype=pl.String,
+                            is_elementwise=True)
+
+
+def _first_key_values(values: pl.Series) -> pl.Series:
+    src, dst = _first_name_map()
+    return _fold_values(values).replace(src, dst)
 
 
 @functools.lru_cache(maxsize=1)
@@ -197,9 +222,10 @@ def first_name_key(column: str | pl.Expr) -> pl.Expr:
     >>> df.select(first_name_key("f"))["f"].to_list()
     ['aleksandr', 'aleksandr', 'aleksandr', 'iuri', 'iuri', 'robert']
     """
-    folded = _fold(as_expr(column))
-    src, dst = _first_name_map()
-    return folded.replace(src, dst)
+    return as_expr(column).map_batches(
+        lambda s: _per_distinct(s, _first_key_values), return_dtype=pl.String,
+        is_elementwise=True,
+    )
 
 
 def full_form(column: str | pl.Expr) -> pl.Expr:
@@ -224,19 +250,35 @@ def _key_from_parts(last: pl.Expr, first: pl.Expr) -> pl.Expr:
     return pl.when(key.str.len_bytes() > 0).then(key)
 
 
+def _parse_table(uniq: pl.Series, order: str) -> pl.DataFrame:
+    """One row per distinct value: __value, clean, last, first, middle, gender, key, status."""
+    parts = ["clean", "last", "first", "middle", "status"]
+    schema = {"__value": pl.String, **{f: pl.String for f in parts}}
+    if order == "auto":
+        fast = fast_parse(uniq)
+        rest = (
+            uniq.to_frame("__value")
+            .join(fast.select("__value"), on="__value", how="anti", nulls_equal=True)
+            .to_series()
+        )
+    else:
+        fast = pl.DataFrame(schema=schema)
+        rest = uniq
+    parsed = [parse_text(v, order) for v in rest.to_list()]
+    cols = list(zip(*parsed, strict=True)) if parsed else [[] for _ in range(6)]
+    slow = pl.DataFrame(
+        {"__value": rest, "clean": cols[0], "last": cols[1], "first": cols[2],
+         "middle": cols[3], "status": cols[5]},
+        schema=schema,
+    )
+    table = pl.concat([fast.select(list(schema)), slow], how="vertical")
+    table = add_gender(table)
+    return table.with_columns(key=_key_from_parts(pl.col("last"), pl.col("first")))
+
+
 def _parse_series(series: pl.Series, order: str) -> pl.Series:
     values = series.cast(pl.String)
-    uniq = values.unique()
-    parsed = [parse_text(v, order) for v in uniq.to_list()]
-    cols = list(zip(*parsed, strict=True)) if parsed else [[] for _ in range(6)]
-    table = pl.DataFrame(
-        {
-            "__value": uniq,
-            "clean": cols[0], "last": cols[1], "first": cols[2], "middle": cols[3],
-            "gender": cols[4], "status": cols[5],
-        },
-        schema={"__value": pl.String, **{f: pl.String for f in _FIELDS if f != "key"}},
-    ).with_columns(key=_key_from_parts(pl.col("last"), pl.col("first")))
+    table = _parse_table(values.unique(), order)
     joined = values.to_frame("__value").join(
         table, on="__value", how="left", nulls_equal=True, maintain_order="left"
     )
@@ -455,5 +497,6 @@ def parse_name(value: str | None, *, order: str = "auto") -> NameResult:
     ('I', 'not_a_name')
     """
     _check_order(order)
-    row = _parse_series(pl.Series("v", [value], dtype=pl.String), order).to_list()[0]
-    return NameResult(**row)
+    p = parse_text(value, order)
+    key = pl.select(_key_from_parts(pl.lit(p.last, pl.String), pl.lit(p.first, pl.String))).item()
+    return NameResult(p.clean, p.last, p.first, p.middle, p.gender, key, p.status)

@@ -85,15 +85,17 @@ def _region_values(regions: pl.Series, default: str | None) -> pl.Series:
     return code
 
 
-def _run_scalar(items: list[tuple], *, workers: int | None) -> list[tuple]:
+def _run_scalar(items: list[tuple], *, workers: int | None,
+                fallback: str | None = None) -> list[tuple]:
     """:func:`parse_parts_many` over (piece, region) pairs, in worker processes if many."""
     n_workers = min(2, os.cpu_count() or 1) if workers is None else workers
     if n_workers <= 1 or len(items) < POOL_MIN:
-        return parse_parts_many(items)
+        return parse_parts_many(items, fallback)
     size = -(-len(items) // (n_workers * 4))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn")) as pool:
-        return [row for chunk in pool.map(parse_parts_many, chunks) for row in chunk]
+        results = pool.map(parse_parts_many, chunks, [fallback] * len(chunks))
+        return [row for chunk in results for row in chunk]
 
 
 def _formats_for(values: Iterable[str | None]) -> dict[str, tuple[str, str]]:
@@ -107,7 +109,8 @@ def _formats_for(values: Iterable[str | None]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _residual_rows(residual: pl.DataFrame, *, parts: bool, workers: int | None) -> list[tuple]:
+def _residual_rows(residual: pl.DataFrame, *, parts: bool, workers: int | None,
+                   fallback: str | None = None) -> list[tuple]:
     """Cells the fast path left: split into pieces, simple pieces through the fast path again,
     the others through phonenumbers; then combined per cell (:func:`combine`)."""
     keys = list(residual.iter_rows())
@@ -118,13 +121,19 @@ def _residual_rows(residual: pl.DataFrame, *, parts: bool, workers: int | None) 
             for piece in prep:
                 need[(piece, r)] = None
     lookup: dict[tuple[str, str | None], tuple] = {}
-    if need:
-        pieces = pl.DataFrame(list(need), schema={"v": pl.String, "r": pl.String}, orient="row")
-        done, rest = fast_path(pieces)
+    # a lone piece equal to the cell already failed the fast path: straight to phonenumbers
+    tried = {(prep[0], r) for (v, r), prep in zip(keys, preps, strict=True)
+             if not isinstance(prep, PhoneResult) and len(prep) == 1 and prep[0] == v.strip()}
+    retry = [key for key in need if key not in tried]
+    items = [key for key in need if key in tried]
+    if retry:
+        pieces = pl.DataFrame(retry, schema={"v": pl.String, "r": pl.String}, orient="row")
+        done, rest = fast_path(pieces, fallback)
         for row in done.select("v", "r", *TUPLE_FIELDS).iter_rows():
             lookup[(row[0], row[1])] = row[2:]
-        items = list(rest.iter_rows())
-        lookup.update(zip(items, _run_scalar(items, workers=workers), strict=True))
+        items.extend(rest.iter_rows())
+    lookup.update(zip(items, _run_scalar(items, workers=workers, fallback=fallback),
+                      strict=True))
     rows = []
     for prep, (_, r) in zip(preps, keys, strict=True):
         if isinstance(prep, PhoneResult):
@@ -141,21 +150,25 @@ def _residual_rows(residual: pl.DataFrame, *, parts: bool, workers: int | None) 
 
 def _details_frame(
     values: pl.Series, regions: pl.Series | None, *, region: str | None, formats: bool = False,
-    parts: bool = False, workers: int | None = None,
+    parts: bool = False, workers: int | None = None, fallback: str | None = None,
 ) -> pl.DataFrame:
     """Row-aligned frame of phone details for ``values`` (the engine behind every public call)."""
     v = values.cast(pl.String)
     r = (pl.Series("r", [region] * len(v), dtype=pl.String) if regions is None
          else _region_values(regions, region))
     frame = pl.DataFrame({"v": v, "r": r})
-    done, residual = fast_path(frame.unique())
+    if regions is None:  # one region: distinct values only, joined back on the value alone
+        unique = pl.DataFrame({"v": v.unique()}).with_columns(r=pl.lit(region, dtype=pl.String))
+    else:
+        unique = frame.unique()
+    done, residual = fast_path(unique, fallback)
     done = done.with_columns(extra=pl.lit(None, dtype=pl.String))
     fields = list(TUPLE_FIELDS)
     part_dtype = pl.Struct({**{f: _PART_FIELDS[f] for f in fields}, "part": pl.Int32})
     if parts:
         done = done.with_columns(parts=pl.concat_list(
             pl.struct(*fields, part=pl.lit(1, dtype=pl.Int32))))
-    rows = _residual_rows(residual, parts=parts, workers=workers)
+    rows = _residual_rows(residual, parts=parts, workers=workers, fallback=fallback)
     schema = {f: _PART_FIELDS[f] for f in fields} | {"extra": pl.String}
     if parts:
         rows = [(*row[:-1], [dict(zip(fields, p, strict=True), part=i)
@@ -165,8 +178,9 @@ def _details_frame(
     slow = pl.concat([residual.select("v", "r"), slow], how="horizontal")
     cols = ["v", "r", *schema]
     table = pl.concat([done.select(cols), slow.select(cols)], how="vertical_relaxed")
-    out = frame.join(table, on=["v", "r"], how="left", nulls_equal=True,
-                     maintain_order="left").drop("v", "r")
+    keys = ["v"] if regions is None else ["v", "r"]
+    out = frame.select(keys).join(table.drop([] if regions is not None else ["r"]), on=keys,
+                                  how="left", nulls_equal=True, maintain_order="left").drop(keys)
     if formats:
         e164s = out["e164"].drop_nulls().unique().to_list()
         if parts:
@@ -202,15 +216,17 @@ def _struct_dtype(formats: bool, parts: bool) -> pl.Struct:
 
 
 def _details_expr(col: str | pl.Expr, *, region: str | None, region_column: str | pl.Expr | None,
-                  formats: bool, parts: bool, workers: int | None) -> pl.Expr:
+                  formats: bool, parts: bool, workers: int | None,
+                  fallback_region: str | None = None) -> pl.Expr:
     region = _check_region(region)
+    fallback = _check_region(fallback_region)
     _check_workers(workers)
     dtype = _struct_dtype(formats, parts)
     names = list(dtype.to_schema())
 
     def run(values: pl.Series, regions: pl.Series | None) -> pl.Series:
         out = _details_frame(values, regions, region=region, formats=formats, parts=parts,
-                             workers=workers)
+                             workers=workers, fallback=fallback)
         return out.select(names).to_struct(values.name)
 
     expr = as_expr(col)
@@ -228,13 +244,15 @@ def _details_expr(col: str | pl.Expr, *, region: str | None, region_column: str 
 
 
 def phone(
-    col: str | pl.Expr, *, region: str | None = "RU", region_column: str | pl.Expr | None = None
+    col: str | pl.Expr, *, region: str | None = "RU", region_column: str | pl.Expr | None = None,
+    fallback_region: str | None = None,
 ) -> pl.Expr:
     """E.164 form of each phone number; null where the cell holds no valid number.
 
     ``region`` is the default region (ISO code) for numbers written without ``+``;
     ``region_column`` names a column with a per-row region (ISO code or country name; empty or
-    unknown cells fall back to ``region``). A cell with several numbers gives its first valid one.
+    unknown cells fall back to ``region``); ``fallback_region`` is tried for numbers without ``+``
+    the default region rejects. A cell with several numbers gives its first valid one.
 
     >>> df = pl.DataFrame({"tel": ["8 (912) 345-67-89", "+7 913 000-11-22 доб. 5", "нет",
     ...                            "050 123 45 67"]})
@@ -244,14 +262,14 @@ def phone(
     '+380501234567'
     """
     details = _details_expr(col, region=region, region_column=region_column, formats=False,
-                            parts=False, workers=None)
+                            parts=False, workers=None, fallback_region=fallback_region)
     return details.struct.field("e164").alias(col) if isinstance(col, str) else \
         details.struct.field("e164")
 
 
 def phone_details(
     col: str | pl.Expr, *, region: str | None = "RU", region_column: str | pl.Expr | None = None,
-    formats: bool = False, workers: int | None = None,
+    formats: bool = False, workers: int | None = None, fallback_region: str | None = None,
 ) -> pl.Expr:
     """Struct of phone details per cell: ``e164``, ``status``, ``type``, ``region``, ``ext``,
     ``possible``, ``extra`` (+ ``national`` and ``international`` with ``formats=True``).
@@ -262,7 +280,7 @@ def phone_details(
     [('+79123456789', 'multiple_numbers', 'mobile', '+79130001122'), (None, 'too_short', None, None)]
     """
     return _details_expr(col, region=region, region_column=region_column, formats=formats,
-                         parts=False, workers=workers)
+                         parts=False, workers=workers, fallback_region=fallback_region)
 
 
 def phones(
@@ -271,6 +289,7 @@ def phones(
     *,
     region: str | None = "RU",
     region_column: str | None = None,
+    fallback_region: str | None = None,
     multiple: Literal["first", "explode"] = "first",
     formats: bool = False,
     in_place: bool = False,
@@ -281,6 +300,9 @@ def phones(
 
     - ``region``: default region (ISO code) for numbers without ``+`` (``None``: only ``+`` numbers).
     - ``region_column``: column with a per-row region; empty/unknown cells use ``region``.
+    - ``fallback_region``: second region tried for numbers without ``+`` that the row's region
+      rejects (a Russian CRM with Ukrainian customers: ``region="RU", fallback_region="UA"``
+      reads ``050 123 45 67`` as ``+380501234567``).
     - ``multiple="first"``: a cell holding several numbers keeps the first valid one in
       ``<col>_e164``, gets status ``multiple_numbers`` and lists the other valid numbers in
       ``<col>_extra`` (``", "``-separated E.164). ``multiple="explode"``: one row per number
@@ -312,7 +334,8 @@ def phones(
     for col in cols:
         tmp = f"__custdata_phone_{col}"
         details = _details_expr(col, region=region, region_column=region_column,
-                                formats=formats, parts=explode, workers=workers)
+                                formats=formats, parts=explode, workers=workers,
+                                fallback_region=fallback_region)
         out = out.with_columns(details.alias(tmp))
         names = ["e164", "status", "type", "region", "ext", "possible"]
         if formats:
@@ -329,7 +352,8 @@ def phones(
     return out
 
 
-def parse_phone(value: object, *, region: str | None = "RU", formats: bool = False) -> PhoneResult:
+def parse_phone(value: object, *, region: str | None = "RU", fallback_region: str | None = None,
+                formats: bool = False) -> PhoneResult:
     """Normalize one phone value (web forms, single checks). Never raises on a bad value.
 
     >>> r = parse_phone("8 (912) 345-67-89 доб. 12")
@@ -339,7 +363,9 @@ def parse_phone(value: object, *, region: str | None = "RU", formats: bool = Fal
     '020 7946 0958'
     >>> parse_phone("12345").status
     'too_short'
+    >>> parse_phone("050 123 45 67", fallback_region="UA").e164
+    '+380501234567'
     """
     code = _check_region(region)
-    cell, _ = parse_cell(value, code, formats=formats)
+    cell, _ = parse_cell(value, code, formats=formats, fallback=_check_region(fallback_region))
     return cell

@@ -13,10 +13,9 @@ from custdata.pipeline.model import Pipeline, StepConfig, load_pipeline
 from custdata.pipeline.registry import STEPS, StepSpec, validate
 from custdata.pipeline.report import RunReport, StepReport
 from custdata.pipeline.runner import Plan, make_plan, run_pipeline
-from custdata.pipeline.steps import normalize
 
 __all__ = [
     "STEPS", "NoInputFiles", "Pipeline", "PipelineError", "PipelineLock", "PipelineLocked",
     "Plan", "RunReport", "StepConfig", "StepReport", "StepSpec", "load_pipeline", "make_plan",
-    "normalize", "run_pipeline", "validate",
+    "run_pipeline", "validate",
 ]

@@ -54,7 +54,7 @@ STEPS: dict[str, StepSpec] = {
                      templated=("source",)),
     "write": StepSpec("custdata.io:write", role="sink", paths=("target",), templated=("target",),
                       forbidden={"inputs": "inputs is set by the runner"}),
-    "normalize": StepSpec("custdata.pipeline.steps:normalize"),
+    "normalize": StepSpec("custdata.normalize.auto:normalize_all"),
     "normalize.phones": StepSpec("custdata.normalize:phones"),
     "normalize.emails": StepSpec("custdata.normalize:emails"),
     "normalize.names": StepSpec("custdata.normalize:names"),

@@ -100,6 +100,21 @@ def _expand(pipeline: Pipeline, patterns: str | list[str], *, key: str,
     return [f for f in files if not (f in seen or seen.add(f))]
 
 
+def _check_keys(pipeline: Pipeline, steps: list[ResolvedStep]) -> None:
+    """Fail before any work when a mask step that needs the key has none."""
+    from custdata.privacy import load_key
+
+    for r in steps:
+        args = r.config.args
+        if r.config.step == "mask" and args.get("method", "hash") in ("hash", "tokenize"):
+            key_file = args.get("key_file")
+            try:
+                load_key(key_file=pipeline.resolve(key_file) if key_file else None)
+            except CustdataError as exc:
+                raise r.config.error(str(exc), key="key_file" if key_file else "method",
+                                     file=pipeline.file) from None
+
+
 def make_plan(pipeline: Pipeline) -> Plan:
     """Validate the pipeline and resolve its input files, outputs, lock and report paths."""
     steps = validate(pipeline)
@@ -112,6 +127,7 @@ def make_plan(pipeline: Pipeline) -> Plan:
             target = pipeline.resolve(pipeline.render(c.args["target"], key="target", step=c))
             args = {k: v for k, v in c.args.items() if k != "target"}
             plan.outputs.append(Output(r, target, args))
+    _check_keys(pipeline, steps)
     targets = [o.target for o in plan.outputs]
     if len(set(targets)) != len(targets):
         raise PipelineError("two write steps write the same file", file=pipeline.file)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from custdata.privacy.keys import KEY_ENV, Key, load_key, new_secret
 from custdata.privacy.mask import (
+    DEFAULT_MASK_KINDS,
     METHODS,
     PII_KINDS,
     column_kinds,
@@ -22,7 +23,7 @@ from custdata.privacy.mask import (
 from custdata.privacy.suppress import optout_keys, suppress
 
 __all__ = [
-    "KEY_ENV", "METHODS", "PII_KINDS", "Key", "column_kinds", "detokenized", "hash_value",
+    "DEFAULT_MASK_KINDS", "KEY_ENV", "METHODS", "PII_KINDS", "Key", "column_kinds", "detokenized", "hash_value",
     "hashed", "load_key", "mask", "mask_email", "mask_phone", "mask_text", "masked", "match_key",
     "new_secret", "optout_keys", "suppress", "tokenized", "unmask",
 ]

@@ -48,6 +48,9 @@ PII_KINDS: frozenset[str] = frozenset(
     {"phone", "email", "full_name", "last_name", "first_name", "middle_name", "birth_date",
      "address", "id"}
 )
+#: Kinds ``custdata mask`` protects when no column is named: direct identifiers (not ids, which
+#: are pseudonymous and needed to join tables).
+DEFAULT_MASK_KINDS: frozenset[str] = PII_KINDS - {"id"}
 NAME_KINDS = frozenset({"full_name", "last_name", "first_name", "middle_name"})
 DATE_KINDS = frozenset({"birth_date", "date"})
 
@@ -250,7 +253,7 @@ def mask_phone(e164: str) -> str:
     >>> mask_phone("+79123456789")
     '+7 912 ***-**-89'
     >>> mask_phone("+380501234567")
-    '+380 50* *** ** 67'
+    '+380 50 1** **67'
     """
     try:
         parsed = phonenumbers.parse(e164, None)
@@ -398,7 +401,7 @@ def mask(
     >>> out["email"][0] == out["email"][1]
     True
     >>> mask(df, "email", method="mask", kinds={"email": "email"})["email"].to_list()
-    ['I***@gmail.com', 'i***@gmail.com']
+    ['i***@gmail.com', 'i***@gmail.com']
     """
     if method not in METHODS:
         raise InvalidOption(f"unknown method {method!r}; use one of: {', '.join(METHODS)}")

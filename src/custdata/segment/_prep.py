@@ -61,6 +61,9 @@ DATE_FORMATS_MONTHFIRST = (
 #: Names of a currency column picked up automatically (compared case-insensitively).
 CURRENCY_NAMES = ("currency", "валюта", "curr", "currency_code")
 
+#: dtype of the ``row_status`` column.
+STATUS_DTYPE = pl.Enum(list(ROW_STATUSES))
+
 # internal column names of a prepared frame
 CUSTOMER = "customer_id"
 DATE = "order_date"
@@ -338,20 +341,20 @@ def prepare_transactions(
                 )
     status = (
         pl.when(pl.col(CUSTOMER).is_null())
-        .then(pl.lit("missing_customer"))
+        .then(pl.lit("missing_customer", dtype=STATUS_DTYPE))
         .when(pl.col("__date_missing"))
-        .then(pl.lit("missing_date"))
+        .then(pl.lit("missing_date", dtype=STATUS_DTYPE))
         .when(pl.col(DATE).is_null())
-        .then(pl.lit("bad_date"))
+        .then(pl.lit("bad_date", dtype=STATUS_DTYPE))
         .when(pl.col(AMOUNT).is_null() & ~rate_missing & pl.lit(amount is not None))
-        .then(pl.lit("bad_amount"))
+        .then(pl.lit("bad_amount", dtype=STATUS_DTYPE))
         .when(rate_missing)
-        .then(pl.lit("no_rate"))
+        .then(pl.lit("no_rate", dtype=STATUS_DTYPE))
         .when(pl.lit(amount is None) | (pl.col(AMOUNT) > 0))
-        .then(pl.lit("order"))
+        .then(pl.lit("order", dtype=STATUS_DTYPE))
         .when(pl.col(AMOUNT) < 0)
-        .then(pl.lit("return"))
-        .otherwise(pl.lit("zero_amount"))
+        .then(pl.lit("return", dtype=STATUS_DTYPE))
+        .otherwise(pl.lit("zero_amount", dtype=STATUS_DTYPE))
     )
     out = out.with_columns(status.alias(STATUS)).drop(
         [c for c in ("__date_missing", "__amount_missing", "__rate") if c in _names(out)]

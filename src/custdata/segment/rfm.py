@@ -173,10 +173,12 @@ def rfm(
     >>> out.select("cust", "recency", "frequency", "monetary", "rfm_code").rows()
     [('a', 0, 2, 150.0, '322'), ('b', 29, 1, 20.0, '111'), ('c', 20, 2, 450.0, '223')]
     """
+    eager = isinstance(frame, pl.DataFrame)
+    lazy = frame.lazy()  # one plan from the raw rows to the scores: polars fuses the steps
     if clusters is not None:
-        frame = map_clusters(frame, clusters, customer=customer, on=clusters_on)
+        lazy = map_clusters(lazy, clusters, customer=customer, on=clusters_on)
     prepared = prepare_transactions(
-        frame,
+        lazy,
         customer=customer,
         date=date,
         amount=amount,
@@ -188,6 +190,8 @@ def rfm(
     out = rfm_from_prepared(
         prepared, as_of=as_of, bins=bins, segment_map=segment_map, customer_name=customer
     )
+    if eager:
+        out = out.collect()  # type: ignore[union-attr]
     if language != "en":
         smap = load_segment_map(segment_map) if isinstance(segment_map, str) else segment_map
         names = smap.display_names(language)

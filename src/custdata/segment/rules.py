@@ -242,7 +242,10 @@ def customer_fields(
                 "which is not available; give a gender column instead"
             ) from None
         parsed = normalize_names(out.select(name), name)
-        out = out.with_columns(parsed.get_column(f"{name}_gender").alias("gender"))
+        guessed = parsed.get_column(f"{name}_gender")
+        out = out.with_columns(
+            pl.when(guessed.is_in(["male", "female"])).then(guessed).otherwise(None).alias("gender")
+        )
     if rfm is not None:
         if id is None:
             raise InvalidOption("joining RFM fields needs the customer id column (--id)")
