@@ -59,7 +59,8 @@ def _fresh(rng: random.Random) -> str | None:
         code = rng.choice(["495", "499", "812", "343", "383", "846", "861", "3852", "4212"])
         rest = _digits(rng, 10 - len(code))
         if len(code) == 4:
-            return rng.choice([f"8 ({code}) {rest[:2]}-{rest[2:4]}-{rest[4:]}", f"+7 {code} {rest}"])
+            return rng.choice([f"8 ({code}) {rest[:2]}-{rest[2:4]}-{rest[4:]}",
+                               f"+7 {code} {rest}"])
         return _ru_format(rng, code, rest)
     if x < 0.69:  # Ukraine
         op = rng.choice(["50", "66", "67", "68", "73", "93", "95", "97", "44"])
@@ -82,7 +83,8 @@ def _fresh(rng: random.Random) -> str | None:
                            f"0044 20 7{_digits(rng, 3)} {_digits(rng, 4)}"])
     if x < 0.80:  # Germany
         return rng.choice([f"+49 30 {_digits(rng, 8)}", f"0049 151 {_digits(rng, 8)}",
-                           f"+49 (89) {_digits(rng, 7)}", f"+49 1{rng.choice('567')}{_digits(rng, 9)}"])
+                           f"+49 (89) {_digits(rng, 7)}",
+                           f"+49 1{rng.choice('567')}{_digits(rng, 9)}"])
     if x < 0.82:  # extensions
         base = _ru_format(rng, rng.choice(["495", "812"]), _digits(rng, 7))
         ext = _digits(rng, rng.randint(2, 4))

@@ -197,12 +197,12 @@ def test_translit() -> None:
         translit("x", system="klingon")
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     n_people=st.integers(1, 120),
     dup_rate=st.floats(0.0, 1.0),
     families=st.one_of(st.booleans(), st.floats(0.0, 1.0)),
-    seed=st.sampled_from([0, 1]),
+    seed=st.sampled_from([11, 12]),  # the fixtures' seeds: Faker pools are cached
     name_format=st.sampled_from(["full", "parts", "both"]),
 )
 def test_ground_truth_invariants(n_people: int, dup_rate: float, families: bool | float,

@@ -86,12 +86,13 @@ def test_names_frame_columns_and_order():
 
 
 def test_names_in_place_and_lazy():
-    df = pl.DataFrame({"fio": ["иванов иван"]})
+    df = pl.DataFrame({"fio": ["иванов иван", "нет", None]})
     out = names(df, "fio", in_place=True)
-    assert out["fio"].to_list() == ["Иванов Иван"] and "fio_clean" not in out.columns
+    assert out["fio"].to_list() == ["Иванов Иван", "нет", None]
+    assert "fio_clean" not in out.columns
     lazy = names(df.lazy(), "fio")
     assert isinstance(lazy, pl.LazyFrame)
-    assert lazy.collect()["fio_last"].to_list() == ["Иванов"]
+    assert lazy.collect()["fio_last"].to_list() == ["Иванов", None, None]
 
 
 def test_names_orders():
@@ -152,6 +153,19 @@ def test_name_parts():
     assert out["last_key"].to_list() == ["petrov", "smith"]
     assert out["name_gender"].to_list() == ["male", "unknown"]
     assert out["name_key"].to_list() == ["petrov aleksei", "smith"]
+    assert out.columns[3:7] == ["last_clean", "last_key", "first_clean", "first_key"]
+
+
+def test_name_parts_junk_in_place_and_lazy():
+    df = pl.DataFrame({"f": ["саша", None, "нет"], "l": ["ИВАНОВ", "x1", "Петрова"]})
+    out = name_parts(df.lazy(), first="f", last="l").collect()
+    assert out["f_clean"].to_list() == ["Саша", None, None]
+    assert out["f_key"].to_list() == ["aleksandr", None, None]
+    assert out["name_gender"].to_list() == ["male", None, "female"]
+    kept = name_parts(df, first="f", last="l", in_place=True)
+    assert kept["l"].to_list() == ["Иванов", "x1", "Петрова"]
+    assert kept["f"].to_list() == ["Саша", None, "нет"]
+    assert "f_clean" not in kept.columns
 
 
 @pytest.mark.parametrize(
@@ -164,6 +178,14 @@ def test_icao_table_matches_iuliia(word):
     assert translit_text(word, system="icao") == expected
     got = pl.DataFrame({"w": [word]}).select(transliterate("w", system="icao"))["w"].item()
     assert got == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")), min_size=1,
+               max_size=12), st.booleans())
+def test_icao_matches_iuliia_on_random_words(word, title):
+    word = word.capitalize() if title else word
+    assert translit_text(word, system="icao") == iuliia.ICAO_DOC_9303.translate(word)
 
 
 def test_kmu_2010_examples():
@@ -205,8 +227,9 @@ def test_expression_equals_scalar(values):
     for i, v in enumerate(values):
         r = parse_name(v)
         row = out.row(i, named=True)
-        assert (row["n_clean"], row["n_last"], row["n_first"], row["n_middle"], row["n_key"],
-                row["n_status"]) == (r.clean, r.last, r.first, r.middle, r.key, r.status)
+        assert (row["n_clean"], row["n_last"], row["n_first"], row["n_middle"], row["n_gender"],
+                row["n_key"], row["n_status"]) == (r.clean, r.last, r.first, r.middle, r.gender,
+                                                   r.key, r.status)
 
 
 @settings(max_examples=300, deadline=None)

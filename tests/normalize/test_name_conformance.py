@@ -37,7 +37,8 @@ def _norm(value: str | None) -> str:
     """custdata drops the dot of an initial and fixes case: compare on that footing."""
     if not value:
         return ""
-    return " ".join(t.rstrip(".") if len(t.rstrip(".")) == 1 else t for t in value.split()).casefold()
+    words = (t.rstrip(".") if len(t.rstrip(".")) == 1 else t for t in value.split())
+    return " ".join(words).casefold()
 
 
 def test_nameparser_western_split():

@@ -193,7 +193,7 @@ def test_frame_step_columns_in_place_and_lazy() -> None:
     assert out["tel"].to_list() == frame["tel"].to_list()
     inplace = phones(frame, "tel", in_place=True)
     assert inplace.columns[:3] == ["id", "tel", "x"]
-    assert inplace["tel"].to_list() == ["+79123456789", None]
+    assert inplace["tel"].to_list() == ["+79123456789", "нет"]  # invalid cells keep their text
     assert "tel_e164" not in inplace.columns
     lazy = phones(frame.lazy(), "tel")
     assert isinstance(lazy, pl.LazyFrame)
@@ -255,7 +255,7 @@ phone_like = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.none(), phone_like), max_size=12),
        st.sampled_from(["RU", "UA", "US", "DE", None]))
 def test_properties(values: list[str | None], region: str | None) -> None:

@@ -75,7 +75,7 @@ def every_group(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fast, "MIN_GROUP", 0)
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(phone_text, st.sampled_from(REGIONS)), min_size=1, max_size=40),
        st.sampled_from([None, None, "UA", "RU", "US"]))
@@ -86,17 +86,17 @@ def test_fast_path_equals_reference_hypothesis(every_group: None,
 
 
 def test_fast_path_equals_reference_random_numbers(every_group: None) -> None:
-    """A few thousand random digit strings over many regions and prefixes."""
+    """Random digit strings over many regions and prefixes (and a fallback region)."""
     rng = random.Random(7)
     pairs = []
-    for _ in range(4000):
+    for _ in range(2500):
         prefix = rng.choice(PREFIXES).replace(" ", "")
         digits = prefix.lstrip("+") + "".join(rng.choice("0123456789")
                                              for _ in range(rng.randint(3, 13)))
         text = ("+" if prefix.startswith("+") else "") + _format(rng, digits)
         pairs.append((text, rng.choice(REGIONS)))
-    assert _check(pairs) > 3000
-    assert _check(pairs, "UA") > 3000
+    assert _check(pairs) > 1800
+    assert _check(pairs[:800], "UA") > 500
 
 
 def test_fast_path_equals_reference_example_numbers(every_group: None) -> None:

@@ -47,11 +47,11 @@ def test_two_runs_are_byte_identical(job):
     assert first == second and len(first) == 2
 
 
-def test_dry_run_shows_plan_and_writes_nothing(cli, job):
+def test_dry_run_shows_plan_and_writes_nothing(inproc, job):
     path = job()
-    res = cli("run", path, "--dry-run", "--set", "date=2026-12-31")
+    res = inproc("run", path, "--dry-run", "--set", "date=2026-12-31")
     assert res.exit_code == 0, res.stderr
-    assert "customers-2026-12-31.csv" in res.text and "reads" in res.text
+    assert b"customers-2026-12-31.csv" in res.stdout and b"reads" in res.stdout
     assert not (path.parent / "out").exists()
     report = run_pipeline(path, dry_run=True)
     assert report.status == "planned" and len(report.outputs) == 2
@@ -71,24 +71,23 @@ def test_set_overrides_a_step(job):
         run_pipeline(path, overrides=["mask.colour=red"])
 
 
-def test_invalid_file_exit_2_with_line(cli, job):
+def test_invalid_file_exit_2_with_line(inproc, job):
     path = job()
     path.write_text(path.read_text().replace('method = "hash"', 'method = "hashh"'))
-    res = cli("run", path)
+    res = inproc("run", path)
     assert res.exit_code == 2
     assert "nightly.toml, line 21, key 'method'" in res.stderr
 
 
-def test_no_input_exit_4_and_nothing_written(cli, job):
+def test_no_input_exit_4_and_nothing_written(inproc, job):
     path = job()
     for f in (path.parent / "dumps").iterdir():
         f.unlink()
-    res = cli("run", path)
+    res = inproc("run", path)
     assert res.exit_code == 4, res.stderr
     assert "no file matches" in res.stderr
-    report = json.loads((path.parent / "out" / "customers-2026-03-01.report.json").read_text()) \
-        if (path.parent / "out").exists() else None
-    assert report is None or report["status"] == "failed"
+    report = json.loads((path.parent / "out" / "customers-2026-03-01.report.json").read_text())
+    assert report["status"] == "failed" and report["exit_code"] == 4 and report["error"]
     assert not (path.parent / "out" / "customers-2026-03-01.csv").exists()
 
 
@@ -117,3 +116,32 @@ def test_stale_lock_of_dead_process_is_taken_over(job):
     saved = json.loads((out / "customers-2026-03-01.report.json").read_text())
     assert saved["stale_lock"]["pid"] == dead.pid
     assert not list(out.glob("*.partial")) and not (out / ".nightly.lock").exists()
+
+
+def test_segment_step_with_orders_and_input_ids(tmp_path, examples_dir):
+    (tmp_path / "p.toml").write_text(f"""
+[pipeline]
+name = "rfm"
+
+[[steps]]
+step = "read"
+id = "orders"
+source = "{examples_dir / 'orders.csv'}"
+
+[[steps]]
+step = "segment"
+input = "orders"
+customer = "customer_id"
+date = "order_date"
+amount = "amount"
+as_of = "2025-01-01"
+rates = {{ RUB = 1.0, UAH = 2.3, USD = 92.5 }}
+
+[[steps]]
+step = "write"
+target = "out/rfm.csv"
+""", encoding="utf-8")
+    report = run_pipeline(tmp_path / "p.toml")
+    rfm = pl.read_csv(tmp_path / "out" / "rfm.csv", infer_schema=False)
+    assert {"customer_id", "rfm_segment"} <= set(rfm.columns)
+    assert report.steps[1].rows_out == rfm.height < report.steps[0].rows_out

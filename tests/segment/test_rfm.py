@@ -143,3 +143,15 @@ def test_examples_file_end_to_end(examples_dir: Path) -> None:
     assert out.height == frame["customer_id"].n_unique()
     ids = set(out["customer_id"])
     assert any(i.startswith("CRM-") for i in ids) and any(i.startswith("SHOP-") for i in ids)
+
+
+def test_rfm_with_report_is_rfm_plus_counts() -> None:
+    from custdata.segment import prepare_transactions, rfm_with_report, transaction_report
+
+    tx = _tx().with_columns(pl.lit("RUB").alias("currency"))
+    table, report = rfm_with_report(tx, customer="cust", date="day", amount="sum", language="ru")
+    plain = rfm(tx, customer="cust", date="day", amount="sum", language="ru")
+    assert table.equals(plain)
+    prepared = prepare_transactions(tx, customer="cust", date="day", amount="sum")
+    assert report == transaction_report(prepared)
+    assert report["currencies"] == {"RUB": 8} and report["zero_amount"] == 1

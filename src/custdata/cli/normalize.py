@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 import polars as pl
 import typer
 
-from custdata import normalize
 from custdata.cli._common import (
     BomOpt,
     ColumnOpt,
@@ -27,7 +26,6 @@ from custdata.cli._common import (
     write_output,
 )
 from custdata.errors import InvalidOption
-from custdata.normalize.auto import normalize_all, summaries
 from custdata.schema import detect_columns
 
 app = typer.Typer(
@@ -38,6 +36,30 @@ app = typer.Typer(
 
 RegionOpt = Annotated[str, typer.Option("--region", help="Default region (ISO code) for numbers without a country code.")]
 DayfirstOpt = Annotated[bool, typer.Option("--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2.")]
+
+
+class _Lazy:
+    """The normalizers, imported on first use so that ``custdata --help`` and ``convert`` start fast."""
+
+    def __getattr__(self, name: str):
+        import custdata.normalize as module
+
+        return getattr(module, name)
+
+
+normalize = _Lazy()
+
+
+def normalize_all(*args, **kwargs):
+    from custdata.normalize.auto import normalize_all as run
+
+    return run(*args, **kwargs)
+
+
+def summaries(*args, **kwargs):
+    from custdata.normalize.auto import summaries as run
+
+    return run(*args, **kwargs)
 
 
 def _columns(frame: pl.DataFrame, given: list[str] | None, kind: str, label: str) -> list[str]:

@@ -152,21 +152,11 @@ def rfm_command(
     rates = _rates(rate, base_currency)
     smap = seg.load_segment_map(segment_map)
     with progress("scoring", quiet=quiet):
-        prepared = seg.prepare_transactions(
-            frame, customer=customer, date=date, amount=amount, currency=_currency(currency),
-            rates=rates, dayfirst=not month_first, order=order,
+        result, facts = seg.rfm_with_report(
+            frame, customer=customer, date=date, amount=amount, as_of=as_of, bins=bins,
+            segment_map=smap, order=order, currency=_currency(currency), rates=rates,
+            dayfirst=not month_first, language=language,
         )
-        facts = seg.transaction_report(prepared)
-        result = seg.rfm_from_prepared(
-            prepared, as_of=as_of, bins=bins, segment_map=smap, customer_name=customer
-        )
-        if language != "en":
-            names = smap.display_names(language)
-            names["No purchases"] = "Без покупок"
-            result = result.with_columns(
-                pl.col("rfm_segment").replace_strict(names, default=None, return_dtype=pl.String)
-                .alias("rfm_segment_name")
-            )
     write_output(result, output, to=to, input_path=input, quiet=quiet)
     if report:
         _write_report(report, result, frame, customer=customer, date=date, amount=amount,

@@ -50,7 +50,7 @@ class DedupeResult:
     def summary(self) -> dict[str, int]:
         """Rows, clusters, rows that have a duplicate, and candidate pairs.
 
-        >>> df = pl.DataFrame({"email": ["a@x.ru", "a@x.ru", "b@y.ru"]})
+        >>> df = pl.DataFrame({"email": ["a@x.ru", "A@x.ru", "b@y.ru"]})
         >>> deduplicate(df, columns={"email": "email"}, rules="email").summary()
         {'rows': 3, 'clusters': 2, 'duplicate_rows': 2, 'pairs': 1}
         """
@@ -278,9 +278,20 @@ def deduplicate(
         # Sort within each table, so the left table keeps the internal ids 0..link_split-1.
         side = pl.Series(np.arange(n) >= link_split).cast(pl.String)
         content = pl.select(pl.concat_str([side, content], separator="\x1e")).to_series()
-    order = content.arg_sort().cast(pl.UInt32)  # internal id -> original row
+    # Internal ids: one per distinct row content, in content order (row order never matters;
+    # exact duplicate rows are one record for the model and always share a cluster).
+    cf = pl.DataFrame({"c": content}).with_row_index("orig")
+    if link_split is None:
+        reps = cf.group_by("c").agg(pl.col("orig").min()).sort("c")
+    else:
+        reps = cf.sort("c")
+    order = reps["orig"].cast(pl.UInt32)  # internal id -> original (representative) row
+    content_sorted = reps["c"]
+    inverse = cf.join(
+        reps.select("c", pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i")), on="c", how="left", maintain_order="left"
+    )["_i"]
+    n_all, n = frame.height, reps.height
     keys = keys0[order].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
-    content_sorted = content.gather(order)
 
     cset = ComparisonSet(list(cfg.comparisons) if cfg.comparisons is not None else default_comparisons(keys.columns))
     names = [c.output for c in cset.comparisons]
@@ -295,18 +306,7 @@ def deduplicate(
     labelled = _labelled_pairs(labels, content_sorted, link_split) if labels is not None else None
     if labelled is not None and labelled.height:
         pairs = pl.concat([pairs, labelled.select(LEFT, RIGHT)]).unique().sort([LEFT, RIGHT])
-    ident = (
-        pl.DataFrame({"c": content_sorted, RIGHT: pl.int_range(n, dtype=pl.UInt32, eager=True)})
-        .with_columns(pl.col(RIGHT).min().over("c").alias(LEFT))
-        .filter(pl.col(LEFT) != pl.col(RIGHT))
-        .select(LEFT, RIGHT)
-    )
-    if link_split is not None:
-        ident = ident.filter((pl.col(LEFT) < link_split) & (pl.col(RIGHT) >= link_split))
-    identical_pairs = ident.height
-    if ident.height:
-        pairs = pl.concat([pairs, ident.cast({LEFT: pl.UInt32, RIGHT: pl.UInt32})]).unique().sort([LEFT, RIGHT])
-
+    identical_pairs = n_all - n
     left, right = pairs[LEFT], pairs[RIGHT]
     levels = cset.level_table(keys, left, right)
     if cfg.distinct is not None:
@@ -344,14 +344,6 @@ def deduplicate(
     weight = bf + model.prior_weight
     prob = FellegiSunter.probability(weight)
     prob = np.where(fired.is_not_null().to_numpy(), 1.0, prob)
-    if ident.height:
-        is_ident = (content_sorted.gather(left) == content_sorted.gather(right)).to_numpy()
-        prob = np.where(is_ident, 1.0, prob)
-        is_distinct = is_distinct & ~is_ident
-        fired = pl.select(
-            pl.when(pl.Series(is_ident)).then(pl.lit("identical")).otherwise(fired)
-        ).to_series().alias("rule")
-
     diagnostics.append({"kind": "model", **model.to_dict(), "identical_pairs": identical_pairs})
     threshold = cfg.threshold
     if labelled is not None and labelled.height:
@@ -406,14 +398,14 @@ def deduplicate(
     ids = {lab: stable_id(c) for lab, c in zip(rep["label"].to_list(), rep["content"].to_list(), strict=True)}
     internal = pl.DataFrame({
         "r": pl.int_range(n, dtype=pl.UInt32, eager=True),
-        "_orig": order,
         CLUSTER_ID: pl.Series([ids[x] for x in labels.tolist()], dtype=pl.String),
-    }).join(best, on="r", how="left")
-    per_row = internal.sort("_orig")
+    }).join(best, on="r", how="left", maintain_order="left")
+    per_row = pl.DataFrame({"r": inverse}).join(internal, on="r", how="left", maintain_order="left")
+    twin = pl.DataFrame({"r": inverse}).select(pl.len().over("r") > 1).to_series()
     out = frame.with_columns(
         per_row[CLUSTER_ID].alias(CLUSTER_ID),
-        per_row["match_probability"].round(4).alias(MATCH_SCORE),
-        per_row["reason"].alias(MATCH_REASON),
+        pl.select(pl.when(twin).then(1.0).otherwise(per_row["match_probability"].round(4))).to_series().alias(MATCH_SCORE),
+        pl.select(pl.coalesce(per_row["reason"], pl.when(twin).then(pl.lit("identical")))).to_series().alias(MATCH_REASON),
     )
 
     # Pairs table in original row numbers, with the explanation per comparison.

@@ -8,7 +8,11 @@ from __future__ import annotations
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
-from email_validator.rfc_constants import EMAIL_MAX_LENGTH
+from email_validator.rfc_constants import (
+    CASE_INSENSITIVE_MAILBOX_NAMES,
+    DOT_ATOM_TEXT,
+    EMAIL_MAX_LENGTH,
+)
 
 #: Status codes of an invalid address (see ``docs/normalize/emails.md``).
 MISSING_AT = "missing_at"
@@ -74,6 +78,12 @@ class _Cache:
     def check_local(self, local: str) -> tuple[str, str | None] | str:
         """(normalized local part, ASCII form or None), or the error message."""
         if local not in self.local:
+            if DOT_ATOM_TEXT.match(local):
+                # what validate_email_local_part returns for a plain ASCII dot-atom, with
+                # validate_email's lower-casing of RFC 2142 mailbox names
+                lp = local.lower() if local.lower() in CASE_INSENSITIVE_MAILBOX_NAMES else local
+                self.local[local] = (lp, lp)
+                return self.local[local]
             try:
                 v = validate_email(local + _PROBE_DOMAIN, check_deliverability=False)
                 self.local[local] = (v.local_part, v.ascii_local_part)

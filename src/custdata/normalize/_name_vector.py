@@ -18,6 +18,7 @@ import polars as pl
 from custdata.normalize._common import JUNK_VALUES
 from custdata.normalize._name_parse import (
     _FEMALE_PATRONYMIC_RE,
+    _LATIN_RU_SURNAME,
     _PARTICLES,
     _SURNAME_END,
     _TURKIC_LINKS,
@@ -26,7 +27,6 @@ from custdata.normalize._name_parse import (
     NAME_JUNK,
     TITLES_RU,
     UNKNOWN,
-    _LATIN_RU_SURNAME,
     _nameparser_constants,
     _part_gender,
     first_names,
@@ -61,13 +61,16 @@ def _junk_words() -> list[str]:
 
 
 def _fix_case(tok: pl.Expr) -> pl.Expr:
-    """Title-case a word typed all lower, all upper or in caps lock (``иВАНОВ``)."""
-    fix = (
-        (tok == tok.str.to_lowercase())
-        | (tok == tok.str.to_uppercase())
-        | tok.str.contains(r"^\p{Ll}\p{Lu}+$")
-    )
-    return pl.when(fix).then(tok.str.to_titlecase()).otherwise(tok)
+    """Title-case a word typed all lower, all upper or in caps lock (``иВАНОВ``).
+
+    Same rule as ``_name_parse._fix_part`` for a word of letters only: when the letters after
+    the first are all lower or all upper case, the word becomes ``First`` + ``rest``.
+    """
+    head = tok.str.head(1)
+    rest = tok.str.slice(1)
+    rest_low = rest.str.to_lowercase()
+    fix = (rest == rest_low) | (rest == rest.str.to_uppercase())
+    return pl.when(fix).then(head.str.to_uppercase() + rest_low).otherwise(tok)
 
 
 def _low(tok: pl.Expr) -> pl.Expr:
@@ -118,39 +121,58 @@ def _add_patronymic_gender(frame: pl.DataFrame, low: str, out: str) -> pl.DataFr
     return frame.with_columns(gender.alias(out)).drop("__known", "__stem")
 
 
-def _token_features(frame: pl.DataFrame) -> pl.DataFrame:
-    """first-name flag, patronymic gender, surname-like flag, loose patronymic flag per
-    distinct lower-cased word of ``__la``/``__lb``/``__lc`` (words repeat a lot)."""
-    words = (
-        pl.concat([frame["__la"], frame["__lb"], frame["__lc"]]).drop_nulls().unique()
-        .to_frame("__l")
+def _token_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per distinct word of ``__a``/``__b``/``__c``/``__ia`` (words repeat a lot): the word
+    with its case fixed, its lower-case ``е`` form, first-name flag, patronymic gender,
+    surname-like flag and loose-patronymic flag."""
+    cols = [frame[c] for c in ("__a", "__b", "__c", "__ia")]
+    words = pl.concat(cols).drop_nulls().unique().to_frame("__w")
+    w = pl.col("__w")
+    bare = w.str.to_lowercase().str.strip_chars_end(".")
+    words = words.with_columns(
+        _fix_case(w).alias("__fix"),
+        _low(w).alias("__l"),
+        bare.is_in(_series()["excluded"]).alias("__x"),
+        bare.str.contains(r"^mc[a-z]{2,}|" + _LAT_PATRONYMIC).alias("__m"),
     )
-    names = _series()["names"]
     words = _add_patronymic_gender(words, "__l", "__p")
     x = pl.col("__l")
     return words.with_columns(
-        x.is_in(names).alias("__f"),
+        x.is_in(_series()["names"]).alias("__f"),
         x.str.contains(_SURNAME_END.pattern).alias("__s"),
         (x.str.contains(_LOOSE_PATRONYMIC) & (x.str.len_chars() > 4)).alias("__loose"),
-    )
+    ).drop("__l")
 
 
 def _eastern_code(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add ``__code`` (which word is what) for 2-3 plain Cyrillic words (``_eastern``).
+    """Fix the case of the words and add ``__code`` (which word is what) for 2-3 plain
+    Cyrillic words (``_name_parse._eastern``).
 
     n == 2: 0 = (None, a, b), 1 = (b, a, None), 2 = (a, b, None);
     n == 3: 3 = (c, a, b), 4 = (a, b, c).
     """
-    frame = frame.with_columns(
-        _low(pl.col("__a")).alias("__la"),
-        _low(pl.col("__b")).alias("__lb"),
-        _low(pl.col("__c")).alias("__lc"),
+    table = _token_table(frame)
+    for x in ("a", "b", "c", "ia"):
+        cols = table if x != "ia" else table.select("__w", "__fix")
+        renamed = cols.rename({c: f"{c}{x}" for c in cols.columns if c != "__w"})
+        frame = frame.join(renamed, left_on=f"__{x}", right_on="__w", how="left",
+                           maintain_order="left")
+    # words that need the full parser: titles, particles, conjunctions, оглы/кызы; and for
+    # Latin names Mc- (McDonald) or a transliterated patronymic
+    flag = [pl.col(f"__{f}{x}").fill_null(False) for f in ("x", "m") for x in ("a", "b", "c")]
+    is_lat = pl.col("__kind").is_in(["lat", "lat3"])
+    frame = frame.filter(
+        ~pl.any_horizontal(flag[:3]), ~(is_lat & pl.any_horizontal(flag[3:]))
     )
-    feats = _token_features(frame)
-    for x in ("a", "b", "c"):
-        renamed = feats.rename({"__l": f"__l{x}", "__p": f"__p{x}", "__f": f"__f{x}",
-                                "__s": f"__s{x}", "__loose": f"__loose{x}"})
-        frame = frame.join(renamed, on=f"__l{x}", how="left", maintain_order="left")
+    frame = frame.with_columns(
+        pl.col("__fixa").alias("__a"),
+        pl.when(pl.col("__b").str.contains(r"^[A-Za-z]\.$"))
+        .then(pl.col("__b").str.to_uppercase())  # a Latin middle initial "a."
+        .otherwise(pl.col("__fixb"))
+        .alias("__b"),
+        pl.col("__fixc").alias("__c"),
+        pl.col("__fixia").alias("__ia"),
+    )
     fa, fb, sa, sb, sc = (pl.col(f"__{x}").fill_null(False)
                           for x in ("fa", "fb", "sa", "sb", "sc"))
     pa, pb, pc = pl.col("__pa"), pl.col("__pb"), pl.col("__pc")
@@ -202,17 +224,7 @@ def fast_parse(values: pl.Series) -> pl.DataFrame:
     )
     frame = frame.with_columns(t.str.split(" ").alias("__tok"))
     tok = pl.col("__tok")
-    low_words = tok.list.eval(pl.element().str.to_lowercase().str.strip_chars_end("."))
-    frame = frame.filter(
-        ~t.str.to_lowercase().is_in(ref["junk"]),
-        ~low_words.list.eval(pl.element().is_in(ref["excluded"])).list.any(),
-    )
-    is_lat = pl.col("__kind").is_in(["lat", "lat3"])
-    frame = frame.filter(
-        ~(is_lat & low_words.list.eval(
-            pl.element().str.contains(r"^mc.{2,}|" + _LAT_PATRONYMIC)
-        ).list.any())
-    )
+    frame = frame.filter(~t.str.to_lowercase().is_in(ref["junk"]))
     frame = frame.with_columns(
         tok.list.get(0, null_on_oob=True).alias("__a"),
         tok.list.get(1, null_on_oob=True).alias("__b"),
@@ -221,13 +233,7 @@ def fast_parse(values: pl.Series) -> pl.DataFrame:
         t.str.extract_groups(_CYR_INITIALS_RE).alias("__init"),
     )
     frame = frame.with_columns(
-        _fix_case(pl.col("__a")).alias("__a"),
-        pl.when(pl.col("__b").str.contains(r"^[A-Za-z]\.$"))
-        .then(pl.col("__b").str.to_uppercase())  # a Latin middle initial "a."
-        .otherwise(_fix_case(pl.col("__b")))
-        .alias("__b"),
-        _fix_case(pl.col("__c")).alias("__c"),
-        _fix_case(pl.col("__init").struct.field("1")).alias("__ia"),
+        pl.col("__init").struct.field("1").alias("__ia"),
         pl.col("__init").struct.field("2").str.to_uppercase().alias("__i1"),
         pl.col("__init").struct.field("3").str.to_uppercase().alias("__i2"),
     )

@@ -86,6 +86,7 @@ _EXT_ONLY_RE = re.compile(
 _EXT_LABEL_RE = re.compile(r"(?<![^\W\d_])(?:добавочный|доп|внутр|внутренний|вн)\.?\s*(?=\d)",
                            re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
+_NON_DIGIT_RE = re.compile(r"[^0-9]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 # Leading labels ("тел:", "моб.", "Phone -") before the number.
 _LABEL_RE = re.compile(r"^[^\d+(（＋]*")
@@ -199,7 +200,8 @@ def parse_part(text: str, region: str | None, *, formats: bool = False,
         return PhoneResult(None, NOT_A_NUMBER if _LETTER_RE.search(stripped) else JUNK)
     text = _EXT_LABEL_RE.sub("доб ", stripped)
     num, error = _outcome(text, region)
-    digits = pn.normalize_digits_only(_main_text(text, num))
+    main = _main_text(text, num)
+    digits = _NON_DIGIT_RE.sub("", main) if main.isascii() else pn.normalize_digits_only(main)
     if _all_same(digits):
         return PhoneResult(None, JUNK)
     first = _result(num, formats=formats) if num is not None else PhoneResult(None, error or "")

@@ -424,32 +424,31 @@ def fast_path(unique: pl.DataFrame, fallback: str | None = None
     """
     frame = unique.select(pl.col("v").cast(pl.String), pl.col("r").cast(pl.String))
     t = pl.col("v").str.strip_chars()
-    frame = frame.with_columns(t=t, plain=t.str.contains(SIMPLE_RE))
+    frame = frame.with_columns(t=t).with_columns(
+        plain=pl.col("t").str.contains(SIMPLE_RE).fill_null(False))
+    other = frame.filter(~pl.col("plain"))
     # values with a trailing extension: the number part is checked and parsed instead
-    with_ext = frame.filter(~pl.col("plain").fill_null(True)).with_columns(
-        g=pl.col("t").str.extract_groups(EXT_RE)
-    ).select(
+    with_ext = other.with_columns(g=pl.col("t").str.extract_groups(EXT_RE)).select(
         "v", "r", "t", m=pl.col("g").struct.field("main"),
         ext=pl.coalesce(pl.col("g").struct.field("ext"), pl.col("g").struct.field("ext2")),
-    ).filter(pl.col("m").is_not_null())
+    ).filter(pl.col("m").is_not_null() & pl.col("m").str.contains(SIMPLE_RE))
     exts = with_ext.select("v", "r", "ext")
+    early_residual = other.join(with_ext.select("v", "r"), on=["v", "r"], how="anti",
+                                nulls_equal=True).select("v", "r")
     frame = pl.concat([
-        frame.filter(pl.col("plain").fill_null(True)).select("v", "r", "t", m="t"),
-        frame.filter(~pl.col("plain").fill_null(True)).join(
-            with_ext.select("v", "r"), on=["v", "r"], how="anti", nulls_equal=True
-        ).select("v", "r", "t", m="t"),
+        frame.filter("plain").select("v", "r", "t", m="t"),
         with_ext.select("v", "r", "t", "m"),
     ])
     main = pl.col("m")
     frame = frame.select(
         "v", "r",
         d=main.str.replace_all(r"[^0-9]", ""),
-        ok=main.str.contains(SIMPLE_RE) & (pl.col("t").str.len_chars() <= 250),
+        ok=pl.col("t").str.len_chars() <= 250,
         noplus=~main.str.contains("+", literal=True),
     )
     nd = pl.col("d").str.len_bytes()
     cand_mask = pl.col("ok").fill_null(False) & nd.is_between(MIN_DIGITS, MAX_DIGITS)
-    residual = frame.filter(~cand_mask).select("v", "r")
+    residual = pl.concat([early_residual, frame.filter(~cand_mask).select("v", "r")])
     cand = frame.filter(cand_mask).drop("ok")
     # all digits the same -> junk, before parsing (like the scalar path)
     same = pl.col("d").str.strip_chars(pl.col("d").str.slice(0, 1)) == ""

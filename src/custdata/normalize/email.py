@@ -7,13 +7,14 @@ Validation is exactly `email-validator <https://github.com/JoshData/python-email
 2. the pasted wrappers people leave around an address (spaces, ``mailto:``, ``<...>``,
    ``Name <...>``, quotes around the whole cell, trailing dots/commas/semicolons) are removed
    with vectorized polars string expressions;
-3. a vectorized regular expression decides the overwhelmingly common plain ASCII
-   ``local@domain.tld`` case exactly as email-validator would (anything unusual - Unicode,
-   quotes, ``xn--``/``--`` labels, special-use domains - is left to email-validator);
-4. the rest is given to ``email_validator.validate_email`` (on both cores when there are many).
+3. vectorized regular expressions decide plain ASCII text (no quotes, no ``<``) exactly as
+   email-validator would, valid or not, with the same reason (anything unusual - Unicode,
+   quotes, ``xn--``/``--`` labels - is left to email-validator);
+4. the rest is given to email-validator (``_email_worker``), each distinct local part and
+   domain once, on both cores when there are many.
 
-A differential test (``tests/normalize/test_email.py``) checks the fast path against
-email-validator on generated tricky inputs.
+A differential test (``tests/normalize/test_email.py``) checks verdicts, reasons and
+normalized forms against ``email_validator.validate_email`` on generated tricky inputs.
 
 Status codes (``<col>_status``): ``ok``, ``empty``, ``junk``, ``missing_at``,
 ``invalid_local_part``, ``invalid_domain``, ``too_long``, ``invalid_syntax``,
@@ -347,16 +348,23 @@ def _suggest_many(domains: list[str]) -> dict[str, str]:
 
 
 def _derived(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add key, suggestion, disposable and role to a frame with ``normalized``."""
-    low = pl.col("normalized").str.to_lowercase()
+    """Add key, suggestion, disposable and role to a frame with ``normalized``.
+
+    A normalized address has exactly one ``@`` (quoted local parts are refused).
+    """
+    parts = pl.col("normalized").str.splitn("@", 2)
     frame = frame.with_columns(
-        low.str.extract(r"(?s)^(.*)@[^@]*$", 1).alias("_local"),
-        low.str.extract(r"@([^@]*)$", 1).alias("_dom"),
+        parts.struct.field("field_0").alias("_nlocal"),
+        parts.struct.field("field_1").str.to_lowercase().alias("_dom"),
+    ).with_columns(pl.col("_nlocal").str.to_lowercase().alias("_local"))
+    frame = frame.with_columns(
+        pl.col("_local").str.splitn("+", 2).struct.field("field_0").alias("_base"),
+        pl.col("_dom").replace(data.DOMAIN_ALIASES).alias("_canon"),
     )
-    canon = pl.col("_dom").replace(data.DOMAIN_ALIASES)
+    canon = pl.col("_canon")
     untagged = (
-        pl.when(canon.is_in(_series("plus")) & pl.col("_local").str.contains(r"^[^+]+\+"))
-        .then(pl.col("_local").str.replace(r"(?s)\+.*$", ""))
+        pl.when(canon.is_in(_series("plus")) & (pl.col("_base") != ""))
+        .then(pl.col("_base"))
         .otherwise(pl.col("_local"))
     )
     key_local = (
@@ -372,7 +380,7 @@ def _derived(frame: pl.DataFrame) -> pl.DataFrame:
     )
     disposable = _disposable_domains()
     parent = pl.when(pl.col("_dom").str.count_matches(".", literal=True) >= 2).then(
-        pl.col("_dom").str.replace(r"^[^.]*\.", "")
+        pl.col("_dom").str.splitn(".", 2).struct.field("field_1")
     )
     valid = pl.col("_dom").is_not_null()
     return (
@@ -380,15 +388,11 @@ def _derived(frame: pl.DataFrame) -> pl.DataFrame:
         .join(sugg, on="_dom", how="left", maintain_order="left")
         .with_columns(
             (key_local + "@" + canon).alias("key"),
-            (pl.col("normalized").str.extract(r"(?s)^(.*)@[^@]*$", 1) + "@" + pl.col("_sugg")).alias(
-                "suggestion"
-            ),
+            (pl.col("_nlocal") + "@" + pl.col("_sugg")).alias("suggestion"),
             pl.when(valid)
             .then(pl.col("_dom").is_in(disposable) | parent.is_in(disposable).fill_null(False))
             .alias("disposable"),
-            pl.when(valid)
-            .then(pl.col("_local").str.replace(r"(?s)\+.*$", "").is_in(_series("role")))
-            .alias("role"),
+            pl.when(valid).then(pl.col("_base").is_in(_series("role"))).alias("role"),
         )
         .select("raw", *_OUT_SCHEMA)
         .collect()

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import as_expr, check_columns, columns_arg
+from custdata.normalize._common import as_expr, check_columns, columns_arg, is_junk
 from custdata.normalize._diminutives import diminutive_table
 from custdata.normalize._name_parse import (
     INITIALS_ONLY,
     MIXED_SCRIPT,
+    NAME_JUNK,
     NOT_A_NAME,
     SINGLE_TOKEN,
     STATUSES,
@@ -99,13 +100,12 @@ def _fold_values(values: pl.Series) -> pl.Series:
     e = pl.select(translit_lower_expr(pl.lit(e))).to_series()
     e = e.str.replace_many(list(_SPECIAL_LATIN), list(_SPECIAL_LATIN.values()))
     e = e.str.normalize("NFKD").str.replace_all(r"[^a-z\-_\s]", "")
-    e = e.str.replace_all(r"[\-_\s]+", " ")
+    e = e.str.replace_all(r"[\-_\s]+", " ").str.replace_all(r"(^| )ye", "${1}e")
     for _ in range(3):
         e = e.str.replace_many(_FOLD_FROM, _FOLD_TO)
     for _ in range(4):  # runs of up to 16 equal letters become one
         e = e.str.replace_many(_DOUBLES_FROM, _DOUBLES_TO)
-    e = e.str.replace_all(r"(^| )ie", "${1}e").str.strip_chars()
-    return e.replace("", None)
+    return e.str.strip_chars().replace("", None)
 
 
 def _per_distinct(series: pl.Series, fn) -> pl.Series:  # noqa: ANN001
@@ -325,7 +325,8 @@ def full_name(
     """Assemble a full name from parts: ``eastern`` = last first middle, ``western`` = first
     middle last. Missing parts are skipped.
 
-    >>> df = pl.DataFrame({"l": ["Иванов", "Smith"], "f": ["Иван", "John"], "m": ["Иванович", None]})
+    >>> df = pl.DataFrame({"l": ["Иванов", "Smith"], "f": ["Иван", "John"],
+    ...                    "m": ["Иванович", None]})
     >>> df.select(full_name("l", "f", "m"))["l"].to_list()
     ['Иванов Иван Иванович', 'Smith John']
     >>> df.select(full_name("l", "f", "m", order="western").alias("x"))["x"].to_list()
@@ -356,7 +357,7 @@ def names(
     """Clean and split full-name columns.
 
     Adds ``<col>_clean`` (omitted with ``in_place=True``, which writes the cleaned name
-    into ``<col>``), ``<col>_last``, ``<col>_first``, ``<col>_middle``, ``<col>_gender``
+    into ``<col>``; cells that are not a name keep their text), ``<col>_last``, ``<col>_first``, ``<col>_middle``, ``<col>_gender``
     ("male"/"female"/"unknown"), ``<col>_key`` and ``<col>_status`` (``ok``, ``empty``,
     ``junk``, ``not_a_name``, ``initials_only``, ``single_token``, ``mixed_script``).
     ``order``: ``auto`` (detect per value), ``eastern`` (last first middle) or ``western``.
@@ -364,8 +365,12 @@ def names(
     >>> df = pl.DataFrame({"fio": ["иванов иван иванович", "Иван Петрович Сидоров", "John Smith",
     ...                            "Ivanova A.", "нет", "8 900 123-45-67"]})
     >>> out = names(df, "fio")
-    >>> out.select("fio_last", "fio_first", "fio_middle", "fio_gender").rows()[:4]
-    [('Иванов', 'Иван', 'Иванович', 'male'), ('Сидоров', 'Иван', 'Петрович', 'male'), ('Smith', 'John', None, 'unknown'), ('Ivanova', 'A', None, 'unknown')]
+    >>> for row in out.select("fio_last", "fio_first", "fio_middle", "fio_gender").rows()[:4]:
+    ...     print(row)
+    ('Иванов', 'Иван', 'Иванович', 'male')
+    ('Сидоров', 'Иван', 'Петрович', 'male')
+    ('Smith', 'John', None, 'unknown')
+    ('Ivanova', 'A', None, 'unknown')
     >>> out["fio_status"].to_list()
     ['ok', 'ok', 'ok', 'ok', 'junk', 'not_a_name']
     """
@@ -375,8 +380,12 @@ def names(
     for col in cols:
         tmp = f"__{col}_parsed"
         frame = frame.with_columns(_parsed(col, order).alias(tmp))
+        clean = pl.col(tmp).struct.field("clean")
         out = {
-            (col if in_place else f"{col}_clean"): pl.col(tmp).struct.field("clean"),
+            # in place: a cell that is not a name keeps its text (nothing is lost)
+            (col if in_place else f"{col}_clean"): (
+                pl.coalesce(clean, pl.col(col).cast(pl.String)) if in_place else clean
+            ),
             f"{col}_last": pl.col(tmp).struct.field("last"),
             f"{col}_first": pl.col(tmp).struct.field("first"),
             f"{col}_middle": pl.col(tmp).struct.field("middle"),
@@ -397,7 +406,8 @@ def _clean_part_series(series: pl.Series) -> pl.Series:
             cleaned.append(None)
             continue
         words = " ".join(v.replace("\u00a0", " ").split())
-        if not words or not any(c.isalpha() for c in words) or any(c.isdigit() for c in words):
+        if (not words or not any(c.isalpha() for c in words) or any(c.isdigit() for c in words)
+                or "@" in words or is_junk(words) or words.casefold() in NAME_JUNK):
             cleaned.append(None)
             continue
         toks = words.split(" ")
@@ -412,7 +422,7 @@ def _clean_part_series(series: pl.Series) -> pl.Series:
 
 def _gender_series(frame: pl.DataFrame) -> pl.Series:
     uniq = frame.unique()
-    genders = [gender_of(a, b, c) for a, b, c in uniq.iter_rows()]
+    genders = [gender_of(a, b, c) if (a or b or c) else None for a, b, c in uniq.iter_rows()]
     table = uniq.with_columns(pl.Series("__gender", genders, dtype=pl.String))
     return frame.join(table, on=list(frame.columns), how="left", nulls_equal=True,
                       maintain_order="left")["__gender"]
@@ -430,15 +440,18 @@ def name_parts(
 ) -> pl.DataFrame | pl.LazyFrame:
     """Clean separate name columns and add keys and a gender hint.
 
-    For each given column adds ``<col>_clean`` (or rewrites ``<col>`` with ``in_place=True``)
-    and ``<col>_key``; adds ``name_gender`` from all parts and ``name_key``
+    For each given column adds ``<col>_clean`` (or rewrites ``<col>`` with ``in_place=True``;
+    a cell that is not a name - junk, digits - is then kept as it was) and ``<col>_key``; adds ``name_gender`` from all parts and ``name_key``
     (``"<surname_key> <first_name_key>"``, same as :func:`name_key`) when ``last`` or
     ``first`` is given.
 
     >>> df = pl.DataFrame({"first_name": ["саша", "Bob"], "last_name": ["ИВАНОВА", "Smith"]})
     >>> out = name_parts(df, first="first_name", last="last_name")
-    >>> out.select("first_name_clean", "last_name_clean", "name_gender", "name_key").rows()
-    [('Саша', 'Иванова', 'female', 'ivanova aleksandr'), ('Bob', 'Smith', 'unknown', 'smith robert')]
+    >>> for row in out.select("first_name_clean", "last_name_clean", "name_gender",
+    ...                       "name_key").rows():
+    ...     print(row)
+    ('Саша', 'Иванова', 'female', 'ivanova aleksandr')
+    ('Bob', 'Smith', 'unknown', 'smith robert')
     """
     given = {"last": last, "first": first, "middle": middle}
     cols = [c for c in given.values() if c is not None]
@@ -451,11 +464,15 @@ def name_parts(
         if col is None:
             continue
         target = col if in_place else f"{col}_clean"
-        clean_name[part] = target
-        frame = frame.with_columns(
-            pl.col(col).map_batches(_clean_part_series, return_dtype=pl.String,
-                                    is_elementwise=True).alias(target)
-        ).with_columns(key_fn[part](pl.col(target)).alias(f"{col}_key"))
+        cleaned = pl.col(col).map_batches(_clean_part_series, return_dtype=pl.String,
+                                          is_elementwise=True)
+        frame = frame.with_columns(cleaned.alias(f"__{col}_clean")).with_columns(
+            # in place: a cell that is not a name keeps its text (nothing is lost)
+            (pl.coalesce(f"__{col}_clean", pl.col(col).cast(pl.String)) if in_place
+             else pl.col(f"__{col}_clean")).alias(target),
+            key_fn[part](pl.col(f"__{col}_clean")).alias(f"{col}_key"),
+        )
+        clean_name[part] = f"__{col}_clean"
     parts = [pl.col(clean_name[p]) if p in clean_name else pl.lit(None, pl.String)
              for p in ("last", "first", "middle")]
     frame = frame.with_columns(
@@ -466,7 +483,7 @@ def name_parts(
     )
     if last is not None or first is not None:
         frame = frame.with_columns(_key_from_parts(parts[0], parts[1]).alias(key_column))
-    return frame
+    return frame.drop([c for c in clean_name.values() if c.startswith("__")])
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,7 @@ def _details_expr(col: str | pl.Expr, *, region: str | None, region_column: str 
     def run_pair(s: pl.Series) -> pl.Series:
         return run(s.struct.field("v"), s.struct.field("r")).alias(s.name)
 
-    name = col if isinstance(col, str) else None
+    name = col if isinstance(col, str) else expr.meta.output_name(raise_if_undetermined=False)
     out = both.map_batches(run_pair, return_dtype=dtype)
     return out.alias(name) if name else out
 
@@ -263,8 +263,9 @@ def phone(
     """
     details = _details_expr(col, region=region, region_column=region_column, formats=False,
                             parts=False, workers=None, fallback_region=fallback_region)
-    return details.struct.field("e164").alias(col) if isinstance(col, str) else \
-        details.struct.field("e164")
+    name = col if isinstance(col, str) else col.meta.output_name(raise_if_undetermined=False)
+    field = details.struct.field("e164")
+    return field.alias(name) if name else field
 
 
 def phone_details(
@@ -276,8 +277,8 @@ def phone_details(
 
     >>> df = pl.DataFrame({"tel": ["8-912-345-67-89, 8-913-000-11-22", "112"]})
     >>> out = df.select(phone_details("tel")).unnest("tel")
-    >>> out.select("e164", "status", "type", "extra").rows()
-    [('+79123456789', 'multiple_numbers', 'mobile', '+79130001122'), (None, 'too_short', None, None)]
+    >>> out.select("e164", "status", "extra").rows()
+    [('+79123456789', 'multiple_numbers', '+79130001122'), (None, 'too_short', None)]
     """
     return _details_expr(col, region=region, region_column=region_column, formats=formats,
                          parts=False, workers=workers, fallback_region=fallback_region)
@@ -298,7 +299,8 @@ def phones(
     """Normalize phone columns: add ``<col>_e164``, ``<col>_status``, ``<col>_type``,
     ``<col>_region``, ``<col>_ext``, ``<col>_possible`` and ``<col>_extra``.
 
-    - ``region``: default region (ISO code) for numbers without ``+`` (``None``: only ``+`` numbers).
+    - ``region``: default region (ISO code) for numbers without ``+`` (``None``: ``+`` numbers
+      only).
     - ``region_column``: column with a per-row region; empty/unknown cells use ``region``.
     - ``fallback_region``: second region tried for numbers without ``+`` that the row's region
       rejects (a Russian CRM with Ukrainian customers: ``region="RU", fallback_region="UA"``
@@ -309,7 +311,8 @@ def phones(
       in such cells (one column only), with ``<col>_part`` = 1, 2, ... and no ``<col>_extra``;
       the only case where the row count changes.
     - ``formats=True`` adds ``<col>_national`` and ``<col>_international``.
-    - ``in_place=True`` writes the E.164 value over ``<col>`` instead of adding ``<col>_e164``.
+    - ``in_place=True`` writes the E.164 value over ``<col>`` instead of adding ``<col>_e164``
+      (cells without a valid number keep their text; the status says why).
     - ``workers``: processes for values the fast path does not cover (default: up to 2, only when
       there are many; 1 = never start processes).
 
@@ -346,8 +349,9 @@ def phones(
         else:
             names.append("extra")
         new = [pl.col(tmp).struct.field(n).alias(f"{col}_{n}") for n in names]
-        if in_place:
-            new[0] = pl.col(tmp).struct.field("e164").alias(col)
+        if in_place:  # cells without a valid number keep their text: nothing is lost
+            new[0] = pl.coalesce(pl.col(tmp).struct.field("e164"),
+                                 pl.col(col).cast(pl.String)).alias(col)
         out = out.with_columns(new).drop(tmp)
     return out
 

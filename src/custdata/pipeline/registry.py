@@ -39,6 +39,8 @@ class StepSpec:
     templated: tuple[str, ...] = ()
     #: where the arguments a ``**options`` catch-all forwards to are declared
     options_of: str | None = None
+    #: table arguments that may match no file (then None: e.g. no master on the first night)
+    optional_frames: tuple[str, ...] = ()
 
     def function(self) -> Callable[..., Any]:
         """Import the function (raises ImportError/AttributeError when it is missing)."""
@@ -61,9 +63,12 @@ STEPS: dict[str, StepSpec] = {
     "normalize.name_parts": StepSpec("custdata.normalize:name_parts"),
     "normalize.birth_dates": StepSpec("custdata.normalize:birth_dates"),
     "normalize.genders": StepSpec("custdata.normalize:genders"),
-    "dedupe": StepSpec("custdata.dedupe:find_duplicates", frames=("master",),
-                       paths=("master",), templated=("master",),
+    "dedupe": StepSpec("custdata.dedupe:find_duplicates",
                        options_of="custdata.dedupe:deduplicate"),
+    "dedupe.master": StepSpec("custdata.pipeline.steps:update_master", frames=("master",),
+                              paths=("master",), templated=("master",),
+                              options_of="custdata.dedupe:deduplicate",
+                              optional_frames=("master",)),
     "golden": StepSpec("custdata.dedupe:golden_records"),
     "segment": StepSpec("custdata.segment:rfm", frames=("clusters",), paths=("clusters",),
                         templated=("clusters",)),

@@ -172,10 +172,13 @@ def _details(before: pl.DataFrame, after: pl.DataFrame, step: str) -> dict[str, 
 
 
 def _frame_arg(pipeline: Pipeline, r: ResolvedStep, key: str, value: str,
-               frames: dict[str, pl.DataFrame], report: RunReport) -> pl.DataFrame:
+               frames: dict[str, pl.DataFrame], report: RunReport) -> pl.DataFrame | None:
     if value.startswith("@"):
         return frames[value[1:]]
     files = _expand(pipeline, value, key=key, step=r)
+    if not files and key in r.spec.optional_frames:
+        log.info("%s: no %s file yet (%s): starting without one", r.config.label, key, value)
+        return None
     if not files:
         raise NoInputFiles(f"{r.config.label}: {key} matched no file ({value})")
     for f in files:
@@ -344,8 +347,11 @@ def run_pipeline(
             report.error = str(exc) if isinstance(exc, CustdataError) else type(exc).__name__
             report.finished_at = _now()
             report.duration_s = round(time.perf_counter() - started, 3)
-            if plan.report.parent.is_dir():
+            try:
+                plan.report.parent.mkdir(parents=True, exist_ok=True)
                 report.write(plan.report)
+            except OSError:
+                log.warning("could not write the run report %s", plan.report)
             raise
         report.status = "ok"
         report.exit_code = 0

@@ -18,6 +18,7 @@ from custdata.segment._prep import (
     parse_amount,
     parse_date,
     prepare_transactions,
+    report_from_counts,
     transaction_report,
 )
 from custdata.segment.clv import (
@@ -43,7 +44,14 @@ from custdata.segment.maps import (
     segment_map_from_dict,
 )
 from custdata.segment.report import html_report
-from custdata.segment.rfm import quantile_score, rfm, rfm_from_prepared, rfm_grid, segment_summary
+from custdata.segment.rfm import (
+    quantile_score,
+    rfm,
+    rfm_from_prepared,
+    rfm_grid,
+    rfm_with_report,
+    segment_summary,
+)
 from custdata.segment.rules import (
     Rule,
     RuleSet,
@@ -84,10 +92,12 @@ __all__ = [
     "preset",
     "probability_alive",
     "quantile_score",
+    "report_from_counts",
     "retention_matrix",
     "rfm",
     "rfm_from_prepared",
     "rfm_grid",
+    "rfm_with_report",
     "rules_from_dict",
     "segment_map_from_dict",
     "segment_summary",

@@ -158,7 +158,7 @@ def _parse_amount_series(series: pl.Series) -> pl.Series:
     if series.dtype != pl.String:
         series = series.cast(pl.String)
     # fast path: plain numbers; only the other texts are cleaned
-    fast = series.str.strip_chars().cast(pl.Float64, strict=False)
+    fast = series.cast(pl.Float64, strict=False)
     failed = fast.is_null() & series.is_not_null()
     if not failed.any():
         return fast.alias(series.name)
@@ -363,22 +363,29 @@ def prepare_transactions(
 
 
 def transaction_report(prepared: pl.DataFrame | pl.LazyFrame) -> dict[str, Any]:
-    """Counts of prepared rows by status, customers and currencies (for the CLI summary line).
+    """Counts of prepared rows by status and by currency (for the CLI summary line).
 
     >>> tx = pl.DataFrame({"c": ["a", "a"], "d": ["2024-01-02", None], "s": [1, 2]})
     >>> transaction_report(prepare_transactions(tx, customer="c", date="d", amount="s"))["missing_date"]
     1
     """
     lf = prepared.lazy()
-    counts = dict(lf.group_by(STATUS).len().collect().iter_rows())
+    plans = [lf.group_by(STATUS).len()]
+    has_currency = "currency" in _names(prepared)
+    if has_currency:
+        plans.append(lf.group_by("currency").len().sort("currency", nulls_last=True))
+    frames = pl.collect_all(plans)
+    return report_from_counts(frames[0], frames[1] if has_currency else None)
+
+
+def report_from_counts(status_counts: pl.DataFrame, currency_counts: pl.DataFrame | None = None) -> dict[str, Any]:
+    """Build the :func:`transaction_report` dict from per-status (and per-currency) row counts."""
+    counts = {str(k): int(v) for k, v in status_counts.iter_rows()}
     out: dict[str, Any] = {"rows": int(sum(counts.values()))}
     for status in ROW_STATUSES:
-        out[status] = int(counts.get(status, 0))
-    out["customers"] = int(lf.select(pl.col(CUSTOMER).n_unique()).collect().item())
-    if "currency" in _names(prepared):
-        out["currencies"] = dict(
-            lf.group_by("currency").len().sort("currency", nulls_last=True).collect().iter_rows()
-        )
+        out[status] = counts.get(status, 0)
+    if currency_counts is not None:
+        out["currencies"] = {k: int(v) for k, v in currency_counts.iter_rows()}
     return out
 
 

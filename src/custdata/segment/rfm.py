@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
@@ -25,6 +26,7 @@ from custdata.segment._prep import (
     as_of_date,
     map_clusters,
     prepare_transactions,
+    report_from_counts,
 )
 from custdata.segment.maps import SegmentMap, assign_segment, load_segment_map
 
@@ -174,33 +176,86 @@ def rfm(
     [('a', 0, 2, 150.0, '322'), ('b', 29, 1, 20.0, '111'), ('c', 20, 2, 450.0, '223')]
     """
     eager = isinstance(frame, pl.DataFrame)
+    _, out = _rfm_plan(frame, **_plan_kwargs(locals()))
+    if eager:
+        out = out.collect()
+    return _with_language(out, segment_map, language)
+
+
+_PLAN_KEYS = ("customer", "date", "amount", "as_of", "bins", "segment_map", "order", "currency",
+              "rates", "clusters", "clusters_on", "dayfirst")
+
+
+def _plan_kwargs(scope: dict) -> dict:
+    return {k: scope[k] for k in _PLAN_KEYS}
+
+
+def _rfm_plan(
+    frame: pl.DataFrame | pl.LazyFrame, *, customer: str, date: str, amount: str,
+    as_of: str | dt.date | None, bins: int, segment_map: SegmentMap | str, order: str | None,
+    currency: str | None, rates: Mapping[str, float] | None, clusters: pl.DataFrame | None,
+    clusters_on: str | None, dayfirst: bool,
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     lazy = frame.lazy()  # one plan from the raw rows to the scores: polars fuses the steps
     if clusters is not None:
-        lazy = map_clusters(lazy, clusters, customer=customer, on=clusters_on)
+        lazy = map_clusters(lazy, clusters, customer=customer, on=clusters_on)  # type: ignore[assignment]
     prepared = prepare_transactions(
-        lazy,
-        customer=customer,
-        date=date,
-        amount=amount,
-        currency=currency,
-        rates=rates,
-        dayfirst=dayfirst,
-        order=order,
-    )
+        lazy, customer=customer, date=date, amount=amount, currency=currency, rates=rates,
+        dayfirst=dayfirst, order=order,
+    ).lazy()
     out = rfm_from_prepared(
         prepared, as_of=as_of, bins=bins, segment_map=segment_map, customer_name=customer
     )
-    if eager:
-        out = out.collect()  # type: ignore[union-attr]
-    if language != "en":
-        smap = load_segment_map(segment_map) if isinstance(segment_map, str) else segment_map
-        names = smap.display_names(language)
-        names["No purchases"] = {"ru": "Без покупок", "uk": "Без покупок"}[language]
-        out = out.with_columns(
-            pl.col("rfm_segment").replace_strict(names, default=None, return_dtype=pl.String)
-            .alias("rfm_segment_name")
-        )
-    return out
+    return prepared, out.lazy()
+
+
+def _with_language(
+    out: pl.DataFrame | pl.LazyFrame, segment_map: SegmentMap | str, language: str
+) -> pl.DataFrame | pl.LazyFrame:
+    if language == "en":
+        return out
+    smap = load_segment_map(segment_map) if isinstance(segment_map, str) else segment_map
+    names = smap.display_names(language)
+    names["No purchases"] = {"ru": "Без покупок", "uk": "Без покупок"}[language]
+    return out.with_columns(
+        pl.col("rfm_segment").replace_strict(names, default=None, return_dtype=pl.String)
+        .alias("rfm_segment_name")
+    )
+
+
+def rfm_with_report(
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    customer: str,
+    date: str,
+    amount: str,
+    as_of: str | dt.date | None = None,
+    bins: int = 5,
+    segment_map: SegmentMap | str = "rf",
+    order: str | None = None,
+    currency: str | None = "auto",
+    rates: Mapping[str, float] | None = None,
+    clusters: pl.DataFrame | None = None,
+    clusters_on: str | None = None,
+    dayfirst: bool = True,
+    language: str = "en",
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """:func:`rfm` plus :func:`~custdata.segment.transaction_report` of the input rows, computed
+    in one pass over the data (the CLI uses it for its summary line).
+
+    >>> tx = pl.DataFrame({"c": ["a", "a", "b"], "d": ["2024-01-01", None, "2024-01-05"], "s": [5, 6, -1]})
+    >>> table, report = rfm_with_report(tx, customer="c", date="d", amount="s")
+    >>> table.height, report["order"], report["missing_date"], report["return"]
+    (2, 1, 1, 1)
+    """
+    prepared, out = _rfm_plan(frame, **_plan_kwargs(locals()))
+    plans = [out, prepared.group_by(STATUS).len()]
+    has_currency = "currency" in prepared.collect_schema().names()
+    if has_currency:
+        plans.append(prepared.group_by("currency").len().sort("currency", nulls_last=True))
+    frames = pl.collect_all(plans)
+    report = report_from_counts(frames[1], frames[2] if has_currency else None)
+    return _with_language(frames[0], segment_map, language), report  # type: ignore[return-value]
 
 
 def rfm_grid(table: pl.DataFrame, *, bins: int = 5) -> pl.DataFrame:
