@@ -147,14 +147,17 @@ def _children_rss_mb() -> float:
 
 def compare(values: list, naive: list, frame: pl.DataFrame) -> dict[str, int]:
     """Classify every row: same E.164, or one of custdata's documented deliberate differences."""
-    counts = {"identical": 0, "recovered_by_custdata": 0, "junk_by_custdata": 0, "mismatch": 0}
+    counts = {"identical": 0, "recovered_first_of_several": 0,
+              "recovered_00_missing_plus_or_ext_label": 0, "junk_by_custdata": 0, "mismatch": 0}
     e164 = frame["phone_e164"].to_list()
     status = frame["phone_status"].to_list()
     for want, got, st in zip(naive, e164, status, strict=True):
         if want == got:
             counts["identical"] += 1
-        elif want is None and st in ("ok", "multiple_numbers"):
-            counts["recovered_by_custdata"] += 1
+        elif want is None and st == "multiple_numbers":
+            counts["recovered_first_of_several"] += 1
+        elif want is None and st == "ok":
+            counts["recovered_00_missing_plus_or_ext_label"] += 1
         elif got is None and st == "junk":
             counts["junk_by_custdata"] += 1
         else:

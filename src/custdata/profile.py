@@ -112,7 +112,11 @@ def _column_profile(
 ) -> ColumnProfile:
     series = frame[name]
     rows = frame.height
-    text = series.cast(pl.String) if series.dtype != pl.String else series
+    if series.dtype.is_nested() or series.dtype == pl.Object:
+        text = pl.Series(name, [None if v is None else str(v) for v in series.to_list()],
+                         dtype=pl.String)
+    else:
+        text = series.cast(pl.String)
     counts = (
         pl.DataFrame({"v": text})
         .group_by("v")
@@ -146,6 +150,9 @@ def _column_profile(
             result.filled -= late_junk
             result.fill_rate = _rate(result.filled, rows)
             result.junk_share = _rate(result.junk, rows)
+            placeholders = statuses.filter(pl.col("status").is_in([EMPTY, JUNK]))["v"]
+            real = real.filter(~pl.col("v").is_in(placeholders.implode()))
+            result.distinct = real.height
         reasons = (
             bad.group_by("status").agg(pl.col("n").sum())
             .sort(["n", "status"], descending=[True, False]).head(5)
@@ -302,7 +309,7 @@ def profile_html(result: Profile, *, title: str = "custdata quality profile") ->
     fill = _bar_chart("Fill rate per column",
                       [(c.name, c.fill_rate) for c in result.columns], color="#4a90d9")
     validity = _bar_chart(
-        "Validity rate (phones, emails, names, birth dates)",
+        "Validity rate (phones, emails, names, birth dates, genders)",
         [(c.name, c.validity_rate) for c in result.columns if c.validity_rate is not None],
         color="#5cb85c",
     )

@@ -293,6 +293,8 @@ def test_fast_path_equals_python_parser(ru, lat, initials):
 
     values = [sep.join(_variants(w, style) for w in words) for words, style, sep in ru]
     values += [f"{_variants(a, s)} {_variants(b, s)}" for a, b, s in lat]
+    values += [f"{t} {_variants(a, s)} {m}{_variants(b, s)}" for (a, b, s), t, m
+               in zip(lat, ["Mr.", "dr", "MS.", "Prof", "Mrs"] * 2, ["", "J. ", "e. ", "Lee "] * 3)]
     values += [f"{w} {i}.{(m[:1] + '.') if m else ''}" for w, i, m in initials]
     fast = add_gender(fast_parse(pl.Series(values, dtype=pl.String)))
     assert fast.height > 0

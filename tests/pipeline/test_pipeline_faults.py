@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -45,7 +46,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
 
 
 def test_sigkill_while_writing_leaves_no_partial_output(job):
-    path = job(rows=6_000, ext="parquet")
+    path = job(rows=4_000, ext="parquet")
     out = path.parent / "out"
     run_pipeline(path)  # the reference: runs are deterministic, so every rerun must match it
     reference = snapshot(out)
@@ -59,6 +60,18 @@ def test_sigkill_while_writing_leaves_no_partial_output(job):
     kill(proc)
     assert snapshot(out) == {}
     assert (out / ".nightly.lock").exists()  # left behind by the dead run
+
+    # 1b. SIGTERM (a scheduler's timeout) in the same window: clean exit 143, report says so
+    for leftover in out.glob(".*.partial"):
+        leftover.unlink()  # so that the wait below sees this run's staging files
+    proc = start(path, CUSTDATA_TEST_PIPELINE_PAUSE="60")
+    wait_for(lambda: len(list(out.glob(".*.partial"))) == 2, proc)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 143
+    proc.stderr.close()
+    assert snapshot(out) == {} and not list(out.glob(".*.partial"))
+    report = json.loads((out / "customers-2026-03-01.report.json").read_text())
+    assert report["status"] == "failed" and report["exit_code"] == 143
 
     # 2. killed inside custdata.io.write (temp file written, not renamed): old outputs intact
     run_pipeline(path)

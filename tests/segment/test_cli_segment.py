@@ -121,3 +121,22 @@ def test_every_command_has_help_text() -> None:
 
     for command in app.registered_commands:
         assert command.callback is not None and (command.callback.__doc__ or "").strip()
+
+
+def test_rfm_cp1251_semicolon_russian_headers(cli, tmp_path: Path) -> None:
+    src = tmp_path / "заказы.csv"
+    text = ("Код клиента;Дата;Сумма\n"
+            "CRM-00001;01.03.2025;1 200,50\n"
+            "CRM-00001;2025-04-01;300\n"
+            "CRM-00002;15.02.2025;-100\n"
+            "CRM-00002;10.02.2025;900\n"
+            "CRM-00003;;50\n")
+    src.write_bytes(text.encode("cp1251"))
+    res = cli("segment", "rfm", src, "--encoding", "cp1251", "--to", "jsonl")  # columns found by name
+    assert res.exit_code == 0, res.stderr
+    table = pl.read_ndjson(io.BytesIO(res.stdout))
+    rows = {r["Код клиента"]: r for r in table.iter_rows(named=True)}
+    assert rows["CRM-00001"]["monetary"] == 1500.5 and rows["CRM-00001"]["frequency"] == 2
+    assert rows["CRM-00002"]["monetary"] == 800.0 and rows["CRM-00002"]["returns"] == 1
+    assert rows["CRM-00003"]["rfm_segment"] == "No purchases"
+    assert "1 missing dates" in res.stderr

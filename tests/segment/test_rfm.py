@@ -155,3 +155,22 @@ def test_rfm_with_report_is_rfm_plus_counts() -> None:
     prepared = prepare_transactions(tx, customer="cust", date="day", amount="sum")
     assert report == transaction_report(prepared)
     assert report["currencies"] == {"RUB": 8} and report["zero_amount"] == 1
+
+
+def test_orders_after_as_of_are_ignored() -> None:
+    out = rfm(_tx(), customer="cust", date="day", amount="sum", as_of="2024-05-15")
+    rows = {r["cust"]: r for r in out.iter_rows(named=True)}
+    assert rows["a"]["frequency"] == 1 and rows["a"]["recency"] == 14  # June order not yet made
+    assert rows["c"]["frequency"] == 0 and rows["c"]["rfm_segment"] == "No purchases"
+    assert out["recency"].drop_nulls().min() >= 0
+
+
+@given(st.lists(st.one_of(st.integers(0, 3), st.integers(0, 1000)), min_size=1, max_size=200),
+       st.integers(2, 10))
+@settings(max_examples=100, deadline=None)
+def test_quantile_score_properties(values: list[int], bins: int) -> None:
+    df = pl.DataFrame({"x": values}).with_columns(quantile_score("x", bins=bins).alias("s"))
+    assert df["s"].is_between(1, bins).all()
+    assert (df.group_by("x").agg(pl.col("s").n_unique())["s"] == 1).all()  # ties -> one score
+    assert df.sort("x")["s"].is_sorted()  # monotone
+    assert df.filter(pl.col("x") == min(values))["s"].unique().to_list() == [1]

@@ -1,12 +1,14 @@
 """Command ``run``: execute a TOML pipeline (for cron), or show its plan with ``--dry-run``.
 
 Exit codes: 0 success; 1 internal error; 2 invalid pipeline file or input; 3 rows rejected;
-4 no input file matched (nothing written); 5 another run holds the lock; 130 interrupted.
+4 no input file matched (nothing written); 5 another run holds the lock; 130 interrupted;
+143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -37,6 +39,12 @@ def _configure_logging(log_file: str | None, quiet: bool) -> list[logging.Handle
     return handlers
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (a scheduler's timeout): unwind, so staging files go and the report says so."""
+    pipeline_log.error("terminated by SIGTERM; each output is either unchanged or complete")
+    raise SystemExit(143)
+
+
 def run(
     pipeline: Annotated[str, typer.Argument(help="Pipeline file (TOML).", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate the file and show the plan (inputs, outputs, lock, report); read and write nothing.")] = False,
@@ -63,9 +71,11 @@ def run(
         str(parsed.resolve(parsed.render(parsed.log, key="log"))) if parsed.log else None
     )
     handlers = _configure_logging(target, quiet)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         report = run_pipeline(parsed)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         for h in handlers:
             pipeline_log.removeHandler(h)
             h.close()

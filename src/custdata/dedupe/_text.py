@@ -27,7 +27,7 @@ _CYR_TO = list(_CYR.values())
 _FOLD = [
     ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("kh", "h"), ("ck", "k"), ("tz", "c"),
     ("ts", "c"), ("ph", "f"), ("w", "v"), ("x", "ks"), ("q", "k"), ("j", "i"), ("y", "i"),
-    ("ii", "i"), ("iu", "u"), ("ia", "a"), ("ie", "e"), ("io", "e"),
+    ("ii", "i"), ("iu", "u"), ("ie", "e"), ("io", "e"),
 ]
 
 _JUNK = sorted(JUNK_VALUES)
@@ -81,12 +81,12 @@ def clean_text(column: str | pl.Expr) -> pl.Expr:
 def name_skeleton(column: str | pl.Expr) -> pl.Expr:
     """A spelling-insensitive key of a name: transliterated, variants folded, letters doubled once.
 
-    ``Юлия``, ``Yulia``, ``Iuliia`` and ``Julia`` all give ``ula``... the point is that they give
+    ``Юлия``, ``Yulia``, ``Iuliia`` and ``Julia`` all give ``ulia``... the point is that they give
     the *same* key, not a pretty one.
 
     >>> df = pl.DataFrame({"n": ["Юлия", "Yulia", "Iuliia", "Julia", "Хорошев", "Khoroshev", None]})
     >>> df.select(name_skeleton("n"))["n"].to_list()
-    ['ula', 'ula', 'ula', 'ula', 'horoshev', 'horoshev', None]
+    ['ulia', 'ulia', 'ulia', 'ulia', 'horoshev', 'horoshev', None]
     """
     text = clean_text(column).str.replace_all(" ", "")
     for old, new in _FOLD:

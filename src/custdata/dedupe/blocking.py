@@ -95,11 +95,13 @@ def default_blocking_rules(key_columns: Sequence[str]) -> list[BlockingRule]:
     ]
     rules = [block_on(*c) for c in candidates if all(isinstance(k, str) and k in have for k in c)]
     if {"surname_key", "first_name_key"} <= have:
-        # Both names, in either column (first and last names swapped still block together).
+        # Both names, in either column (first and last names swapped still block together),
+        # with the birth year when there is one: "Ivanov Ivan" alone is a block of thousands.
         f, s = pl.col("first_name_key"), pl.col("surname_key")
         lo = pl.when(f < s).then(f).otherwise(s)
         hi = pl.when(f < s).then(s).otherwise(f)
-        rules.insert(4 if len(rules) >= 4 else len(rules), block_on(lo, hi, name="names"))
+        extra = [pl.col("birth_date").dt.year()] if "birth_date" in have else []
+        rules.insert(4 if len(rules) >= 4 else len(rules), block_on(lo, hi, *extra, name="names"))
     if {"surname_key", "first_name_key", "birth_date"} <= have:
         # Typos in both names and a shifted date: prefixes + year.
         rules.append(

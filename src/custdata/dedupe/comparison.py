@@ -142,8 +142,8 @@ class JaroWinklerAtThresholds(Comparison):
 class NameComparison(JaroWinklerAtThresholds):
     """Names on their keys (transliterated, diminutives folded): exact, Jaro-Winkler, initials.
 
-    An initial ("I.") agreeing with the other side's first letter counts as the lowest fuzzy
-    level. Term-frequency adjustment is on by default: "Иванов" = "Иванов" weighs less than a rare
+    An initial ("I.") agreeing with the other side's first letter, one typo (``Lia``/``Lisa``)
+    or one name starting the other (``Tim``/``Timofei``) count as the lowest fuzzy level. Term-frequency adjustment is on by default: "Иванов" = "Иванов" weighs less than a rare
     surname.
 
     >>> c = NameComparison("first_name_key")
@@ -160,6 +160,14 @@ class NameComparison(JaroWinklerAtThresholds):
             & (left.str.slice(0, 1) == right.str.slice(0, 1))
         ).fill_null(False).to_numpy()
         base[(base == 0) & initial] = 1
+        rest = base == 0
+        if rest.any():
+            typo = _batch_scores(left, right, rest, OSA.distance) <= 1
+            prefix = (
+                (left.str.len_chars() >= 3) & (right.str.len_chars() >= 3)
+                & (left.str.starts_with(right) | right.str.starts_with(left))
+            ).fill_null(False).to_numpy()
+            base[rest & (typo | prefix)] = 1
         return pl.Series(self.output, base.astype(np.int8))
 
 
@@ -288,6 +296,19 @@ class AddressComparison(Comparison):
         return super().to_dict() | {"thresholds": list(self.thresholds)}
 
 
+def _swapped(fl: pl.Series, fr: pl.Series, sl: pl.Series, sr: pl.Series) -> np.ndarray:
+    """Pairs whose first and last names are (approximately) in each other's columns."""
+    full = (fl.is_not_null() & fr.is_not_null() & sl.is_not_null() & sr.is_not_null()).to_numpy()
+    same = ((fl == fr) & (sl == sr)).fill_null(False).to_numpy()
+    mask = full & ~same
+    if not mask.any():
+        return np.zeros(len(fl), dtype=bool)
+    jw = JaroWinkler.normalized_similarity
+    direct = _batch_scores(fl, fr, mask, jw) + _batch_scores(sl, sr, mask, jw)
+    cross = _batch_scores(fl, sr, mask, jw) + _batch_scores(sl, fr, mask, jw)
+    return mask & (cross >= 1.6) & (cross > direct + 0.1)
+
+
 #: Comparison used for each standard key column when the user gives none.
 DEFAULT_COMPARISONS: dict[str, Comparison] = {
     "first_name_key": NameComparison("first_name_key", name="first_name"),
@@ -327,12 +348,20 @@ class ComparisonSet:
         if len(set(names)) != len(names):
             raise InvalidOption("two comparisons have the same name: give each a distinct name=")
 
-    def level_table(self, keys: pl.DataFrame, left_rows: pl.Series, right_rows: pl.Series) -> pl.DataFrame:
+    def level_table(self, keys: pl.DataFrame, left_rows: pl.Series, right_rows: pl.Series,
+                    *, chunk: int = 500_000) -> pl.DataFrame:
         """One Int8 level column per comparison for the pairs (left_rows[i], right_rows[i]).
 
         First and last names that are swapped between the two records (``Ivan Petrov`` vs
-        ``Petrov Ivan``) are compared after swapping back.
+        ``Petrov Ivan``) are compared after swapping back. Works in chunks of ``chunk`` pairs
+        so that memory stays flat however many pairs there are.
         """
+        if len(left_rows) > chunk:
+            parts = [
+                self.level_table(keys, left_rows.slice(i, chunk), right_rows.slice(i, chunk), chunk=chunk)
+                for i in range(0, len(left_rows), chunk)
+            ]
+            return pl.concat(parts)
         gathered: dict[str, tuple[pl.Series, pl.Series]] = {}
         for c in self.comparisons:
             if c.column not in keys.columns:
@@ -344,8 +373,9 @@ class ComparisonSet:
         if "first_name_key" in gathered and "surname_key" in gathered:
             fl, fr = gathered["first_name_key"]
             sl, sr = gathered["surname_key"]
-            swap = ((fl == sr) & (sl == fr) & (fl != fr)).fill_null(False)
+            swap = _swapped(fl, fr, sl, sr)
             if swap.any():
-                gathered["first_name_key"] = (fl, pl.select(pl.when(swap).then(sr).otherwise(fr)).to_series())
-                gathered["surname_key"] = (sl, pl.select(pl.when(swap).then(fr).otherwise(sr)).to_series())
+                sw = pl.Series(swap)
+                gathered["first_name_key"] = (fl, pl.select(pl.when(sw).then(sr).otherwise(fr)).to_series())
+                gathered["surname_key"] = (sl, pl.select(pl.when(sw).then(fr).otherwise(sr)).to_series())
         return pl.DataFrame([c.levels(*gathered[c.column]) for c in self.comparisons])

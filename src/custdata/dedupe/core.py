@@ -28,6 +28,9 @@ CLUSTER_ID, MATCH_SCORE, MATCH_REASON = "cluster_id", "match_score", "match_reas
 _TF_BOUNDS = (-10.0, 5.0)
 #: Share of "obvious relatives" among contact-sharing pairs above which the data has households.
 HOUSEHOLD_SHARE = 0.03
+#: Below this share the data has no relatives sharing contacts: the default distinct rules
+#: would only cost recall (a duplicate whose first name and birth date were both mistyped).
+NO_RELATIVES_SHARE = 0.005
 
 
 @dataclass
@@ -313,15 +316,17 @@ def deduplicate(
         distinct_rules = list(cfg.distinct)
     else:
         share = household_evidence(levels)
-        distinct_rules = default_distinct_rules(names, households=share >= HOUSEHOLD_SHARE)
+        strict = share >= HOUSEHOLD_SHARE
+        distinct_rules = default_distinct_rules(names, households=strict) if share >= NO_RELATIVES_SHARE else []
         diagnostics.append({
             "kind": "households",
             "relatives_share": round(share, 4),
-            "strict": share >= HOUSEHOLD_SHARE,
+            "strict": strict,
             "message": (
                 f"{share:.1%} of candidate pairs sharing a contact look like relatives: "
-                + ("a shared phone/address is treated as weak evidence" if share >= HOUSEHOLD_SHARE
-                   else "contacts are treated as personal")
+                + ("a shared phone/address is treated as weak evidence" if strict
+                   else "contacts are treated as personal" if distinct_rules
+                   else "no relatives to tell apart, so no distinct rules")
             ),
         })
     scorer = _Scorer(keys, cset, cfg, match_rules, distinct_rules)

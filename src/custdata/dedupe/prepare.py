@@ -313,8 +313,8 @@ def prepare(
     >>> df = pl.DataFrame({"ФИО": ["Иванова Мария Петровна"], "Телефон": ["8 (912) 345-67-89"],
     ...                    "Дата рождения": ["01.02.1980"]})
     >>> prepare(df).row(0, named=True)  # doctest: +NORMALIZE_WHITESPACE
-    {'_row': 0, 'first_name_key': 'mara', 'surname_key': 'ivanov', 'middle_name_key': 'petr',
-     'birth_date': datetime.date(1980, 2, 1), 'phone': '9123456789', 'full_name_key': 'ivanov mara'}
+    {'_row': 0, 'first_name_key': 'maria', 'surname_key': 'ivanov', 'middle_name_key': 'petr',
+     'birth_date': datetime.date(1980, 2, 1), 'phone': '9123456789', 'full_name_key': 'ivanov maria'}
     """
     mapping = resolve_columns(frame, columns)
     schema = frame.schema

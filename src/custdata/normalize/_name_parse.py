@@ -537,6 +537,8 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
         text = _INITIAL_DOT.sub(". ", text)
     text = _COMMA_SPACE.sub(", ", text).strip(" ,")
     text = re.sub(r"\s*-\s*", "-", text).strip("-' ")
+    if is_junk(text) or text.casefold() in NAME_JUNK:
+        return Parsed(None, None, None, None, None, JUNK)
     raw_tokens = [t for t in text.split(" ") if t.strip(".-'")]
     status = OK
     tokens: list[str] = []

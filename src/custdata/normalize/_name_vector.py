@@ -37,8 +37,8 @@ _RU_WORD = r"[А-ЯЁа-яё]{2,}"
 _LAT_WORD = r"[A-Za-z]{2,}"
 _CYR_WORDS_RE = rf"^{_RU_WORD}(?: {_RU_WORD}){{1,2}}$"
 _CYR_INITIALS_RE = rf"^({_RU_WORD}) ([А-ЯЁа-яё])\. ?([А-ЯЁа-яё])?\.?$"
-_LAT_WORDS_RE = rf"^{_LAT_WORD} {_LAT_WORD}$"
 _LAT_TITLE = r"(?:(?i:mr|mrs|ms|miss|dr|prof)\.? )?"
+_LAT_WORDS_RE = rf"^{_LAT_TITLE}{_LAT_WORD} {_LAT_WORD}$"
 _LAT3_RE = rf"^{_LAT_TITLE}({_LAT_WORD}) ([A-Za-z]{{2,}}|[A-Za-z]\.) ({_LAT_WORD})$"
 _LAT_PATRONYMIC = (
     r"(ovich|evich|ovitch|evitch|ovna|evna|ichna|ivna|yivna|ogly|oglu|kyzy|gyzy|qizi)$"
@@ -217,7 +217,7 @@ def fast_parse(values: pl.Series) -> pl.DataFrame:
     ).filter(pl.col("__kind").is_not_null())
     # a leading Mr/Mrs/Ms/Dr/Prof of a Latin name is dropped (as _strip_titles does)
     frame = frame.with_columns(
-        pl.when(pl.col("__kind") == "lat3")
+        pl.when(pl.col("__kind").is_in(["lat", "lat3"]))
         .then(t.str.replace(r"^" + _LAT_TITLE, ""))
         .otherwise(t)
         .alias("__t")

@@ -356,3 +356,13 @@ def as_tuple(r: PhoneResult) -> tuple:
 def from_tuple(t: tuple) -> PhoneResult:
     """Inverse of :func:`as_tuple`."""
     return PhoneResult(t[0], t[1], type=t[2], region=t[3], extension=t[4], possible=t[5])
+
+
+def format_many(values: list[str]) -> list[tuple[str, str]]:
+    """Worker entry point: (national, international) formats of valid E.164 numbers."""
+    out = []
+    for value in values:
+        num = pn.parse(value, None)
+        out.append((pn.format_number(num, pn.PhoneNumberFormat.NATIONAL),
+                    pn.format_number(num, pn.PhoneNumberFormat.INTERNATIONAL)))
+    return out

@@ -1,7 +1,8 @@
 """Vectorized fast path of the phone normalizer: phonenumbers' parse + validate, in polars.
 
 Only "simple" values are handled here: digits with spaces, ``-``, ``(``, ``)``, ``.`` and at most
-one leading ``+``, 3 to 17 digits. For such strings phonenumbers' result depends only on the
+one leading ``+``, 3 to 17 digits, optionally followed by an extension (:data:`EXT_RE`, parsed
+the way phonenumbers parses it). For such strings phonenumbers' result depends only on the
 digits and on the presence of ``+`` (its punctuation handling drops exactly these characters), so
 the algorithm of :func:`phonenumbers.parse` (IDD stripping, default-country-code stripping,
 national-prefix stripping with its viability checks, length tests) and of
@@ -10,8 +11,9 @@ patterns) is replayed column-wise with the regular expressions of phonenumbers' 
 applied by polars' ``str.contains`` / ``str.extract``. Whatever the replay cannot do exactly
 (unknown country code, a metadata with a national-prefix transform rule, a pattern the Rust
 regex engine rejects, too short after IDD, ...) is returned as residual and goes through the
-scalar reference :func:`custdata.normalize._phone_core.parse_cell`. The differential tests in
-``tests/normalize/test_phone_fast.py`` check that both paths agree.
+scalar reference :func:`custdata.normalize._phone_core.parse_cell`. custdata's own rules (junk,
+``00`` / missing ``+`` retry, fallback region) are replayed too. The differential tests in
+``tests/normalize/test_phone_fast.py`` check that both paths agree field by field.
 """
 
 from __future__ import annotations

@@ -221,7 +221,7 @@ def _analyze_series(
         pl.LazyFrame({"raw": raw})
         .join(distinct, on="raw", how="left", nulls_equal=True, maintain_order="left")
         .select(pl.struct("iso", "status").alias(name))
-        .collect()
+        .collect(engine="in-memory")
         .to_series()
     )
 

@@ -72,13 +72,17 @@ _WS_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 _ATEXT = r"a-zA-Z0-9_!#$%&'*+\-/=?^`{|}~"
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"
 _TLD = r"(?:[a-z]|[a-z0-9][a-z0-9\-]*[a-z])"
-_LOCAL_RE = rf"^[{_ATEXT}]+(?:\.[{_ATEXT}]+)*$"
+# Cyrillic letters (U+0400-U+04FF without the combining marks U+0483-U+0489): all assigned
+# for decades, letters or symbols, NFC-stable and with 1:1 case mappings, so email-validator
+# accepts them in a local part unchanged (tests check every one of them).
+_CYRILLIC = "\\x{0400}-\\x{0482}\\x{048a}-\\x{04ff}"
+_LOCAL_RE = rf"^[{_ATEXT}{_CYRILLIC}]+(?:\.[{_ATEXT}{_CYRILLIC}]+)*$"
 # applied to the lower-cased domain, with a separate 63-character label limit (a counted
 # repetition inside the label pattern makes the regex automaton huge and slow)
 _DOMAIN_RE = rf"^(?:{_LABEL}\.)+{_TLD}$"
 _LONG_LABEL_RE = r"[^.]{64}"
 _SPECIAL_USE_RE = r"\.(?:arpa|invalid|local|localhost|onion|test)$"
-_PARALLEL_MIN = 20_000
+_PARALLEL_MIN = 10_000
 
 _OUT_SCHEMA = {
     "normalized": pl.String,
@@ -119,8 +123,24 @@ def _clean(frame: pl.LazyFrame, source: str, target: str) -> pl.LazyFrame:
     """Add ``target``: ``source`` without pasted wrappers (spaces, ``Name <...>``,
     ``mailto:``, trailing ``.,;``, quotes around the whole cell).
 
-    One ``with_columns`` per step, so that each step reads the previous result once.
+    One ``with_columns`` per step, so that each step reads the previous result once; values
+    that no step could change (a letter or digit at both ends, no ``<``, no ``mailto:``) skip
+    the steps. Row order is not kept (the frame holds distinct values).
     """
+    src = pl.col(source)
+    needs = (
+        ~src.str.contains(r"^[\p{L}\p{N}][^<]*[\p{L}\p{N}]$")
+        | (src.str.slice(0, 7).str.to_lowercase() == "mailto:")
+    ).fill_null(True)
+    frame = frame.with_columns(needs.alias("_needs_clean"))
+    untouched = frame.filter(~pl.col("_needs_clean")).with_columns(src.alias(target))
+    return pl.concat(
+        [untouched, _clean_steps(frame.filter(pl.col("_needs_clean")), source, target)],
+        how="vertical",
+    ).drop("_needs_clean")
+
+
+def _clean_steps(frame: pl.LazyFrame, source: str, target: str) -> pl.LazyFrame:
     c = pl.col(target)
     strip_punct = c.str.strip_chars_end(WHITESPACE + ".,;").str.strip_chars_start(WHITESPACE + ",;")
     return (
@@ -155,7 +175,7 @@ def _clean(frame: pl.LazyFrame, source: str, target: str) -> pl.LazyFrame:
 
 def _candidates(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Add ``cand`` (the text to validate) and ``multiple`` to a frame of distinct ``raw``."""
-    lazy = _clean(frame.lazy(), "raw", "c1")
+    lazy = _clean(frame.lazy(), "raw", "c1").collect(engine="in-memory").lazy()
     maybe = (pl.col("c1").str.count_matches("@") >= 2) & pl.col("c1").str.contains(
         "[,;" + _WS_CLASS[1:]
     )
@@ -188,8 +208,9 @@ def _fast_path(frame: pl.LazyFrame, *, lowercase_local: bool) -> pl.LazyFrame:
 
     ``fast_status`` is set where ASCII rules decide exactly as email-validator, null where
     the value must go to email-validator. The rules mirror ``email_validator.validate_email``
-    for ASCII text without quotes or angle brackets: the local part (before the first ``@``) is
-    validated first and must be a dot-atom; then the domain (after the first ``@``): over 253
+    for text without quotes or angle brackets, with an ASCII domain and an ASCII or Cyrillic
+    local part: the local part (before the first ``@``) is validated first and must be a
+    dot-atom; then the domain (after the first ``@``): over 253
     characters is ``too_long``, otherwise it must be dot-separated LDH labels of at most 63
     characters ending with a letter, outside the special-use names. Punycode (``xn--``) and
     ``--`` labels, and over-long valid addresses, are left to email-validator.
@@ -199,12 +220,15 @@ def _fast_path(frame: pl.LazyFrame, *, lowercase_local: bool) -> pl.LazyFrame:
     frame = frame.with_columns(
         parts.struct.field("field_0").alias("_l"),
         parts.struct.field("field_1").alias("_d"),
+    ).with_columns(
+        pl.col("_d").str.to_lowercase().alias("_dl"),
         (
-            ~cand.str.contains(r"[^\x00-\x7f]")
-            & ~cand.str.contains(r'["<]')
-            & cand.str.contains("@", literal=True)
+            ~cand.str.contains(r'["<]')
+            & pl.col("_d").is_not_null()
+            & ~pl.col("_d").str.contains(r"[^\x00-\x7f]")
+            & ~pl.col("_l").str.contains(rf"[^\x00-\x7f{_CYRILLIC}]")
         ).alias("_plain"),
-    ).with_columns(pl.col("_d").str.to_lowercase().alias("_dl"))
+    )
     local, dom_low = pl.col("_l"), pl.col("_dl")
     status = (
         pl.when(~pl.col("_plain").fill_null(False)).then(pl.lit(None, pl.String))
@@ -395,7 +419,7 @@ def _derived(frame: pl.DataFrame) -> pl.DataFrame:
             pl.when(valid).then(pl.col("_base").is_in(_series("role"))).alias("role"),
         )
         .select("raw", *_OUT_SCHEMA)
-        .collect()
+        .collect(engine="in-memory")
     )
 
 
@@ -419,7 +443,7 @@ def _analyze_distinct(
             pl.col("fast_norm").alias("normalized"),
             pl.col("fast_dom").alias("domain"),
         )
-        .collect()
+        .collect(engine="in-memory")
     )
     todo = u.filter(pl.col("status").is_null())["cand"].unique().to_list()
     if todo:
@@ -442,7 +466,7 @@ def _analyze_distinct(
                 pl.coalesce("domain", "s_dom").alias("domain"),
             )
             .drop("s_norm", "s_dom", "s_status")
-            .collect()
+            .collect(engine="in-memory")
         )
     status = pl.col("status")
     if check_deliverability:

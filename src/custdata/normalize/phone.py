@@ -26,6 +26,7 @@ from custdata.normalize._phone_core import (
     PhoneResult,
     as_tuple,
     combine,
+    format_many,
     from_tuple,
     parse_cell,
     parse_parts_many,
@@ -85,28 +86,29 @@ def _region_values(regions: pl.Series, default: str | None) -> pl.Series:
     return code
 
 
-def _run_scalar(items: list[tuple], *, workers: int | None,
-                fallback: str | None = None) -> list[tuple]:
-    """:func:`parse_parts_many` over (piece, region) pairs, in worker processes if many."""
+def _in_workers(func, items: list, workers: int | None, *args) -> list:
+    """``func(items, *args)``, split over worker processes when there are many items."""
     n_workers = min(2, os.cpu_count() or 1) if workers is None else workers
     if n_workers <= 1 or len(items) < POOL_MIN:
-        return parse_parts_many(items, fallback)
+        return func(items, *args)
     size = -(-len(items) // (n_workers * 4))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn")) as pool:
-        results = pool.map(parse_parts_many, chunks, [fallback] * len(chunks))
+        results = pool.map(func, chunks, *[[a] * len(chunks) for a in args])
         return [row for chunk in results for row in chunk]
 
 
-def _formats_for(values: Iterable[str | None]) -> dict[str, tuple[str, str]]:
+def _run_scalar(items: list[tuple], *, workers: int | None,
+                fallback: str | None = None) -> list[tuple]:
+    """:func:`parse_parts_many` over (piece, region) pairs, in worker processes if many."""
+    return _in_workers(parse_parts_many, items, workers, fallback)
+
+
+def _formats_for(values: Iterable[str | None], workers: int | None = None
+                 ) -> dict[str, tuple[str, str]]:
     """National and international formats of distinct valid E.164 numbers."""
-    out = {}
-    for value in set(values):
-        if value is not None:
-            num = pn.parse(value, None)
-            out[value] = (pn.format_number(num, pn.PhoneNumberFormat.NATIONAL),
-                          pn.format_number(num, pn.PhoneNumberFormat.INTERNATIONAL))
-    return out
+    distinct = sorted({v for v in values if v is not None})
+    return dict(zip(distinct, _in_workers(format_many, distinct, workers), strict=True))
 
 
 def _residual_rows(residual: pl.DataFrame, *, parts: bool, workers: int | None,
@@ -154,12 +156,11 @@ def _details_frame(
 ) -> pl.DataFrame:
     """Row-aligned frame of phone details for ``values`` (the engine behind every public call)."""
     v = values.cast(pl.String)
-    r = (pl.Series("r", [region] * len(v), dtype=pl.String) if regions is None
-         else _region_values(regions, region))
-    frame = pl.DataFrame({"v": v, "r": r})
     if regions is None:  # one region: distinct values only, joined back on the value alone
+        frame = pl.DataFrame({"v": v})
         unique = pl.DataFrame({"v": v.unique()}).with_columns(r=pl.lit(region, dtype=pl.String))
     else:
+        frame = pl.DataFrame({"v": v, "r": _region_values(regions, region)})
         unique = frame.unique()
     done, residual = fast_path(unique, fallback)
     done = done.with_columns(extra=pl.lit(None, dtype=pl.String))
@@ -185,7 +186,7 @@ def _details_frame(
         e164s = out["e164"].drop_nulls().unique().to_list()
         if parts:
             e164s += [p["e164"] for ps in out["parts"].to_list() for p in ps]
-        fmt = _formats_for(e164s)
+        fmt = _formats_for(e164s, workers)
         nat = {k: f[0] for k, f in fmt.items()}
         intl = {k: f[1] for k, f in fmt.items()}
         out = out.with_columns(

@@ -10,6 +10,7 @@ code   meaning
 4      no input: a ``read`` glob matched no file (nothing was written; retry later)
 5      locked: another run of the same pipeline is in progress (nothing was done)
 130    interrupted (Ctrl-C / SIGINT)
+143    terminated (SIGTERM, e.g. a scheduler's timeout); staging files removed, report written
 =====  ==============================================================================
 """
 

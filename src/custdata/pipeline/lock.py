@@ -73,7 +73,9 @@ class PipelineLock:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as exc:
-                raise OutputError(f"cannot create the lock file {self.path} ({exc.strerror})") from None
+                raise OutputError(
+                    f"cannot create the lock file {self.path} ({exc.strerror})"
+                ) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

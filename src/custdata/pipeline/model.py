@@ -62,7 +62,9 @@ class StepConfig:
         """``step 2 (normalize.phones)``, for messages."""
         return f"step {self.index} ({self.step})"
 
-    def error(self, message: str, *, key: str | None = None, file: str | None = None) -> PipelineError:
+    def error(
+        self, message: str, *, key: str | None = None, file: str | None = None
+    ) -> PipelineError:
         """A :class:`PipelineError` pointing at this step (or one of its keys)."""
         line = self.key_lines.get(key, self.line) if key else self.line
         return PipelineError(f"{self.label}: {message}", file=file, line=line, key=key)
@@ -227,7 +229,9 @@ def load_pipeline(
         except FileNotFoundError:
             raise PipelineError(f"pipeline file not found: {path}") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise PipelineError(f"cannot read the pipeline file {path} ({type(exc).__name__})") from None
+            raise PipelineError(
+                f"cannot read the pipeline file {path} ({type(exc).__name__})"
+            ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -252,7 +256,8 @@ def load_pipeline(
             )
     for key in ("name", "lock", "report", "log", "base_dir"):
         if key in head and not isinstance(head[key], str):
-            raise PipelineError("must be a string", file=file, line=pipeline_lines.get(key), key=key)
+            raise PipelineError("must be a string", file=file, line=pipeline_lines.get(key),
+                                key=key)
     date = head.get("date")
     if isinstance(date, str):
         try:

@@ -245,6 +245,16 @@ def _commit(outputs: list[Output], report: RunReport) -> None:
         })
 
 
+def _exit_code(exc: BaseException) -> int:
+    if isinstance(exc, CustdataError):
+        return exc.exit_code
+    if isinstance(exc, SystemExit):  # e.g. SIGTERM turned into SystemExit(143) by the CLI
+        return exc.code if isinstance(exc.code, int) else 1
+    if isinstance(exc, KeyboardInterrupt):
+        return 130
+    return 1
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -343,7 +353,7 @@ def run_pipeline(
             execute(plan, report=report)
         except BaseException as exc:
             report.status = "failed"
-            report.exit_code = exc.exit_code if isinstance(exc, CustdataError) else 1
+            report.exit_code = _exit_code(exc)
             report.error = str(exc) if isinstance(exc, CustdataError) else type(exc).__name__
             report.finished_at = _now()
             report.duration_s = round(time.perf_counter() - started, 3)

@@ -108,18 +108,28 @@ def _clean_text(expr: pl.Expr) -> pl.Expr:
     return pl.when(~blank).then(text)
 
 
-def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> pl.Expr:
-    """Normalized matching key of a column, as hashed by ``method="hash"`` and used by suppress.
+def _per_distinct(column: str | pl.Expr, build: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """Evaluate ``build(pl.col("v"))`` once per distinct value of each batch, map it back.
 
-    Phones give E.164, emails the :func:`custdata.normalize.email_key`, names the
-    :func:`custdata.normalize.name_key`, dates ISO ``YYYY-MM-DD``; values that do not parse, and
-    other kinds, fall back to the cleaned lower-case text. Empty and junk cells give null.
-
-    >>> df = pl.DataFrame({"c": ["  Moscow ", "нет", None]})
-    >>> df.select(match_key("c"))["c"].to_list()
-    ['moscow', None, None]
+    The normalizers cost per value; customer columns repeat values a lot.
     """
     expr = as_expr(column)
+
+    def run(series: pl.Series) -> pl.Series:
+        values = series.cast(pl.String)
+        uniq = values.drop_nulls().unique()
+        if uniq.len() == 0:
+            return pl.Series(series.name, [None] * series.len(), dtype=pl.String)
+        mapped = pl.DataFrame({"v": uniq}).select(build(pl.col("v")).cast(pl.String))
+        return values.replace_strict(uniq, mapped.to_series(), default=None,
+                                     return_dtype=pl.String).alias(series.name)
+
+    out = expr.map_batches(run, return_dtype=pl.String, is_elementwise=True)
+    name = expr.meta.output_name(raise_if_undetermined=False)
+    return out.alias(name) if name else out
+
+
+def _match_key_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
     cleaned = _clean_text(expr)
     fallback = cleaned.str.to_lowercase()
     if kind == "phone":
@@ -132,9 +142,21 @@ def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") 
         key = _norm.birth_date(expr).dt.to_string("%Y-%m-%d")
     else:
         return fallback
-    out = pl.when(cleaned.is_not_null()).then(pl.coalesce(key, fallback))
-    name = expr.meta.output_name(raise_if_undetermined=False)
-    return out.alias(name) if name else out
+    return pl.when(cleaned.is_not_null()).then(pl.coalesce(key, fallback))
+
+
+def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> pl.Expr:
+    """Normalized matching key of a column, as hashed by ``method="hash"`` and used by suppress.
+
+    Phones give E.164, emails the :func:`custdata.normalize.email_key`, names the
+    :func:`custdata.normalize.name_key`, dates ISO ``YYYY-MM-DD``; values that do not parse, and
+    other kinds, fall back to the cleaned lower-case text. Empty and junk cells give null.
+
+    >>> df = pl.DataFrame({"c": ["  Moscow ", "нет", None]})
+    >>> df.select(match_key("c"))["c"].to_list()
+    ['moscow', None, None]
+    """
+    return _per_distinct(column, lambda v: _match_key_expr(v, kind, region))
 
 
 def _map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Series:
@@ -323,17 +345,7 @@ def _mask_names(series: pl.Series) -> pl.Series:
     )
 
 
-def masked(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> pl.Expr:
-    """Readable partial mask by kind (see :func:`mask_phone`, :func:`mask_email`).
-
-    Full names keep the surname and initials, first and middle names become an initial,
-    surnames stay, dates keep the year, everything else keeps its first character.
-
-    >>> df = pl.DataFrame({"d": ["1985-03-14", None]})
-    >>> df.select(masked("d", kind="text"))["d"].to_list()
-    ['1***', None]
-    """
-    expr = as_expr(column)
+def _masked_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
     cleaned = _clean_text(expr)
     by_distinct = lambda fn: (  # noqa: E731 - tiny local adapter
         lambda s: _map_distinct(s, fn)
@@ -367,9 +379,20 @@ def masked(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> 
     else:
         body = cleaned.map_batches(by_distinct(mask_text), return_dtype=pl.String,
                                    is_elementwise=True)
-    out = pl.when(cleaned.is_not_null()).then(body)
-    name = expr.meta.output_name(raise_if_undetermined=False)
-    return out.alias(name) if name else out
+    return pl.when(cleaned.is_not_null()).then(body)
+
+
+def masked(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> pl.Expr:
+    """Readable partial mask by kind (see :func:`mask_phone`, :func:`mask_email`).
+
+    Full names keep the surname and initials, first and middle names become an initial,
+    surnames stay, dates keep the year, everything else keeps its first character.
+
+    >>> df = pl.DataFrame({"d": ["1985-03-14", None]})
+    >>> df.select(masked("d", kind="text"))["d"].to_list()
+    ['1***', None]
+    """
+    return _per_distinct(column, lambda v: _masked_expr(v, kind, region))
 
 
 # --------------------------------------------------------------------------- frame steps
@@ -409,7 +432,9 @@ def mask(
     check_columns(frame, cols)
     if method == "drop":
         if not in_place:
-            raise InvalidOption("method 'drop' removes columns; it cannot be used with in_place=False")
+            raise InvalidOption(
+                "method 'drop' removes columns; it cannot be used with in_place=False"
+            )
         return frame.drop(cols)
     loaded = load_key(key, key_file=key_file) if method in ("hash", "tokenize") else None
     col_kinds = column_kinds(frame, cols, kinds=kinds) if method in ("hash", "mask") else {}

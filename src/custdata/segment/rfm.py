@@ -79,13 +79,19 @@ def rfm_from_prepared(
     segment_map: SegmentMap | str = "rf",
     customer_name: str = CUSTOMER,
 ) -> pl.DataFrame | pl.LazyFrame:
-    """RFM table from :func:`~custdata.segment.prepare_transactions` output (one row per customer)."""
+    """RFM table from :func:`~custdata.segment.prepare_transactions` output (one row per customer).
+
+    Rows dated after ``as_of`` are ignored (their customers still get a row).
+    """
     _check_bins(bins)
     smap = load_segment_map(segment_map) if isinstance(segment_map, str) else segment_map
     lazy = prepared.lazy()
     as_of_d = as_of_date(as_of)
     is_order = pl.col(STATUS) == "order"
     is_return = pl.col(STATUS) == "return"
+    if as_of_d is not None:  # rows after the analysis date are not known yet at that date
+        known = pl.col(DATE) <= pl.lit(as_of_d, dtype=pl.Date)
+        is_order, is_return = is_order & known, is_return & known
     has_order_id = "order_id" in lazy.collect_schema().names()
     counted = is_order | is_return
     lazy = lazy.filter(pl.col(CUSTOMER).is_not_null()).with_columns(
