@@ -1,7 +1,7 @@
 """Conformance of the name normalizer on public test vectors (/work/shared/conformance).
 
 Rates measured when written (docs/normalize/names.md keeps the full-file figures):
-nameparser split 232/244 comparable rows, natasha 15/15, petrovich-eval people 37/37,
+nameparser split 232/242 applicable rows, natasha 15/15, petrovich-eval people 37/37,
 first names 88.9 %, patronymics 100 %, surnames 99.85 %.
 """
 
@@ -89,11 +89,13 @@ def _part_accuracy(file: str, part: str, sample: int | None) -> float:
 @pytest.mark.parametrize(
     ("file", "part", "threshold"),
     [
-        ("names_ru_petrovich_eval_firstname_popular_gender.csv", "firstname", 0.99),
-        ("names_ru_petrovich_eval_firstname_gender.csv", "firstname", 0.86),
-        ("names_ru_petrovich_eval_middlename_gender.csv", "middlename", 0.99),
-        ("names_ru_petrovich_eval_lastname_gender.csv", "lastname", 0.99),
+        # measured: 199/199, 11,302/12,720, 16,005/16,005, 15,451/15,474
+        ("names_ru_petrovich_eval_firstname_popular_gender.csv", "firstname", 1.0),
+        ("names_ru_petrovich_eval_firstname_gender.csv", "firstname", 0.885),
+        ("names_ru_petrovich_eval_middlename_gender.csv", "middlename", 0.999),
+        ("names_ru_petrovich_eval_lastname_gender.csv", "lastname", 0.998),
     ],
 )
 def test_petrovich_part_gender(file, part, threshold):
-    assert _part_accuracy(file, part, sample=4000) >= threshold
+    # the whole files run in about a second, so no sampling
+    assert _part_accuracy(file, part, sample=None) >= threshold

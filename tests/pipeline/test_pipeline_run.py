@@ -145,3 +145,12 @@ target = "out/rfm.csv"
     rfm = pl.read_csv(tmp_path / "out" / "rfm.csv", infer_schema=False)
     assert {"customer_id", "rfm_segment"} <= set(rfm.columns)
     assert report.steps[1].rows_out == rfm.height < report.steps[0].rows_out
+
+
+def test_run_has_help_and_docs(inproc):
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "pipelines.md").read_text(encoding="utf-8")
+    res = inproc("run", "--help")
+    assert res.exit_code == 0 and b"--dry-run" in res.stdout and b"--set" in res.stdout
+    assert "custdata run" in docs and "| 5 | locked" in docs

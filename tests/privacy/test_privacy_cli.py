@@ -81,3 +81,13 @@ def test_suppress_drop_and_flag(cli, inproc, tmp_path):
     assert flagged["suppressed"].to_list() == ["true", "false", "false"]
     res = inproc("suppress", src, "--list", optouts, "--on", "name")
     assert res.exit_code == 2 and "cannot match" in res.stderr
+
+
+def test_commands_have_help_and_docs(inproc):
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "privacy.md").read_text(encoding="utf-8")
+    for command in ("mask", "unmask", "suppress", "keygen"):
+        res = inproc(command, "--help")
+        assert res.exit_code == 0 and b"Usage" in res.stdout
+        assert f"custdata {command}" in docs

@@ -60,6 +60,13 @@ def test_hashed_list_with_same_key():
     assert other.height == people().height
 
 
+def test_hashed_mixed_contact_list():
+    contacts = pl.DataFrame({"c": ["+7 912 345-67-89", "Ivan.Petrov+x@gmail.com", "нет"]})
+    hashed_list = mask(contacts, "c", method="hash", key=KEY, kinds={"c": "contact"})
+    out = suppress(people(), hashed_list, columns=COLUMNS, key=KEY)
+    assert out["id"].to_list() == ["3", "4", "5"]
+
+
 def test_hashed_list_without_key_is_an_error(monkeypatch):
     monkeypatch.delenv("CUSTDATA_KEY", raising=False)
     with pytest.raises(InvalidOption, match="no key"):

@@ -25,6 +25,7 @@ from custdata.cli._common import (
     ToOpt,
     message,
     read_input,
+    warn,
     write_output,
 )
 from custdata.errors import InvalidOption, OutputError
@@ -167,6 +168,8 @@ def suppress(
     frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet,
                        quiet=quiet)
     optouts = read_input(list_, quiet=quiet)
+    if not any(privacy.optout_keys(optouts, on=kinds, hashed=hashed, region=region).values()):
+        warn(f"the opt-out list has no usable {' or '.join(kinds)} value; nothing can match it")
     flagged = privacy.suppress(frame, optouts, on=kinds, columns=columns or None, mode="flag",
                                hashed=hashed, key_file=key_file, region=region,
                                flag_column="__custdata_suppressed")

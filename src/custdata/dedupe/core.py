@@ -30,7 +30,7 @@ _TF_BOUNDS = (-10.0, 5.0)
 HOUSEHOLD_SHARE = 0.03
 #: Below this share the data has no relatives sharing contacts: the default distinct rules
 #: would only cost recall (a duplicate whose first name and birth date were both mistyped).
-NO_RELATIVES_SHARE = 0.005
+NO_RELATIVES_SHARE = 0.02
 
 
 @dataclass

@@ -149,6 +149,8 @@ def _known_first_names() -> list[str]:
     return frame.select(name_skeleton("n")).to_series().drop_nulls().unique().sort().to_list()
 
 
+_TITLES = r"(?i)(^|\s)(mr|mrs|ms|miss|dr|prof|sir|г-н|г-жа|гр|пан|пані)\.?(\s|$)"
+
 #: > 0: the first word looks like a surname; < 0: like a first name.
 _ORDER_VOTE = 2 * (pl.col("_k1") - pl.col("_k0")) + pl.col("_s0") - pl.col("_s1")
 
@@ -163,7 +165,12 @@ def _split_stages(col: str, known: list[str]) -> list[dict[str, pl.Expr]]:
     """
     return [
         {
-            "_fn": _name_text(pl.col(col)).str.replace_all(r"\s+", " "),
+            # "О.А." -> "О. А." (initials are words); titles dropped ("Mr", "Dr.", "г-н").
+            "_fn": _name_text(pl.col(col))
+            .str.replace_all(r"(\p{L})\.\s*(\p{L})\.?", "$1. $2.")
+            .str.replace_all(_TITLES, " ")
+            .str.replace_all(r"\s+", " ")
+            .str.strip_chars(),
         },
         {
             "_comma": pl.col("_fn").str.contains(","),
@@ -286,7 +293,9 @@ def _phone_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
 def _email_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
     build = _normalizer("email_key")
     text = pl.col(col).cast(pl.String)
-    base = build(text) if build is not None else text.str.strip_chars().str.to_lowercase()
+    # Several addresses in one cell ("a@x.ru, b@y.ru"): the first one is the key.
+    text = text.str.strip_chars().str.split_exact(",", 1).struct.field("field_0").str.split(";").list.first().str.strip_chars()
+    base = build(text) if build is not None else text.str.to_lowercase()
     e = pl.col(out)
     return [
         {out: base},

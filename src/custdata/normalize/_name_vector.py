@@ -224,7 +224,12 @@ def fast_parse(values: pl.Series) -> pl.DataFrame:
     )
     frame = frame.with_columns(t.str.split(" ").alias("__tok"))
     tok = pl.col("__tok")
-    frame = frame.filter(~t.str.to_lowercase().is_in(ref["junk"]))
+    kind = pl.col("__kind")
+    frame = frame.filter(
+        ~t.str.to_lowercase().is_in(ref["junk"]),
+        # "Mr John": the title took a word, what is left is a single word (full parser)
+        ~((kind == "lat") & (tok.list.len() != 2)) & ~((kind == "lat3") & (tok.list.len() != 3)),
+    )
     frame = frame.with_columns(
         tok.list.get(0, null_on_oob=True).alias("__a"),
         tok.list.get(1, null_on_oob=True).alias("__b"),

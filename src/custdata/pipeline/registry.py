@@ -70,6 +70,7 @@ STEPS: dict[str, StepSpec] = {
                               options_of="custdata.dedupe:deduplicate",
                               optional_frames=("master",)),
     "golden": StepSpec("custdata.dedupe:golden_records"),
+    "households": StepSpec("custdata.dedupe:households"),
     "segment": StepSpec("custdata.segment:rfm", frames=("clusters",), paths=("clusters",),
                         templated=("clusters",)),
     "mask": StepSpec("custdata.privacy:mask", paths=("key_file",), forbidden=_NO_SECRET),

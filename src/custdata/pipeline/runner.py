@@ -161,6 +161,8 @@ def _details(before: pl.DataFrame, after: pl.DataFrame, step: str) -> dict[str, 
             out["clusters"] = int(after[c].n_unique())
             out["duplicates"] = after.height - out["clusters"]
             break
+    if "household_id" in new:
+        out["households"] = int(after["household_id"].n_unique())
     if "suppressed" in new and after.schema["suppressed"] == pl.Boolean:
         out["suppressed"] = int(after["suppressed"].sum())
     if step == "suppress" and after.height < before.height:

@@ -22,7 +22,7 @@ def update_master(
     """Yesterday's master + tonight's dump -> the updated master, with stable ``cluster_id``.
 
     New rows get the ``cluster_id`` of the known person they match
-    (:func:`custdata.dedupe.link.match_master`); new people get new stable ids; master ids never
+    (:func:`custdata.dedupe.match_master`); new people get new stable ids; master ids never
     change. Rows of the dump already in the master are not added twice: with ``id_column`` (a
     source record id) a dump row replaces the master row with the same id, otherwise a dump row
     equal to a master row on every shared column is skipped. Without a master (the first
@@ -39,8 +39,7 @@ def update_master(
     >>> new["cluster_id"][2] == master["cluster_id"][0]
     True
     """
-    from custdata.dedupe import find_duplicates
-    from custdata.dedupe.link import match_master
+    from custdata.dedupe import find_duplicates, match_master
 
     if master is None or master.height == 0:
         return find_duplicates(frame, **options)  # type: ignore[arg-type]

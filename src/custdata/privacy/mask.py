@@ -43,10 +43,13 @@ KIND_ORDER: tuple[str, ...] = (
     "phone", "email", "full_name", "last_name", "first_name", "middle_name", "birth_date",
     "gender", "city", "address", "id", "date",
 )
+#: Kinds that are never detected, only given: ``text`` (no normalization) and ``contact`` (an
+#: email when the value has ``@``, else a phone: one column of mixed opt-out contacts).
+EXTRA_KINDS: tuple[str, ...] = ("text", "contact")
 #: Kinds that hold personal data: never shown in full in reports.
 PII_KINDS: frozenset[str] = frozenset(
     {"phone", "email", "full_name", "last_name", "first_name", "middle_name", "birth_date",
-     "address", "id"}
+     "address", "id", "contact"}
 )
 #: Kinds ``custdata mask`` protects when no column is named: direct identifiers (not ids, which
 #: are pseudonymous and needed to join tables).
@@ -80,10 +83,10 @@ def column_kinds(
     wanted = list(columns) if columns is not None else names
     given = dict(kinds or {})
     for column, kind in given.items():
-        if kind not in KIND_ORDER and kind != "text":
+        if kind not in KIND_ORDER and kind not in EXTRA_KINDS:
             raise InvalidOption(
                 f"unknown kind {kind!r} for column {column!r}; "
-                f"use one of: {', '.join(KIND_ORDER)}, text"
+                f"use one of: {', '.join(KIND_ORDER + EXTRA_KINDS)}"
             )
     out: dict[str, str] = {c: given[c] for c in wanted if c in given}
     todo = [c for c in wanted if c not in out]
@@ -130,6 +133,10 @@ def _per_distinct(column: str | pl.Expr, build: Callable[[pl.Expr], pl.Expr]) ->
 
 
 def _match_key_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
+    if kind == "contact":
+        return (pl.when(expr.str.contains("@", literal=True))
+                .then(_match_key_expr(expr, "email", region))
+                .otherwise(_match_key_expr(expr, "phone", region)))
     cleaned = _clean_text(expr)
     fallback = cleaned.str.to_lowercase()
     if kind == "phone":
@@ -149,8 +156,9 @@ def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") 
     """Normalized matching key of a column, as hashed by ``method="hash"`` and used by suppress.
 
     Phones give E.164, emails the :func:`custdata.normalize.email_key`, names the
-    :func:`custdata.normalize.name_key`, dates ISO ``YYYY-MM-DD``; values that do not parse, and
-    other kinds, fall back to the cleaned lower-case text. Empty and junk cells give null.
+    :func:`custdata.normalize.name_key`, dates ISO ``YYYY-MM-DD``; ``contact`` is an email key
+    for values with ``@`` and a phone otherwise. Values that do not parse, and other kinds, fall
+    back to the cleaned lower-case text. Empty and junk cells give null.
 
     >>> df = pl.DataFrame({"c": ["  Moscow ", "нет", None]})
     >>> df.select(match_key("c"))["c"].to_list()
@@ -346,6 +354,10 @@ def _mask_names(series: pl.Series) -> pl.Series:
 
 
 def _masked_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
+    if kind == "contact":
+        return (pl.when(expr.str.contains("@", literal=True))
+                .then(_masked_expr(expr, "email", region))
+                .otherwise(_masked_expr(expr, "phone", region)))
     cleaned = _clean_text(expr)
     by_distinct = lambda fn: (  # noqa: E731 - tiny local adapter
         lambda s: _map_distinct(s, fn)
