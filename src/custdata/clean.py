@@ -36,6 +36,7 @@ def clean(
     sources: pl.DataFrame | Mapping[str, pl.DataFrame],
     *,
     region: str = "RU",
+    fallback_region: str | None = None,
     dayfirst: bool = True,
     dedupe: bool = True,
     golden: bool = True,
@@ -62,7 +63,7 @@ def clean(
     else:
         frame = unify_sources(sources)
     kinds = detect_columns(frame)
-    normalized = normalize_all(frame, columns=kinds, region=region, dayfirst=dayfirst)
+    normalized = normalize_all(frame, columns=kinds, region=region, fallback_region=fallback_region, dayfirst=dayfirst)
     result = CleanResult(frame=normalized, golden=None, columns=kinds)
     result.validity = summaries(frame, normalized, kinds)
     if not dedupe or frame.height == 0:

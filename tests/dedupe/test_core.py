@@ -92,9 +92,10 @@ def test_bad_structure_errors():
         find_duplicates(FAMILY, rules="postcode")
 
 
-def test_lazyframe_is_refused_with_advice():
-    with pytest.raises(InvalidOption, match="collect"):
-        find_duplicates(FAMILY.lazy())
+def test_lazyframe_in_lazyframe_out():
+    out = find_duplicates(FAMILY.lazy())
+    assert isinstance(out, pl.LazyFrame)
+    assert out.collect()["cluster_id"].to_list() == find_duplicates(FAMILY)["cluster_id"].to_list()
 
 
 def test_labels_force_pairs():

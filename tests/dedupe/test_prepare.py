@@ -66,3 +66,16 @@ def test_extra_kinds_from_headers():
 def test_empty_frame():
     k = prepare(pl.DataFrame({"email": []}, schema={"email": pl.String}), columns={"email": "email"})
     assert k.height == 0 and "email" in k.columns
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=20), st.text(max_size=15), st.text(max_size=15), st.text(max_size=12)), max_size=8))
+def test_prepare_never_crashes_on_any_unicode(rows):
+    df = pl.DataFrame(rows, schema={"n": pl.String, "p": pl.String, "e": pl.String, "d": pl.String}, orient="row")
+    k = prepare(df, columns={"full_name": "n", "phone": "p", "email": "e", "birth_date": "d"})
+    assert k.height == df.height
+    assert k["_row"].to_list() == list(range(df.height))

@@ -142,6 +142,7 @@ def clean(
     golden: Annotated[Optional[str], typer.Option("--golden", help="Also write one golden record per person to this file.", show_default=False)] = None,
     no_dedupe: Annotated[bool, typer.Option("--no-dedupe", help="Only normalize; do not look for duplicates.")] = False,
     region: Annotated[str, typer.Option("--region", help="Default region (ISO code) for phones without a country code.")] = "RU",
+    fallback_region: Annotated[Optional[str], typer.Option("--fallback-region", help="Second region tried when --region rejects a phone without + (e.g. UA).", show_default=False)] = None,
     dayfirst: Annotated[bool, typer.Option("--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2.")] = True,
     threshold: Annotated[Optional[float], typer.Option("--threshold", help="Match probability above which two records are the same person (default: dedupe's).", show_default=False)] = None,
     from_: FromOpt = None,
@@ -170,7 +171,7 @@ def clean(
             name = path
         frames[name] = read_input(path, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
     with progress("cleaning", quiet=quiet):
-        result = run_clean(frames, region=region, dayfirst=dayfirst, dedupe=not no_dedupe, golden=golden is not None, threshold=threshold)
+        result = run_clean(frames, region=region, fallback_region=fallback_region, dayfirst=dayfirst, dedupe=not no_dedupe, golden=golden is not None, threshold=threshold)
     write_output(result.frame, output, to=to, input_path=inputs, quiet=quiet, bom=bom)
     if golden is not None and result.golden is not None:
         write_output(result.golden, golden, input_path=inputs, quiet=quiet, bom=bom)

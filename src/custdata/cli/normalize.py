@@ -35,6 +35,7 @@ app = typer.Typer(
 )
 
 RegionOpt = Annotated[str, typer.Option("--region", help="Default region (ISO code) for numbers without a country code.")]
+FallbackRegionOpt = Annotated[Optional[str], typer.Option("--fallback-region", help="Second region tried when --region rejects a number without + (e.g. UA in a mostly Russian table).", show_default=False)]
 DayfirstOpt = Annotated[bool, typer.Option("--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2.")]
 
 
@@ -89,6 +90,8 @@ def phones_cmd(
     region_column: Annotated[Optional[str], typer.Option("--region-column", help="Column with each row's country (ISO code); --region fills the gaps.", show_default=False)] = None,
     multiple: Annotated[str, typer.Option("--multiple", help="Cells with several numbers: 'first' keeps the first and flags the rest, 'explode' gives one row per number.")] = "first",
     formats: Annotated[bool, typer.Option("--formats", help="Also add national and international formats.")] = False,
+    fallback_region: FallbackRegionOpt = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Worker processes for the slow path (1 = none; default: automatic).", show_default=False)] = None,
     output: OutputOpt = None,
     from_: FromOpt = None,
     to: ToOpt = None,
@@ -106,7 +109,7 @@ def phones_cmd(
     frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
     cols = _columns(frame, column, "phone", "phone")
     with progress("normalizing phones", quiet=quiet):
-        out = normalize.phones(frame, cols, region=region, region_column=region_column, multiple=multiple, formats=formats, in_place=in_place)
+        out = normalize.phones(frame, cols, region=region, region_column=region_column, fallback_region=fallback_region, multiple=multiple, formats=formats, in_place=in_place, workers=workers)
     write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
     _report(frame, out, {"phone": cols}, in_place, quiet)
 
@@ -230,6 +233,7 @@ def genders_cmd(
 def all_cmd(
     input: InputArg,
     region: RegionOpt = "RU",
+    fallback_region: FallbackRegionOpt = None,
     dayfirst: DayfirstOpt = True,
     output: OutputOpt = None,
     from_: FromOpt = None,
@@ -246,6 +250,6 @@ def all_cmd(
     frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
     kinds = detect_columns(frame)
     with progress("normalizing", quiet=quiet):
-        out = normalize_all(frame, columns=kinds, region=region, dayfirst=dayfirst, in_place=in_place)
+        out = normalize_all(frame, columns=kinds, region=region, fallback_region=fallback_region, dayfirst=dayfirst, in_place=in_place)
     write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
     _report(frame, out, kinds, in_place, quiet)

@@ -252,7 +252,8 @@ def deduplicate(
     2
     """
     if isinstance(frame, pl.LazyFrame):
-        raise InvalidOption("dedupe needs the whole table: pass a DataFrame (LazyFrame.collect())")
+        # Matching needs every row at once: collect here (find_duplicates hands back a LazyFrame).
+        frame = frame.collect()
     cfg = _resolve_config(
         config,
         {
@@ -519,7 +520,8 @@ def find_duplicates(
     ``gender``, ``address``, ``city``, or any other name for a generic text field) to columns;
     by default they are detected. ``rules`` are match rules (``"email"``: same canonical email is
     the same person). ``threshold`` is the match probability a pair needs (default 0.9).
-    Other options: see :func:`deduplicate`.
+    Other options: see :func:`deduplicate`. A LazyFrame is collected (matching needs every row)
+    and the result handed back as a LazyFrame.
 
     >>> df = pl.DataFrame({
     ...     "ФИО": ["Иванов Иван Петрович", "Иванова Мария Сергеевна", "Иванов Петр Иванович",
@@ -531,4 +533,6 @@ def find_duplicates(
     >>> out["cluster_id"].n_unique(), out["cluster_id"][0] == out["cluster_id"][3]
     (3, True)
     """
-    return deduplicate(frame, columns=columns, rules=rules, config=config, threshold=threshold, **options).frame
+    lazy = isinstance(frame, pl.LazyFrame)
+    out = deduplicate(frame, columns=columns, rules=rules, config=config, threshold=threshold, **options).frame
+    return out.lazy() if lazy else out

@@ -28,13 +28,15 @@ def normalize_all(
     *,
     columns: Mapping[str, list[str]] | None = None,
     region: str = "RU",
+    fallback_region: str | None = None,
     dayfirst: bool = True,
     in_place: bool = False,
 ) -> pl.DataFrame:
     """Run every normalizer on the columns of its kind (detected when ``columns`` is None).
 
     ``columns`` maps kinds (``phone``, ``email``, ``full_name``, ``first_name``, ``last_name``,
-    ``middle_name``, ``birth_date``, ``gender``) to column names. Row count and order are kept.
+    ``middle_name``, ``birth_date``, ``gender``) to column names. ``fallback_region`` is a second
+    region tried for phones that ``region`` rejects. Row count and order are kept.
 
     >>> df = pl.DataFrame({"Телефон": ["8 (912) 345-67-89"], "E-mail": [" Ivan@Mail.RU "]})
     >>> out = normalize_all(df)
@@ -46,7 +48,7 @@ def normalize_all(
     kinds = dict(columns) if columns is not None else detect_columns(frame)
     out = frame
     if kinds.get("phone"):
-        out = normalize.phones(out, kinds["phone"], region=region, in_place=in_place)
+        out = normalize.phones(out, kinds["phone"], region=region, fallback_region=fallback_region, in_place=in_place)
     if kinds.get("email"):
         out = normalize.emails(out, kinds["email"], in_place=in_place)
     if kinds.get("full_name"):
