@@ -157,6 +157,9 @@ def test_write_is_atomic_and_protects_input(tmp_path: Path) -> None:
     cio.write(frame.with_columns(pl.lit("2").alias("b")), src, inputs=[src], in_place=True)
     assert src.read_text() == "a,b\n1,2\n"
     assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]  # no temp file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert src.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
 
 
 def test_failed_write_leaves_nothing(tmp_path: Path) -> None:

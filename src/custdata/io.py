@@ -744,6 +744,9 @@ def write(
     except OSError as exc:
         raise OutputError(f"cannot write to the folder {folder}: {exc.strerror}") from None
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
     try:
         _write_to(frame, tmp, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
         with open(tmp, "rb+") as fh:

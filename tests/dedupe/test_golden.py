@@ -51,3 +51,8 @@ def test_after_find_duplicates():
     g = golden_records(out)
     assert g.height == 2 and g["record_count"].sum() == 3
     assert "phone_all" in g.columns
+
+
+def test_columns_limit_fields():
+    g = golden_records(DF, columns=["name", "phone"])
+    assert [c for c in g.columns if not c.endswith(("_source_row", "_all"))] == ["cluster_id", "record_count", "name", "phone"]

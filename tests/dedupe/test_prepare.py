@@ -72,7 +72,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(st.tuples(st.text(max_size=20), st.text(max_size=15), st.text(max_size=15), st.text(max_size=12)), max_size=8))
 def test_prepare_never_crashes_on_any_unicode(rows):
     df = pl.DataFrame(rows, schema={"n": pl.String, "p": pl.String, "e": pl.String, "d": pl.String}, orient="row")

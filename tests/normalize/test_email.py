@@ -21,13 +21,9 @@ from custdata.normalize.email import EMAIL_STATUSES, _analyze, _candidates, _fas
 # the module (``custdata.normalize.email`` the attribute is the ``email`` function)
 em = importlib.import_module("custdata.normalize.email")
 
-CONFORMANCE = Path("/work/shared/conformance")
-if not CONFORMANCE.exists():  # the repo copy, when the shared folder is not mounted
-    CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance"
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    path = CONFORMANCE / name
+def _rows(conformance_dir: Path, name: str) -> list[dict[str, str]]:
+    """Rows of one conformance CSV (``conformance_dir`` is the fixture of tests/conftest.py)."""
+    path = conformance_dir / name
     if not path.exists():
         pytest.skip(f"conformance file {name} not available")
     with path.open(encoding="utf-8", newline="") as fh:
@@ -71,8 +67,11 @@ def _deliberate(text: str) -> str | None:
     return None
 
 
-def test_conformance_email_validator_syntax() -> None:
-    rows = [r for r in _rows("emails_email_validator_test_syntax.csv") if r["expected_valid_default"]]
+def test_conformance_email_validator_syntax(conformance_dir: Path) -> None:
+    rows = [
+        r for r in _rows(conformance_dir, "emails_email_validator_test_syntax.csv")
+        if r["expected_valid_default"]
+    ]
     assert len(rows) > 250
     agree = deliberate = 0
     texts = [
@@ -109,8 +108,8 @@ def test_conformance_email_validator_syntax() -> None:
     assert (agree, deliberate) == (239, 34)
 
 
-def test_conformance_isemail() -> None:
-    rows = _rows("emails_isemail_tests.csv")
+def test_conformance_isemail(conformance_dir: Path) -> None:
+    rows = _rows(conformance_dir, "emails_isemail_tests.csv")
     frame = pl.DataFrame({"e": [r["input"] for r in rows]})
     status = emails(frame, "e")["e_status"].to_list()
     counts = {"valid": [0, 0], "invalid": [0, 0], "rfc_edge": [0, 0]}
@@ -246,6 +245,17 @@ def test_never_crashes_and_preserves_rows(values: list[str | None]) -> None:
     assert ok["e_normalized"].null_count() == 0 and ok["e_key"].null_count() == 0
     bad = out.filter(~pl.col("e_status").is_in(["ok", "multiple_emails"]))
     assert bad["e_normalized"].null_count() == bad.height
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_any_text, min_size=2, max_size=20), st.integers(min_value=1, max_value=19))
+def test_partitions_give_the_same_result(values: list[str | None], cut: int) -> None:
+    """Distinct-value processing leaks nothing between rows: halves == whole (Spark partitions)."""
+    frame = pl.DataFrame({"e": values}, schema={"e": pl.String})
+    cut = min(cut, len(values) - 1)
+    whole = emails(frame, "e")
+    parts = pl.concat([emails(frame[:cut], "e"), emails(frame[cut:], "e")])
+    assert parts.equals(whole)
 
 
 @settings(max_examples=80, deadline=None)

@@ -37,7 +37,7 @@ KeyFileOpt = Annotated[
 RegionOpt = Annotated[str, typer.Option("--region", help="Default country for phones without a country code.")]
 KindOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--kind", help="Column kind when detection is wrong: COLUMN=KIND (phone, email, full_name, birth_date, ...). Repeatable.", show_default=False),
+    typer.Option("--kind", help="Column kind when detection is wrong: COLUMN=KIND (phone, email, full_name, birth_date, text, contact = email or phone, ...). Repeatable.", show_default=False),
 ]
 
 

@@ -58,6 +58,7 @@ def golden_records(
     source_column: str | None = None,
     source_priority: Sequence[str] | None = None,
     list_columns: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """One golden record per cluster, with provenance columns.
 
@@ -89,6 +90,8 @@ def golden_records(
 
         kinds = detect_columns(frame.drop([c for c in (cluster, *_SKIP) if c in frame.columns]))
         list_columns = [*kinds.get("phone", []), *kinds.get("email", [])]
+        if columns is not None:
+            list_columns = [c for c in list_columns if c in columns]
     require_columns(frame.columns, list(list_columns))
 
     base = frame.with_row_index("_src").with_columns(pl.col("_src").cast(pl.Int64))
@@ -108,7 +111,10 @@ def golden_records(
         .agg(pl.len().alias("record_count"), pl.col("_src").min().alias("_first"))
         .sort("_first")
     )
-    fields = [c for c in frame.columns if c != cluster and c not in _SKIP]
+    if columns is not None:
+        require_columns(frame.columns, list(columns))
+    wanted = frame.columns if columns is None else list(columns)
+    fields = [c for c in wanted if c != cluster and c not in _SKIP]
     for field in fields:
         strategy = rules.get(field, default)
         value = pl.col(field)

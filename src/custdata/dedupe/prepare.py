@@ -33,7 +33,6 @@ from custdata import normalize as _normalize
 from custdata.dedupe._text import (
     address_key,
     clean_text,
-    digits,
     name_skeleton,
     patronymic_stem,
     surname_stem,

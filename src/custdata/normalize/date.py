@@ -9,8 +9,8 @@ Recognized forms (after trimming; case-insensitive):
 - ``1985-12-31``, ``1985/12/31``, ``1985.12.31``, ISO datetimes ``1985-12-31T00:00:00+03:00``
   and any of the above followed by a time (``31.12.1985 0:00:00``, as Excel exports write);
 - ``19851231`` (``yyyymmdd`` when it starts with 19/20) and ``31121985`` (``ddmmyyyy``);
-- Excel serial day numbers ``31412`` = 1985-12-31 (5 digits, 1927-2064; a bare 4-digit number is taken for
-  a year, which is not a birth date, and is ``unparseable``);
+- Excel serial day numbers ``31412`` = 1985-12-31 (5 digits: 1927 to 2173; a bare 4-digit
+  number is taken for a year, which is not a birth date, and is ``unparseable``);
 - month names in Russian, Ukrainian and English: ``31 декабря 1985 г.``, ``31 грудня 1985 р.``,
   ``31 Dec 1985``, ``Dec 31, 1985``, ``December 31st 1985``;
 - ``pl.Date``/``pl.Datetime`` columns are taken as they are, numeric columns as Excel serials.
@@ -73,7 +73,9 @@ _RE_COMPACT = r"^(\d{8})$"
 _RE_SERIAL = r"^(\d{5})(?:[.,]\d+)?$"
 _WORD = r"([a-zа-яёіїєґ]+)"
 _YEAR_SUFFIX = r"(?:\s*(?:г|гг|год|года|р|рік|року|y)\.?)?"
-_RE_D_MON_Y = rf"^(\d{{1,2}})(?:st|nd|rd|th|-?го|-?е)?[\s.\-/]+{_WORD}\.?,?[\s.\-/]+(\d{{4}}){_YEAR_SUFFIX}$"
+_RE_D_MON_Y = (
+    rf"^(\d{{1,2}})(?:st|nd|rd|th|-?го|-?е)?[\s.\-/]+{_WORD}\.?,?[\s.\-/]+(\d{{4}}){_YEAR_SUFFIX}$"
+)
 _RE_MON_D_Y = rf"^{_WORD}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_YEAR_SUFFIX}$"
 
 
@@ -126,8 +128,10 @@ def _parse_text(text: pl.Expr, *, dayfirst: bool | None, today: dt.date) -> pl.E
     c_year = _int(compact.str.slice(0, 4))
     c_is_ymd = compact.str.contains(r"^(?:19|20)")
     c_y = pl.when(c_is_ymd).then(c_year).otherwise(_int(compact.str.slice(4, 4)))
-    c_m = pl.when(c_is_ymd).then(_int(compact.str.slice(4, 2))).otherwise(_int(compact.str.slice(2, 2)))
-    c_d = pl.when(c_is_ymd).then(_int(compact.str.slice(6, 2))).otherwise(_int(compact.str.slice(0, 2)))
+    c_m = pl.when(c_is_ymd).then(_int(compact.str.slice(4, 2)))
+    c_m = c_m.otherwise(_int(compact.str.slice(2, 2)))
+    c_d = pl.when(c_is_ymd).then(_int(compact.str.slice(6, 2)))
+    c_d = c_d.otherwise(_int(compact.str.slice(0, 2)))
 
     months = pl.Series(list(_MONTHS)), pl.Series(list(_MONTHS.values()), dtype=pl.Int32)
     dmon_m = dmon.struct[1].replace_strict(*months, default=None)
@@ -297,7 +301,8 @@ def birth_dates(
     for c, t in zip(cols, tmp, strict=True):
         iso = pl.col(t).struct.field("iso")
         if in_place:
-            new.append(pl.coalesce(iso.dt.to_string("%Y-%m-%d"), pl.col(c).cast(pl.String)).alias(c))
+            text = iso.dt.to_string("%Y-%m-%d")
+            new.append(pl.coalesce(text, pl.col(c).cast(pl.String)).alias(c))
         new += [iso.alias(f"{c}_iso"), pl.col(t).struct.field("status").alias(f"{c}_status")]
     return out.with_columns(new).drop(tmp)
 

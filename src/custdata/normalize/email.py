@@ -267,7 +267,8 @@ def _fast_path(frame: pl.LazyFrame, *, lowercase_local: bool) -> pl.LazyFrame:
 def _slow_path(texts: list[str], lowercase_local: bool) -> list[tuple[str | None, str | None, str]]:
     """email-validator on each text; on both cores when there are many and fork is available."""
     workers = min(2, os.cpu_count() or 1)
-    if len(texts) < _PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if len(texts) < _PARALLEL_MIN or workers < 2 or not can_fork:
         return validate_many(texts, lowercase_local)
     # one chunk per worker, grouped by domain so that each worker validates a domain once
     order = sorted(range(len(texts)), key=lambda i: texts[i].rpartition("@")[2])
@@ -455,7 +456,7 @@ def _analyze_distinct(
                 "s_dom": [r[1] for r in results],
                 "s_status": [r[2] for r in results],
             },
-            schema={"cand": pl.String, "s_norm": pl.String, "s_dom": pl.String, "s_status": pl.String},
+            schema=dict.fromkeys(("cand", "s_norm", "s_dom", "s_status"), pl.String),
         )
         u = (
             u.lazy()
@@ -498,7 +499,9 @@ def _analyze(
     return out.select(pl.struct(*_OUT_SCHEMA).alias(series.name)).to_series()
 
 
-def _struct_expr(col: str | pl.Expr, *, lowercase_local: bool, check_deliverability: bool) -> pl.Expr:
+def _struct_expr(
+    col: str | pl.Expr, *, lowercase_local: bool, check_deliverability: bool
+) -> pl.Expr:
     return as_expr(col).map_batches(
         lambda s: _analyze(
             s, lowercase_local=lowercase_local, check_deliverability=check_deliverability
@@ -529,9 +532,8 @@ def email(col: str | pl.Expr, *, lowercase_local: bool = True) -> pl.Expr:
     ['ivan.petrov@mail.ru', 'olga@домен.рф', None, None, None]
     """
     _check_bool("lowercase_local", lowercase_local)
-    return _struct_expr(col, lowercase_local=lowercase_local, check_deliverability=False).struct.field(
-        "normalized"
-    ).name.keep()
+    out = _struct_expr(col, lowercase_local=lowercase_local, check_deliverability=False)
+    return out.struct.field("normalized").name.keep()
 
 
 def email_key(col: str | pl.Expr) -> pl.Expr:
@@ -546,7 +548,8 @@ def email_key(col: str | pl.Expr) -> pl.Expr:
     >>> df.select(email_key("mail"))["mail"].to_list()
     ['ivan@gmail.com', 'petrov@yandex.ru', 'a+b@mail.ru']
     """
-    return _struct_expr(col, lowercase_local=True, check_deliverability=False).struct.field("key").name.keep()
+    out = _struct_expr(col, lowercase_local=True, check_deliverability=False)
+    return out.struct.field("key").name.keep()
 
 
 def emails(

@@ -78,6 +78,8 @@ class Plan:
             lines.append(f"  {c.index}. {c.step}{src}({args})" + (f" -> @{c.id}" if c.id else ""))
             for path in self.inputs.get(c.index, []):
                 lines.append(f"       reads {path}")
+            if r.spec.role == "source" and not self.inputs.get(c.index):
+                lines.append("       no file matches yet (a run would exit with code 4)")
             for out in self.outputs:
                 if out.step is r:
                     lines.append(f"       writes {out.target}")
