@@ -159,7 +159,7 @@ def clean(
     Several inputs are stacked (a 'source' column says where each row came from) and their
     columns get one vocabulary (phone, email, full_name, ...). Every input row is kept.
     """
-    from custdata.clean import clean as run_clean
+    from custdata.cleaning import clean as run_clean
     from custdata.cli._common import read_input
 
     if threshold is not None and not 0.0 < threshold < 1.0:
@@ -182,6 +182,8 @@ def clean(
             f"{counts['invalid']:,} invalid, {counts['empty']:,} empty",
             quiet=quiet,
         )
+    if not quiet:
+        _before_after(frames, result)
     if result.dedupe:
         d = result.dedupe
         message(
@@ -189,6 +191,38 @@ def clean(
             f"{d['duplicate_rows']:,} rows have a duplicate ({d['pairs']:,} candidate pairs scored)",
             quiet=quiet,
         )
+
+
+def _before_after(frames: dict, result) -> None:
+    """A before/after quality table on stderr: fill, validity and junk of each contact column."""
+    import polars as pl
+    from rich.table import Table
+
+    from custdata.cleaning import normalized_view
+    from custdata.cli._common import console
+    from custdata.profiling import compare_profiles, profile
+    from custdata.schema import unify_sources
+
+    raw = next(iter(frames.values())) if len(frames) == 1 else unify_sources(frames)
+    originals = [c for cols in result.columns.values() for c in cols if c in raw.columns]
+    rows = compare_profiles(profile(raw.select(list(dict.fromkeys(originals)))), profile(normalized_view(result)))
+
+    def pct(v: float | None) -> str:
+        return "-" if v is None else f"{v:.0%}"
+
+    table = Table(title="quality before → after cleaning", title_justify="left")
+    for name in ("column", "kind", "filled", "valid", "junk"):
+        table.add_column(name, justify="left" if name in ("column", "kind") else "right")
+    for r in rows:
+        if r["valid_before"] is None and not r["junk_before"]:
+            continue
+        table.add_row(
+            r["column"], r["kind"] or "",
+            f"{pct(r['fill_before'])} → {pct(r['fill_after'])}",
+            f"{pct(r['valid_before'])} → {pct(r['valid_after'])}",
+            f"{r['junk_before'] or 0:,} → {r['junk_after'] or 0:,}",
+        )
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

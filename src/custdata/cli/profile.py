@@ -20,8 +20,8 @@ from custdata.cli._common import (
     read_input,
 )
 from custdata.errors import OutputError
-from custdata.profile import Profile, profile_html
-from custdata.profile import profile as build_profile
+from custdata.profiling import Profile, profile_html
+from custdata.profiling import profile as build_profile
 
 
 def _pct(value: float | None) -> str:

@@ -1,4 +1,4 @@
-"""The main job: stack the sources, normalize every contact column, find the same people, golden records.
+"""The main job (``custdata.clean``): stack the sources, normalize every contact column, find the same people, golden records.
 
 ``custdata clean`` is a thin wrapper around :func:`clean`.
 """
@@ -75,6 +75,25 @@ def clean(
     if golden:
         result.golden = dd.golden_records(result.frame, columns=_golden_columns(kinds, result.frame))
     return result
+
+
+def normalized_view(result: CleanResult) -> pl.DataFrame:
+    """The original columns with their normalized values in place (for an after-cleaning profile).
+
+    Invalid values are null here, as they are in the normalized columns.
+    """
+    from custdata.normalize.auto import NORMALIZED_SUFFIX
+
+    frame = result.frame
+    normalized = {}
+    for kind, suffix in NORMALIZED_SUFFIX.items():
+        for col in result.columns.get(kind, []):
+            if f"{col}{suffix}" in frame.columns:
+                normalized[col] = f"{col}{suffix}"
+    originals = dict.fromkeys(c for cols in result.columns.values() for c in cols if c in frame.columns)
+    return frame.select(
+        pl.col(normalized[c]).cast(pl.String).alias(c) if c in normalized else pl.col(c) for c in originals
+    )
 
 
 def _dedupe_columns(kinds: Mapping[str, list[str]]) -> dict[str, str | list[str]]:

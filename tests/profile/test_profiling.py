@@ -1,4 +1,4 @@
-"""custdata.profile: fill, validity, junk, duplicates, masking of top values; the CLI reports."""
+"""custdata.profiling: fill, validity, junk, duplicates, masking of top values; the CLI reports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custdata.profile import Profile, profile, profile_html
+from custdata.profiling import Profile, profile, profile_html
 
 
 def people() -> pl.DataFrame:
