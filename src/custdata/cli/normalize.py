@@ -186,6 +186,8 @@ def dates_cmd(
     input: InputArg,
     column: ColumnOpt = None,
     dayfirst: DayfirstOpt = True,
+    ambiguous_flag: Annotated[bool, typer.Option("--ambiguous-flag", help="Flag dates like 03/04/1985 as 'ambiguous' instead of reading them by --dayfirst.")] = False,
+    min_year: Annotated[int, typer.Option("--min-year", help="Earliest plausible birth year.")] = 1900,
     output: OutputOpt = None,
     from_: FromOpt = None,
     to: ToOpt = None,
@@ -197,11 +199,15 @@ def dates_cmd(
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Birth dates in mixed formats (31.12.1985, 1985-12-31, Excel serials, ...) to ISO dates."""
+    """Birth dates in mixed formats (31.12.1985, 1985-12-31, Excel serials, ...) to ISO dates.
+
+    Dates before --min-year or in the future get status out_of_range; with --ambiguous-flag,
+    03/04/1985 is flagged 'ambiguous' instead of being read by --dayfirst.
+    """
     frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
     cols = _columns(frame, column, "birth_date", "birth-date")
     with progress("normalizing dates", quiet=quiet):
-        out = normalize.birth_dates(frame, cols, dayfirst=dayfirst, in_place=in_place)
+        out = normalize.birth_dates(frame, cols, dayfirst=None if ambiguous_flag else dayfirst, min_year=min_year, in_place=in_place)
     write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
     _report(frame, out, {"birth_date": cols}, in_place, quiet)
 
