@@ -649,6 +649,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
             _save(row)
             print(markdown([row]).splitlines()[-1], flush=True)
         cd, sp = by_tool.get("custdata"), by_tool.get("splink")
+        if sp is None:  # Splink not run this time: compare with its last recorded run
+            sp = next((r for r in _load_results().get("runs", [])
+                       if (r["dataset"], r["rows"], r["tool"]) == (dataset, rows, "splink")), None)
         if args.diagnose and cd and cd.get("status") == "ok" and (
             (sp and sp.get("f1") is not None and cd["f1"] < sp["f1"])
             or (dataset == "families" and cd["f1"] < 0.95)
@@ -658,6 +661,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
             RUNS.mkdir(parents=True, exist_ok=True)
             (RUNS / f"diag_{dataset}_{rows}.md").write_text(text)
             diagnosis.append(text)
+        elif args.diagnose and cd and cd.get("status") == "ok":
+            # custdata no longer loses here: drop an older diagnosis of this dataset and size
+            (RUNS / f"diag_{dataset}_{rows}.md").unlink(missing_ok=True)
     print()
     print(markdown(runs))
     if args.diagnose:

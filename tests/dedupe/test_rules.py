@@ -10,7 +10,7 @@ from custdata.errors import InvalidOption
 
 
 def test_parse_and_describe_round_trip():
-    for text in ["email", "name~0.92,birth_date", "first_name<=0,!birth_date>=4", "email | phone,surname"]:
+    for text in ["email", "name~0.92,birth_date", "first_name<=0,!birth_date>=4", "email | phone,surname", "birth_date>=10y"]:
         assert parse_rule(parse_rule(text).describe()) == parse_rule(text)
 
 
@@ -39,7 +39,7 @@ def test_rule_expressions_on_a_pairs_table():
 def test_default_distinct_rules_adapt_to_households():
     strict = [r.describe() for r in default_distinct_rules(["first_name", "birth_date"], households=True)]
     loose = [r.describe() for r in default_distinct_rules(["first_name", "birth_date"], households=False)]
-    assert strict == ["first_name<=0,!birth_date>=4", "birth_date<=0"]
+    assert strict == ["first_name<=0,!birth_date>=3", "birth_date<=0,birth_date>=10y"]
     assert loose == ["first_name<=0,birth_date<=1"]
 
 

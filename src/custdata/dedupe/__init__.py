@@ -26,7 +26,7 @@ from custdata.dedupe.evaluate import evaluate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households, link, match_master
 from custdata.dedupe.review import parse_labels, review_pairs
-from custdata.dedupe.rules import And, Exact, Fuzzy, Level, Not, Or, Rule, parse_rule
+from custdata.dedupe.rules import And, Exact, Fuzzy, Level, Not, Or, Rule, YearsApart, parse_rule
 
 __all__ = [
     "AddressComparison", "And", "BlockingRule", "Comparison", "DateComparison", "DedupeConfig",
@@ -34,5 +34,5 @@ __all__ = [
     "Level", "NameComparison", "Not", "Or", "PhoneComparison", "Rule", "block_on",
     "deduplicate", "default_blocking_rules", "evaluate", "find_duplicates", "golden_records",
     "households", "link", "load_config", "match_master", "parse_labels", "parse_rule",
-    "record_keys", "review_pairs",
+    "record_keys", "review_pairs", "YearsApart",
 ]

@@ -127,7 +127,7 @@ def block_pairs(
     rules: Sequence[BlockingRule],
     *,
     max_block_size: int = 1000,
-    max_pairs: int = 50_000_000,
+    max_pairs: int = 20_000_000,
     link_split: int | None = None,
 ) -> tuple[pl.DataFrame, list[dict]]:
     """Candidate pairs ``(row_l, row_r)`` with ``row_l < row_r`` (UInt32) and diagnostics.

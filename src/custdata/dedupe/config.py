@@ -60,7 +60,7 @@ class DedupeConfig:
     threshold: float = 0.9
     support: float = 0.5
     max_block_size: int = 1000
-    max_pairs: int = 50_000_000
+    max_pairs: int = 20_000_000
     max_cluster_size: int = 50
 
     def validate(self) -> None:

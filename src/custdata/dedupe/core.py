@@ -318,7 +318,12 @@ def deduplicate(
     else:
         share = household_evidence(levels)
         strict = share >= HOUSEHOLD_SHARE
-        distinct_rules = default_distinct_rules(names, households=strict) if share >= NO_RELATIVES_SHARE else []
+        if share >= NO_RELATIVES_SHARE:
+            distinct_rules = default_distinct_rules(names, households=strict)
+        else:
+            # Only the patronymic rule: a different patronymic and birth date is never a typo.
+            distinct_rules = [r for r in default_distinct_rules(names, households=False)
+                              if r.level_columns() == {"middle_name", "birth_date"}]
         diagnostics.append({
             "kind": "households",
             "relatives_share": round(share, 4),
@@ -327,7 +332,7 @@ def deduplicate(
                 f"{share:.1%} of candidate pairs sharing a contact look like relatives: "
                 + ("a shared phone/address is treated as weak evidence" if strict
                    else "contacts are treated as personal" if distinct_rules
-                   else "no relatives to tell apart, so no distinct rules")
+                   else "no relatives to tell apart, so only the patronymic rule")
             ),
         })
     scorer = _Scorer(keys, cset, cfg, match_rules, distinct_rules)

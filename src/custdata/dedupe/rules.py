@@ -177,6 +177,32 @@ class Level(Rule):
 
 
 @dataclass(frozen=True, repr=True)
+class YearsApart(Rule):
+    """Both dates present and at least ``years`` apart (a generation, not a typo).
+
+    >>> import datetime as dt
+    >>> ctx = pl.DataFrame({"birth_date_l": [dt.date(1960, 1, 1), dt.date(1990, 1, 1)],
+    ...                     "birth_date_r": [dt.date(1990, 1, 1), dt.date(1991, 1, 1)]})
+    >>> ctx.select(YearsApart("birth_date", 10).expr()).to_series().to_list()
+    [True, False]
+    """
+
+    field: str
+    years: int = 10
+
+    def expr(self) -> pl.Expr:
+        k = key_column(self.field)
+        days = (pl.col(f"{k}_l") - pl.col(f"{k}_r")).dt.total_days().abs()
+        return (days >= int(self.years * 365.25)).fill_null(False)
+
+    def key_columns(self) -> set[str]:
+        return {key_column(self.field)}
+
+    def describe(self) -> str:
+        return f"{self.field}>={self.years}y"
+
+
+@dataclass(frozen=True, repr=True)
 class And(Rule):
     """All rules hold."""
 
@@ -234,6 +260,7 @@ class Not(Rule):
 
 
 _LEVEL_TERM = re.compile(r"^([\w.-]+)\s*(<=|>=)\s*(-?\d+)$")
+_YEARS_TERM = re.compile(r"^([\w.-]+)\s*>=\s*(\d+)y$")
 
 
 def parse_rule(text: str) -> Rule:
@@ -265,7 +292,10 @@ def parse_rule(text: str) -> Rule:
             if not term:
                 raise InvalidOption(f"empty term in rule {text!r}: write e.g. 'email,phone'")
             level = _LEVEL_TERM.match(term)
-            if level:
+            years = _YEARS_TERM.match(term)
+            if years:
+                rule = YearsApart(years.group(1), int(years.group(2)))
+            elif level:
                 cmp_name, op, num = level.group(1), level.group(2), int(level.group(3))
                 rule = Level(cmp_name, at_least=num) if op == ">=" else Level(cmp_name, at_most=num)
             elif "~" in term:
@@ -310,12 +340,13 @@ def default_distinct_rules(comparisons: Sequence[str], *, households: bool = Tru
     :func:`household_evidence`), stricter, because a shared phone and address then prove
     nothing:
 
-    * different first names (or patronymics) unless the birth date is exactly the same
-      (a missing birth date no longer saves the pair);
-    * birth dates more than a year apart that are not a typo or a day/month swap.
+    * different first names (or patronymics) unless the birth dates agree up to one typo (a
+      missing birth date no longer saves the pair);
+    * birth dates a generation apart (10+ years, not a typo or a day/month swap): father and son
+      with the same name.
 
     >>> [r.describe() for r in default_distinct_rules(["first_name", "birth_date", "gender"])]
-    ['first_name<=0,!birth_date>=4', 'birth_date<=0', 'first_name<=0,gender<=0']
+    ['first_name<=0,!birth_date>=3', 'birth_date<=0,birth_date>=10y', 'first_name<=0,gender<=0']
     >>> [r.describe() for r in default_distinct_rules(["first_name", "birth_date"], households=False)]
     ['first_name<=0,birth_date<=1']
     """
@@ -330,11 +361,11 @@ def default_distinct_rules(comparisons: Sequence[str], *, households: bool = Tru
             if households:
                 out.append(conflict)
         elif households:
-            out.append(conflict & Not(Level("birth_date", at_least=4)))
+            out.append(conflict & Not(Level("birth_date", at_least=3)))
         else:
             out.append(conflict & Level("birth_date", at_most=1))
     if dob and households:
-        out.append(Level("birth_date", at_most=0))
+        out.append(Level("birth_date", at_most=0) & YearsApart("birth_date", 10))
     if {"first_name", "gender"} <= have:
         out.append(Level("first_name", at_most=0) & Level("gender", at_most=0))
     return out
