@@ -257,7 +257,7 @@ def main() -> None:
     for n, (person, row) in enumerate(crm_rows, start=1):
         code = f"CRM-{n:05d}"
         crm_out.append({"Код клиента": code, **row})
-        truth.append({"source": "crm_export.csv", "record_id": code, "person_id": f"P{person:04d}"})
+        truth.append({"source": "crm_export.csv", "source_id": code, "person_id": f"P{person:04d}"})
 
     for p in shop_people:
         copies = 1 + (rng.random() < 0.08)
@@ -290,6 +290,7 @@ def main() -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(HERE / "shop_customers.xlsx")
+    wb.set_properties({"created": dt.datetime(2026, 11, 23)})  # same bytes on every run
     ws = wb.add_worksheet("customers")
     date_fmt = wb.add_format({"num_format": "dd.mm.yyyy"})
     ts_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
@@ -297,7 +298,7 @@ def main() -> None:
     ws.write_row(0, 0, cols)
     for n, (p, row) in enumerate(shop_rows, start=1):
         cid = f"SHOP-{n:04d}"
-        truth.append({"source": "shop_customers.xlsx", "record_id": cid, "person_id": f"P{p['pid']:04d}"})
+        truth.append({"source": "shop_customers.xlsx", "source_id": cid, "person_id": f"P{p['pid']:04d}"})
         values = {"customer_id": cid, **row}
         for c, col in enumerate(cols):
             v = values[col]
@@ -315,7 +316,7 @@ def main() -> None:
     wb.close()
 
     with open(HERE / "truth.csv", "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["source", "record_id", "person_id"])
+        writer = csv.DictWriter(fh, fieldnames=["source", "source_id", "person_id"])
         writer.writeheader()
         writer.writerows(truth)
     print(f"crm_export.csv: {len(crm_out)} rows; shop_customers.xlsx: {len(shop_rows)} rows; {len(people)} people")

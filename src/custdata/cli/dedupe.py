@@ -97,12 +97,13 @@ def _read_many(inputs: list[str], **kw) -> pl.DataFrame:
     frames = [read_input(path, **kw) for path in inputs]
     if len(frames) == 1:
         return frames[0]
-    col = "source" if all("source" not in f.columns for f in frames) else "source_file"
-    named = [
-        f.with_columns(pl.lit(Path(p).stem if p != "-" else "stdin").alias(col))
-        for f, p in zip(frames, inputs, strict=True)
-    ]
-    return pl.concat(named, how="diagonal_relaxed")
+    from custdata.schema import unify_sources
+
+    named: dict[str, pl.DataFrame] = {}
+    for frame, path in zip(frames, inputs, strict=True):
+        name = "stdin" if path == "-" else Path(path).name
+        named[path if name in named else name] = frame
+    return unify_sources(named)
 
 
 def _report(diagnostics: list[dict], quiet: bool) -> None:
