@@ -30,7 +30,7 @@ def test_default_command_with_several_inputs(cli, tmp_path):
     assert r.exit_code == 0, r.stderr
     df = pl.read_csv(out)
     assert df.height == 6 and {"cluster_id", "match_score", "match_reason", "source", "household_id"} <= set(df.columns)
-    assert set(df["source"]) == {"crm", "shop"}
+    assert set(df["source"]) == {"crm.csv", "shop.csv"}  # the file names, as in `custdata clean`
     ids = df["cluster_id"].to_list()
     assert len({ids[0], ids[1], ids[2]}) == 3 and ids[2] == ids[3]
     assert pl.read_csv(golden).height == df["cluster_id"].n_unique()
