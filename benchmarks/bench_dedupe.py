@@ -532,7 +532,7 @@ def docs_section(data: dict[str, Any] | None = None) -> str:
         "in its own process, interpreter start included); memory is the process's peak RSS.",
         "",
         "Machine: 2 cores (x86_64), 24 GB RAM, **shared with other engineers' jobs running at the",
-        "time** (load average 8-13 on the 2 cores during these runs), so absolute times are",
+        "time** (load average 2.5-13 on the 2 cores during these runs), so absolute times are",
         "pessimistic and noisy; the tools ran one after the other on the same files, so the ratios",
         "are the meaningful part. Versions: "
         + ", ".join(f"{k} {v[k]}" for k in ("custdata", "python", "polars", "splink", "duckdb",
@@ -540,7 +540,7 @@ def docs_section(data: dict[str, Any] | None = None) -> str:
         + f". Updated {data.get('updated', '?')}.",
         "",
         "| dataset | rows | F1 custdata | F1 Splink | F1 recordlinkage | P / R custdata | "
-        "P / R Splink | time s custdata / Splink / rl | peak GB custdata / Splink / rl |",
+        "P / R Splink | time s custdata / Splink / rl | peak GiB custdata / Splink / rl |",
         "|---|---:|---:|---:|---:|---|---|---|---|",
     ]
     for d, n in keys:
@@ -560,7 +560,7 @@ def docs_section(data: dict[str, Any] | None = None) -> str:
                           f"{r['seconds'] / n * 1e6:.1f} |")
     if growth:
         lines += ["", "custdata's growth with the size (same machine, same load caveat):", "",
-                  "| dataset | rows | time s | peak GB | µs per row |", "|---|---:|---:|---:|---:|",
+                  "| dataset | rows | time s | peak GiB | µs per row |", "|---|---:|---:|---:|---:|",
                   *growth]
     return "\n".join(lines) + "\n"
 

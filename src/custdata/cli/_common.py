@@ -41,6 +41,23 @@ ColumnOpt = Annotated[Optional[list[str]], typer.Option("-c", "--column", help="
 BomOpt = Annotated[bool, typer.Option("--bom", help="Write a UTF-8 byte-order mark in CSV output (what Excel wants).")]
 
 
+class lazy_module:  # noqa: N801 - used like a module
+    """A module imported on first attribute access, so ``custdata --help`` starts fast.
+
+    >>> m = lazy_module("json")
+    >>> m.dumps([1])
+    '[1]'
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attr)
+
+
 def read_input(
     path: str,
     *,

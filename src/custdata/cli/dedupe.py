@@ -16,7 +16,9 @@ import polars as pl
 import typer
 from typer.core import TyperGroup
 
-from custdata import dedupe as dd
+from custdata.cli._common import lazy_module
+
+dd = lazy_module("custdata.dedupe")
 from custdata.cli._common import (
     DebugOpt,
     DelimiterOpt,

@@ -20,6 +20,7 @@ from custdata.cli._common import (
     QuietOpt,
     SheetOpt,
     ToOpt,
+    lazy_module,
     message,
     progress,
     read_input,
@@ -39,16 +40,7 @@ FallbackRegionOpt = Annotated[Optional[str], typer.Option("--fallback-region", h
 DayfirstOpt = Annotated[bool, typer.Option("--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2.")]
 
 
-class _Lazy:
-    """The normalizers, imported on first use so that ``custdata --help`` and ``convert`` start fast."""
-
-    def __getattr__(self, name: str):
-        import custdata.normalize as module
-
-        return getattr(module, name)
-
-
-normalize = _Lazy()
+normalize = lazy_module("custdata.normalize")
 
 
 def normalize_all(*args, **kwargs):

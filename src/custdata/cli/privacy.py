@@ -9,7 +9,9 @@ from typing import Annotated, Optional
 import polars as pl
 import typer
 
-from custdata import privacy
+from custdata.cli._common import lazy_module
+
+privacy = lazy_module("custdata.privacy")
 from custdata.cli._common import (
     BomOpt,
     ColumnOpt,

@@ -9,7 +9,9 @@ import polars as pl
 import typer
 from rich.table import Table
 
-from custdata import segment as seg
+from custdata.cli._common import lazy_module
+
+seg = lazy_module("custdata.segment")
 from custdata.cli._common import (
     DebugOpt,
     DelimiterOpt,
