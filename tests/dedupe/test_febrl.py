@@ -77,3 +77,15 @@ def test_febrl_f1_with_defaults(name: str) -> None:
     assert out["record_id"].to_list() == frame["record_id"].to_list()  # every row, in order
     precision, recall, f1 = pairwise_f1(out["cluster_id"], truth)
     assert f1 >= MIN_F1[name], f"{name}: F1 {f1:.4f} (P {precision:.4f}, R {recall:.4f})"
+
+
+def test_engine_evaluate_agrees_with_independent_scorer() -> None:
+    from custdata.dedupe import evaluate
+
+    frame, truth = load("febrl1")
+    out = find_duplicates(frame)
+    mine = pairwise_f1(out["cluster_id"], truth)
+    theirs = evaluate(out.with_columns(truth), "true_id")
+    assert theirs["precision"] == pytest.approx(mine[0])
+    assert theirs["recall"] == pytest.approx(mine[1])
+    assert theirs["f1"] == pytest.approx(mine[2])
