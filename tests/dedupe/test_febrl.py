@@ -21,9 +21,9 @@ except ImportError as err:  # pragma: no cover - only while the engine is missin
     pytest.skip(f"custdata.dedupe.find_duplicates is not importable yet: {err}",
                 allow_module_level=True)
 
-# measured F1 with the defaults (17:18 UTC engine: 0.9919 / 0.9958 / 0.9834; Splink's tutorial
+# measured F1 with the defaults (17:30 UTC engine: 0.9919 / 0.9959 / 0.9918; Splink's tutorial
 # model in the same benchmark: 0.9879 / 0.9938 / 0.9892), minus a margin of about 0.01
-MIN_F1 = {"febrl1": 0.98, "febrl2": 0.985, "febrl3": 0.97}
+MIN_F1 = {"febrl1": 0.98, "febrl2": 0.985, "febrl3": 0.975}
 
 
 def load(name: str) -> tuple[pl.DataFrame, pl.Series]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -71,34 +70,3 @@ def job(tmp_path: Path):
         return path
 
     return make
-
-
-@dataclass
-class InprocResult:
-    exit_code: int
-    stdout: bytes
-    stderr: str
-
-
-@pytest.fixture
-def inproc(capsysbinary, monkeypatch):
-    """``inproc(*args, env=None)`` runs ``custdata.cli.main.run(args)`` in this process."""
-    from custdata.cli.main import run
-
-    def call(*args: object, env: dict[str, str | None] | None = None) -> InprocResult:
-        capsysbinary.readouterr()
-        with monkeypatch.context() as m:
-            for k, v in (env or {}).items():
-                if v is None:
-                    m.delenv(k, raising=False)
-                else:
-                    m.setenv(k, v)
-            try:
-                run([str(a) for a in args])
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsysbinary.readouterr()
-        return InprocResult(code, out, err.decode("utf-8", "replace"))
-
-    return call
