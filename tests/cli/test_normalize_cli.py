@@ -141,3 +141,18 @@ def test_every_command_has_help(cli) -> None:
     docs = "\n".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[2] / "docs").rglob("*.md"))
     missing = [n for n in names if f"custdata {n}" not in docs]
     assert not missing, f"commands not shown in docs/: {missing}"
+
+
+def test_ids_command(cli, tmp_path: Path) -> None:
+    src = tmp_path / "firms.csv"
+    src.write_text("client;ИНН\nA;7707083893\nB;7707083894\nC;нет\n", encoding="cp1251")
+    out = tmp_path / "o.parquet"
+    result = cli("normalize", "ids", src, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    frame = pl.read_parquet(out)
+    assert frame["ИНН_status"].to_list() == ["ok", "unknown_kind", "junk"]
+    typed = cli("normalize", "ids", src, "-c", "ИНН", "--kind", "ru_inn", "-o", out)
+    assert typed.exit_code == 0
+    assert pl.read_parquet(out)["ИНН_status"].to_list() == ["ok", "invalid_checksum", "junk"]
+    bad = cli("normalize", "ids", src, "--kind", "ssn", "-o", tmp_path / "x.csv")
+    assert bad.exit_code == 2 and "unknown id kind" in bad.stderr

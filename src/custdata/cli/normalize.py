@@ -227,6 +227,37 @@ def genders_cmd(
     _report(frame, out, {"gender": cols}, in_place, quiet)
 
 
+@app.command("ids")
+def ids_cmd(
+    input: InputArg,
+    column: ColumnOpt = None,
+    kind: Annotated[str, typer.Option("--kind", help="auto, ru_inn (ИНН), ru_ogrn (ОГРН), ua_edrpou (ЄДРПОУ), ua_rntrc (РНОКПП/ІПН) or by_unp (УНП).")] = "auto",
+    output: OutputOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    bom: BomOpt = False,
+    in_place: InPlaceOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Russian, Ukrainian and Belarusian tax numbers (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП), checked with python-stdnum."""
+    import re
+
+    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+    cols = column or [c for c in frame.columns if re.search(r"(?i)инн|іпн|огрн|єдрпоу|едрпоу|рнокпп|унп|\binn\b|edrpou|ogrn", c)]
+    if not cols:
+        raise InvalidOption("no tax-number column found (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП); name it with -c COLUMN")
+    out = normalize.tax_ids(frame, cols, kind=kind, in_place=in_place)
+    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    for col in cols:
+        counts = out[f"{col}_status"].value_counts(sort=True)
+        shown = ", ".join(f"{s} {n:,}" for s, n in counts.iter_rows())
+        message(f"{col}: {shown}", quiet=quiet)
+
+
 @app.command("all")
 def all_cmd(
     input: InputArg,

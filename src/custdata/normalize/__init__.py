@@ -15,3 +15,4 @@ from custdata.normalize.name import (
 from custdata.normalize.phone import PhoneResult, parse_phone, phone, phone_details, phones
 from custdata.normalize.date import birth_date, birth_dates, parse_birth_date
 from custdata.normalize.gender import gender, genders, parse_gender
+from custdata.normalize.ids import IdResult, id_details, parse_id, tax_id, tax_ids
