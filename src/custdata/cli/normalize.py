@@ -74,6 +74,20 @@ def _report(before: pl.DataFrame, after: pl.DataFrame, kinds: dict[str, list[str
         )
 
 
+def _normalize_columns(
+    step, input: str, column: list[str] | None, kind: str, label: str, *, output: str | None,
+    from_: str | None, to: str | None, encoding: str | None, delimiter: str | None,
+    sheet: str | None, bom: bool, in_place: bool, quiet: bool,
+) -> None:
+    """The body every single-kind command shares: read, find columns, ``step(frame, cols)``, write, report."""
+    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+    cols = _columns(frame, column, kind, label)
+    with progress(f"normalizing {label}s", quiet=quiet):
+        out = step(frame, cols)
+    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    _report(frame, out, {kind: cols}, in_place, quiet)
+
+
 @app.command("phones")
 def phones_cmd(
     input: InputArg,
@@ -98,12 +112,10 @@ def phones_cmd(
     """Phones to E.164 (phonenumbers), with type, region and a reason code for each invalid value."""
     if multiple not in ("first", "explode"):
         raise InvalidOption("--multiple must be 'first' or 'explode'")
-    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
-    cols = _columns(frame, column, "phone", "phone")
-    with progress("normalizing phones", quiet=quiet):
-        out = normalize.phones(frame, cols, region=region, region_column=region_column, fallback_region=fallback_region, multiple=multiple, formats=formats, in_place=in_place, workers=workers)
-    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
-    _report(frame, out, {"phone": cols}, in_place, quiet)
+    _normalize_columns(
+        lambda frame, cols: normalize.phones(frame, cols, region=region, region_column=region_column, fallback_region=fallback_region, multiple=multiple, formats=formats, in_place=in_place, workers=workers),
+        input, column, "phone", "phone", output=output, from_=from_, to=to, encoding=encoding, delimiter=delimiter, sheet=sheet, bom=bom, in_place=in_place, quiet=quiet,
+    )
 
 
 @app.command("emails")
@@ -124,12 +136,10 @@ def emails_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Emails: validated (email-validator), normalized, a canonical matching key, typo/disposable/role flags."""
-    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
-    cols = _columns(frame, column, "email", "email")
-    with progress("normalizing emails", quiet=quiet):
-        out = normalize.emails(frame, cols, lowercase_local=not keep_local_case, check_deliverability=check_deliverability, in_place=in_place)
-    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
-    _report(frame, out, {"email": cols}, in_place, quiet)
+    _normalize_columns(
+        lambda frame, cols: normalize.emails(frame, cols, lowercase_local=not keep_local_case, check_deliverability=check_deliverability, in_place=in_place),
+        input, column, "email", "email", output=output, from_=from_, to=to, encoding=encoding, delimiter=delimiter, sheet=sheet, bom=bom, in_place=in_place, quiet=quiet,
+    )
 
 
 @app.command("names")
@@ -196,12 +206,10 @@ def dates_cmd(
     Dates before --min-year or in the future get status out_of_range; with --ambiguous-flag,
     03/04/1985 is flagged 'ambiguous' instead of being read by --dayfirst.
     """
-    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
-    cols = _columns(frame, column, "birth_date", "birth-date")
-    with progress("normalizing dates", quiet=quiet):
-        out = normalize.birth_dates(frame, cols, dayfirst=None if ambiguous_flag else dayfirst, min_year=min_year, in_place=in_place)
-    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
-    _report(frame, out, {"birth_date": cols}, in_place, quiet)
+    _normalize_columns(
+        lambda frame, cols: normalize.birth_dates(frame, cols, dayfirst=None if ambiguous_flag else dayfirst, min_year=min_year, in_place=in_place),
+        input, column, "birth_date", "birth-date", output=output, from_=from_, to=to, encoding=encoding, delimiter=delimiter, sheet=sheet, bom=bom, in_place=in_place, quiet=quiet,
+    )
 
 
 @app.command("genders")
@@ -220,11 +228,10 @@ def genders_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Gender values (М/Ж, муж/жен, male/f, ...) to one code: male, female or empty."""
-    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
-    cols = _columns(frame, column, "gender", "gender")
-    out = normalize.genders(frame, cols, in_place=in_place)
-    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
-    _report(frame, out, {"gender": cols}, in_place, quiet)
+    _normalize_columns(
+        lambda frame, cols: normalize.genders(frame, cols, in_place=in_place),
+        input, column, "gender", "gender", output=output, from_=from_, to=to, encoding=encoding, delimiter=delimiter, sheet=sheet, bom=bom, in_place=in_place, quiet=quiet,
+    )
 
 
 @app.command("ids")
