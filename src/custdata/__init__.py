@@ -24,7 +24,17 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0"
 
-_LAZY_MODULES = {"io", "normalize", "dedupe", "segment", "privacy", "pipeline", "schema", "profiling", "cleaning"}
+_LAZY_MODULES = {
+    "io",
+    "normalize",
+    "dedupe",
+    "segment",
+    "privacy",
+    "pipeline",
+    "schema",
+    "profiling",
+    "cleaning",
+}
 _LAZY_FUNCTIONS = {
     "read": ("custdata.io", "read"),
     "write": ("custdata.io", "write"),

@@ -63,17 +63,23 @@ def clean(
     else:
         frame = unify_sources(sources)
     kinds = detect_columns(frame)
-    normalized = normalize_all(frame, columns=kinds, region=region, fallback_region=fallback_region, dayfirst=dayfirst)
+    normalized = normalize_all(
+        frame, columns=kinds, region=region, fallback_region=fallback_region, dayfirst=dayfirst
+    )
     result = CleanResult(frame=normalized, golden=None, columns=kinds)
     result.validity = summaries(frame, normalized, kinds)
     if not dedupe or frame.height == 0:
         return result
     found = dd.deduplicate(frame, columns=_dedupe_columns(kinds), threshold=threshold)
-    result.frame = normalized.with_columns(found.frame.select("cluster_id", "match_score", "match_reason"))
+    result.frame = normalized.with_columns(
+        found.frame.select("cluster_id", "match_score", "match_reason")
+    )
     result.dedupe = found.summary()
     result.diagnostics = list(found.diagnostics)
     if golden:
-        result.golden = dd.golden_records(result.frame, columns=_golden_columns(kinds, result.frame))
+        result.golden = dd.golden_records(
+            result.frame, columns=_golden_columns(kinds, result.frame)
+        )
     return result
 
 
@@ -90,15 +96,29 @@ def normalized_view(result: CleanResult) -> pl.DataFrame:
         for col in result.columns.get(kind, []):
             if f"{col}{suffix}" in frame.columns:
                 normalized[col] = f"{col}{suffix}"
-    originals = dict.fromkeys(c for cols in result.columns.values() for c in cols if c in frame.columns)
+    originals = dict.fromkeys(
+        c for cols in result.columns.values() for c in cols if c in frame.columns
+    )
     return frame.select(
-        pl.col(normalized[c]).cast(pl.String).alias(c) if c in normalized else pl.col(c) for c in originals
+        pl.col(normalized[c]).cast(pl.String).alias(c) if c in normalized else pl.col(c)
+        for c in originals
     )
 
 
 def _dedupe_columns(kinds: Mapping[str, list[str]]) -> dict[str, str | list[str]]:
     """The detected columns in the shape dedupe's ``columns=`` takes (kind -> column(s))."""
-    wanted = ("full_name", "first_name", "last_name", "middle_name", "phone", "email", "birth_date", "gender", "city", "address")
+    wanted = (
+        "full_name",
+        "first_name",
+        "last_name",
+        "middle_name",
+        "phone",
+        "email",
+        "birth_date",
+        "gender",
+        "city",
+        "address",
+    )
     return {k: (v if len(v) > 1 else v[0]) for k, v in kinds.items() if k in wanted and v}
 
 
@@ -108,7 +128,17 @@ def _golden_columns(kinds: Mapping[str, list[str]], frame: pl.DataFrame) -> list
     for cols in kinds.values():
         for col in cols:
             keep.append(col)
-            for suffix in ("_e164", "_normalized", "_clean", "_last", "_first", "_middle", "_gender", "_iso", "_code"):
+            for suffix in (
+                "_e164",
+                "_normalized",
+                "_clean",
+                "_last",
+                "_first",
+                "_middle",
+                "_gender",
+                "_iso",
+                "_code",
+            ):
                 if f"{col}{suffix}" in frame.columns:
                     keep.append(f"{col}{suffix}")
     return [c for c in dict.fromkeys(keep) if c in frame.columns]

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -128,9 +129,7 @@ def normalize_format(name: str) -> str:
     """
     key = name.strip().lower().lstrip(".")
     if key not in _FORMAT_ALIASES:
-        raise UnsupportedFormat(
-            f"unknown format {name!r}; use one of: {', '.join(FORMATS)}"
-        )
+        raise UnsupportedFormat(f"unknown format {name!r}; use one of: {', '.join(FORMATS)}")
     return _FORMAT_ALIASES[key]
 
 
@@ -291,11 +290,15 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text[:4096]:
-        raise UnreadableInput(f"{name} looks like a binary file, not a CSV; check the file or --from")
+        raise UnreadableInput(
+            f"{name} looks like a binary file, not a CSV; check the file or --from"
+        )
     return text, enc
 
 
-def _scan_bad_rows(text: str, delimiter: str, name: str) -> tuple[list[str], list[list[str]], list[BadRow]]:
+def _scan_bad_rows(
+    text: str, delimiter: str, name: str
+) -> tuple[list[str], list[list[str]], list[BadRow]]:
     """Slow exact pass with the csv module: header, good rows, bad rows with line numbers."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     good: list[list[str]] = []
@@ -369,7 +372,9 @@ def read_csv_with_rejects(
     if data[:4] in (b"PK\x03\x04", b"PAR1") or data[:6] == b"ARROW1":
         raise UnreadableInput(f"{name} is a binary file, not a CSV; check the extension or --from")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableInput(f"{name} looks like a binary file, not a CSV; check the file or --from")
+        raise UnreadableInput(
+            f"{name} looks like a binary file, not a CSV; check the file or --from"
+        )
     enc = encoding or _detect_encoding_sample(data)
     if delimiter is not None:
         delim = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
@@ -460,11 +465,13 @@ def _fast_read(payload: bytes, delim: str) -> pl.DataFrame | None:
         frame = frame.with_columns(pl.all().replace("", None))  # quoted "" is empty too: null
     renamed = _dedupe_header(frame.columns)
     if renamed != frame.columns:
-        frame = frame.rename(dict(zip(frame.columns, renamed)))
+        frame = frame.rename(dict(zip(frame.columns, renamed, strict=False)))
     return frame
 
 
-def read_excel(source: Source | IO[bytes], *, sheet: str | int | None = None) -> tuple[pl.DataFrame, SourceInfo]:
+def read_excel(
+    source: Source | IO[bytes], *, sheet: str | int | None = None
+) -> tuple[pl.DataFrame, SourceInfo]:
     """Read one sheet of an .xlsx file as text (fastexcel/calamine, a fast Rust reader).
 
     ``sheet`` is a name or a 1-based number; default: the first sheet.
@@ -480,7 +487,9 @@ def read_excel(source: Source | IO[bytes], *, sheet: str | int | None = None) ->
     try:
         reader = fastexcel.read_excel(data)
     except Exception:
-        raise UnreadableInput(f"{name} is not a readable Excel workbook (corrupt or encrypted?)") from None
+        raise UnreadableInput(
+            f"{name} is not a readable Excel workbook (corrupt or encrypted?)"
+        ) from None
     sheets = tuple(reader.sheet_names)
     if sheet is None:
         target: str | int = 0
@@ -543,7 +552,9 @@ def read_with_info(
         if fmt == "parquet":
             frame = pl.read_parquet(data)
         elif fmt == "arrow":
-            frame = pl.read_ipc_stream(data) if data[:4] == b"\xff\xff\xff\xff" else pl.read_ipc(data)
+            frame = (
+                pl.read_ipc_stream(data) if data[:4] == b"\xff\xff\xff\xff" else pl.read_ipc(data)
+            )
         else:
             frame = pl.read_ndjson(data, infer_schema_length=None)
     except pl.exceptions.PolarsError as exc:
@@ -569,7 +580,9 @@ def read(
     >>> read(b"tel;name\\n0044 20 7946 0958;Ann\\n", format="csv")["tel"].to_list()
     ['0044 20 7946 0958']
     """
-    return read_with_info(source, format=format, encoding=encoding, delimiter=delimiter, sheet=sheet)[0]
+    return read_with_info(
+        source, format=format, encoding=encoding, delimiter=delimiter, sheet=sheet
+    )[0]
 
 
 def scan(
@@ -590,7 +603,11 @@ def scan(
     >>> scan(p).collect()["a"].to_list()
     ['1']
     """
-    fmt = normalize_format(format) if format else (None if str(source) == "-" else format_from_path(source))
+    fmt = (
+        normalize_format(format)
+        if format
+        else (None if str(source) == "-" else format_from_path(source))
+    )
     path = Path(source)
     if fmt in ("parquet", "arrow", "jsonl") and path.exists():
         try:
@@ -600,7 +617,9 @@ def scan(
                 return pl.scan_ipc(path)
             return pl.scan_ndjson(path, infer_schema_length=None)
         except pl.exceptions.PolarsError as exc:
-            raise UnreadableInput(f"{path.name} is not a valid {fmt} file ({type(exc).__name__})") from None
+            raise UnreadableInput(
+                f"{path.name} is not a valid {fmt} file ({type(exc).__name__})"
+            ) from None
     return read(source, format=format, encoding=encoding, delimiter=delimiter, sheet=sheet).lazy()
 
 
@@ -613,9 +632,7 @@ def _flatten_for_text(frame: pl.DataFrame) -> pl.DataFrame:
     exprs = []
     for name, dtype in frame.schema.items():
         if isinstance(dtype, (pl.List, pl.Array)):
-            exprs.append(
-                pl.col(name).cast(pl.List(pl.String)).list.join("; ").alias(name)
-            )
+            exprs.append(pl.col(name).cast(pl.List(pl.String)).list.join("; ").alias(name))
         elif isinstance(dtype, pl.Struct):
             exprs.append(pl.col(name).struct.json_encode().alias(name))
         elif dtype == pl.Object:
@@ -623,7 +640,9 @@ def _flatten_for_text(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
-def to_bytes(frame: pl.DataFrame, format: str, *, bom: bool = False, delimiter: str | None = None) -> bytes:
+def to_bytes(
+    frame: pl.DataFrame, format: str, *, bom: bool = False, delimiter: str | None = None
+) -> bytes:
     """Serialize ``frame`` in ``format`` to bytes (used for stdout).
 
     >>> to_bytes(pl.DataFrame({"a": ["x"]}), "csv")
@@ -716,7 +735,14 @@ def write(
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
     if hasattr(target, "write"):
-        _write_to(frame, target, normalize_format(format or "csv"), bom=bom, delimiter=delimiter, stream=True)  # type: ignore[arg-type]
+        _write_to(
+            frame,
+            target,
+            normalize_format(format or "csv"),
+            bom=bom,
+            delimiter=delimiter,
+            stream=True,
+        )  # type: ignore[arg-type]
         return
     if str(target) == "-":
         fmt = normalize_format(format or "csv")
@@ -757,16 +783,12 @@ def write(
             time.sleep(float(os.environ["CUSTDATA_TEST_SLOW_RENAME"]))
         os.replace(tmp, path)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise OutputError(f"cannot write {path.name}: {exc.strerror}") from None
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
     try:  # make the rename itself durable
         dir_fd = os.open(folder, os.O_RDONLY)

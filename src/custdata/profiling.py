@@ -113,8 +113,9 @@ def _column_profile(
     series = frame[name]
     rows = frame.height
     if series.dtype.is_nested() or series.dtype == pl.Object:
-        text = pl.Series(name, [None if v is None else str(v) for v in series.to_list()],
-                         dtype=pl.String)
+        text = pl.Series(
+            name, [None if v is None else str(v) for v in series.to_list()], dtype=pl.String
+        )
     else:
         text = series.cast(pl.String)
     counts = (
@@ -132,8 +133,15 @@ def _column_profile(
     real = counts.filter(~pl.col("empty") & ~pl.col("junk"))
     filled = rows - empty - junk
     result = ColumnProfile(
-        name=name, dtype=str(series.dtype), kind=kind, rows=rows, filled=filled, empty=empty,
-        junk=junk, distinct=real.height, fill_rate=_rate(filled, rows),
+        name=name,
+        dtype=str(series.dtype),
+        kind=kind,
+        rows=rows,
+        filled=filled,
+        empty=empty,
+        junk=junk,
+        distinct=real.height,
+        fill_rate=_rate(filled, rows),
         junk_share=_rate(junk, rows),
     )
     if kind in VALIDATED_KINDS and real.height:
@@ -154,8 +162,10 @@ def _column_profile(
             real = real.filter(~pl.col("v").is_in(placeholders.implode()))
             result.distinct = real.height
         reasons = (
-            bad.group_by("status").agg(pl.col("n").sum())
-            .sort(["n", "status"], descending=[True, False]).head(5)
+            bad.group_by("status")
+            .agg(pl.col("n").sum())
+            .sort(["n", "status"], descending=[True, False])
+            .head(5)
         )
         result.invalid_reasons = [(s, int(n)) for s, n in reasons.iter_rows()]
     head = real.head(top)
@@ -163,10 +173,11 @@ def _column_profile(
         head = head.clear()  # every value unique (ids): top values say nothing
     if head.height:
         protect = kind in PII_KINDS and not show_values
-        if protect:
-            shown = head.select(masked("v", kind=kind, region=region), "n")
-        else:
-            shown = head.select("v", "n")
+        shown = (
+            head.select(masked("v", kind=kind, region=region), "n")
+            if protect
+            else head.select("v", "n")
+        )
         result.top_values = [(str(v), int(n)) for v, n in shown.iter_rows()]
         result.top_values_masked = protect
     return result
@@ -185,8 +196,9 @@ def _duplicates(frame: pl.DataFrame, kinds: Mapping[str, str], region: str) -> D
         keys.append(column)
     rows = frame.height
     if not exprs:
-        return DuplicateEstimate(keys=[], duplicate_rows=0, estimated_people=rows,
-                                 rows_without_key=rows)
+        return DuplicateEstimate(
+            keys=[], duplicate_rows=0, estimated_people=rows, rows_without_key=rows
+        )
     names = [f"k{i}" for i in range(len(exprs))]
     key_frame = frame.select(exprs)
     repeats = key_frame.select(
@@ -232,12 +244,14 @@ def profile(
         frame = frame.collect()
     col_kinds = column_kinds(frame, kinds=kinds)
     columns = [
-        _column_profile(frame, name, col_kinds[name], top=top, show_values=show_values,
-                        region=region)
+        _column_profile(
+            frame, name, col_kinds[name], top=top, show_values=show_values, region=region
+        )
         for name in frame.columns
     ]
-    return Profile(rows=frame.height, columns=columns,
-                   duplicates=_duplicates(frame, col_kinds, region))
+    return Profile(
+        rows=frame.height, columns=columns, duplicates=_duplicates(frame, col_kinds, region)
+    )
 
 
 def compare_profiles(before: Profile, after: Profile) -> list[dict[str, Any]]:
@@ -255,12 +269,18 @@ def compare_profiles(before: Profile, after: Profile) -> list[dict[str, Any]]:
     out = []
     for b in before.columns:
         a = after_by_name.get(b.name)
-        out.append({
-            "column": b.name, "kind": b.kind,
-            "fill_before": b.fill_rate, "fill_after": a.fill_rate if a else None,
-            "valid_before": b.validity_rate, "valid_after": a.validity_rate if a else None,
-            "junk_before": b.junk, "junk_after": a.junk if a else None,
-        })
+        out.append(
+            {
+                "column": b.name,
+                "kind": b.kind,
+                "fill_before": b.fill_rate,
+                "fill_after": a.fill_rate if a else None,
+                "valid_before": b.validity_rate,
+                "valid_after": a.validity_rate if a else None,
+                "junk_before": b.junk,
+                "junk_after": a.junk if a else None,
+            }
+        )
     return out
 
 
@@ -306,15 +326,19 @@ def profile_html(result: Profile, *, title: str = "custdata quality profile") ->
     """
     esc = html.escape
     d = result.duplicates
-    fill = _bar_chart("Fill rate per column",
-                      [(c.name, c.fill_rate) for c in result.columns], color="#4a90d9")
+    fill = _bar_chart(
+        "Fill rate per column", [(c.name, c.fill_rate) for c in result.columns], color="#4a90d9"
+    )
     validity = _bar_chart(
         "Validity rate (phones, emails, names, birth dates, genders)",
         [(c.name, c.validity_rate) for c in result.columns if c.validity_rate is not None],
         color="#5cb85c",
     )
-    junk = _bar_chart("Junk placeholders share",
-                      [(c.name, c.junk_share) for c in result.columns if c.junk], color="#d9534f")
+    junk = _bar_chart(
+        "Junk placeholders share",
+        [(c.name, c.junk_share) for c in result.columns if c.junk],
+        color="#d9534f",
+    )
     rows_html = []
     for c in result.columns:
         reasons = ", ".join(f"{esc(r)} ({n:,})" for r, n in c.invalid_reasons) or "—"

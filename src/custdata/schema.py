@@ -36,17 +36,43 @@ KINDS: tuple[str, ...] = (
 # Header patterns per kind, checked in order (the first kind that matches wins). They are
 # matched against the header lower-cased with punctuation turned into spaces.
 _HEADER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("email", re.compile(r"\b(e ?mail|email address|mail|эл почта|электронная почта|почта|емейл|емайл|имейл|ел пошта|електронна пошта|пошта)\b")),
-    ("phone", re.compile(r"(phone|mobile|\bmob\b|\bcell|\btel\b|telephone|телефон|\bтел\b|моб|сотов|номер тел|контактный номер|whatsapp|viber)")),
-    ("birth_date", re.compile(r"(birth|\bdob\b|\bbday|дата рожд|день рожд|д р\b|др\b|дата народж|народжен)")),
+    (
+        "email",
+        re.compile(
+            r"\b(e ?mail|email address|mail|эл почта|электронная почта|почта|емейл|емайл|имейл|ел пошта|електронна пошта|пошта)\b"
+        ),
+    ),
+    (
+        "phone",
+        re.compile(
+            r"(phone|mobile|\bmob\b|\bcell|\btel\b|telephone|телефон|\bтел\b|моб|сотов|номер тел|контактный номер|whatsapp|viber)"
+        ),
+    ),
+    (
+        "birth_date",
+        re.compile(r"(birth|\bdob\b|\bbday|дата рожд|день рожд|д р\b|др\b|дата народж|народжен)"),
+    ),
     ("middle_name", re.compile(r"(middle ?name|patronymic|отчество|по батькові|по батькови)")),
     ("last_name", re.compile(r"(last ?name|surname|family ?name|фамилия|прізвище|призвище)")),
-    ("first_name", re.compile(r"(first ?name|given ?name|forename|^name first|^имя$|^имя |ім я|^імя|^ім'я)")),
-    ("full_name", re.compile(r"(full ?name|customer ?name|client ?name|contact ?name|^name$|^names?$|фио|ф и о|^клиент$|^покупатель$|^контрагент$|^піб$|п і б|^имя клиента|^ім я клієнта|^клієнт$)")),
+    (
+        "first_name",
+        re.compile(r"(first ?name|given ?name|forename|^name first|^имя$|^имя |ім я|^імя|^ім'я)"),
+    ),
+    (
+        "full_name",
+        re.compile(
+            r"(full ?name|customer ?name|client ?name|contact ?name|^name$|^names?$|фио|ф и о|^клиент$|^покупатель$|^контрагент$|^піб$|п і б|^имя клиента|^ім я клієнта|^клієнт$)"
+        ),
+    ),
     ("gender", re.compile(r"(gender|^sex$|^пол$|^стать$|^пол клиента)")),
     ("city", re.compile(r"(^city|town|город|^місто|населенный пункт|населений пункт)")),
     ("address", re.compile(r"(address|street|адрес|адреса|улица|вулиця)")),
-    ("id", re.compile(r"(^id$|_id$|^id |customer ?id|client ?id|код|^номер клиента|^№$|идентификатор|ідентифікатор|^инн$|^іпн$|^рнокпп$|^uuid$|^guid$|account)")),
+    (
+        "id",
+        re.compile(
+            r"(^id$|_id$|^id |customer ?id|client ?id|код|^номер клиента|^№$|идентификатор|ідентифікатор|^инн$|^іпн$|^рнокпп$|^uuid$|^guid$|account)"
+        ),
+    ),
     ("date", re.compile(r"(date|created|registered|updated|дата|регистрац|реєстрац)")),
 ]
 
@@ -54,7 +80,21 @@ _EMAIL_RE = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"
 _PHONE_RE = r"^[\s+()\-.\d]*\d[\s()\-.\d]{5,}\d[\s()\-.\d]*(\s*(доб|ext|x)\.?\s*\d+)?\s*$"
 _DATE_RE = r"^\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}([ T].*)?)\s*$"
 _NAME_RE = r"^\s*[A-Za-zА-Яа-яЁёІіЇїЄєҐґ'’.\-]+(\s+[A-Za-zА-Яа-яЁёІіЇїЄєҐґ'’.\-]+){1,3}\s*$"
-_GENDER_VALUES = ["м", "ж", "муж", "жен", "мужской", "женский", "m", "f", "male", "female", "ч", "чол", "жін"]
+_GENDER_VALUES = [
+    "м",
+    "ж",
+    "муж",
+    "жен",
+    "мужской",
+    "женский",
+    "m",
+    "f",
+    "male",
+    "female",
+    "ч",
+    "чол",
+    "жін",
+]
 
 
 def _header_key(name: str) -> str:
@@ -101,10 +141,33 @@ def kind_from_values(values: pl.Series) -> str | None:
 
 #: Suffixes of the columns custdata's normalizers and dedupe add next to an original column.
 DERIVED_SUFFIXES: tuple[str, ...] = (
-    "_e164", "_status", "_type", "_region", "_national", "_international", "_extension", "_extra",
-    "_valid", "_possible", "_normalized", "_key", "_suggestion", "_disposable", "_role", "_clean",
-    "_last", "_first", "_middle", "_gender", "_iso", "_code", "_last_key", "_first_key",
-    "_middle_key", "_all", "_source_row",
+    "_e164",
+    "_status",
+    "_type",
+    "_region",
+    "_national",
+    "_international",
+    "_extension",
+    "_extra",
+    "_valid",
+    "_possible",
+    "_normalized",
+    "_key",
+    "_suggestion",
+    "_disposable",
+    "_role",
+    "_clean",
+    "_last",
+    "_first",
+    "_middle",
+    "_gender",
+    "_iso",
+    "_code",
+    "_last_key",
+    "_first_key",
+    "_middle_key",
+    "_all",
+    "_source_row",
 )
 
 
@@ -206,5 +269,8 @@ def unify_sources(
         )
         parts.append(part)
     if not parts:
-        return pl.DataFrame({source_column: [], row_column: []}, schema={source_column: pl.String, row_column: pl.Int64})
+        return pl.DataFrame(
+            {source_column: [], row_column: []},
+            schema={source_column: pl.String, row_column: pl.Int64},
+        )
     return pl.concat(parts, how="diagonal")

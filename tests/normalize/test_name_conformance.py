@@ -1,4 +1,4 @@
-"""Conformance of the name normalizer on public test vectors (/work/shared/conformance).
+"""Conformance of the name normalizer on public test vectors (tests/data/conformance).
 
 Rates measured when written (docs/normalize/names.md keeps the full-file figures):
 nameparser split 232/242 applicable rows, natasha 15/15, petrovich-eval people 37/37,
@@ -7,7 +7,6 @@ first names 88.9 %, patronymics 100 %, surnames 99.85 %.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import polars as pl
@@ -15,10 +14,7 @@ import pytest
 
 from custdata.normalize._name_parse import _part_gender, gender_of, parse_text
 
-CONFORMANCE = Path(os.environ.get("CUSTDATA_CONFORMANCE", "/work/shared/conformance"))
-if not CONFORMANCE.is_dir():
-    CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
-pytestmark = pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="conformance data not found")
+CONFORMANCE = Path(__file__).resolve().parents[1] / "data" / "conformance"
 
 GENDER = {"androgynous": "unknown", "male": "male", "female": "female"}
 

@@ -1,4 +1,4 @@
-"""Conformance: libphonenumber's own example numbers and short numbers (see ../shared/conformance).
+"""Conformance: libphonenumber's own example numbers and short numbers (see tests/data/conformance).
 
 The CSVs were extracted from python-phonenumbers' metadata of October 2024; the installed
 phonenumbers is newer, so a few rows changed upstream since. Those rows keep an explicit expected
@@ -18,9 +18,7 @@ from custdata.normalize import parse_phone, phones
 
 fast = importlib.import_module("custdata.normalize._phone_fast")
 
-CONFORMANCE = Path("/work/shared/conformance")
-if not CONFORMANCE.exists():  # the repo copy, when the shared folder is not mounted
-    CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance"
+CONFORMANCE = Path(__file__).resolve().parents[1] / "data" / "conformance"
 
 _DRIFT = "metadata changed since Oct 2024 (phonenumbers 9.0.43 no longer lists this range)"
 _NATIONAL = ("national form is ambiguous: with the trunk prefix the digits start like an "

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import polars as pl
 import typer
@@ -23,22 +23,87 @@ from custdata.errors import InvalidOption, RowsRejected
 #: The stderr console. ``highlight=False`` so numbers in messages are not coloured randomly.
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-InputArg = Annotated[str, typer.Argument(help="Input file (CSV, TSV, Parquet, Excel, JSON Lines, Arrow), or - for stdin.", show_default=False)]
-InputsArg = Annotated[list[str], typer.Argument(help="Input files, or - for stdin.", show_default=False)]
-OutputOpt = Annotated[
-    Optional[str],
-    typer.Option("-o", "--output", help="Output file; format from its extension. Default: stdout (CSV, or --to).", show_default=False),
+InputArg = Annotated[
+    str,
+    typer.Argument(
+        help="Input file (CSV, TSV, Parquet, Excel, JSON Lines, Arrow), or - for stdin.",
+        show_default=False,
+    ),
 ]
-FromOpt = Annotated[Optional[str], typer.Option("--from", help="Input format: csv, tsv, parquet, xlsx, jsonl, arrow (default: from the extension).", show_default=False)]
-ToOpt = Annotated[Optional[str], typer.Option("--to", help="Output format: csv, tsv, parquet, xlsx, jsonl, arrow (default: from the extension; csv on stdout).", show_default=False)]
-EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Input text encoding, e.g. utf-8, cp1251 (default: detected).", show_default=False)]
-DelimiterOpt = Annotated[Optional[str], typer.Option("--delimiter", help="CSV delimiter: , ; | or tab (default: detected).", show_default=False)]
-SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Excel sheet name or 1-based number (default: the first).", show_default=False)]
-QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress or summary on stderr (errors still shown).")]
+InputsArg = Annotated[
+    list[str], typer.Argument(help="Input files, or - for stdin.", show_default=False)
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "-o",
+        "--output",
+        help="Output file; format from its extension. Default: stdout (CSV, or --to).",
+        show_default=False,
+    ),
+]
+FromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        help="Input format: csv, tsv, parquet, xlsx, jsonl, arrow (default: from the extension).",
+        show_default=False,
+    ),
+]
+ToOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--to",
+        help="Output format: csv, tsv, parquet, xlsx, jsonl, arrow (default: from the extension; csv on stdout).",
+        show_default=False,
+    ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Input text encoding, e.g. utf-8, cp1251 (default: detected).",
+        show_default=False,
+    ),
+]
+DelimiterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--delimiter", help="CSV delimiter: , ; | or tab (default: detected).", show_default=False
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="Excel sheet name or 1-based number (default: the first).",
+        show_default=False,
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("-q", "--quiet", help="No progress or summary on stderr (errors still shown)."),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
-InPlaceOpt = Annotated[bool, typer.Option("--in-place", help="Replace the original columns (and allow writing over the input file).")]
-ColumnOpt = Annotated[Optional[list[str]], typer.Option("-c", "--column", help="Column to process; repeat for several (default: detected).", show_default=False)]
-BomOpt = Annotated[bool, typer.Option("--bom", help="Write a UTF-8 byte-order mark in CSV output (what Excel wants).")]
+InPlaceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--in-place", help="Replace the original columns (and allow writing over the input file)."
+    ),
+]
+ColumnOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "-c",
+        "--column",
+        help="Column to process; repeat for several (default: detected).",
+        show_default=False,
+    ),
+]
+BomOpt = Annotated[
+    bool,
+    typer.Option("--bom", help="Write a UTF-8 byte-order mark in CSV output (what Excel wants)."),
+]
 
 
 class lazy_module:  # noqa: N801 - used like a module
@@ -98,7 +163,14 @@ def write_output(
     if target == "-" and fmt == "xlsx" and sys.stdout.isatty():
         raise InvalidOption("refusing to write an Excel file to the terminal; use -o FILE.xlsx")
     with progress(f"writing {Path(target).name if target != '-' else 'stdout'}", quiet=quiet):
-        cio.write(frame, target, format=fmt, bom=bom, inputs=[i for i in inputs if i != "-"], in_place=in_place)
+        cio.write(
+            frame,
+            target,
+            format=fmt,
+            bom=bom,
+            inputs=[i for i in inputs if i != "-"],
+            in_place=in_place,
+        )
 
 
 def message(text: str, *, quiet: bool = False) -> None:

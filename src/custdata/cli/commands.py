@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -37,14 +37,20 @@ BadRowsOpt = Annotated[
     ),
 ]
 RejectFileOpt = Annotated[
-    Optional[str],
-    typer.Option("--reject-file", help="Where --bad-rows reject writes the rejected rows (CSV). Default: OUTPUT.rejects.csv", show_default=False),
+    str | None,
+    typer.Option(
+        "--reject-file",
+        help="Where --bad-rows reject writes the rejected rows (CSV). Default: OUTPUT.rejects.csv",
+        show_default=False,
+    ),
 ]
 
 
 def convert(
     input: InputArg,
-    output: Annotated[str, typer.Argument(help="Output file, or - for stdout.", show_default=False)],
+    output: Annotated[
+        str, typer.Argument(help="Output file, or - for stdout.", show_default=False)
+    ],
     from_: FromOpt = None,
     to: ToOpt = None,
     encoding: EncodingOpt = None,
@@ -63,16 +69,25 @@ def convert(
     """
     if bad_rows not in ("error", "reject"):
         raise InvalidOption("--bad-rows must be 'error' or 'reject'")
-    fmt_in = cio.normalize_format(from_) if from_ else (None if input == "-" else cio.format_from_path(input))
+    fmt_in = (
+        cio.normalize_format(from_)
+        if from_
+        else (None if input == "-" else cio.format_from_path(input))
+    )
     rejects = None
     with progress(f"reading {Path(input).name}", quiet=quiet):
         if bad_rows == "reject" and (fmt_in in ("csv", "tsv") or (fmt_in is None and input == "-")):
             result = cio.read_csv_with_rejects(
-                input, encoding=encoding, delimiter=delimiter or ("\t" if fmt_in == "tsv" else None), bad_rows="reject"
+                input,
+                encoding=encoding,
+                delimiter=delimiter or ("\t" if fmt_in == "tsv" else None),
+                bad_rows="reject",
             )
             frame, rejects = result.frame, result
         else:
-            frame = cio.read(input, format=from_, encoding=encoding, delimiter=delimiter, sheet=sheet)
+            frame = cio.read(
+                input, format=from_, encoding=encoding, delimiter=delimiter, sheet=sheet
+            )
     write_output(frame, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
     message(f"convert: {frame.height:,} rows, {frame.width} columns", quiet=quiet)
     if rejects is not None and rejects.rejects:
@@ -87,13 +102,17 @@ def info(
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the facts as JSON on stdout.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the facts as JSON on stdout.")
+    ] = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Show rows, columns, detected encoding, delimiter, sheets and the kind of each column."""
     with progress(f"reading {Path(input).name}", quiet=quiet):
-        frame, src = cio.read_with_info(input, format=from_, encoding=encoding, delimiter=delimiter, sheet=sheet)
+        frame, src = cio.read_with_info(
+            input, format=from_, encoding=encoding, delimiter=delimiter, sheet=sheet
+        )
     kinds = detect_columns(frame)
     by_column = {col: kind for kind, cols in kinds.items() for col in cols}
     facts = {
@@ -137,14 +156,53 @@ def info(
 
 
 def clean(
-    inputs: Annotated[list[str], typer.Argument(help="One or more exports (CSV, Excel, Parquet, ...), or - for stdin.", show_default=False)],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="One or more exports (CSV, Excel, Parquet, ...), or - for stdin.",
+            show_default=False,
+        ),
+    ],
     output: OutputOpt = None,
-    golden: Annotated[Optional[str], typer.Option("--golden", help="Also write one golden record per person to this file.", show_default=False)] = None,
-    no_dedupe: Annotated[bool, typer.Option("--no-dedupe", help="Only normalize; do not look for duplicates.")] = False,
-    region: Annotated[str, typer.Option("--region", help="Default region (ISO code) for phones without a country code.")] = "RU",
-    fallback_region: Annotated[Optional[str], typer.Option("--fallback-region", help="Second region tried when --region rejects a phone without + (e.g. UA).", show_default=False)] = None,
-    dayfirst: Annotated[bool, typer.Option("--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2.")] = True,
-    threshold: Annotated[Optional[float], typer.Option("--threshold", help="Match probability above which two records are the same person (default: dedupe's).", show_default=False)] = None,
+    golden: Annotated[
+        str | None,
+        typer.Option(
+            "--golden",
+            help="Also write one golden record per person to this file.",
+            show_default=False,
+        ),
+    ] = None,
+    no_dedupe: Annotated[
+        bool, typer.Option("--no-dedupe", help="Only normalize; do not look for duplicates.")
+    ] = False,
+    region: Annotated[
+        str,
+        typer.Option(
+            "--region", help="Default region (ISO code) for phones without a country code."
+        ),
+    ] = "RU",
+    fallback_region: Annotated[
+        str | None,
+        typer.Option(
+            "--fallback-region",
+            help="Second region tried when --region rejects a phone without + (e.g. UA).",
+            show_default=False,
+        ),
+    ] = None,
+    dayfirst: Annotated[
+        bool,
+        typer.Option(
+            "--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2."
+        ),
+    ] = True,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold",
+            help="Match probability above which two records are the same person (default: dedupe's).",
+            show_default=False,
+        ),
+    ] = None,
     from_: FromOpt = None,
     to: ToOpt = None,
     encoding: EncodingOpt = None,
@@ -169,9 +227,19 @@ def clean(
         name = "stdin" if path == "-" else Path(path).name
         if name in frames:
             name = path
-        frames[name] = read_input(path, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+        frames[name] = read_input(
+            path, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
+        )
     with progress("cleaning", quiet=quiet):
-        result = run_clean(frames, region=region, fallback_region=fallback_region, dayfirst=dayfirst, dedupe=not no_dedupe, golden=golden is not None, threshold=threshold)
+        result = run_clean(
+            frames,
+            region=region,
+            fallback_region=fallback_region,
+            dayfirst=dayfirst,
+            dedupe=not no_dedupe,
+            golden=golden is not None,
+            threshold=threshold,
+        )
     write_output(result.frame, output, to=to, input_path=inputs, quiet=quiet, bom=bom)
     if golden is not None and result.golden is not None:
         write_output(result.golden, golden, input_path=inputs, quiet=quiet, bom=bom)
@@ -195,7 +263,6 @@ def clean(
 
 def _before_after(frames: dict, result) -> None:
     """A before/after quality table on stderr: fill, validity and junk of each contact column."""
-    import polars as pl
     from rich.table import Table
 
     from custdata.cleaning import normalized_view
@@ -205,7 +272,9 @@ def _before_after(frames: dict, result) -> None:
 
     raw = next(iter(frames.values())) if len(frames) == 1 else unify_sources(frames)
     originals = [c for cols in result.columns.values() for c in cols if c in raw.columns]
-    rows = compare_profiles(profile(raw.select(list(dict.fromkeys(originals)))), profile(normalized_view(result)))
+    rows = compare_profiles(
+        profile(raw.select(list(dict.fromkeys(originals)))), profile(normalized_view(result))
+    )
 
     def pct(v: float | None) -> str:
         return "-" if v is None else f"{v:.0%}"
@@ -217,7 +286,8 @@ def _before_after(frames: dict, result) -> None:
         if r["valid_before"] is None and not r["junk_before"]:
             continue
         table.add_row(
-            r["column"], r["kind"] or "",
+            r["column"],
+            r["kind"] or "",
             f"{pct(r['fill_before'])} → {pct(r['fill_after'])}",
             f"{pct(r['valid_before'])} → {pct(r['valid_after'])}",
             f"{r['junk_before'] or 0:,} → {r['junk_after'] or 0:,}",

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
-
+from typing import Annotated
 
 import polars as pl
 import typer
@@ -66,19 +65,36 @@ app = typer.Typer(
 )
 
 KindColumnOpt = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option(
-        "-c", "--column",
+        "-c",
+        "--column",
         help="Column of a kind, as KIND=COLUMN (kinds: full_name, first_name, last_name, middle_name, phone, email, birth_date, gender, address, city, or any name for a generic field); repeat. Default: detected.",
         show_default=False,
     ),
 ]
 RuleOpt = Annotated[
-    Optional[list[str]],
-    typer.Option("--rule", help="Match rule: 'email' (same canonical email = same person), 'name~0.92,birth_date'; repeat for several.", show_default=False),
+    list[str] | None,
+    typer.Option(
+        "--rule",
+        help="Match rule: 'email' (same canonical email = same person), 'name~0.92,birth_date'; repeat for several.",
+        show_default=False,
+    ),
 ]
-ThresholdOpt = Annotated[Optional[float], typer.Option("--threshold", help="Match probability a pair needs (default 0.9).", show_default=False)]
-ConfigOpt = Annotated[Optional[str], typer.Option("--config", help="Dedupe settings file (TOML): columns, rules, comparisons, blocking.", show_default=False)]
+ThresholdOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--threshold", help="Match probability a pair needs (default 0.9).", show_default=False
+    ),
+]
+ConfigOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        help="Dedupe settings file (TOML): columns, rules, comparisons, blocking.",
+        show_default=False,
+    ),
+]
 
 
 def _columns(specs: list[str] | None) -> dict[str, list[str]] | None:
@@ -118,19 +134,72 @@ def _report(diagnostics: list[dict], quiet: bool) -> None:
 
 @app.command(DEFAULT_COMMAND)
 def find(
-    inputs: Annotated[list[str], typer.Argument(help="Input files (several: a 'source' column says which file a row came from), or - for stdin.", show_default=False)],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Input files (several: a 'source' column says which file a row came from), or - for stdin.",
+            show_default=False,
+        ),
+    ],
     output: OutputOpt = None,
     column: KindColumnOpt = None,
     rule: RuleOpt = None,
     threshold: ThresholdOpt = None,
     config: ConfigOpt = None,
-    golden: Annotated[Optional[str], typer.Option("--golden", help="Also write one golden record per person to this file.", show_default=False)] = None,
-    date_column: Annotated[Optional[str], typer.Option("--date-column", help="Golden records: take the most recent value by this date column.", show_default=False)] = None,
-    pairs: Annotated[Optional[str], typer.Option("--pairs", help="Also write the scored candidate pairs with per-field levels and weights (why two records match).", show_default=False)] = None,
-    review: Annotated[Optional[str], typer.Option("--review", help="Also write borderline pairs to label (fill the 'label' column with y/n, feed back with --labels).", show_default=False)] = None,
-    labels: Annotated[Optional[str], typer.Option("--labels", help="A labelled review file: labelled pairs are forced and the threshold adjusted.", show_default=False)] = None,
-    master: Annotated[Optional[str], typer.Option("--master", help="Existing table with cluster_id: match the input against it, keep its ids, new people get new ids.", show_default=False)] = None,
-    households: Annotated[bool, typer.Option("--households", help="Add household_id: people sharing an address and surname.")] = False,
+    golden: Annotated[
+        str | None,
+        typer.Option(
+            "--golden",
+            help="Also write one golden record per person to this file.",
+            show_default=False,
+        ),
+    ] = None,
+    date_column: Annotated[
+        str | None,
+        typer.Option(
+            "--date-column",
+            help="Golden records: take the most recent value by this date column.",
+            show_default=False,
+        ),
+    ] = None,
+    pairs: Annotated[
+        str | None,
+        typer.Option(
+            "--pairs",
+            help="Also write the scored candidate pairs with per-field levels and weights (why two records match).",
+            show_default=False,
+        ),
+    ] = None,
+    review: Annotated[
+        str | None,
+        typer.Option(
+            "--review",
+            help="Also write borderline pairs to label (fill the 'label' column with y/n, feed back with --labels).",
+            show_default=False,
+        ),
+    ] = None,
+    labels: Annotated[
+        str | None,
+        typer.Option(
+            "--labels",
+            help="A labelled review file: labelled pairs are forced and the threshold adjusted.",
+            show_default=False,
+        ),
+    ] = None,
+    master: Annotated[
+        str | None,
+        typer.Option(
+            "--master",
+            help="Existing table with cluster_id: match the input against it, keep its ids, new people get new ids.",
+            show_default=False,
+        ),
+    ] = None,
+    households: Annotated[
+        bool,
+        typer.Option(
+            "--households", help="Add household_id: people sharing an address and surname."
+        ),
+    ] = False,
     from_: FromOpt = None,
     to: ToOpt = None,
     encoding: EncodingOpt = None,
@@ -167,19 +236,26 @@ def find(
     people = out["cluster_id"].n_unique() if out.height else 0
     dups = out.filter(pl.len().over("cluster_id") > 1).height if out.height else 0
     extra = f", {out['household_id'].n_unique()} households" if households else ""
-    message(f"dedupe: {out.height} rows -> {people} people ({dups} rows have duplicates){extra}", quiet=quiet)
+    message(
+        f"dedupe: {out.height} rows -> {people} people ({dups} rows have duplicates){extra}",
+        quiet=quiet,
+    )
 
 
 @app.command("link")
 def link_cmd(
     left: Annotated[str, typer.Argument(help="Left table (e.g. the CRM).", show_default=False)],
-    right: Annotated[str, typer.Argument(help="Right table (e.g. web-shop customers).", show_default=False)],
+    right: Annotated[
+        str, typer.Argument(help="Right table (e.g. web-shop customers).", show_default=False)
+    ],
     output: OutputOpt = None,
     column: KindColumnOpt = None,
     rule: RuleOpt = None,
     threshold: ThresholdOpt = None,
     config: ConfigOpt = None,
-    all_matches: Annotated[bool, typer.Option("--all", help="Keep every match of a right row, not only its best.")] = False,
+    all_matches: Annotated[
+        bool, typer.Option("--all", help="Keep every match of a right row, not only its best.")
+    ] = False,
     from_: FromOpt = None,
     to: ToOpt = None,
     encoding: EncodingOpt = None,
@@ -193,7 +269,12 @@ def link_cmd(
     lf, rf = read_input(left, **kw), read_input(right, **kw)
     with progress("linking", quiet=quiet):
         pairs = dd.link(
-            lf, rf, columns=_columns(column), rules=rule or None, threshold=threshold, config=config,
+            lf,
+            rf,
+            columns=_columns(column),
+            rules=rule or None,
+            threshold=threshold,
+            config=config,
             best_only=not all_matches,
         )
     li, ri = pairs["row_left"].to_list(), pairs["row_right"].to_list()
@@ -207,16 +288,39 @@ def link_cmd(
     )
     write_output(out, output, to=to, input_path=[left, right], quiet=quiet)
     matched = pairs["row_right"].n_unique() if pairs.height else 0
-    message(f"dedupe link: {matched} of {rf.height} right rows matched {pairs['row_left'].n_unique() if pairs.height else 0} left rows", quiet=quiet)
+    message(
+        f"dedupe link: {matched} of {rf.height} right rows matched {pairs['row_left'].n_unique() if pairs.height else 0} left rows",
+        quiet=quiet,
+    )
 
 
 @app.command("evaluate")
 def evaluate_cmd(
-    pred: Annotated[str, typer.Argument(help="Output of custdata dedupe (with cluster_id).", show_default=False)],
-    truth: Annotated[str, typer.Option("--truth", help="File with the true entity id per row (same rows, or joined with --on), or true matching pairs (two key columns, with --on).", show_default=False)],
-    truth_column: Annotated[str, typer.Option("--truth-column", help="Entity id column of the truth file.")] = "true_id",
-    pred_column: Annotated[str, typer.Option("--pred-column", help="Cluster column of PRED.")] = "cluster_id",
-    on: Annotated[Optional[str], typer.Option("--on", help="Record key column present in both files (join truth by key / name rows in truth pairs).", show_default=False)] = None,
+    pred: Annotated[
+        str, typer.Argument(help="Output of custdata dedupe (with cluster_id).", show_default=False)
+    ],
+    truth: Annotated[
+        str,
+        typer.Option(
+            "--truth",
+            help="File with the true entity id per row (same rows, or joined with --on), or true matching pairs (two key columns, with --on).",
+            show_default=False,
+        ),
+    ],
+    truth_column: Annotated[
+        str, typer.Option("--truth-column", help="Entity id column of the truth file.")
+    ] = "true_id",
+    pred_column: Annotated[
+        str, typer.Option("--pred-column", help="Cluster column of PRED.")
+    ] = "cluster_id",
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="Record key column present in both files (join truth by key / name rows in truth pairs).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     from_: FromOpt = None,
     encoding: EncodingOpt = None,

@@ -7,7 +7,7 @@ Exit codes: 0 success; 1 unexpected internal error (a bug: rerun with --debug);
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -35,8 +35,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        Optional[bool],
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        bool | None,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = None,
 ) -> None:
     """Customer data hygiene: normalize, dedupe, segment. Data on stdout, messages on stderr."""
@@ -46,12 +48,24 @@ def main(
 from custdata.cli import commands as _commands  # noqa: E402  (convert, info, clean)
 
 _commands.register(app)
-from custdata.cli.normalize import app as _normalize_app; app.add_typer(_normalize_app, name="normalize")  # noqa: E402,E702
-from custdata.cli import privacy as _privacy; _privacy.register(app)  # noqa: E402,E702 (mask, unmask, suppress, keygen)
-from custdata.cli import profile as _profile; _profile.register(app)  # noqa: E402,E702 (profile)
-from custdata.cli import run as _run; _run.register(app)  # noqa: E402,E702 (run)
-from custdata.cli.segment import app as _segment_app; app.add_typer(_segment_app, name="segment")  # noqa: E402,E702 (segment rfm|rules|clv|cohorts)
-from custdata.cli.dedupe import app as _dedupe_app; app.add_typer(_dedupe_app, name="dedupe")  # noqa: E402,E702 (dedupe [find]|link|evaluate)
+from custdata.cli.normalize import app as _normalize_app
+
+app.add_typer(_normalize_app, name="normalize")  # noqa: E402,E702
+from custdata.cli import privacy as _privacy
+
+_privacy.register(app)  # noqa: E402,E702 (mask, unmask, suppress, keygen)
+from custdata.cli import profile as _profile
+
+_profile.register(app)  # noqa: E402,E702 (profile)
+from custdata.cli import run as _run
+
+_run.register(app)  # noqa: E402,E702 (run)
+from custdata.cli.segment import app as _segment_app
+
+app.add_typer(_segment_app, name="segment")  # noqa: E402,E702 (segment rfm|rules|clv|cohorts)
+from custdata.cli.dedupe import app as _dedupe_app
+
+app.add_typer(_dedupe_app, name="dedupe")  # noqa: E402,E702 (dedupe [find]|link|evaluate)
 # --- end of registration block ----------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import polars as pl
 import typer
@@ -33,13 +33,23 @@ from custdata.cli._common import (
 from custdata.errors import InvalidOption, OutputError
 
 KeyFileOpt = Annotated[
-    Optional[Path],
-    typer.Option("--key-file", help="File holding the secret key (default: the CUSTDATA_KEY environment variable). Never pass the key itself on the command line.", show_default=False),
+    Path | None,
+    typer.Option(
+        "--key-file",
+        help="File holding the secret key (default: the CUSTDATA_KEY environment variable). Never pass the key itself on the command line.",
+        show_default=False,
+    ),
 ]
-RegionOpt = Annotated[str, typer.Option("--region", help="Default country for phones without a country code.")]
+RegionOpt = Annotated[
+    str, typer.Option("--region", help="Default country for phones without a country code.")
+]
 KindOpt = Annotated[
-    Optional[list[str]],
-    typer.Option("--kind", help="Column kind when detection is wrong: COLUMN=KIND (phone, email, full_name, birth_date, text, contact = email or phone, ...). Repeatable.", show_default=False),
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        help="Column kind when detection is wrong: COLUMN=KIND (phone, email, full_name, birth_date, text, contact = email or phone, ...). Repeatable.",
+        show_default=False,
+    ),
 ]
 
 
@@ -63,7 +73,13 @@ def _pairs(values: list[str] | None, option: str, example: str) -> list[tuple[st
 def mask(
     input: InputArg,
     column: ColumnOpt = None,
-    method: Annotated[str, typer.Option("--method", help="hash (keyed HMAC-SHA256 of the normalized value), mask (readable partial), tokenize (reversible with the key), or drop.")] = "hash",
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="hash (keyed HMAC-SHA256 of the normalized value), mask (readable partial), tokenize (reversible with the key), or drop.",
+        ),
+    ] = "hash",
     key_file: KeyFileOpt = None,
     kind: KindOpt = None,
     region: RegionOpt = "RU",
@@ -90,8 +106,9 @@ def mask(
         key = privacy.load_key(key_file=key_file)  # fail before reading a large input
     else:
         key = None
-    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet,
-                       quiet=quiet)
+    frame = read_input(
+        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
+    )
     kinds = dict(_pairs(kind, "--kind", "tel=phone"))
     columns = _split(column)
     if not columns:
@@ -101,13 +118,19 @@ def mask(
             raise InvalidOption("no personal-data column detected; name the columns with -c")
     result = privacy.mask(frame, columns, method=method, key=key, kinds=kinds, region=region)
     write_output(result, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
-    message(f"mask: {method} applied to {len(columns)} column(s): {', '.join(columns)}",
-            quiet=quiet)
+    message(
+        f"mask: {method} applied to {len(columns)} column(s): {', '.join(columns)}", quiet=quiet
+    )
 
 
 def unmask(
     input: InputArg,
-    column: Annotated[list[str], typer.Option("-c", "--column", help="Tokenized column to restore; repeatable.", show_default=False)],
+    column: Annotated[
+        list[str],
+        typer.Option(
+            "-c", "--column", help="Tokenized column to restore; repeatable.", show_default=False
+        ),
+    ],
     key_file: KeyFileOpt = None,
     output: OutputOpt = None,
     from_: FromOpt = None,
@@ -125,8 +148,9 @@ def unmask(
     Cells that are not valid tokens for this key become empty; their count is reported.
     """
     key = privacy.load_key(key_file=key_file)
-    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet,
-                       quiet=quiet)
+    frame = read_input(
+        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
+    )
     columns = _split(column)
     result = privacy.unmask(frame, columns, key=key)
     failed = sum(
@@ -140,11 +164,40 @@ def unmask(
 
 def suppress(
     input: InputArg,
-    list_: Annotated[str, typer.Option("--list", help="Opt-out list: any table of emails and/or phones (plain, or hashed with the same key).", show_default=False)],
-    on: Annotated[str, typer.Option("--on", help="Keys to match on: email, phone or email,phone.")] = "email,phone",
-    mode: Annotated[str, typer.Option("--mode", help="drop the matching rows, or flag them in a 'suppressed' column.")] = "drop",
-    column: Annotated[Optional[list[str]], typer.Option("-c", "--column", help="Input column for a key: KIND=COLUMN, e.g. -c phone=tel (default: detected). Repeatable.", show_default=False)] = None,
-    hashed: Annotated[Optional[bool], typer.Option("--hashed/--plain", help="The list holds keyed hashes / plain values (default: detected).", show_default=False)] = None,
+    list_: Annotated[
+        str,
+        typer.Option(
+            "--list",
+            help="Opt-out list: any table of emails and/or phones (plain, or hashed with the same key).",
+            show_default=False,
+        ),
+    ],
+    on: Annotated[
+        str, typer.Option("--on", help="Keys to match on: email, phone or email,phone.")
+    ] = "email,phone",
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode", help="drop the matching rows, or flag them in a 'suppressed' column."
+        ),
+    ] = "drop",
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-c",
+            "--column",
+            help="Input column for a key: KIND=COLUMN, e.g. -c phone=tel (default: detected). Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    hashed: Annotated[
+        bool | None,
+        typer.Option(
+            "--hashed/--plain",
+            help="The list holds keyed hashes / plain values (default: detected).",
+            show_default=False,
+        ),
+    ] = None,
     key_file: KeyFileOpt = None,
     region: RegionOpt = "RU",
     output: OutputOpt = None,
@@ -167,14 +220,23 @@ def suppress(
     columns: dict[str, list[str]] = {}
     for k, c in _pairs(column, "-c", "phone=tel"):
         columns.setdefault(k, []).append(c)
-    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet,
-                       quiet=quiet)
+    frame = read_input(
+        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
+    )
     optouts = read_input(list_, quiet=quiet)
     if not any(privacy.optout_keys(optouts, on=kinds, hashed=hashed, region=region).values()):
         warn(f"the opt-out list has no usable {' or '.join(kinds)} value; nothing can match it")
-    flagged = privacy.suppress(frame, optouts, on=kinds, columns=columns or None, mode="flag",
-                               hashed=hashed, key_file=key_file, region=region,
-                               flag_column="__custdata_suppressed")
+    flagged = privacy.suppress(
+        frame,
+        optouts,
+        on=kinds,
+        columns=columns or None,
+        mode="flag",
+        hashed=hashed,
+        key_file=key_file,
+        region=region,
+        flag_column="__custdata_suppressed",
+    )
     if mode not in ("drop", "flag"):
         raise InvalidOption("--mode must be 'drop' or 'flag'")
     count = int(flagged["__custdata_suppressed"].sum())
@@ -188,7 +250,15 @@ def suppress(
 
 
 def keygen(
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Key file to create (mode 0600). Default: print the key on stdout.", show_default=False)] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Key file to create (mode 0600). Default: print the key on stdout.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Make a new random secret key for mask/suppress/unmask (keep it out of the data folder)."""
@@ -200,7 +270,9 @@ def keygen(
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise OutputError(f"{path} already exists; a key is never overwritten (pick another name)") from None
+        raise OutputError(
+            f"{path} already exists; a key is never overwritten (pick another name)"
+        ) from None
     except OSError as exc:
         raise OutputError(f"cannot create {path} ({exc.strerror})") from None
     with os.fdopen(fd, "w", encoding="ascii") as fh:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -37,22 +37,42 @@ def render(result: Profile, *, title: str = "Quality profile", width: int = 80) 
     )
     wide = width >= 120
     table = Table(title=title, caption=caption, show_lines=False)
-    heads = [("column", "left"), ("kind", "left"), ("fill", "right"), ("distinct", "right"),
-             ("valid", "right"), ("junk", "right"), ("top invalid reason", "left")]
+    heads = [
+        ("column", "left"),
+        ("kind", "left"),
+        ("fill", "right"),
+        ("distinct", "right"),
+        ("valid", "right"),
+        ("junk", "right"),
+        ("top invalid reason", "left"),
+    ]
     if wide:
         heads.append(("top values", "left"))
     for name, justify in heads:
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for c in result.columns:
-        reason = (f"{c.invalid_reasons[0][0]} ({c.invalid_reasons[0][1]:,})"
-                  if c.invalid_reasons else "-")
+        reason = (
+            f"{c.invalid_reasons[0][0]} ({c.invalid_reasons[0][1]:,})" if c.invalid_reasons else "-"
+        )
         valid = "-"
         if c.validity_rate is not None:
-            style = ("green" if c.validity_rate >= 0.95
-                     else "yellow" if c.validity_rate >= 0.8 else "red")
+            style = (
+                "green"
+                if c.validity_rate >= 0.95
+                else "yellow"
+                if c.validity_rate >= 0.8
+                else "red"
+            )
             valid = f"[{style}]{_pct(c.validity_rate)}[/]"
-        row = [c.name, c.kind, _pct(c.fill_rate), f"{c.distinct:,}", valid,
-               _pct(c.junk_share) if c.junk else "-", reason]
+        row = [
+            c.name,
+            c.kind,
+            _pct(c.fill_rate),
+            f"{c.distinct:,}",
+            valid,
+            _pct(c.junk_share) if c.junk else "-",
+            reason,
+        ]
         if wide:
             row.append(", ".join(f"{v} ({n:,})" for v, n in c.top_values[:3]) or "-")
         table.add_row(*row)
@@ -70,11 +90,33 @@ def _write_text(path: str, text: str) -> None:
 
 def profile(
     input: InputArg,
-    json_: Annotated[Optional[str], typer.Option("--json", help="Write the profile as JSON to this file (- for stdout).", show_default=False)] = None,
-    html: Annotated[Optional[str], typer.Option("--html", help="Write a self-contained HTML report (charts, no network) to this file.", show_default=False)] = None,
-    show_values: Annotated[bool, typer.Option("--show-values", help="Show top values of personal-data columns in full (masked by default).")] = False,
+    json_: Annotated[
+        str | None,
+        typer.Option(
+            "--json",
+            help="Write the profile as JSON to this file (- for stdout).",
+            show_default=False,
+        ),
+    ] = None,
+    html: Annotated[
+        str | None,
+        typer.Option(
+            "--html",
+            help="Write a self-contained HTML report (charts, no network) to this file.",
+            show_default=False,
+        ),
+    ] = None,
+    show_values: Annotated[
+        bool,
+        typer.Option(
+            "--show-values",
+            help="Show top values of personal-data columns in full (masked by default).",
+        ),
+    ] = False,
     top: Annotated[int, typer.Option("--top", help="How many top values per column.")] = 5,
-    region: Annotated[str, typer.Option("--region", help="Default country for phones without a country code.")] = "RU",
+    region: Annotated[
+        str, typer.Option("--region", help="Default country for phones without a country code.")
+    ] = "RU",
     from_: FromOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
@@ -86,8 +128,9 @@ def profile(
 
     The summary goes to stderr; --json and --html write reports for machines and people.
     """
-    frame = read_input(input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet,
-                       quiet=quiet)
+    frame = read_input(
+        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
+    )
     result = build_profile(frame, top=top, show_values=show_values, region=region)
     if json_ == "-":
         typer.echo(result.to_json())
@@ -96,8 +139,9 @@ def profile(
     if html:
         _write_text(html, profile_html(result, title=f"Quality profile: {Path(input).name}"))
     if not quiet:
-        console.print(render(result, title=f"Quality profile: {Path(input).name}",
-                             width=console.width))
+        console.print(
+            render(result, title=f"Quality profile: {Path(input).name}", width=console.width)
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import signal
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -47,10 +47,32 @@ def _terminate(signum: int, frame: object) -> None:
 
 def run(
     pipeline: Annotated[str, typer.Argument(help="Pipeline file (TOML).", show_default=False)],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate the file and show the plan (inputs, outputs, lock, report); read and write nothing.")] = False,
-    set_: Annotated[Optional[list[str]], typer.Option("--set", help="Override a value: KEY=VALUE for [pipeline] keys (e.g. date=2026-01-31), STEP.KEY=VALUE for a step (STEP: id, name or number). Repeatable.", show_default=False)] = None,
-    log_file: Annotated[Optional[str], typer.Option("--log", help="Also append the log to this file (default: [pipeline] log, if set).", show_default=False)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the run report (or the plan) as JSON on stdout.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Validate the file and show the plan (inputs, outputs, lock, report); read and write nothing.",
+        ),
+    ] = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a value: KEY=VALUE for [pipeline] keys (e.g. date=2026-01-31), STEP.KEY=VALUE for a step (STEP: id, name or number). Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    log_file: Annotated[
+        str | None,
+        typer.Option(
+            "--log",
+            help="Also append the log to this file (default: [pipeline] log, if set).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run report (or the plan) as JSON on stdout.")
+    ] = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:

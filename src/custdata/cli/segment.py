@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import polars as pl
 import typer
@@ -39,17 +39,79 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-CustomerOpt = Annotated[Optional[str], typer.Option("--customer", help="Customer id column (default: customer_id, client_id, Код клиента, ...).", show_default=False)]
-DateOpt = Annotated[Optional[str], typer.Option("--date", help="Order date column (default: order_date, date, Дата, ...).", show_default=False)]
-AmountOpt = Annotated[Optional[str], typer.Option("--amount", help="Order amount column; negative = return (default: amount, total, Сумма, ...).", show_default=False)]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Analysis date YYYY-MM-DD (default: the last order date).", show_default=False)]
-CurrencyOpt = Annotated[str, typer.Option("--currency", help="Currency column: 'auto' (a column named currency/валюта), a column name, or 'none'.")]
-RateOpt = Annotated[Optional[list[str]], typer.Option("--rate", help="Conversion rate CODE=VALUE (one unit in the base currency), repeat per currency, e.g. --rate USD=92.5.", show_default=False)]
-BaseOpt = Annotated[str, typer.Option("--base-currency", help="Currency the --rate values convert to (rate 1).")]
-ClustersOpt = Annotated[Optional[str], typer.Option("--clusters", help="Dedupe result: a file with the source id column and cluster_id; orders of one person count once.", show_default=False)]
-ClustersOnOpt = Annotated[Optional[str], typer.Option("--clusters-on", help="Source id column in --clusters (default: same name as --customer, or detected).", show_default=False)]
-ClusterColOpt = Annotated[str, typer.Option("--cluster-column", help="Person id column in --clusters.")]
-MonthFirstOpt = Annotated[bool, typer.Option("--month-first", help="Read ambiguous dates like 03/01/2024 as month first (US).")]
+CustomerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--customer",
+        help="Customer id column (default: customer_id, client_id, Код клиента, ...).",
+        show_default=False,
+    ),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="Order date column (default: order_date, date, Дата, ...).",
+        show_default=False,
+    ),
+]
+AmountOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--amount",
+        help="Order amount column; negative = return (default: amount, total, Сумма, ...).",
+        show_default=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Analysis date YYYY-MM-DD (default: the last order date).",
+        show_default=False,
+    ),
+]
+CurrencyOpt = Annotated[
+    str,
+    typer.Option(
+        "--currency",
+        help="Currency column: 'auto' (a column named currency/валюта), a column name, or 'none'.",
+    ),
+]
+RateOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rate",
+        help="Conversion rate CODE=VALUE (one unit in the base currency), repeat per currency, e.g. --rate USD=92.5.",
+        show_default=False,
+    ),
+]
+BaseOpt = Annotated[
+    str, typer.Option("--base-currency", help="Currency the --rate values convert to (rate 1).")
+]
+ClustersOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--clusters",
+        help="Dedupe result: a file with the source id column and cluster_id; orders of one person count once.",
+        show_default=False,
+    ),
+]
+ClustersOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--clusters-on",
+        help="Source id column in --clusters (default: same name as --customer, or detected).",
+        show_default=False,
+    ),
+]
+ClusterColOpt = Annotated[
+    str, typer.Option("--cluster-column", help="Person id column in --clusters.")
+]
+MonthFirstOpt = Annotated[
+    bool,
+    typer.Option("--month-first", help="Read ambiguous dates like 03/01/2024 as month first (US)."),
+]
 
 
 def _rates(rate: list[str] | None, base: str) -> dict[str, float] | None:
@@ -72,7 +134,9 @@ def _currency(value: str) -> str | None:
 
 
 def _read(path: str, from_, encoding, delimiter, sheet, quiet) -> pl.DataFrame:  # type: ignore[no-untyped-def]
-    return read_input(path, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
+    return read_input(
+        path, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
+    )
 
 
 def _transactions(
@@ -91,8 +155,12 @@ def _transactions(
     amount = seg.guess_column(frame.columns, "amount", amount)
     if clusters:
         table = read_input(clusters, quiet=quiet)
-        before = frame.select(pl.col(customer).n_unique()).item() if customer in frame.columns else 0
-        frame = seg.map_clusters(frame, table, customer=customer, on=clusters_on, cluster=cluster_column)
+        before = (
+            frame.select(pl.col(customer).n_unique()).item() if customer in frame.columns else 0
+        )
+        frame = seg.map_clusters(
+            frame, table, customer=customer, on=clusters_on, cluster=cluster_column
+        )
         after = frame.select(pl.col(customer).n_unique()).item()
         message(f"clusters: {before:,} customer ids -> {after:,} people", quiet=quiet)
     return frame, customer, date, amount
@@ -102,11 +170,18 @@ def _summary_table(summary: pl.DataFrame, quiet: bool) -> None:
     if quiet:
         return
     table = Table(title="RFM segments", title_justify="left")
-    for name, justify in (("segment", "left"), ("customers", "right"), ("share", "right"),
-                          ("revenue", "right"), ("revenue share", "right")):
+    for name, justify in (
+        ("segment", "left"),
+        ("customers", "right"),
+        ("share", "right"),
+        ("revenue", "right"),
+        ("revenue share", "right"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for label, n, share, revenue, rshare in summary.iter_rows():
-        table.add_row(str(label), f"{n:,}", f"{share:.1%}", f"{revenue or 0:,.0f}", f"{rshare or 0:.1%}")
+        table.add_row(
+            str(label), f"{n:,}", f"{share:.1%}", f"{revenue or 0:,.0f}", f"{rshare or 0:.1%}"
+        )
     console.print(table)
 
 
@@ -116,11 +191,29 @@ def rfm_command(
     customer: CustomerOpt = None,
     date: DateOpt = None,
     amount: AmountOpt = None,
-    order: Annotated[Optional[str], typer.Option("--order", help="Order id column: frequency counts distinct orders, not rows.", show_default=False)] = None,
+    order: Annotated[
+        str | None,
+        typer.Option(
+            "--order",
+            help="Order id column: frequency counts distinct orders, not rows.",
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
-    bins: Annotated[int, typer.Option("--bins", help="Number of score bins (2-10; 5 or 4 usual).")] = 5,
-    segment_map: Annotated[str, typer.Option("--map", help="Segment map: 'rf' (R x F grid), 'rfm' (R package rfm table) or a .toml file.")] = "rf",
-    language: Annotated[str, typer.Option("--language", help="Also add rfm_segment_name in this language: en, ru, uk.")] = "en",
+    bins: Annotated[
+        int, typer.Option("--bins", help="Number of score bins (2-10; 5 or 4 usual).")
+    ] = 5,
+    segment_map: Annotated[
+        str,
+        typer.Option(
+            "--map",
+            help="Segment map: 'rf' (R x F grid), 'rfm' (R package rfm table) or a .toml file.",
+        ),
+    ] = "rf",
+    language: Annotated[
+        str,
+        typer.Option("--language", help="Also add rfm_segment_name in this language: en, ru, uk."),
+    ] = "en",
     currency: CurrencyOpt = "auto",
     rate: RateOpt = None,
     base_currency: BaseOpt = "RUB",
@@ -128,7 +221,14 @@ def rfm_command(
     clusters_on: ClustersOnOpt = None,
     cluster_column: ClusterColOpt = "cluster_id",
     month_first: MonthFirstOpt = False,
-    report: Annotated[Optional[str], typer.Option("--report", help="Also write a self-contained HTML report (RFM grid, segments, cohorts).", show_default=False)] = None,
+    report: Annotated[
+        str | None,
+        typer.Option(
+            "--report",
+            help="Also write a self-contained HTML report (RFM grid, segments, cohorts).",
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOpt = None,
     from_: FromOpt = None,
     to: ToOpt = None,
@@ -148,38 +248,79 @@ def rfm_command(
         raise InvalidOption("--report must name an .html file")
     frame = _read(input, from_, encoding, delimiter, sheet, quiet)
     frame, customer, date, amount = _transactions(
-        frame, customer=customer, date=date, amount=amount, clusters=clusters,
-        clusters_on=clusters_on, cluster_column=cluster_column, quiet=quiet,
+        frame,
+        customer=customer,
+        date=date,
+        amount=amount,
+        clusters=clusters,
+        clusters_on=clusters_on,
+        cluster_column=cluster_column,
+        quiet=quiet,
     )
     rates = _rates(rate, base_currency)
     smap = seg.load_segment_map(segment_map)
     with progress("scoring", quiet=quiet):
         result, facts = seg.rfm_with_report(
-            frame, customer=customer, date=date, amount=amount, as_of=as_of, bins=bins,
-            segment_map=smap, order=order, currency=_currency(currency), rates=rates,
-            dayfirst=not month_first, language=language,
+            frame,
+            customer=customer,
+            date=date,
+            amount=amount,
+            as_of=as_of,
+            bins=bins,
+            segment_map=smap,
+            order=order,
+            currency=_currency(currency),
+            rates=rates,
+            dayfirst=not month_first,
+            language=language,
         )
     write_output(result, output, to=to, input_path=input, quiet=quiet)
     if report:
-        _write_report(report, result, frame, customer=customer, date=date, amount=amount,
-                      currency=_currency(currency), rates=rates, bins=bins, as_of=as_of,
-                      notes=[seg.describe_report(facts)], quiet=quiet)
+        _write_report(
+            report,
+            result,
+            frame,
+            customer=customer,
+            date=date,
+            amount=amount,
+            currency=_currency(currency),
+            rates=rates,
+            bins=bins,
+            as_of=as_of,
+            notes=[seg.describe_report(facts)],
+            quiet=quiet,
+        )
     _summary_table(seg.segment_summary(result), quiet)
     message(f"rfm: {result.height:,} customers from {seg.describe_report(facts)}", quiet=quiet)
 
 
-def _write_report(path: str, result: pl.DataFrame, frame: pl.DataFrame, *, customer: str, date: str,
-                  amount: str, currency: str | None, rates: dict[str, float] | None, bins: int,
-                  as_of: str | None, notes: list[str], quiet: bool) -> None:
+def _write_report(
+    path: str,
+    result: pl.DataFrame,
+    frame: pl.DataFrame,
+    *,
+    customer: str,
+    date: str,
+    amount: str,
+    currency: str | None,
+    rates: dict[str, float] | None,
+    bins: int,
+    as_of: str | None,
+    notes: list[str],
+    quiet: bool,
+) -> None:
     from custdata.segment.report import html_report
 
     with progress("drawing the report", quiet=quiet):
-        cohort_table = seg.cohorts(frame, customer=customer, date=date, amount=amount,
-                                   currency=currency, rates=rates)
+        cohort_table = seg.cohorts(
+            frame, customer=customer, date=date, amount=amount, currency=currency, rates=rates
+        )
         page = html_report(result, cohort_table=cohort_table, bins=bins, as_of=as_of, notes=notes)
     target = Path(path)
     if not target.parent.exists():
-        raise OutputError(f"folder {target.parent} does not exist; create it or choose another --report path")
+        raise OutputError(
+            f"folder {target.parent} does not exist; create it or choose another --report path"
+        )
     tmp = target.with_name(target.name + ".tmp")
     try:
         tmp.write_text(page, encoding="utf-8")
@@ -192,15 +333,72 @@ def _write_report(path: str, result: pl.DataFrame, frame: pl.DataFrame, *, custo
 @app.command("rules")
 def rules_command(
     input: InputArg,
-    rules: Annotated[str, typer.Option("--rules", help="TOML rule file: [[segment]] tables with name and where.", show_default=False)],
-    mode: Annotated[Optional[str], typer.Option("--mode", help="'first' matching segment or 'all' matches as a list (default: from the file, else first).", show_default=False)] = None,
-    column: Annotated[Optional[str], typer.Option("--column-name", help="Output column (default: from the file, else 'segment').", show_default=False)] = None,
-    default: Annotated[Optional[str], typer.Option("--default", help="Label when no rule matches (first mode).", show_default=False)] = None,
-    id: Annotated[Optional[str], typer.Option("--id", help="Customer id column of INPUT (to join RFM fields from --transactions).", show_default=False)] = None,
-    birth_date: Annotated[Optional[str], typer.Option("--birth-date", help="Birth date column: adds age and age_band.", show_default=False)] = None,
-    gender: Annotated[Optional[str], typer.Option("--gender", help="Gender column: adds gender (male/female).", show_default=False)] = None,
-    name: Annotated[Optional[str], typer.Option("--name", help="Full name column: gender from the name normalizer (when --gender is not given).", show_default=False)] = None,
-    transactions: Annotated[Optional[str], typer.Option("--transactions", help="Orders file: adds RFM fields (days_since_last_order, order_count, total_spend, rfm_segment...).", show_default=False)] = None,
+    rules: Annotated[
+        str,
+        typer.Option(
+            "--rules",
+            help="TOML rule file: [[segment]] tables with name and where.",
+            show_default=False,
+        ),
+    ],
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode",
+            help="'first' matching segment or 'all' matches as a list (default: from the file, else first).",
+            show_default=False,
+        ),
+    ] = None,
+    column: Annotated[
+        str | None,
+        typer.Option(
+            "--column-name",
+            help="Output column (default: from the file, else 'segment').",
+            show_default=False,
+        ),
+    ] = None,
+    default: Annotated[
+        str | None,
+        typer.Option(
+            "--default", help="Label when no rule matches (first mode).", show_default=False
+        ),
+    ] = None,
+    id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            help="Customer id column of INPUT (to join RFM fields from --transactions).",
+            show_default=False,
+        ),
+    ] = None,
+    birth_date: Annotated[
+        str | None,
+        typer.Option(
+            "--birth-date", help="Birth date column: adds age and age_band.", show_default=False
+        ),
+    ] = None,
+    gender: Annotated[
+        str | None,
+        typer.Option(
+            "--gender", help="Gender column: adds gender (male/female).", show_default=False
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help="Full name column: gender from the name normalizer (when --gender is not given).",
+            show_default=False,
+        ),
+    ] = None,
+    transactions: Annotated[
+        str | None,
+        typer.Option(
+            "--transactions",
+            help="Orders file: adds RFM fields (days_since_last_order, order_count, total_spend, rfm_segment...).",
+            show_default=False,
+        ),
+    ] = None,
     customer: CustomerOpt = None,
     date: DateOpt = None,
     amount: AmountOpt = None,
@@ -229,16 +427,32 @@ def rules_command(
             raise InvalidOption("--transactions needs --id: the customer id column of INPUT")
         orders = read_input(transactions, quiet=quiet)
         orders, cust, dcol, acol = _transactions(
-            orders, customer=customer, date=date, amount=amount, clusters=clusters,
-            clusters_on=clusters_on, cluster_column=cluster_column, quiet=quiet,
+            orders,
+            customer=customer,
+            date=date,
+            amount=amount,
+            clusters=clusters,
+            clusters_on=clusters_on,
+            cluster_column=cluster_column,
+            quiet=quiet,
         )
-        rfm_table = seg.rfm(orders, customer=cust, date=dcol, amount=acol, as_of=as_of,
-                            currency=_currency(currency), rates=_rates(rate, base_currency))
+        rfm_table = seg.rfm(
+            orders,
+            customer=cust,
+            date=dcol,
+            amount=acol,
+            as_of=as_of,
+            currency=_currency(currency),
+            rates=_rates(rate, base_currency),
+        )
         if clusters:
             table = read_input(clusters, quiet=quiet)
-            frame = seg.map_clusters(frame, table, customer=id, on=clusters_on, cluster=cluster_column)
-    frame = seg.customer_fields(frame, id=id, birth_date=birth_date, gender=gender, name=name,
-                                rfm=rfm_table, as_of=as_of)
+            frame = seg.map_clusters(
+                frame, table, customer=id, on=clusters_on, cluster=cluster_column
+            )
+    frame = seg.customer_fields(
+        frame, id=id, birth_date=birth_date, gender=gender, name=name, rfm=rfm_table, as_of=as_of
+    )
     result = seg.apply_rules(frame, ruleset, mode=mode, column=column, default=default)
     write_output(result, output, to=to, input_path=input, quiet=quiet)
     out_col = column or ruleset.column
@@ -258,8 +472,15 @@ def clv_command(
     amount: AmountOpt = None,
     as_of: AsOfOpt = None,
     horizon: Annotated[int, typer.Option("--horizon", help="Months to predict.")] = 12,
-    discount_rate: Annotated[float, typer.Option("--discount-rate", help="Monthly discount rate.")] = 0.01,
-    penalizer: Annotated[float, typer.Option("--penalizer", help="L2 penalty for small data (0 = plain maximum likelihood).")] = 0.001,
+    discount_rate: Annotated[
+        float, typer.Option("--discount-rate", help="Monthly discount rate.")
+    ] = 0.01,
+    penalizer: Annotated[
+        float,
+        typer.Option(
+            "--penalizer", help="L2 penalty for small data (0 = plain maximum likelihood)."
+        ),
+    ] = 0.001,
     currency: CurrencyOpt = "auto",
     rate: RateOpt = None,
     base_currency: BaseOpt = "RUB",
@@ -279,18 +500,36 @@ def clv_command(
     Gamma-Gamma expected order value, CLV over --horizon months."""
     frame = _read(input, from_, encoding, delimiter, sheet, quiet)
     frame, customer, date, amount = _transactions(
-        frame, customer=customer, date=date, amount=amount, clusters=clusters,
-        clusters_on=clusters_on, cluster_column=cluster_column, quiet=quiet,
+        frame,
+        customer=customer,
+        date=date,
+        amount=amount,
+        clusters=clusters,
+        clusters_on=clusters_on,
+        cluster_column=cluster_column,
+        quiet=quiet,
     )
     with progress("fitting BG/NBD and Gamma-Gamma", quiet=quiet):
-        result = seg.clv(frame, customer=customer, date=date, amount=amount, as_of=as_of,
-                         horizon=horizon, discount_rate=discount_rate, penalizer=penalizer,
-                         currency=_currency(currency), rates=_rates(rate, base_currency))
+        result = seg.clv(
+            frame,
+            customer=customer,
+            date=date,
+            amount=amount,
+            as_of=as_of,
+            horizon=horizon,
+            discount_rate=discount_rate,
+            penalizer=penalizer,
+            currency=_currency(currency),
+            rates=_rates(rate, base_currency),
+        )
     write_output(result, output, to=to, input_path=input, quiet=quiet)
     total = float(result["clv"].sum() or 0.0)
     alive = float(result["probability_alive"].mean() or 0.0)
-    message(f"clv: {result.height:,} customers, {horizon}-month CLV total {total:,.0f}, "
-            f"mean probability alive {alive:.0%}", quiet=quiet)
+    message(
+        f"clv: {result.height:,} customers, {horizon}-month CLV total {total:,.0f}, "
+        f"mean probability alive {alive:.0%}",
+        quiet=quiet,
+    )
 
 
 @app.command("cohorts")
@@ -299,8 +538,16 @@ def cohorts_command(
     customer: CustomerOpt = None,
     date: DateOpt = None,
     amount: AmountOpt = None,
-    shape: Annotated[str, typer.Option("--shape", help="'wide' (one row per cohort, columns m0, m1, ...) or 'long' (one row per cohort and month, with revenue).")] = "wide",
-    value: Annotated[str, typer.Option("--value", help="Wide cells: retention, active or revenue.")] = "retention",
+    shape: Annotated[
+        str,
+        typer.Option(
+            "--shape",
+            help="'wide' (one row per cohort, columns m0, m1, ...) or 'long' (one row per cohort and month, with revenue).",
+        ),
+    ] = "wide",
+    value: Annotated[
+        str, typer.Option("--value", help="Wide cells: retention, active or revenue.")
+    ] = "retention",
     currency: CurrencyOpt = "auto",
     rate: RateOpt = None,
     base_currency: BaseOpt = "RUB",
@@ -323,11 +570,23 @@ def cohorts_command(
         raise InvalidOption("--value must be retention, active or revenue")
     frame = _read(input, from_, encoding, delimiter, sheet, quiet)
     frame, customer, date, amount = _transactions(
-        frame, customer=customer, date=date, amount=amount, clusters=clusters,
-        clusters_on=clusters_on, cluster_column=cluster_column, quiet=quiet,
+        frame,
+        customer=customer,
+        date=date,
+        amount=amount,
+        clusters=clusters,
+        clusters_on=clusters_on,
+        cluster_column=cluster_column,
+        quiet=quiet,
     )
-    table = seg.cohorts(frame, customer=customer, date=date, amount=amount,
-                        currency=_currency(currency), rates=_rates(rate, base_currency))
+    table = seg.cohorts(
+        frame,
+        customer=customer,
+        date=date,
+        amount=amount,
+        currency=_currency(currency),
+        rates=_rates(rate, base_currency),
+    )
     result = table if shape == "long" else seg.retention_matrix(table, value=value)
     write_output(result, output, to=to, input_path=input, quiet=quiet)
     n = table.select(pl.col("cohort").n_unique()).item()

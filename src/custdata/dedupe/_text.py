@@ -14,20 +14,69 @@ from custdata.normalize._common import JUNK_VALUES, as_expr
 # One Latin spelling per Cyrillic letter (Russian + Ukrainian). The skeleton below folds the
 # variants of other systems (ICAO "iu"/"ia", "kh"/"h", "y"/"i") so the exact table matters little.
 _CYR = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "ye",
-    "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l", "м": "m",
-    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh",
-    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
-    "я": "ya", "'": "", "’": "", "ʼ": "",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "є": "ye",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "і": "i",
+    "ї": "yi",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+    "'": "",
+    "’": "",
+    "ʼ": "",
 }
 _CYR_FROM = list(_CYR)
 _CYR_TO = list(_CYR.values())
 
 # Spelling variants folded to one form (applied after transliteration, in this order).
 _FOLD = [
-    ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("kh", "h"), ("ck", "k"), ("tz", "c"),
-    ("ts", "c"), ("ph", "f"), ("w", "v"), ("x", "ks"), ("q", "k"), ("j", "i"), ("y", "i"),
-    ("ii", "i"), ("iu", "u"), ("ie", "e"), ("io", "e"),
+    ("shch", "sh"),
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("kh", "h"),
+    ("ck", "k"),
+    ("tz", "c"),
+    ("ts", "c"),
+    ("ph", "f"),
+    ("w", "v"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("j", "i"),
+    ("y", "i"),
+    ("ii", "i"),
+    ("iu", "u"),
+    ("ie", "e"),
+    ("io", "e"),
 ]
 
 _JUNK = sorted(JUNK_VALUES)
@@ -36,13 +85,79 @@ _DOUBLE = [c + c for c in _SINGLE]
 
 
 _STOP_WORDS = [
-    "g", "gor", "gorod", "ul", "ulica", "ulitsa", "d", "dom", "kv", "kvartira", "pr", "prosp",
-    "prospekt", "per", "pereulok", "bul", "bulvar", "pl", "ploshchad", "sh", "shosse", "korp",
-    "k", "str", "stroenie", "obl", "oblast", "r", "rn", "raion", "st", "street", "rd", "road",
-    "ave", "avenue", "apt", "unit", "flat", "no", "vul", "vulitsa", "vulytsia", "m", "mkr",
-    "pos", "s", "selo", "pgt", "lane", "ln", "dr", "drive", "blvd", "nab", "naberezhnaia",
-    "naberezhnaya", "bud", "budinok", "budynok", "all", "alleia", "alleya", "proezd", "prov",
-    "provulok", "ploshcha", "suite", "ste", "court", "ct", "way", "place",
+    "g",
+    "gor",
+    "gorod",
+    "ul",
+    "ulica",
+    "ulitsa",
+    "d",
+    "dom",
+    "kv",
+    "kvartira",
+    "pr",
+    "prosp",
+    "prospekt",
+    "per",
+    "pereulok",
+    "bul",
+    "bulvar",
+    "pl",
+    "ploshchad",
+    "sh",
+    "shosse",
+    "korp",
+    "k",
+    "str",
+    "stroenie",
+    "obl",
+    "oblast",
+    "r",
+    "rn",
+    "raion",
+    "st",
+    "street",
+    "rd",
+    "road",
+    "ave",
+    "avenue",
+    "apt",
+    "unit",
+    "flat",
+    "no",
+    "vul",
+    "vulitsa",
+    "vulytsia",
+    "m",
+    "mkr",
+    "pos",
+    "s",
+    "selo",
+    "pgt",
+    "lane",
+    "ln",
+    "dr",
+    "drive",
+    "blvd",
+    "nab",
+    "naberezhnaia",
+    "naberezhnaya",
+    "bud",
+    "budinok",
+    "budynok",
+    "all",
+    "alleia",
+    "alleya",
+    "proezd",
+    "prov",
+    "provulok",
+    "ploshcha",
+    "suite",
+    "ste",
+    "court",
+    "ct",
+    "way",
+    "place",
 ]
 _STOP_RE = r"\b(" + "|".join(_STOP_WORDS) + r")\b"
 
@@ -70,11 +185,7 @@ def clean_text(column: str | pl.Expr) -> pl.Expr:
     """
     raw = as_expr(column).cast(pl.String)
     junk = raw.str.strip_chars().str.to_lowercase().is_in(_JUNK)
-    text = (
-        translit(raw)
-        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
-        .str.strip_chars()
-    )
+    text = translit(raw).str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
     return pl.when(junk | (text == "")).then(None).otherwise(text).alias(_name_of(column))
 
 
@@ -138,5 +249,11 @@ def address_key(column: str | pl.Expr) -> pl.Expr:
     ['12 5 lenina moskva', '12 5 lenina moskva']
     """
     text = clean_text(column).str.replace_all(_STOP_RE, " ").str.strip_chars()
-    key = text.str.split(" ").list.sort().list.join(" ").str.replace_all(r"\s+", " ").str.strip_chars()
+    key = (
+        text.str.split(" ")
+        .list.sort()
+        .list.join(" ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
     return pl.when(key == "").then(None).otherwise(key).alias(_name_of(column))

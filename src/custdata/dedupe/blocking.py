@@ -45,7 +45,12 @@ class BlockingRule:
         if not self.keys:
             raise InvalidOption("a blocking rule needs at least one key column")
         if not self.name:
-            parts = [k if isinstance(k, str) else (k.meta.output_name(raise_if_undetermined=False) or "expr") for k in self.keys]
+            parts = [
+                k
+                if isinstance(k, str)
+                else (k.meta.output_name(raise_if_undetermined=False) or "expr")
+                for k in self.keys
+            ]
             object.__setattr__(self, "name", "+".join(parts))
 
     def columns(self) -> list[str]:
@@ -119,7 +124,7 @@ def default_blocking_rules(key_columns: Sequence[str]) -> list[BlockingRule]:
 
 
 def _pairs_of(n: pl.Expr) -> pl.Expr:
-    return (n.cast(pl.Int64) * (n.cast(pl.Int64) - 1) // 2)
+    return n.cast(pl.Int64) * (n.cast(pl.Int64) - 1) // 2
 
 
 def block_pairs(
@@ -181,7 +186,10 @@ def block_pairs(
     if total > max_pairs:
         # Skip the largest blocks (across all rules) until the estimate fits the budget.
         allb = pl.concat(
-            [s.select(pl.lit(i).alias("_rule"), "_key", "n", "pairs") for i, (_, _, s) in enumerate(keyed)]
+            [
+                s.select(pl.lit(i).alias("_rule"), "_key", "n", "pairs")
+                for i, (_, _, s) in enumerate(keyed)
+            ]
         ).sort(["n", "_rule", "_key"], descending=[True, False, False])
         allb = allb.with_columns(rest=total - pl.col("pairs").cum_sum())
         cut = allb.filter(pl.col("rest").shift(1, fill_value=total) > max_pairs)
@@ -198,7 +206,11 @@ def block_pairs(
             }
         )
         keyed = [
-            (rule, k, s.join(cut.filter(pl.col("_rule") == i).select("_key"), on="_key", how="anti"))
+            (
+                rule,
+                k,
+                s.join(cut.filter(pl.col("_rule") == i).select("_key"), on="_key", how="anti"),
+            )
             for i, (rule, k, s) in enumerate(keyed)
         ]
 

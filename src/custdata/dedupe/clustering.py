@@ -55,7 +55,9 @@ def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return first[comp]
 
 
-def _capped_union(nodes: np.ndarray, left: np.ndarray, right: np.ndarray, prob: np.ndarray, cap: int) -> dict[int, int]:
+def _capped_union(
+    nodes: np.ndarray, left: np.ndarray, right: np.ndarray, prob: np.ndarray, cap: int
+) -> dict[int, int]:
     """Union edges strongest first, never letting a group exceed ``cap`` members."""
     parent = {int(x): int(x) for x in nodes}
     size = dict.fromkeys(parent, 1)
@@ -77,7 +79,9 @@ def _capped_union(nodes: np.ndarray, left: np.ndarray, right: np.ndarray, prob: 
     return {x: find(x) for x in parent}
 
 
-def _average_linkage(k: int, prob: np.ndarray, forbid: np.ndarray, edge: np.ndarray, support: float) -> np.ndarray:
+def _average_linkage(
+    k: int, prob: np.ndarray, forbid: np.ndarray, edge: np.ndarray, support: float
+) -> np.ndarray:
     """Constrained average linkage over k records; returns a group index per record."""
     groups = [[i] for i in range(k)]
     sums = prob.copy()
@@ -181,11 +185,15 @@ def cluster(
     missing = allpairs.filter(pl.col("prob").is_null())
     if missing.height:
         p, d = score(missing[LEFT].cast(pl.UInt32), missing[RIGHT].cast(pl.UInt32))
-        filled = missing.with_columns(prob=pl.Series(p, dtype=pl.Float64), distinct=pl.Series(d, dtype=pl.Boolean))
+        filled = missing.with_columns(
+            prob=pl.Series(p, dtype=pl.Float64), distinct=pl.Series(d, dtype=pl.Boolean)
+        )
         allpairs = pl.concat([allpairs.filter(pl.col("prob").is_not_null()), filled])
-    bad = allpairs.group_by("label").agg(
-        ((pl.col("prob") < support) | pl.col("distinct")).any().alias("bad")
-    ).filter("bad")
+    bad = (
+        allpairs.group_by("label")
+        .agg(((pl.col("prob") < support) | pl.col("distinct")).any().alias("bad"))
+        .filter("bad")
+    )
     if bad.height == 0:
         return labels, diagnostics
 
@@ -204,7 +212,7 @@ def cluster(
     t_start = np.searchsorted(t_label, uniq, side="left")
     t_end = np.searchsorted(t_label, uniq, side="right")
     for gi in range(uniq.size):
-        rows = m_row[m_start[gi]:m_end[gi]]
+        rows = m_row[m_start[gi] : m_end[gi]]
         sl = slice(t_start[gi], t_end[gi])
         k = rows.size
         li = np.searchsorted(rows, t_left[sl])

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from custdata.errors import InvalidOption
 
@@ -156,17 +156,26 @@ class NameComparison(JaroWinklerAtThresholds):
     def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
         base = super().levels(left, right).to_numpy().copy()
         initial = (
-            ((left.str.len_chars() == 1) | (right.str.len_chars() == 1))
-            & (left.str.slice(0, 1) == right.str.slice(0, 1))
-        ).fill_null(False).to_numpy()
+            (
+                ((left.str.len_chars() == 1) | (right.str.len_chars() == 1))
+                & (left.str.slice(0, 1) == right.str.slice(0, 1))
+            )
+            .fill_null(False)
+            .to_numpy()
+        )
         base[(base == 0) & initial] = 1
         rest = base == 0
         if rest.any():
             typo = _batch_scores(left, right, rest, OSA.distance) <= 1
             prefix = (
-                (left.str.len_chars() >= 3) & (right.str.len_chars() >= 3)
-                & (left.str.starts_with(right) | right.str.starts_with(left))
-            ).fill_null(False).to_numpy()
+                (
+                    (left.str.len_chars() >= 3)
+                    & (right.str.len_chars() >= 3)
+                    & (left.str.starts_with(right) | right.str.starts_with(left))
+                )
+                .fill_null(False)
+                .to_numpy()
+            )
             base[rest & (typo | prefix)] = 1
         return pl.Series(self.output, base.astype(np.int8))
 
@@ -237,8 +246,10 @@ class EmailComparison(Comparison):
         near = _batch_scores(left, right, mask, OSA.distance) == 1
         # ivanov1@ vs ivanov2@ are two mailboxes, not a typo: the digits must agree.
         same_digits = (
-            left.str.replace_all(r"\D", "") == right.str.replace_all(r"\D", "")
-        ).fill_null(False).to_numpy()
+            (left.str.replace_all(r"\D", "") == right.str.replace_all(r"\D", ""))
+            .fill_null(False)
+            .to_numpy()
+        )
         level = np.zeros(len(left), dtype=np.int8)
         level[near & mask & same_digits] = 1
         level[equal] = 2
@@ -353,8 +364,14 @@ class ComparisonSet:
         if len(set(names)) != len(names):
             raise InvalidOption("two comparisons have the same name: give each a distinct name=")
 
-    def level_table(self, keys: pl.DataFrame, left_rows: pl.Series, right_rows: pl.Series,
-                    *, chunk: int = 500_000) -> pl.DataFrame:
+    def level_table(
+        self,
+        keys: pl.DataFrame,
+        left_rows: pl.Series,
+        right_rows: pl.Series,
+        *,
+        chunk: int = 500_000,
+    ) -> pl.DataFrame:
         """One Int8 level column per comparison for the pairs (left_rows[i], right_rows[i]).
 
         First and last names that are swapped between the two records (``Ivan Petrov`` vs
@@ -363,7 +380,9 @@ class ComparisonSet:
         """
         if len(left_rows) > chunk:
             parts = [
-                self.level_table(keys, left_rows.slice(i, chunk), right_rows.slice(i, chunk), chunk=chunk)
+                self.level_table(
+                    keys, left_rows.slice(i, chunk), right_rows.slice(i, chunk), chunk=chunk
+                )
                 for i in range(0, len(left_rows), chunk)
             ]
             return pl.concat(parts)
@@ -374,13 +393,22 @@ class ComparisonSet:
                     f"comparison {c.output!r} needs key column {c.column!r}, which was not built; "
                     f"available: {', '.join(k for k in keys.columns if not k.startswith('_'))}"
                 )
-            gathered[c.column] = (keys[c.column].gather(left_rows), keys[c.column].gather(right_rows))
+            gathered[c.column] = (
+                keys[c.column].gather(left_rows),
+                keys[c.column].gather(right_rows),
+            )
         if "first_name_key" in gathered and "surname_key" in gathered:
             fl, fr = gathered["first_name_key"]
             sl, sr = gathered["surname_key"]
             swap = _swapped(fl, fr, sl, sr)
             if swap.any():
                 sw = pl.Series(swap)
-                gathered["first_name_key"] = (fl, pl.select(pl.when(sw).then(sr).otherwise(fr)).to_series())
-                gathered["surname_key"] = (sl, pl.select(pl.when(sw).then(fr).otherwise(sr)).to_series())
+                gathered["first_name_key"] = (
+                    fl,
+                    pl.select(pl.when(sw).then(sr).otherwise(fr)).to_series(),
+                )
+                gathered["surname_key"] = (
+                    sl,
+                    pl.select(pl.when(sw).then(fr).otherwise(sr)).to_series(),
+                )
         return pl.DataFrame([c.levels(*gathered[c.column]) for c in self.comparisons])

@@ -42,8 +42,13 @@ from custdata.errors import InvalidOption, UnreadableInput
 _COMPARISON_TYPES: dict[str, type[Comparison]] = {
     cls.__name__: cls
     for cls in (
-        _cmp.ExactMatch, _cmp.JaroWinklerAtThresholds, _cmp.NameComparison, _cmp.DateComparison,
-        _cmp.EmailComparison, _cmp.PhoneComparison, _cmp.AddressComparison,
+        _cmp.ExactMatch,
+        _cmp.JaroWinklerAtThresholds,
+        _cmp.NameComparison,
+        _cmp.DateComparison,
+        _cmp.EmailComparison,
+        _cmp.PhoneComparison,
+        _cmp.AddressComparison,
     )
 }
 
@@ -94,7 +99,7 @@ class DedupeConfig:
                 kw[key] = _number(data[key], key, int)
         if "columns" in data:
             if not isinstance(data["columns"], Mapping):
-                raise InvalidOption("columns must be a table: kind = \"column name\"")
+                raise InvalidOption('columns must be a table: kind = "column name"')
             kw["columns"] = dict(data["columns"])
         if "rules" in data:
             kw["rules"] = as_rules(list(data["rules"]))
@@ -146,18 +151,24 @@ def _blocking(item: Any) -> BlockingRule:
 
 def _comparison(item: Any) -> Comparison:
     if not isinstance(item, Mapping) or "type" not in item or "column" not in item:
-        raise InvalidOption("a comparison needs type and column, e.g. {type = \"ExactMatch\", column = \"phone\"}")
+        raise InvalidOption(
+            'a comparison needs type and column, e.g. {type = "ExactMatch", column = "phone"}'
+        )
     kind = item["type"]
     cls = _COMPARISON_TYPES.get(kind)
     if cls is None:
-        raise InvalidOption(f"unknown comparison type {kind!r}; known: {', '.join(_COMPARISON_TYPES)}")
+        raise InvalidOption(
+            f"unknown comparison type {kind!r}; known: {', '.join(_COMPARISON_TYPES)}"
+        )
     kw = {k: v for k, v in item.items() if k != "type"}
     if "thresholds" in kw:
         kw["thresholds"] = tuple(float(t) for t in kw["thresholds"])
     try:
         return cls(**kw)
     except TypeError:
-        raise InvalidOption(f"bad options for comparison {kind!r}: {', '.join(sorted(kw))}") from None
+        raise InvalidOption(
+            f"bad options for comparison {kind!r}: {', '.join(sorted(kw))}"
+        ) from None
 
 
 def load_config(path: str | Path) -> DedupeConfig:

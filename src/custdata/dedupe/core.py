@@ -72,10 +72,11 @@ def _content_key(frame: pl.DataFrame) -> pl.Series:
     parts = []
     for name, dtype in frame.schema.items():
         col = pl.col(name)
-        if dtype.is_nested() or dtype == pl.Object:
-            text = pl.struct(col).struct.json_encode()
-        else:
-            text = col.cast(pl.String)
+        text = (
+            pl.struct(col).struct.json_encode()
+            if dtype.is_nested() or dtype == pl.Object
+            else col.cast(pl.String)
+        )
         parts.append(text.fill_null("\x00"))
     if not parts:
         return pl.Series("_content", [""] * frame.height, dtype=pl.String)
@@ -107,8 +108,14 @@ def _resolve_config(config: DedupeConfig | Mapping | str | None, overrides: dict
 class _Scorer:
     """Scores arbitrary pairs of the key frame with one fitted model and the rules."""
 
-    def __init__(self, keys: pl.DataFrame, cset: ComparisonSet, cfg: DedupeConfig,
-                 match_rules: list[Rule], distinct_rules: list[Rule]) -> None:
+    def __init__(
+        self,
+        keys: pl.DataFrame,
+        cset: ComparisonSet,
+        cfg: DedupeConfig,
+        match_rules: list[Rule],
+        distinct_rules: list[Rule],
+    ) -> None:
         self.keys = keys
         self.cset = cset
         self.cfg = cfg
@@ -149,7 +156,11 @@ class _Scorer:
         """(distinct flag, name of the first match rule that holds or null) per pair."""
         n = ctx.height
         if self.distinct_rules and n:
-            distinct = ctx.select(pl.any_horizontal([r.expr() for r in self.distinct_rules])).to_series().to_numpy()
+            distinct = (
+                ctx.select(pl.any_horizontal([r.expr() for r in self.distinct_rules]))
+                .to_series()
+                .to_numpy()
+            )
         else:
             distinct = np.zeros(n, dtype=bool)
         if self.match_rules and n:
@@ -183,7 +194,9 @@ class _Scorer:
             adj[exact] += np.clip(a[exact], *_TF_BOUNDS)
         return adj
 
-    def score(self, left: pl.Series, right: pl.Series) -> tuple[pl.DataFrame, np.ndarray, np.ndarray, np.ndarray, pl.Series]:
+    def score(
+        self, left: pl.Series, right: pl.Series
+    ) -> tuple[pl.DataFrame, np.ndarray, np.ndarray, np.ndarray, pl.Series]:
         """(levels, weight, probability, distinct, rule) of the pairs."""
         assert self.model is not None
         levels = self.levels(left, right)
@@ -194,7 +207,9 @@ class _Scorer:
         prob = np.where(fired.is_not_null().to_numpy(), 1.0, prob)
         return levels, weight, prob, distinct, fired
 
-    def score_for_clustering(self, left: pl.Series, right: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    def score_for_clustering(
+        self, left: pl.Series, right: pl.Series
+    ) -> tuple[np.ndarray, np.ndarray]:
         _, _, prob, distinct, _ = self.score(left, right)
         return prob, distinct
 
@@ -206,8 +221,10 @@ def _reason(cset: ComparisonSet, levels: pl.DataFrame, fired: pl.Series) -> pl.S
         lv = pl.col(c.output)
         top = c.n_levels - 1
         parts.append(
-            pl.when(lv == top).then(pl.lit(c.output))
-            .when(lv > 0).then(pl.lit(f"{c.output}~"))
+            pl.when(lv == top)
+            .then(pl.lit(c.output))
+            .when(lv > 0)
+            .then(pl.lit(f"{c.output}~"))
             .otherwise(None)
         )
     frame = levels.with_columns(fired.alias("_rule"))
@@ -285,26 +302,36 @@ def deduplicate(
     # Internal ids: one per distinct row content, in content order (row order never matters;
     # exact duplicate rows are one record for the model and always share a cluster).
     cf = pl.DataFrame({"c": content}).with_row_index("orig")
-    if link_split is None:
-        reps = cf.group_by("c").agg(pl.col("orig").min()).sort("c")
-    else:
-        reps = cf.sort("c")
+    reps = (
+        cf.group_by("c").agg(pl.col("orig").min()).sort("c") if link_split is None else cf.sort("c")
+    )
     order = reps["orig"].cast(pl.UInt32)  # internal id -> original (representative) row
     content_sorted = reps["c"]
     inverse = cf.join(
-        reps.select("c", pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i")), on="c", how="left", maintain_order="left"
+        reps.select("c", pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i")),
+        on="c",
+        how="left",
+        maintain_order="left",
     )["_i"]
     n_all, n = frame.height, reps.height
     keys = keys0[order].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
 
-    cset = ComparisonSet(list(cfg.comparisons) if cfg.comparisons is not None else default_comparisons(keys.columns))
+    cset = ComparisonSet(
+        list(cfg.comparisons) if cfg.comparisons is not None else default_comparisons(keys.columns)
+    )
     names = [c.output for c in cset.comparisons]
     match_rules = list(cfg.rules or [])
 
     # Candidate pairs: blocking rules + identical rows (identical rows are always one person).
-    brules = list(cfg.blocking) if cfg.blocking is not None else default_blocking_rules(keys.columns)
+    brules = (
+        list(cfg.blocking) if cfg.blocking is not None else default_blocking_rules(keys.columns)
+    )
     pairs, bdiag = block_pairs(
-        keys, brules, max_block_size=cfg.max_block_size, max_pairs=cfg.max_pairs, link_split=link_split
+        keys,
+        brules,
+        max_block_size=cfg.max_block_size,
+        max_pairs=cfg.max_pairs,
+        link_split=link_split,
     )
     diagnostics.extend(bdiag)
     labelled = _labelled_pairs(labels, content_sorted, link_split) if labels is not None else None
@@ -322,19 +349,28 @@ def deduplicate(
             distinct_rules = default_distinct_rules(names, households=strict)
         else:
             # Only the patronymic rule: a different patronymic and birth date is never a typo.
-            distinct_rules = [r for r in default_distinct_rules(names, households=False)
-                              if r.level_columns() == {"middle_name", "birth_date"}]
-        diagnostics.append({
-            "kind": "households",
-            "relatives_share": round(share, 4),
-            "strict": strict,
-            "message": (
-                f"{share:.1%} of candidate pairs sharing a contact look like relatives: "
-                + ("a shared phone/address is treated as weak evidence" if strict
-                   else "contacts are treated as personal" if distinct_rules
-                   else "no relatives to tell apart, so only the patronymic rule")
-            ),
-        })
+            distinct_rules = [
+                r
+                for r in default_distinct_rules(names, households=False)
+                if r.level_columns() == {"middle_name", "birth_date"}
+            ]
+        diagnostics.append(
+            {
+                "kind": "households",
+                "relatives_share": round(share, 4),
+                "strict": strict,
+                "message": (
+                    f"{share:.1%} of candidate pairs sharing a contact look like relatives: "
+                    + (
+                        "a shared phone/address is treated as weak evidence"
+                        if strict
+                        else "contacts are treated as personal"
+                        if distinct_rules
+                        else "no relatives to tell apart, so only the patronymic rule"
+                    )
+                ),
+            }
+        )
     scorer = _Scorer(keys, cset, cfg, match_rules, distinct_rules)
     ctx = scorer.context(left, right, levels)
     is_distinct, fired = scorer.flags(ctx)
@@ -358,13 +394,19 @@ def deduplicate(
     diagnostics.append({"kind": "model", **model.to_dict(), "identical_pairs": identical_pairs})
     threshold = cfg.threshold
     if labelled is not None and labelled.height:
-        lab = pl.DataFrame({LEFT: left, RIGHT: right, "prob": prob}).join(labelled, on=[LEFT, RIGHT], how="inner")
+        lab = pl.DataFrame({LEFT: left, RIGHT: right, "prob": prob}).join(
+            labelled, on=[LEFT, RIGHT], how="inner"
+        )
         threshold = _threshold_from_labels(lab, cfg.threshold)
-        diagnostics.append({
-            "kind": "labels", "pairs": lab.height, "matches": int(lab["match"].sum()),
-            "threshold": threshold,
-            "message": f"{lab.height} labelled pairs applied; threshold {cfg.threshold:g} -> {threshold:g}",
-        })
+        diagnostics.append(
+            {
+                "kind": "labels",
+                "pairs": lab.height,
+                "matches": int(lab["match"].sum()),
+                "threshold": threshold,
+                "message": f"{lab.height} labelled pairs applied; threshold {cfg.threshold:g} -> {threshold:g}",
+            }
+        )
         is_match = pl.DataFrame({LEFT: left, RIGHT: right}).join(
             labelled, on=[LEFT, RIGHT], how="left", maintain_order="left"
         )["match"]
@@ -372,13 +414,17 @@ def deduplicate(
         no = (~is_match).fill_null(False).to_numpy()
         prob = np.where(yes, 1.0, np.where(no, 0.0, prob))
         is_distinct = (is_distinct | no) & ~yes
-        fired = pl.select(
-            pl.when(pl.Series(yes)).then(pl.lit("label")).otherwise(fired)
-        ).to_series().alias("rule")
+        fired = (
+            pl.select(pl.when(pl.Series(yes)).then(pl.lit("label")).otherwise(fired))
+            .to_series()
+            .alias("rule")
+        )
     edges = pl.DataFrame({LEFT: left, RIGHT: right, "prob": prob, "distinct": is_distinct})
     if link_split is not None:
         # Linking: no clustering inside a table, only pairs across (see custdata.dedupe.link).
-        return _link_result(frame, order, edges, levels, fired, cset, threshold, diagnostics, model, cfg)
+        return _link_result(
+            frame, order, edges, levels, fired, cset, threshold, diagnostics, model, cfg
+        )
     labels, cdiag = cluster(
         n,
         edges,
@@ -393,30 +439,57 @@ def deduplicate(
     same = labels[left.to_numpy()] == labels[right.to_numpy()] if n else np.zeros(0, dtype=bool)
     reason = _reason(cset, levels, fired)
     scored = pl.DataFrame(
-        {LEFT: left, RIGHT: right, "match_weight": weight, "match_probability": prob,
-         "distinct": is_distinct, "rule": fired, "same_cluster": same, "reason": reason}
+        {
+            LEFT: left,
+            RIGHT: right,
+            "match_weight": weight,
+            "match_probability": prob,
+            "distinct": is_distinct,
+            "rule": fired,
+            "same_cluster": same,
+            "reason": reason,
+        }
     )
     best = (
-        pl.concat([
-            scored.filter("same_cluster").select(pl.col(LEFT).alias("r"), "match_probability", "reason"),
-            scored.filter("same_cluster").select(pl.col(RIGHT).alias("r"), "match_probability", "reason"),
-        ])
-        .sort(["r", "match_probability", "reason"], descending=[False, True, False], nulls_last=True)
+        pl.concat(
+            [
+                scored.filter("same_cluster").select(
+                    pl.col(LEFT).alias("r"), "match_probability", "reason"
+                ),
+                scored.filter("same_cluster").select(
+                    pl.col(RIGHT).alias("r"), "match_probability", "reason"
+                ),
+            ]
+        )
+        .sort(
+            ["r", "match_probability", "reason"], descending=[False, True, False], nulls_last=True
+        )
         .unique("r", keep="first")
     )
-    rep_content = content_sorted.gather(pl.Series(labels.astype(np.uint32))) if n else content_sorted
+    rep_content = (
+        content_sorted.gather(pl.Series(labels.astype(np.uint32))) if n else content_sorted
+    )
     rep = pl.DataFrame({"label": labels, "content": rep_content}).unique("label")
-    ids = {lab: stable_id(c) for lab, c in zip(rep["label"].to_list(), rep["content"].to_list(), strict=True)}
-    internal = pl.DataFrame({
-        "r": pl.int_range(n, dtype=pl.UInt32, eager=True),
-        CLUSTER_ID: pl.Series([ids[x] for x in labels.tolist()], dtype=pl.String),
-    }).join(best, on="r", how="left", maintain_order="left")
+    ids = {
+        lab: stable_id(c)
+        for lab, c in zip(rep["label"].to_list(), rep["content"].to_list(), strict=True)
+    }
+    internal = pl.DataFrame(
+        {
+            "r": pl.int_range(n, dtype=pl.UInt32, eager=True),
+            CLUSTER_ID: pl.Series([ids[x] for x in labels.tolist()], dtype=pl.String),
+        }
+    ).join(best, on="r", how="left", maintain_order="left")
     per_row = pl.DataFrame({"r": inverse}).join(internal, on="r", how="left", maintain_order="left")
     twin = pl.DataFrame({"r": inverse}).select(pl.len().over("r") > 1).to_series()
     out = frame.with_columns(
         per_row[CLUSTER_ID].alias(CLUSTER_ID),
-        pl.select(pl.when(twin).then(1.0).otherwise(per_row["match_probability"].round(4))).to_series().alias(MATCH_SCORE),
-        pl.select(pl.coalesce(per_row["reason"], pl.when(twin).then(pl.lit("identical")))).to_series().alias(MATCH_REASON),
+        pl.select(pl.when(twin).then(1.0).otherwise(per_row["match_probability"].round(4)))
+        .to_series()
+        .alias(MATCH_SCORE),
+        pl.select(pl.coalesce(per_row["reason"], pl.when(twin).then(pl.lit("identical"))))
+        .to_series()
+        .alias(MATCH_REASON),
     )
 
     # Pairs table in original row numbers, with the explanation per comparison.
@@ -432,17 +505,26 @@ def deduplicate(
             pl.Series(f"{c.output}_label", labels_arr[lv + 1].tolist(), dtype=pl.String),
             pl.Series(f"{c.output}_weight", np.round(w, 3)),
         ]
-    pairs_out = pl.DataFrame(
-        [pl.Series(LEFT, np.minimum(ol, orr), dtype=pl.UInt32), pl.Series(RIGHT, np.maximum(ol, orr), dtype=pl.UInt32)]
-        + explain
-    ).with_columns(
-        scored["match_weight"].round(3),
-        scored["match_probability"].round(6),
-        scored["distinct"],
-        scored["rule"],
-        scored["same_cluster"],
-    ).sort([LEFT, RIGHT])
-    return DedupeResult(frame=out, pairs=pairs_out, diagnostics=diagnostics, model=model, config=cfg)
+    pairs_out = (
+        pl.DataFrame(
+            [
+                pl.Series(LEFT, np.minimum(ol, orr), dtype=pl.UInt32),
+                pl.Series(RIGHT, np.maximum(ol, orr), dtype=pl.UInt32),
+            ]
+            + explain
+        )
+        .with_columns(
+            scored["match_weight"].round(3),
+            scored["match_probability"].round(6),
+            scored["distinct"],
+            scored["rule"],
+            scored["same_cluster"],
+        )
+        .sort([LEFT, RIGHT])
+    )
+    return DedupeResult(
+        frame=out, pairs=pairs_out, diagnostics=diagnostics, model=model, config=cfg
+    )
 
 
 def record_keys(frame: pl.DataFrame) -> pl.Series:
@@ -451,18 +533,27 @@ def record_keys(frame: pl.DataFrame) -> pl.Series:
     >>> record_keys(pl.DataFrame({"a": ["x", "y"]})).to_list()
     ['c4adf4367f96e584f', 'c0fa38cc58395a65f']
     """
-    return pl.Series("record_key", [stable_id(c) for c in _content_key(frame).to_list()], dtype=pl.String)
+    return pl.Series(
+        "record_key", [stable_id(c) for c in _content_key(frame).to_list()], dtype=pl.String
+    )
 
 
-def _labelled_pairs(labels: pl.DataFrame, content_sorted: pl.Series, link_split: int | None) -> pl.DataFrame:
+def _labelled_pairs(
+    labels: pl.DataFrame, content_sorted: pl.Series, link_split: int | None
+) -> pl.DataFrame:
     """Labelled pairs as internal row ids + a boolean ``match``."""
     from custdata.dedupe.review import parse_labels
 
     parsed = parse_labels(labels)
-    keys = pl.DataFrame({
-        "k": [stable_id(c.split("\x1e", 1)[1] if link_split is not None else c) for c in content_sorted.to_list()],
-        "i": pl.int_range(content_sorted.len(), dtype=pl.UInt32, eager=True),
-    }).unique("k", keep="first")
+    keys = pl.DataFrame(
+        {
+            "k": [
+                stable_id(c.split("\x1e", 1)[1] if link_split is not None else c)
+                for c in content_sorted.to_list()
+            ],
+            "i": pl.int_range(content_sorted.len(), dtype=pl.UInt32, eager=True),
+        }
+    ).unique("k", keep="first")
     p = (
         parsed.join(keys.rename({"k": "left_key", "i": "a"}), on="left_key", how="inner")
         .join(keys.rename({"k": "right_key", "i": "b"}), on="right_key", how="inner")
@@ -489,12 +580,16 @@ def _threshold_from_labels(lab: pl.DataFrame, current: float) -> float:
     else:
         # Overlap: the candidate threshold with the fewest labelled errors.
         cands = sorted(set(lab["prob"].to_list()) | {current})
-        best = min(cands, key=lambda c: (int((yes < c).sum()) + int((no >= c).sum()), abs(c - current)))
+        best = min(
+            cands, key=lambda c: (int((yes < c).sum()) + int((no >= c).sum()), abs(c - current))
+        )
         t = best
     return float(min(max(t, 0.5), 0.999))
 
 
-def _link_result(frame, order, edges, levels, fired, cset, threshold, diagnostics, model, cfg) -> DedupeResult:
+def _link_result(
+    frame, order, edges, levels, fired, cset, threshold, diagnostics, model, cfg
+) -> DedupeResult:
     o = order.to_numpy()
     reason = _reason(cset, levels, fired)
     scored = edges.with_columns(reason.alias(MATCH_REASON)).filter(
@@ -539,5 +634,7 @@ def find_duplicates(
     (3, True)
     """
     lazy = isinstance(frame, pl.LazyFrame)
-    out = deduplicate(frame, columns=columns, rules=rules, config=config, threshold=threshold, **options).frame
+    out = deduplicate(
+        frame, columns=columns, rules=rules, config=config, threshold=threshold, **options
+    ).frame
     return out.lazy() if lazy else out

@@ -34,7 +34,9 @@ def _truth_from_pairs(keys: pl.Series, pairs: pl.DataFrame) -> pl.Series:
     a, b = pairs.columns[:2]
     index = pl.DataFrame({"k": keys.cast(pl.String)}).with_row_index("i")
     if index["k"].n_unique() != index.height:
-        raise InvalidOption("the key column given with on= must be unique to map truth pairs to rows")
+        raise InvalidOption(
+            "the key column given with on= must be unique to map truth pairs to rows"
+        )
     p = (
         pairs.select(pl.col(a).cast(pl.String).alias("ka"), pl.col(b).cast(pl.String).alias("kb"))
         .join(index.rename({"k": "ka", "i": "ia"}), on="ka", how="inner")

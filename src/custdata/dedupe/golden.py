@@ -77,11 +77,15 @@ def golden_records(
     rules = dict(rules or {})
     for field, strategy in [*rules.items(), ("(default)", default)]:
         if strategy not in STRATEGIES:
-            raise InvalidOption(f"unknown survivorship rule {strategy!r} for {field}; use one of {', '.join(STRATEGIES)}")
+            raise InvalidOption(
+                f"unknown survivorship rule {strategy!r} for {field}; use one of {', '.join(STRATEGIES)}"
+            )
         if strategy == "most_recent" and date_column is None:
             raise InvalidOption(f"{field}: most_recent needs date_column= (CLI: --date-column)")
         if strategy == "source_priority" and (source_column is None or not source_priority):
-            raise InvalidOption(f"{field}: source_priority needs source_column= and source_priority=[...]")
+            raise InvalidOption(
+                f"{field}: source_priority needs source_column= and source_priority=[...]"
+            )
     unknown = [f for f in rules if f not in frame.columns]
     if unknown:
         require_columns(frame.columns, unknown)
@@ -96,12 +100,19 @@ def golden_records(
 
     base = frame.with_row_index("_src").with_columns(pl.col("_src").cast(pl.Int64))
     base = base.with_columns(
-        (_as_date(pl.col(date_column), frame.schema[date_column]) if date_column else pl.lit(None, dtype=pl.Datetime("us"))).alias("_date"),
+        (
+            _as_date(pl.col(date_column), frame.schema[date_column])
+            if date_column
+            else pl.lit(None, dtype=pl.Datetime("us"))
+        ).alias("_date"),
     )
     if source_column and source_priority:
         order = {s: i for i, s in enumerate(source_priority)}
         base = base.with_columns(
-            pl.col(source_column).cast(pl.String).replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("_prio")
+            pl.col(source_column)
+            .cast(pl.String)
+            .replace_strict(order, default=len(order), return_dtype=pl.Int64)
+            .alias("_prio")
         )
     else:
         base = base.with_columns(pl.lit(0, dtype=pl.Int64).alias("_prio"))
@@ -146,7 +157,9 @@ def golden_records(
             allv = (
                 cand.sort("_src")
                 .group_by(cluster, maintain_order=True)
-                .agg(pl.col(field).cast(pl.String).unique(maintain_order=True).alias(f"{field}_all"))
+                .agg(
+                    pl.col(field).cast(pl.String).unique(maintain_order=True).alias(f"{field}_all")
+                )
             )
             out = out.join(allv, on=cluster, how="left", maintain_order="left").with_columns(
                 pl.col(f"{field}_all").fill_null(pl.lit([], dtype=pl.List(pl.String)))

@@ -45,7 +45,9 @@ def link(
     pairs = res.pairs.with_columns((pl.col("row_right") - left.height).cast(pl.UInt32))
     if best_only and pairs.height:
         pairs = (
-            pairs.sort(["row_right", "match_probability", "row_left"], descending=[False, True, False])
+            pairs.sort(
+                ["row_right", "match_probability", "row_left"], descending=[False, True, False]
+            )
             .unique("row_right", keep="first", maintain_order=True)
             .sort(["row_left", "row_right"])
         )
@@ -83,24 +85,33 @@ def match_master(
     # Each predicted cluster that holds master rows: the master id of its best-linked master row.
     pairs = res.pairs.filter("same_cluster").select("row_l", "row_r", "match_probability")
     m_rows = np.arange(n_master)
-    link_tab = pl.concat([
-        pairs.filter((pl.col("row_l") < n_master) & (pl.col("row_r") >= n_master))
-        .select(pl.col("row_r").alias("new"), pl.col("row_l").alias("m"), "match_probability"),
-    ])
-    best = (
-        link_tab.sort(["new", "match_probability", "m"], descending=[False, True, False])
-        .unique("new", keep="first")
+    link_tab = pl.concat(
+        [
+            pairs.filter((pl.col("row_l") < n_master) & (pl.col("row_r") >= n_master)).select(
+                pl.col("row_r").alias("new"), pl.col("row_l").alias("m"), "match_probability"
+            ),
+        ]
+    )
+    best = link_tab.sort(["new", "match_probability", "m"], descending=[False, True, False]).unique(
+        "new", keep="first"
     )
     cluster_master = (
-        pl.DataFrame({"cid": ids[m_rows], "mid": master_ids}).group_by("cid").agg(pl.col("mid").min())
-        if n_master else pl.DataFrame(schema={"cid": pl.String, "mid": pl.String})
+        pl.DataFrame({"cid": ids[m_rows], "mid": master_ids})
+        .group_by("cid")
+        .agg(pl.col("mid").min())
+        if n_master
+        else pl.DataFrame(schema={"cid": pl.String, "mid": pl.String})
     )
     new_part = out[n_master:].with_columns(
         pl.int_range(n_master, stacked.height, dtype=pl.UInt32).alias("_i")
     )
-    new_part = (
-        new_part.join(best.select(pl.col("new").alias("_i"), pl.col("m")), on="_i", how="left", maintain_order="left")
-        .join(cluster_master.rename({"cid": CLUSTER_ID}), on=CLUSTER_ID, how="left", maintain_order="left")
+    new_part = new_part.join(
+        best.select(pl.col("new").alias("_i"), pl.col("m")),
+        on="_i",
+        how="left",
+        maintain_order="left",
+    ).join(
+        cluster_master.rename({"cid": CLUSTER_ID}), on=CLUSTER_ID, how="left", maintain_order="left"
     )
     direct = pl.Series(
         [master_ids[m] if m is not None else None for m in new_part["m"].to_list()], dtype=pl.String
@@ -134,15 +145,21 @@ def households(
     from custdata.dedupe.prepare import resolve_columns
 
     if address is None or (use_surname and surname is None):
-        found = resolve_columns(frame.drop([c for c in (cluster, MATCH_SCORE, MATCH_REASON) if c in frame.columns]))
+        found = resolve_columns(
+            frame.drop([c for c in (cluster, MATCH_SCORE, MATCH_REASON) if c in frame.columns])
+        )
         address = address or found.get("address")
         if use_surname and surname is None:
             surname = (found.get("last_name") or found.get("full_name") or [None])[0]
     if not address:
-        raise InvalidOption("no address column found: name it with address= (CLI: -c address=COLUMN)")
+        raise InvalidOption(
+            "no address column found: name it with address= (CLI: -c address=COLUMN)"
+        )
     addr_cols = [address] if isinstance(address, str) else list(address)
     require_columns(frame.columns, addr_cols + ([surname] if surname else []))
-    joined = pl.concat_str([pl.col(c).cast(pl.String) for c in addr_cols], separator=" ", ignore_nulls=True)
+    joined = pl.concat_str(
+        [pl.col(c).cast(pl.String) for c in addr_cols], separator=" ", ignore_nulls=True
+    )
     parts = [address_key(joined)]
     if use_surname and surname:
         from custdata.dedupe.prepare import _split_full_name_words
@@ -155,7 +172,9 @@ def households(
         fallback = pl.col(cluster).cast(pl.String)
     else:
         fallback = pl.format("row{}", pl.col("_i"))
-    work = work.with_columns(pl.coalesce(pl.col("_h"), pl.concat_str([pl.lit("\x00"), fallback])).alias("_h"))
+    work = work.with_columns(
+        pl.coalesce(pl.col("_h"), pl.concat_str([pl.lit("\x00"), fallback])).alias("_h")
+    )
     uniq = work["_h"].unique().to_list()
     ids = {k: "h" + stable_id(k)[1:] for k in uniq}
     return frame.with_columns(

@@ -130,7 +130,9 @@ class FellegiSunter:
         w = self._log_bf(g, size) + math.log2(self.lam / (1 - self.lam))
         return 1.0 / (1.0 + np.exp2(-np.clip(w, -60, 60)))
 
-    def set_prior(self, bayes_factors: np.ndarray, total_pairs: int, *, iterations: int = 20) -> float:
+    def set_prior(
+        self, bayes_factors: np.ndarray, total_pairs: int, *, iterations: int = 20
+    ) -> float:
         """Set :attr:`prior` = expected matches / all record pairs, by a fixed point.
 
         Start from "every candidate pair is a match" and repeat: expected matches = sum of the
@@ -157,7 +159,9 @@ class FellegiSunter:
         p = self.prior if self.prior is not None else self.lam
         return math.log2(p / (1 - p))
 
-    def bayes_factors(self, levels: pl.DataFrame, tf_adjust: np.ndarray | None = None) -> np.ndarray:
+    def bayes_factors(
+        self, levels: pl.DataFrame, tf_adjust: np.ndarray | None = None
+    ) -> np.ndarray:
         """Sum of log2(m/u) over the comparisons (+ TF adjustment), without the prior."""
         g = {n: levels[n].to_numpy().astype(np.int64) for n in self.names}
         w = self._log_bf(g, levels.height)
@@ -280,7 +284,6 @@ def term_frequencies(values: pl.Series) -> pl.DataFrame:
     """
     vc = values.drop_nulls()
     n = max(vc.len(), 1)
-    return (
-        vc.value_counts(name="_n")
-        .select(pl.col(values.name).alias("value"), (pl.col("_n") / n).alias("tf"))
+    return vc.value_counts(name="_n").select(
+        pl.col(values.name).alias("value"), (pl.col("_n") / n).alias("tf")
     )

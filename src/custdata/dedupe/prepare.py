@@ -22,10 +22,9 @@ cleaned text key with the kind's name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import functools
 import re
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -100,7 +99,12 @@ def resolve_columns(
 
 #: Header patterns of fields custdata's detector does not name but matching benefits from.
 _EXTRA_KINDS = [
-    ("postcode", re.compile(r"(post ?code|postal ?code|^zip|zip ?code|^индекс|почтовый индекс|поштовий індекс)")),
+    (
+        "postcode",
+        re.compile(
+            r"(post ?code|postal ?code|^zip|zip ?code|^индекс|почтовый индекс|поштовий індекс)"
+        ),
+    ),
     ("city", re.compile(r"(suburb|locality|^town$|settlement|населенный пункт)")),
     ("region", re.compile(r"(^state$|^region$|^province$|^область$|^регион$|^регіон$|^county$)")),
 ]
@@ -138,11 +142,49 @@ def _known_first_names() -> list[str]:
     except ImportError:  # pragma: no cover - the name normalizer is part of the package
         pass
     names |= {
-        "john", "james", "robert", "michael", "william", "david", "richard", "joseph", "thomas",
-        "charles", "mary", "patricia", "jennifer", "linda", "elizabeth", "barbara", "susan",
-        "jessica", "sarah", "karen", "nancy", "lisa", "daniel", "matthew", "anthony", "mark",
-        "donald", "steven", "paul", "andrew", "joshua", "kenneth", "kevin", "brian", "george",
-        "emily", "michelle", "amanda", "melissa", "deborah", "stephanie", "rebecca", "laura",
+        "john",
+        "james",
+        "robert",
+        "michael",
+        "william",
+        "david",
+        "richard",
+        "joseph",
+        "thomas",
+        "charles",
+        "mary",
+        "patricia",
+        "jennifer",
+        "linda",
+        "elizabeth",
+        "barbara",
+        "susan",
+        "jessica",
+        "sarah",
+        "karen",
+        "nancy",
+        "lisa",
+        "daniel",
+        "matthew",
+        "anthony",
+        "mark",
+        "donald",
+        "steven",
+        "paul",
+        "andrew",
+        "joshua",
+        "kenneth",
+        "kevin",
+        "brian",
+        "george",
+        "emily",
+        "michelle",
+        "amanda",
+        "melissa",
+        "deborah",
+        "stephanie",
+        "rebecca",
+        "laura",
     }
     frame = pl.DataFrame({"n": sorted(names)})
     return frame.select(name_skeleton("n")).to_series().drop_nulls().unique().sort().to_list()
@@ -173,7 +215,10 @@ def _split_stages(col: str, known: list[str]) -> list[dict[str, pl.Expr]]:
         },
         {
             "_comma": pl.col("_fn").str.contains(","),
-            "_parts": pl.col("_fn").str.replace_all(r"[,\s]+", " ").str.strip_chars().str.split(" "),
+            "_parts": pl.col("_fn")
+            .str.replace_all(r"[,\s]+", " ")
+            .str.strip_chars()
+            .str.split(" "),
             "_cyr": pl.col("_fn").str.contains(r"[А-Яа-яЁёІіЇїЄєҐґ]"),
         },
         {
@@ -193,32 +238,47 @@ def _split_stages(col: str, known: list[str]) -> list[dict[str, pl.Expr]]:
         },
         {
             "_east": (
-                pl.when(pl.col("_comma")).then(True)
-                .when((pl.col("_n") >= 3) & pl.col("_pl")).then(True)
-                .when(pl.col("_p1")).then(False)
-                .when((pl.col("_n") >= 3) & ~pl.col("_cyr")).then(False)
-                .when(_ORDER_VOTE > 0).then(True)
-                .when(_ORDER_VOTE < 0).then(False)
+                pl.when(pl.col("_comma"))
+                .then(True)
+                .when((pl.col("_n") >= 3) & pl.col("_pl"))
+                .then(True)
+                .when(pl.col("_p1"))
+                .then(False)
+                .when((pl.col("_n") >= 3) & ~pl.col("_cyr"))
+                .then(False)
+                .when(_ORDER_VOTE > 0)
+                .then(True)
+                .when(_ORDER_VOTE < 0)
+                .then(False)
                 .otherwise(pl.col("_cyr"))
             ),
         },
         {
             "_last": (
-                pl.when(pl.col("_n") <= 1).then(None)
-                .when((pl.col("_n") == 2) & pl.col("_p1")).then(None)
-                .when(pl.col("_east")).then(pl.col("_w0"))
+                pl.when(pl.col("_n") <= 1)
+                .then(None)
+                .when((pl.col("_n") == 2) & pl.col("_p1"))
+                .then(None)
+                .when(pl.col("_east"))
+                .then(pl.col("_w0"))
                 .otherwise(pl.col("_wl"))
             ),
             "_first": (
-                pl.when(pl.col("_n") <= 1).then(pl.col("_w0"))
-                .when((pl.col("_n") == 2) & pl.col("_p1")).then(pl.col("_w0"))
-                .when(pl.col("_east")).then(pl.col("_w1"))
+                pl.when(pl.col("_n") <= 1)
+                .then(pl.col("_w0"))
+                .when((pl.col("_n") == 2) & pl.col("_p1"))
+                .then(pl.col("_w0"))
+                .when(pl.col("_east"))
+                .then(pl.col("_w1"))
                 .otherwise(pl.col("_w0"))
             ),
             "_middle": (
-                pl.when((pl.col("_n") == 2) & pl.col("_p1")).then(pl.col("_w1"))
-                .when((pl.col("_n") >= 3) & pl.col("_east")).then(pl.col("_w2"))
-                .when(pl.col("_n") >= 3).then(pl.col("_w1"))
+                pl.when((pl.col("_n") == 2) & pl.col("_p1"))
+                .then(pl.col("_w1"))
+                .when((pl.col("_n") >= 3) & pl.col("_east"))
+                .then(pl.col("_w2"))
+                .when(pl.col("_n") >= 3)
+                .then(pl.col("_w1"))
                 .otherwise(None)
             ),
         },
@@ -268,8 +328,10 @@ def _birth_date_stages(col: str, dtype: pl.DataType, out: str) -> list[dict[str,
 def _gender(expr: pl.Expr) -> pl.Expr:
     first = expr.cast(pl.String).str.strip_chars().str.to_lowercase().str.slice(0, 1)
     return (
-        pl.when(first.is_in(["m", "м", "ч"])).then(pl.lit("m"))
-        .when(first.is_in(["f", "w", "ж"])).then(pl.lit("f"))
+        pl.when(first.is_in(["m", "м", "ч"]))
+        .then(pl.lit("m"))
+        .when(first.is_in(["f", "w", "ж"]))
+        .then(pl.lit("f"))
         .otherwise(None)
     )
 
@@ -285,7 +347,11 @@ def _phone_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
         {out: base.str.replace_all(r"\D", "")},
         {out: pl.when(d.str.len_chars() < 7).then(None).otherwise(d.str.slice(-10))},
         # "0000000", "1111111111": one repeated digit is a placeholder, not a phone.
-        {out: pl.when(d.str.contains(r"^(0+|1+|2+|3+|4+|5+|6+|7+|8+|9+)$")).then(None).otherwise(d)},
+        {
+            out: pl.when(d.str.contains(r"^(0+|1+|2+|3+|4+|5+|6+|7+|8+|9+)$"))
+            .then(None)
+            .otherwise(d)
+        },
     ]
 
 
@@ -293,7 +359,14 @@ def _email_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
     build = _normalizer("email_key")
     text = pl.col(col).cast(pl.String)
     # Several addresses in one cell ("a@x.ru, b@y.ru"): the first one is the key.
-    text = text.str.strip_chars().str.split_exact(",", 1).struct.field("field_0").str.split(";").list.first().str.strip_chars()
+    text = (
+        text.str.strip_chars()
+        .str.split_exact(",", 1)
+        .struct.field("field_0")
+        .str.split(";")
+        .list.first()
+        .str.strip_chars()
+    )
     base = build(text) if build is not None else text.str.to_lowercase()
     e = pl.col(out)
     return [
@@ -349,7 +422,14 @@ def prepare(
         # Words that are known first names (by skeleton, computed once per distinct word).
         words = (
             lf.select(pl.concat_list([pl.col(c).cast(pl.String) for c in full_inputs]).alias("_w"))
-            .select(pl.col("_w").explode().str.replace_all(r"[,\s]+", " ").str.split(" ").explode().unique())
+            .select(
+                pl.col("_w")
+                .explode()
+                .str.replace_all(r"[,\s]+", " ")
+                .str.split(" ")
+                .explode()
+                .unique()
+            )
             .with_columns(name_skeleton(pl.col("_w")).alias("_sk"))
             .filter(pl.col("_sk").is_in(_known_first_names()))
             .collect()
@@ -386,20 +466,25 @@ def prepare(
         stages.append(_coalesce_stage(outs, out))
         keys.append(out)
 
-    multi("birth_date", "birth_date",
-          lambda c, o: _birth_date_stages(c, schema[src[c]], o))
+    multi("birth_date", "birth_date", lambda c, o: _birth_date_stages(c, schema[src[c]], o))
     multi("gender", "gender", lambda c, o: [{o: _gender(pl.col(c))}])
     multi("phone", "phone", _phone_stages)
     multi("email", "email", _email_stages)
     if inputs("address"):
         # Several address columns (street number, street, building) are parts of one address.
-        joined = pl.concat_str([pl.col(c).cast(pl.String) for c in inputs("address")], separator=" ", ignore_nulls=True)
+        joined = pl.concat_str(
+            [pl.col(c).cast(pl.String) for c in inputs("address")], separator=" ", ignore_nulls=True
+        )
         stages.append({"address_key": address_key(joined)})
         keys.append("address_key")
-    multi("city", "city_key", lambda c, o: [
-        {o: clean_text(pl.col(c))},
-        {o: pl.col(o).str.replace(r"^(g|gor|gorod|m|misto) ", "")},
-    ])
+    multi(
+        "city",
+        "city_key",
+        lambda c, o: [
+            {o: clean_text(pl.col(c))},
+            {o: pl.col(o).str.replace(r"^(g|gor|gorod|m|misto) ", "")},
+        ],
+    )
     for kind in mapping:
         if kind in KEY_COLUMNS.values() or kind in _IGNORED_KINDS:
             continue

@@ -48,26 +48,38 @@ def review_pairs(
     pairs = result.pairs.filter(
         pl.col("match_probability").is_between(low, high) & pl.col("rule").is_null()
     )
-    pairs = pairs.with_columns((pl.col("match_probability") - threshold).abs().alias("_d")).sort(
-        ["_d", "row_l", "row_r"]
-    ).head(limit)
+    pairs = (
+        pairs.with_columns((pl.col("match_probability") - threshold).abs().alias("_d"))
+        .sort(["_d", "row_l", "row_r"])
+        .head(limit)
+    )
     keys = record_keys(frame)
     li, ri = pairs["row_l"], pairs["row_r"]
     left = frame[li.to_list()] if pairs.height else frame.clear()
     right = frame[ri.to_list()] if pairs.height else frame.clear()
     level_cols = [c for c in pairs.columns if c.endswith("_label")]
-    reason = pl.concat_str(
-        [pl.format(f"{c[:-6]}={{}}", pl.col(c)) for c in level_cols], separator=" "
-    ) if level_cols else pl.lit("")
-    out = pl.DataFrame({
-        "left_key": keys.gather(li),
-        "right_key": keys.gather(ri),
-        "match_probability": pairs["match_probability"],
-        "label": pl.Series([None] * pairs.height, dtype=pl.String),
-        "reason": pairs.select(reason.alias("reason")).to_series() if pairs.height else pl.Series([], dtype=pl.String),
-    })
+    reason = (
+        pl.concat_str([pl.format(f"{c[:-6]}={{}}", pl.col(c)) for c in level_cols], separator=" ")
+        if level_cols
+        else pl.lit("")
+    )
+    out = pl.DataFrame(
+        {
+            "left_key": keys.gather(li),
+            "right_key": keys.gather(ri),
+            "match_probability": pairs["match_probability"],
+            "label": pl.Series([None] * pairs.height, dtype=pl.String),
+            "reason": pairs.select(reason.alias("reason")).to_series()
+            if pairs.height
+            else pl.Series([], dtype=pl.String),
+        }
+    )
     return pl.concat(
-        [out, left.select(pl.all().name.suffix("_left")), right.select(pl.all().name.suffix("_right"))],
+        [
+            out,
+            left.select(pl.all().name.suffix("_left")),
+            right.select(pl.all().name.suffix("_right")),
+        ],
         how="horizontal",
     )
 
@@ -87,11 +99,15 @@ def parse_labels(labels: pl.DataFrame) -> pl.DataFrame:
                 f"labels file needs columns left_key, right_key, label (missing {col!r}): "
                 "use the file written by --review"
             )
-    lab = labels.select(
-        pl.col("left_key").cast(pl.String),
-        pl.col("right_key").cast(pl.String),
-        pl.col("label").cast(pl.String).str.strip_chars().str.to_lowercase().alias("label"),
-    ).with_row_index("_line").filter(pl.col("label").is_not_null() & (pl.col("label") != ""))
+    lab = (
+        labels.select(
+            pl.col("left_key").cast(pl.String),
+            pl.col("right_key").cast(pl.String),
+            pl.col("label").cast(pl.String).str.strip_chars().str.to_lowercase().alias("label"),
+        )
+        .with_row_index("_line")
+        .filter(pl.col("label").is_not_null() & (pl.col("label") != ""))
+    )
     bad = lab.filter(~pl.col("label").is_in(sorted(_YES | _NO)))
     if bad.height:
         raise InvalidOption(

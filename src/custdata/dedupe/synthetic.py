@@ -54,19 +54,60 @@ _SOURCES = ("crm", "shop", "loyalty", "web", "callcenter")
 # Transliteration (two common systems for Russian: ICAO passport style and the "popular" one)
 # ---------------------------------------------------------------------------------------------
 _RU_COMMON = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
-    "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-    "ъ": "", "ь": "", "э": "e",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ь": "",
+    "э": "e",
     # Ukrainian letters, so Ukrainian names never keep Cyrillic in a "translit" corruption
-    "і": "i", "ї": "i", "є": "ie", "ґ": "g", "ʼ": "", "'": "", "’": "",
+    "і": "i",
+    "ї": "i",
+    "є": "ie",
+    "ґ": "g",
+    "ʼ": "",
+    "'": "",
+    "’": "",
 }
 _RU_ICAO = {**_RU_COMMON, "й": "i", "ы": "y", "ю": "iu", "я": "ia", "ъ": "ie"}
 _RU_POPULAR = {**_RU_COMMON, "й": "y", "ы": "y", "ю": "yu", "я": "ya", "х": "h", "ё": "yo"}
 # Ukrainian national system (2010): г -> h, и -> y, й -> i, ю -> iu, я -> ia, є -> ie, ї -> i
 _UK_NATIONAL = {
-    **_RU_COMMON, "г": "h", "и": "y", "й": "i", "ю": "iu", "я": "ia", "є": "ie", "ї": "i",
-    "і": "i", "ґ": "g", "щ": "shch", "ь": "",
+    **_RU_COMMON,
+    "г": "h",
+    "и": "y",
+    "й": "i",
+    "ю": "iu",
+    "я": "ia",
+    "є": "ie",
+    "ї": "i",
+    "і": "i",
+    "ґ": "g",
+    "щ": "shch",
+    "ь": "",
 }
 _TRANSLIT = {"icao": _RU_ICAO, "popular": _RU_POPULAR, "uk": _UK_NATIONAL}
 _TABLES: dict[str, dict[int, str]] = {}
@@ -97,73 +138,239 @@ def translit(value: str, *, system: str = "icao") -> str:
 # ---------------------------------------------------------------------------------------------
 _DIMINUTIVES: dict[str, tuple[str, ...]] = {
     # Russian
-    "Александр": ("Саша", "Саня", "Шура"), "Александра": ("Саша", "Шура"), "Алексей": ("Лёша", "Алёша"),
-    "Анастасия": ("Настя",), "Анна": ("Аня",), "Андрей": ("Андрюша",), "Владимир": ("Вова", "Володя"),
-    "Дмитрий": ("Дима",), "Евгений": ("Женя",), "Евгения": ("Женя",), "Екатерина": ("Катя",),
-    "Елена": ("Лена",), "Иван": ("Ваня",), "Мария": ("Маша",), "Михаил": ("Миша",),
-    "Наталья": ("Наташа",), "Николай": ("Коля",), "Ольга": ("Оля",), "Павел": ("Паша",),
-    "Сергей": ("Серёжа",), "Татьяна": ("Таня",), "Юлия": ("Юля",), "Юрий": ("Юра",),
-    "Виктор": ("Витя",), "Виктория": ("Вика",), "Константин": ("Костя",), "Светлана": ("Света",),
-    "Людмила": ("Люда",), "Галина": ("Галя",), "Валентина": ("Валя",), "Григорий": ("Гриша",),
-    "Борис": ("Боря",), "Владислав": ("Влад",), "Вячеслав": ("Слава",), "Станислав": ("Стас",),
-    "Ирина": ("Ира",), "Ксения": ("Ксюша",), "Максим": ("Макс",), "Георгий": ("Жора",),
-    "Пётр": ("Петя",), "Петр": ("Петя",), "Степан": ("Стёпа",), "Фёдор": ("Федя",), "Яков": ("Яша",),
-    "Василий": ("Вася",), "Леонид": ("Лёня",), "Тимофей": ("Тима",), "Дарья": ("Даша",),
-    "Полина": ("Поля",), "Софья": ("Соня",), "Любовь": ("Люба",), "Надежда": ("Надя",),
-    "Зинаида": ("Зина",), "Лидия": ("Лида",), "Антонина": ("Тоня",), "Валерия": ("Лера",),
-    "Анатолий": ("Толя",), "Валерий": ("Валера",), "Геннадий": ("Гена",), "Эдуард": ("Эдик",),
+    "Александр": ("Саша", "Саня", "Шура"),
+    "Александра": ("Саша", "Шура"),
+    "Алексей": ("Лёша", "Алёша"),
+    "Анастасия": ("Настя",),
+    "Анна": ("Аня",),
+    "Андрей": ("Андрюша",),
+    "Владимир": ("Вова", "Володя"),
+    "Дмитрий": ("Дима",),
+    "Евгений": ("Женя",),
+    "Евгения": ("Женя",),
+    "Екатерина": ("Катя",),
+    "Елена": ("Лена",),
+    "Иван": ("Ваня",),
+    "Мария": ("Маша",),
+    "Михаил": ("Миша",),
+    "Наталья": ("Наташа",),
+    "Николай": ("Коля",),
+    "Ольга": ("Оля",),
+    "Павел": ("Паша",),
+    "Сергей": ("Серёжа",),
+    "Татьяна": ("Таня",),
+    "Юлия": ("Юля",),
+    "Юрий": ("Юра",),
+    "Виктор": ("Витя",),
+    "Виктория": ("Вика",),
+    "Константин": ("Костя",),
+    "Светлана": ("Света",),
+    "Людмила": ("Люда",),
+    "Галина": ("Галя",),
+    "Валентина": ("Валя",),
+    "Григорий": ("Гриша",),
+    "Борис": ("Боря",),
+    "Владислав": ("Влад",),
+    "Вячеслав": ("Слава",),
+    "Станислав": ("Стас",),
+    "Ирина": ("Ира",),
+    "Ксения": ("Ксюша",),
+    "Максим": ("Макс",),
+    "Георгий": ("Жора",),
+    "Пётр": ("Петя",),
+    "Петр": ("Петя",),
+    "Степан": ("Стёпа",),
+    "Фёдор": ("Федя",),
+    "Яков": ("Яша",),
+    "Василий": ("Вася",),
+    "Леонид": ("Лёня",),
+    "Тимофей": ("Тима",),
+    "Дарья": ("Даша",),
+    "Полина": ("Поля",),
+    "Софья": ("Соня",),
+    "Любовь": ("Люба",),
+    "Надежда": ("Надя",),
+    "Зинаида": ("Зина",),
+    "Лидия": ("Лида",),
+    "Антонина": ("Тоня",),
+    "Валерия": ("Лера",),
+    "Анатолий": ("Толя",),
+    "Валерий": ("Валера",),
+    "Геннадий": ("Гена",),
+    "Эдуард": ("Эдик",),
     # Ukrainian
-    "Олександр": ("Сашко", "Саша"), "Олександра": ("Саша", "Леся"), "Іван": ("Івасик", "Ваня"),
-    "Андрій": ("Андрійко",), "Дмитро": ("Дмитрик", "Діма"), "Микола": ("Миколка", "Коля"),
-    "Михайло": ("Михась",), "Сергій": ("Сергійко",), "Тарас": ("Тарасик",), "Богдан": ("Бодя",),
-    "Володимир": ("Володя", "Вова"), "Юрій": ("Юрко",), "Петро": ("Петрик",), "Катерина": ("Катя",),
-    "Олена": ("Оленка",), "Марія": ("Марічка",), "Наталія": ("Наталка",), "Оксана": ("Ксеня",),
-    "Ганна": ("Ганнуся",), "Тетяна": ("Таня",), "Ірина": ("Іра",), "Софія": ("Соня",),
-    "Ярослав": ("Ярик", "Слава"), "Євген": ("Женя",), "Павло": ("Павлик",), "Христина": ("Христя",),
-    "Анастасія": ("Настя",), "Василь": ("Василько",), "Остап": ("Остапчик",),
+    "Олександр": ("Сашко", "Саша"),
+    "Олександра": ("Саша", "Леся"),
+    "Іван": ("Івасик", "Ваня"),
+    "Андрій": ("Андрійко",),
+    "Дмитро": ("Дмитрик", "Діма"),
+    "Микола": ("Миколка", "Коля"),
+    "Михайло": ("Михась",),
+    "Сергій": ("Сергійко",),
+    "Тарас": ("Тарасик",),
+    "Богдан": ("Бодя",),
+    "Володимир": ("Володя", "Вова"),
+    "Юрій": ("Юрко",),
+    "Петро": ("Петрик",),
+    "Катерина": ("Катя",),
+    "Олена": ("Оленка",),
+    "Марія": ("Марічка",),
+    "Наталія": ("Наталка",),
+    "Оксана": ("Ксеня",),
+    "Ганна": ("Ганнуся",),
+    "Тетяна": ("Таня",),
+    "Ірина": ("Іра",),
+    "Софія": ("Соня",),
+    "Ярослав": ("Ярик", "Слава"),
+    "Євген": ("Женя",),
+    "Павло": ("Павлик",),
+    "Христина": ("Христя",),
+    "Анастасія": ("Настя",),
+    "Василь": ("Василько",),
+    "Остап": ("Остапчик",),
     # English
-    "William": ("Bill", "Will"), "Robert": ("Bob", "Rob"), "Richard": ("Rick", "Dick"),
-    "James": ("Jim", "Jimmy"), "John": ("Johnny", "Jack"), "Michael": ("Mike",), "Thomas": ("Tom",),
-    "Christopher": ("Chris",), "Daniel": ("Dan", "Danny"), "Matthew": ("Matt",), "Anthony": ("Tony",),
-    "Joseph": ("Joe",), "Charles": ("Charlie", "Chuck"), "David": ("Dave",), "Steven": ("Steve",),
-    "Edward": ("Ed", "Eddie"), "Benjamin": ("Ben",), "Samuel": ("Sam",), "Alexander": ("Alex",),
-    "Andrew": ("Andy", "Drew"), "Joshua": ("Josh",), "Nicholas": ("Nick",), "Jonathan": ("Jon",),
-    "Patrick": ("Pat",), "Elizabeth": ("Liz", "Beth"), "Jennifer": ("Jen", "Jenny"),
-    "Katherine": ("Kate", "Katie"), "Margaret": ("Maggie", "Peggy"), "Rebecca": ("Becky",),
-    "Susan": ("Sue",), "Patricia": ("Patty", "Pat"), "Deborah": ("Debbie",), "Jessica": ("Jess",),
-    "Samantha": ("Sam",), "Victoria": ("Vicky",), "Christina": ("Chris",), "Kimberly": ("Kim",),
-    "Stephanie": ("Steph",), "Alexandra": ("Alex",), "Abigail": ("Abby",), "Kathleen": ("Kathy",),
-    "Cynthia": ("Cindy",), "Pamela": ("Pam",), "Timothy": ("Tim",), "Gregory": ("Greg",),
-    "Jeffrey": ("Jeff",), "Kenneth": ("Ken",), "Ronald": ("Ron",), "Donald": ("Don",),
-    "Gerald": ("Jerry",), "Lawrence": ("Larry",), "Raymond": ("Ray",), "Peter": ("Pete",),
-    "Zachary": ("Zach",), "Nathan": ("Nate",), "Philip": ("Phil",), "Douglas": ("Doug",),
-    "Frederick": ("Fred",), "Theodore": ("Ted",), "Jacqueline": ("Jackie",), "Catherine": ("Cathy",),
+    "William": ("Bill", "Will"),
+    "Robert": ("Bob", "Rob"),
+    "Richard": ("Rick", "Dick"),
+    "James": ("Jim", "Jimmy"),
+    "John": ("Johnny", "Jack"),
+    "Michael": ("Mike",),
+    "Thomas": ("Tom",),
+    "Christopher": ("Chris",),
+    "Daniel": ("Dan", "Danny"),
+    "Matthew": ("Matt",),
+    "Anthony": ("Tony",),
+    "Joseph": ("Joe",),
+    "Charles": ("Charlie", "Chuck"),
+    "David": ("Dave",),
+    "Steven": ("Steve",),
+    "Edward": ("Ed", "Eddie"),
+    "Benjamin": ("Ben",),
+    "Samuel": ("Sam",),
+    "Alexander": ("Alex",),
+    "Andrew": ("Andy", "Drew"),
+    "Joshua": ("Josh",),
+    "Nicholas": ("Nick",),
+    "Jonathan": ("Jon",),
+    "Patrick": ("Pat",),
+    "Elizabeth": ("Liz", "Beth"),
+    "Jennifer": ("Jen", "Jenny"),
+    "Katherine": ("Kate", "Katie"),
+    "Margaret": ("Maggie", "Peggy"),
+    "Rebecca": ("Becky",),
+    "Susan": ("Sue",),
+    "Patricia": ("Patty", "Pat"),
+    "Deborah": ("Debbie",),
+    "Jessica": ("Jess",),
+    "Samantha": ("Sam",),
+    "Victoria": ("Vicky",),
+    "Christina": ("Chris",),
+    "Kimberly": ("Kim",),
+    "Stephanie": ("Steph",),
+    "Alexandra": ("Alex",),
+    "Abigail": ("Abby",),
+    "Kathleen": ("Kathy",),
+    "Cynthia": ("Cindy",),
+    "Pamela": ("Pam",),
+    "Timothy": ("Tim",),
+    "Gregory": ("Greg",),
+    "Jeffrey": ("Jeff",),
+    "Kenneth": ("Ken",),
+    "Ronald": ("Ron",),
+    "Donald": ("Don",),
+    "Gerald": ("Jerry",),
+    "Lawrence": ("Larry",),
+    "Raymond": ("Ray",),
+    "Peter": ("Pete",),
+    "Zachary": ("Zach",),
+    "Nathan": ("Nate",),
+    "Philip": ("Phil",),
+    "Douglas": ("Doug",),
+    "Frederick": ("Fred",),
+    "Theodore": ("Ted",),
+    "Jacqueline": ("Jackie",),
+    "Catherine": ("Cathy",),
 }
 
 # ---------------------------------------------------------------------------------------------
 # Phones: national significant numbers per locale, and the ways people write them
 # ---------------------------------------------------------------------------------------------
-_RU_MOBILE = [str(c) for c in (*range(901, 907), *range(908, 940), 950, 951, 952, 953, 958,
-                               *range(960, 970), *range(977, 990), *range(991, 1000))]
+_RU_MOBILE = [
+    str(c)
+    for c in (
+        *range(901, 907),
+        *range(908, 940),
+        950,
+        951,
+        952,
+        953,
+        958,
+        *range(960, 970),
+        *range(977, 990),
+        *range(991, 1000),
+    )
+]
 _UA_MOBILE = ["50", "63", "66", "67", "68", "73", "93", "95", "96", "97", "98", "99"]
-_US_AREA = ["201", "202", "206", "212", "213", "214", "303", "305", "312", "347", "404", "415",
-            "503", "512", "602", "617", "646", "702", "713", "718", "773", "818", "917", "919"]
+_US_AREA = [
+    "201",
+    "202",
+    "206",
+    "212",
+    "213",
+    "214",
+    "303",
+    "305",
+    "312",
+    "347",
+    "404",
+    "415",
+    "503",
+    "512",
+    "602",
+    "617",
+    "646",
+    "702",
+    "713",
+    "718",
+    "773",
+    "818",
+    "917",
+    "919",
+]
 _COUNTRY_CODE = {"ru_RU": "7", "uk_UA": "380", "en_US": "1"}
 
 
 def _format_phone(cc: str, nsn: str, style: int) -> str:
     if cc == "7":  # 9123456789
         a, b, c, d = nsn[:3], nsn[3:6], nsn[6:8], nsn[8:]
-        styles = (f"+7 {a} {b}-{c}-{d}", f"8 ({a}) {b}-{c}-{d}", f"8{nsn}", f"+7{nsn}",
-                  f"8-{a}-{b}-{c}-{d}", f"7{nsn}")
+        styles = (
+            f"+7 {a} {b}-{c}-{d}",
+            f"8 ({a}) {b}-{c}-{d}",
+            f"8{nsn}",
+            f"+7{nsn}",
+            f"8-{a}-{b}-{c}-{d}",
+            f"7{nsn}",
+        )
     elif cc == "380":  # 501234567
         a, b, c, d = nsn[:2], nsn[2:5], nsn[5:7], nsn[7:]
-        styles = (f"+380 {a} {b} {c}{d}", f"0{nsn}", f"+380{nsn}", f"(0{a}) {b}-{c}-{d}",
-                  f"380{nsn}", f"+38 (0{a}) {b}-{c}-{d}")
+        styles = (
+            f"+380 {a} {b} {c}{d}",
+            f"0{nsn}",
+            f"+380{nsn}",
+            f"(0{a}) {b}-{c}-{d}",
+            f"380{nsn}",
+            f"+38 (0{a}) {b}-{c}-{d}",
+        )
     else:  # 2125551234
         a, b, c = nsn[:3], nsn[3:6], nsn[6:]
-        styles = (f"({a}) {b}-{c}", f"+1 {a} {b} {c}", f"{a}-{b}-{c}", f"{nsn}", f"1-{a}-{b}-{c}",
-                  f"+1{nsn}")
+        styles = (
+            f"({a}) {b}-{c}",
+            f"+1 {a} {b} {c}",
+            f"{a}-{b}-{c}",
+            f"{nsn}",
+            f"1-{a}-{b}-{c}",
+            f"+1{nsn}",
+        )
     return styles[style % len(styles)]
 
 
@@ -222,9 +429,7 @@ def _patronymic(father: str, locale: str, female: bool) -> str | None:
             stem, m, f = _RU_PATRONYMIC_STEMS[father], "ович", "овна"
         elif father.endswith("ий"):
             stem, m, f = father[:-2], "иевич", "иевна"
-        elif father.endswith(("ей", "ай", "ой", "уй")):
-            stem, m, f = father[:-1], "евич", "евна"
-        elif father.endswith("ь"):
+        elif father.endswith(("ей", "ай", "ой", "уй")) or father.endswith("ь"):
             stem, m, f = father[:-1], "евич", "евна"
         elif father.endswith(("ж", "ш", "ч", "щ", "ц")):
             stem, m, f = father, "евич", "евна"
@@ -236,10 +441,7 @@ def _patronymic(father: str, locale: str, female: bool) -> str | None:
             return None
         if father.endswith("й"):
             return father + "ович" if not female else father[:-1] + "ївна"
-        if father.endswith(("о", "ь")):
-            stem = father[:-1]
-        else:
-            stem = father
+        stem = father[:-1] if father.endswith(("о", "ь")) else father
         return stem + ("івна" if female else "ович")
     return None
 
@@ -252,20 +454,109 @@ _POOL = 3000
 # Faker's ru_RU / uk_UA first names are uniform over long lists of rare names (Авдей, Прокл);
 # real customer bases are dominated by a few dozen names, so half of each pool comes from these.
 _POPULAR = {
-    ("ru_RU", "male"): ["Александр", "Алексей", "Андрей", "Владимир", "Дмитрий", "Евгений", "Иван",
-                        "Михаил", "Николай", "Павел", "Сергей", "Юрий", "Виктор", "Константин",
-                        "Максим", "Григорий", "Борис", "Владислав", "Вячеслав", "Станислав",
-                        "Георгий", "Пётр", "Степан", "Фёдор", "Василий", "Леонид", "Анатолий",
-                        "Валерий", "Геннадий", "Тимофей", "Артём", "Роман", "Игорь", "Олег"],
-    ("ru_RU", "female"): ["Александра", "Анастасия", "Анна", "Евгения", "Екатерина", "Елена",
-                          "Мария", "Наталья", "Ольга", "Татьяна", "Юлия", "Виктория", "Светлана",
-                          "Людмила", "Галина", "Валентина", "Ирина", "Ксения", "Дарья", "Полина",
-                          "Софья", "Любовь", "Надежда", "Лидия", "Валерия", "Марина", "Алина"],
-    ("uk_UA", "male"): ["Олександр", "Іван", "Андрій", "Дмитро", "Михайло", "Сергій", "Тарас",
-                        "Богдан", "Володимир", "Юрій", "Петро", "Ярослав", "Євген", "Павло",
-                        "Василь", "Остап", "Олег", "Роман", "Віталій", "Максим"],
-    ("uk_UA", "female"): ["Олександра", "Катерина", "Олена", "Марія", "Наталія", "Оксана", "Ганна",
-                          "Тетяна", "Ірина", "Софія", "Христина", "Анастасія", "Юлія", "Людмила"],
+    ("ru_RU", "male"): [
+        "Александр",
+        "Алексей",
+        "Андрей",
+        "Владимир",
+        "Дмитрий",
+        "Евгений",
+        "Иван",
+        "Михаил",
+        "Николай",
+        "Павел",
+        "Сергей",
+        "Юрий",
+        "Виктор",
+        "Константин",
+        "Максим",
+        "Григорий",
+        "Борис",
+        "Владислав",
+        "Вячеслав",
+        "Станислав",
+        "Георгий",
+        "Пётр",
+        "Степан",
+        "Фёдор",
+        "Василий",
+        "Леонид",
+        "Анатолий",
+        "Валерий",
+        "Геннадий",
+        "Тимофей",
+        "Артём",
+        "Роман",
+        "Игорь",
+        "Олег",
+    ],
+    ("ru_RU", "female"): [
+        "Александра",
+        "Анастасия",
+        "Анна",
+        "Евгения",
+        "Екатерина",
+        "Елена",
+        "Мария",
+        "Наталья",
+        "Ольга",
+        "Татьяна",
+        "Юлия",
+        "Виктория",
+        "Светлана",
+        "Людмила",
+        "Галина",
+        "Валентина",
+        "Ирина",
+        "Ксения",
+        "Дарья",
+        "Полина",
+        "Софья",
+        "Любовь",
+        "Надежда",
+        "Лидия",
+        "Валерия",
+        "Марина",
+        "Алина",
+    ],
+    ("uk_UA", "male"): [
+        "Олександр",
+        "Іван",
+        "Андрій",
+        "Дмитро",
+        "Михайло",
+        "Сергій",
+        "Тарас",
+        "Богдан",
+        "Володимир",
+        "Юрій",
+        "Петро",
+        "Ярослав",
+        "Євген",
+        "Павло",
+        "Василь",
+        "Остап",
+        "Олег",
+        "Роман",
+        "Віталій",
+        "Максим",
+    ],
+    ("uk_UA", "female"): [
+        "Олександра",
+        "Катерина",
+        "Олена",
+        "Марія",
+        "Наталія",
+        "Оксана",
+        "Ганна",
+        "Тетяна",
+        "Ірина",
+        "Софія",
+        "Христина",
+        "Анастасія",
+        "Юлія",
+        "Людмила",
+    ],
 }
 
 
@@ -298,20 +589,48 @@ def _pools(locale: str, seed: int) -> dict[str, tuple[str, ...]]:
     if locale == "uk_UA":  # uk_UA street names come without the "вул." prefix
         street = [s if s.split(" ", 1)[0].endswith(".") else "вул. " + s for s in street]
     fathers = [m for m in male if locale == "en_US" or _patronymic(m, locale, False)]
-    return {"male": tuple(male), "female": tuple(female), "surname": tuple(surname),
-            "city": tuple(city), "street": tuple(street), "father": tuple(fathers)}
+    return {
+        "male": tuple(male),
+        "female": tuple(female),
+        "surname": tuple(surname),
+        "city": tuple(city),
+        "street": tuple(street),
+        "father": tuple(fathers),
+    }
 
 
 _EMAIL_DOMAINS = {
-    "ru_RU": (["mail.ru", "yandex.ru", "gmail.com", "bk.ru", "list.ru", "inbox.ru", "rambler.ru",
-               "ya.ru"], [0.3, 0.25, 0.25, 0.05, 0.05, 0.04, 0.04, 0.02]),
-    "uk_UA": (["ukr.net", "gmail.com", "i.ua", "meta.ua", "outlook.com"], [0.35, 0.4, 0.1, 0.05, 0.1]),
-    "en_US": (["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "aol.com", "icloud.com"],
-              [0.45, 0.2, 0.12, 0.1, 0.05, 0.08]),
+    "ru_RU": (
+        [
+            "mail.ru",
+            "yandex.ru",
+            "gmail.com",
+            "bk.ru",
+            "list.ru",
+            "inbox.ru",
+            "rambler.ru",
+            "ya.ru",
+        ],
+        [0.3, 0.25, 0.25, 0.05, 0.05, 0.04, 0.04, 0.02],
+    ),
+    "uk_UA": (
+        ["ukr.net", "gmail.com", "i.ua", "meta.ua", "outlook.com"],
+        [0.35, 0.4, 0.1, 0.05, 0.1],
+    ),
+    "en_US": (
+        ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "aol.com", "icloud.com"],
+        [0.45, 0.2, 0.12, 0.1, 0.05, 0.08],
+    ),
 }
-_DOMAIN_TYPOS = {"gmail.com": "gmial.com", "mail.ru": "mial.ru", "yandex.ru": "yandex.ry",
-                 "yahoo.com": "yaho.com", "hotmail.com": "hotmal.com", "ukr.net": "ukr.nte",
-                 "outlook.com": "outlok.com"}
+_DOMAIN_TYPOS = {
+    "gmail.com": "gmial.com",
+    "mail.ru": "mial.ru",
+    "yandex.ru": "yandex.ry",
+    "yahoo.com": "yaho.com",
+    "hotmail.com": "hotmal.com",
+    "ukr.net": "ukr.nte",
+    "outlook.com": "outlok.com",
+}
 
 _CYR_LOWER = "абвгдеёжзийклмнопрстуфхцчшщыэюя"
 _LAT_LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -325,16 +644,21 @@ def _typo(value: str, rng: np.random.Generator) -> str:
     op = int(rng.integers(0, 4))
     letter = alphabet[int(rng.integers(0, len(alphabet)))]
     if op == 0:
-        return value[:pos] + value[pos + 1:]
+        return value[:pos] + value[pos + 1 :]
     if op == 1:
         return value[:pos] + letter + value[pos:]
     if op == 2:
-        return value[:pos] + letter + value[pos + 1:]
-    return value[:pos - 1] + value[pos] + value[pos - 1] + value[pos + 1:]
+        return value[:pos] + letter + value[pos + 1 :]
+    return value[: pos - 1] + value[pos] + value[pos - 1] + value[pos + 1 :]
 
 
-def _people(n_people: int, families: float, locale_weights: dict[str, float], seed: int,
-            rng: np.random.Generator) -> dict[str, Any]:
+def _people(
+    n_people: int,
+    families: float,
+    locale_weights: dict[str, float],
+    seed: int,
+    rng: np.random.Generator,
+) -> dict[str, Any]:
     """One row per real person (numpy / python arrays)."""
     locales = list(locale_weights)
     probs = np.array([locale_weights[x] for x in locales], dtype=float)
@@ -368,8 +692,11 @@ def _people(n_people: int, families: float, locale_weights: dict[str, float], se
     is_child = (role >= 1) & ~is_spouse
     hh_locale = rng.choice(np.array(locales, dtype=object), size=n_hh, p=probs)
     locale = np.repeat(hh_locale, hh_sizes)
-    female = np.where(role == 0, rng.random(n_people) < np.where(hh_size == 1, 0.52, 0.0),
-                      np.where(is_spouse, True, rng.random(n_people) < 0.5))
+    female = np.where(
+        role == 0,
+        rng.random(n_people) < np.where(hh_size == 1, 0.52, 0.0),
+        np.where(is_spouse, True, rng.random(n_people) < 0.5),
+    )
 
     # birth dates (days since 1970-01-01); children 20-40 years after the head
     hh_head_dob = rng.integers(-25 * 365, 3 * 365, size=n_hh)  # 1945 .. 1973
@@ -377,8 +704,11 @@ def _people(n_people: int, families: float, locale_weights: dict[str, float], se
     single_dob = rng.integers(-30 * 365, 36 * 365, size=n_people)  # 1940 .. 2006
     spouse_dob = head_dob + rng.integers(-5 * 365, 5 * 365, size=n_people)
     child_dob = head_dob + rng.integers(20 * 365, 40 * 365, size=n_people)
-    dob = np.where(hh_size == 1, single_dob,
-                   np.where(role == 0, head_dob, np.where(is_spouse, spouse_dob, child_dob)))
+    dob = np.where(
+        hh_size == 1,
+        single_dob,
+        np.where(role == 0, head_dob, np.where(is_spouse, spouse_dob, child_dob)),
+    )
     # nobody born after mid-2007: a child who would be is born in the 8 years before instead
     # (a clamp would pile thousands of people onto one birth date)
     cap = 37 * 365 + 200
@@ -404,8 +734,9 @@ def _people(n_people: int, families: float, locale_weights: dict[str, float], se
         hh_father = np.empty(n_hh, dtype=object)
         hh_street = np.empty(n_hh, dtype=object)
         hh_city = np.empty(n_hh, dtype=object)
-        sur, fath, strt, cty = (np.array(p[k], dtype=object)
-                                for k in ("surname", "father", "street", "city"))
+        sur, fath, strt, cty = (
+            np.array(p[k], dtype=object) for k in ("surname", "father", "street", "city")
+        )
         hh_surname[hsel] = sur[(hh_r[hsel, 0] * len(sur)).astype(int)]
         hh_street[hsel] = strt[(hh_r[hsel, 1] * len(strt)).astype(int)]
         hh_city[hsel] = cty[(hh_r[hsel, 2] * len(cty)).astype(int)]
@@ -416,7 +747,7 @@ def _people(n_people: int, families: float, locale_weights: dict[str, float], se
             k = int(r_first[i] * len(pool))
             name = pool[k]
             if role[i] > 0:  # relatives never share a first name
-                taken = set(first[hh_start[i]: i])
+                taken = set(first[hh_start[i] : i])
                 while name in taken:
                     k = (k + 1) % len(pool)
                     name = pool[k]
@@ -428,10 +759,11 @@ def _people(n_people: int, families: float, locale_weights: dict[str, float], se
             h = household[i]
             sname = hh_surname[h]
             surname[i] = _female_surname(sname, loc) if female[i] else sname
-            if is_child[i] and not female[hh_start[i]]:
-                father = hh_father[h]
-            else:
-                father = fath[int(r_other[i, 0] * len(fath))]
+            father = (
+                hh_father[h]
+                if is_child[i] and not female[hh_start[i]]
+                else fath[int(r_other[i, 0] * len(fath))]
+            )
             if loc == "en_US":
                 # an English middle name is another first name, or none
                 if r_other[i, 1] < 0.5:
@@ -459,8 +791,18 @@ def _people(n_people: int, families: float, locale_weights: dict[str, float], se
     own_phone = _random_nsn(rng, locale)
     uses_home = (hh_size > 1) & (rng.random(n_people) < 0.6)
     nsn = np.where(uses_home, np.repeat(hh_phone, hh_sizes), own_phone)
-    return {"household": household, "locale": locale, "female": female, "dob": dob, "first": first,
-            "last": surname, "middle": middle, "city": city, "address": street, "nsn": nsn}
+    return {
+        "household": household,
+        "locale": locale,
+        "female": female,
+        "dob": dob,
+        "first": first,
+        "last": surname,
+        "middle": middle,
+        "city": city,
+        "address": street,
+        "nsn": nsn,
+    }
 
 
 def _emails(people: dict[str, Any], rng: np.random.Generator) -> list[str]:
@@ -644,15 +986,15 @@ def generate_customers(
             gender[i] = "Ж" if is_female else "М"
         cc = _COUNTRY_CODE[lc]
         ph: str | None = _format_phone(cc, nsn[i], int(phone_style[i]))
-        ds: str | None = None
         day = int(dob[i])
         dstyle = int(date_style[i])
         if lc == "en_US" and dstyle == 1:
             dstyle = 0
         applied: list[str] = []
         if is_dup[i]:
-            chosen = {corr_names[int(corr_pick[i, j] * len(corr_names))]
-                      for j in range(int(n_corr[i]))}
+            chosen = {
+                corr_names[int(corr_pick[i, j] * len(corr_names))] for j in range(int(n_corr[i]))
+            }
             for c in sorted(chosen):
                 if c == "typo":
                     if cr[i, 0] < 0.5:
@@ -680,8 +1022,9 @@ def generate_customers(
                     else:
                         pos = int(cr[i, 4] * len(nsn[i]))
                         digit = str((int(nsn[i][pos]) + 1 + int(cr[i, 5] * 8)) % 10)
-                        ph = _format_phone(cc, nsn[i][:pos] + digit + nsn[i][pos + 1:],
-                                           int(phone_style[i]) + 1)
+                        ph = _format_phone(
+                            cc, nsn[i][:pos] + digit + nsn[i][pos + 1 :], int(phone_style[i]) + 1
+                        )
                 elif c == "email":
                     e = email[i]
                     local, _, domain = e.partition("@")
@@ -706,7 +1049,7 @@ def generate_customers(
                         elif f == "city":
                             city[i] = None
                         elif f == "dob":
-                            day = -10**9
+                            day = -(10**9)
                         elif f == "gender":
                             gender[i] = None
                         else:
@@ -714,8 +1057,12 @@ def generate_customers(
                 elif c == "dob":
                     d = np.datetime64(day, "D").astype(object)
                     if d.day <= 12 and d.day != d.month and cr[i, 2] < 0.5:
-                        day = int((np.datetime64(f"{d.year}-{d.day:02d}-{d.month:02d}")
-                                   - np.datetime64("1970-01-01")).astype(int))
+                        day = int(
+                            (
+                                np.datetime64(f"{d.year}-{d.day:02d}-{d.month:02d}")
+                                - np.datetime64("1970-01-01")
+                            ).astype(int)
+                        )
                     else:
                         day += [1, -1, 10, -10, 365, -365][int(cr[i, 3] * 6)]
                 elif c == "address":
@@ -727,8 +1074,11 @@ def generate_customers(
                     elif "вул. " in a and cr[i, 2] < 0.5:
                         address[i] = a.replace("вул. ", "вулиця ")
                     elif "кв. " in a and cr[i, 2] < 0.7:
-                        address[i] = (a.replace(", кв. ", " кв ").replace(", д. ", ", ")
-                                      .replace(", буд. ", ", "))
+                        address[i] = (
+                            a.replace(", кв. ", " кв ")
+                            .replace(", д. ", ", ")
+                            .replace(", буд. ", ", ")
+                        )
                     elif " Apt " in a and cr[i, 2] < 0.7:
                         address[i] = a.replace(", Apt ", " #")
                     else:
@@ -744,7 +1094,7 @@ def generate_customers(
             if r[i, 1] < missing_rate * 0.5:
                 ph = None
             if r[i, 2] < missing_rate:
-                day = -10**9
+                day = -(10**9)
             if r[i, 3] < missing_rate * 2:
                 address[i] = None
             if r[i, 4] < missing_rate:
@@ -754,14 +1104,20 @@ def generate_customers(
         dstyle_out[i] = dstyle
 
     dates = pl.DataFrame({"d": dob_out, "s": dstyle_out}).select(
-        pl.when(pl.col("d") == -10**9).then(None).otherwise(pl.col("d")).cast(pl.Date).alias("d"),
+        pl.when(pl.col("d") == -(10**9)).then(None).otherwise(pl.col("d")).cast(pl.Date).alias("d"),
         "s",
     )
-    dob_str = dates.select(
-        pl.when(pl.col("s") == 0).then(pl.col("d").dt.strftime("%Y-%m-%d"))
-        .when(pl.col("s") == 1).then(pl.col("d").dt.strftime("%d.%m.%Y"))
-        .otherwise(pl.col("d").dt.strftime("%d/%m/%Y"))
-    ).to_series().to_list()
+    dob_str = (
+        dates.select(
+            pl.when(pl.col("s") == 0)
+            .then(pl.col("d").dt.strftime("%Y-%m-%d"))
+            .when(pl.col("s") == 1)
+            .then(pl.col("d").dt.strftime("%d.%m.%Y"))
+            .otherwise(pl.col("d").dt.strftime("%d/%m/%Y"))
+        )
+        .to_series()
+        .to_list()
+    )
 
     full: list[str] | None = None
     if name_format in ("full", "both"):
@@ -797,11 +1153,23 @@ def generate_customers(
         columns["first_name"] = first
         columns["middle_name"] = middle
         columns["last_name"] = last
-    columns.update({"phone": phone, "email": email, "birth_date": dob_str, "gender": gender,
-                    "city": city, "address": address, "source": source, "corruption": corruption})
+    columns.update(
+        {
+            "phone": phone,
+            "email": email,
+            "birth_date": dob_str,
+            "gender": gender,
+            "city": city,
+            "address": address,
+            "source": source,
+            "corruption": corruption,
+        }
+    )
     frame = pl.DataFrame(
-        {k: pl.Series(k, v, dtype=pl.Int64 if k in ("true_id", "household_id") else pl.String)
-         for k, v in columns.items()}
+        {
+            k: pl.Series(k, v, dtype=pl.Int64 if k in ("true_id", "household_id") else pl.String)
+            for k, v in columns.items()
+        }
     )
     frame = frame[perm].with_row_index("record_id").with_columns(pl.col("record_id").cast(pl.Int64))
     return frame

@@ -7,12 +7,61 @@ Each kind offers an expression builder (``phone("tel")``), a frame-level step
 from __future__ import annotations
 
 from custdata.normalize._common import JUNK_VALUES, is_junk, summarize
-from custdata.normalize.email import EmailResult, email, email_key, emails, parse_email
-from custdata.normalize.name import (
-    NameResult, first_name_key, full_form, full_name, middle_name_key, name, name_key,
-    name_parts, names, parse_name, surname_key, transliterate,
-)
-from custdata.normalize.phone import PhoneResult, parse_phone, phone, phone_details, phones
 from custdata.normalize.date import birth_date, birth_dates, parse_birth_date
+from custdata.normalize.email import EmailResult, email, email_key, emails, parse_email
 from custdata.normalize.gender import gender, genders, parse_gender
 from custdata.normalize.ids import IdResult, id_details, parse_id, tax_id, tax_ids
+from custdata.normalize.name import (
+    NameResult,
+    first_name_key,
+    full_form,
+    full_name,
+    middle_name_key,
+    name,
+    name_key,
+    name_parts,
+    names,
+    parse_name,
+    surname_key,
+    transliterate,
+)
+from custdata.normalize.phone import PhoneResult, parse_phone, phone, phone_details, phones
+
+__all__ = [
+    "JUNK_VALUES",
+    "EmailResult",
+    "IdResult",
+    "NameResult",
+    "PhoneResult",
+    "birth_date",
+    "birth_dates",
+    "email",
+    "email_key",
+    "emails",
+    "first_name_key",
+    "full_form",
+    "full_name",
+    "gender",
+    "genders",
+    "id_details",
+    "is_junk",
+    "middle_name_key",
+    "name",
+    "name_key",
+    "name_parts",
+    "names",
+    "parse_birth_date",
+    "parse_email",
+    "parse_gender",
+    "parse_id",
+    "parse_name",
+    "parse_phone",
+    "phone",
+    "phone_details",
+    "phones",
+    "summarize",
+    "surname_key",
+    "tax_id",
+    "tax_ids",
+    "transliterate",
+]

@@ -24,12 +24,57 @@ JUNK = "junk"
 #: Placeholders people type when there is no value. Compared after strip + casefold.
 JUNK_VALUES: frozenset[str] = frozenset(
     {
-        "-", "--", "---", "—", "–", ".", "..", "...", "?", "??", "0", "00", "000", "x", "xx", "xxx",
-        "n/a", "na", "n.a.", "n\\a", "none", "null", "nil", "nan", "undefined", "unknown", "empty",
-        "no", "not available", "not provided", "tbd", "test", "no phone", "no email",
-        "нет", "нету", "не указан", "не указано", "не указана", "неизвестно", "нет данных",
-        "отсутствует", "без телефона", "нет телефона", "нет почты", "не знаю", "-нет-",
-        "немає", "не вказано", "невідомо", "відсутній",
+        "-",
+        "--",
+        "---",
+        "—",
+        "–",
+        ".",
+        "..",
+        "...",
+        "?",
+        "??",
+        "0",
+        "00",
+        "000",
+        "x",
+        "xx",
+        "xxx",
+        "n/a",
+        "na",
+        "n.a.",
+        "n\\a",
+        "none",
+        "null",
+        "nil",
+        "nan",
+        "undefined",
+        "unknown",
+        "empty",
+        "no",
+        "not available",
+        "not provided",
+        "tbd",
+        "test",
+        "no phone",
+        "no email",
+        "нет",
+        "нету",
+        "не указан",
+        "не указано",
+        "не указана",
+        "неизвестно",
+        "нет данных",
+        "отсутствует",
+        "без телефона",
+        "нет телефона",
+        "нет почты",
+        "не знаю",
+        "-нет-",
+        "немає",
+        "не вказано",
+        "невідомо",
+        "відсутній",
     }
 )
 
@@ -83,9 +128,7 @@ def check_columns(frame: pl.DataFrame | pl.LazyFrame, columns: Sequence[str]) ->
     require_columns(names, columns)
 
 
-def summarize(
-    frame: pl.DataFrame, column: str, *, normalized: str, status: str
-) -> dict[str, int]:
+def summarize(frame: pl.DataFrame, column: str, *, normalized: str, status: str) -> dict[str, int]:
     """Count valid, fixed, invalid and empty values of one normalized column.
 
     ``valid`` counts rows with a normalized value (status ``ok``, or a flag such as
@@ -102,7 +145,9 @@ def summarize(
     has_value = pl.col(normalized).is_not_null() & ~pl.col(status).is_in([EMPTY, JUNK])
     counts = frame.select(
         valid=has_value.sum(),
-        fixed=(has_value & (pl.col(column).cast(pl.String) != pl.col(normalized).cast(pl.String))).sum(),
+        fixed=(
+            has_value & (pl.col(column).cast(pl.String) != pl.col(normalized).cast(pl.String))
+        ).sum(),
         empty=(pl.col(status) == EMPTY).sum(),
     ).row(0, named=True)
     valid, empty = int(counts["valid"] or 0), int(counts["empty"] or 0)

@@ -139,9 +139,7 @@ def _validate(text: str, cache: _Cache | None) -> tuple[str, str, str] | str:
     return lp + "@" + d_i18n, lp, d_i18n
 
 
-def validate_one(
-    text: str, lowercase_local: bool, cache: _Cache | None = None
-) -> Outcome:
+def validate_one(text: str, lowercase_local: bool, cache: _Cache | None = None) -> Outcome:
     """Validate one cleaned address: (normalized, normalized domain, status).
 
     ``status`` is ``"ok"`` or an error code; nothing is looked up in DNS. The verdict and the

@@ -42,22 +42,90 @@ MALE, FEMALE, UNKNOWN = "male", "female", "unknown"
 #: Name-specific placeholders (compared after strip + casefold), on top of the shared junk list.
 NAME_JUNK: frozenset[str] = frozenset(
     {
-        "test", "test test", "тест", "тест тест", "тестовый", "клиент", "покупатель",
-        "customer", "client", "user", "guest", "гость", "имя", "фамилия", "фио", "name",
-        "first name", "last name", "full name", "asdf", "qwerty", "йцукен", "ааа", "aaa",
-        "abc", "абв", "xxx xxx", "no name", "noname", "без имени", "аноним", "anonymous",
-        "клієнт", "покупець", "ім'я", "прізвище",
+        "test",
+        "test test",
+        "тест",
+        "тест тест",
+        "тестовый",
+        "клиент",
+        "покупатель",
+        "customer",
+        "client",
+        "user",
+        "guest",
+        "гость",
+        "имя",
+        "фамилия",
+        "фио",
+        "name",
+        "first name",
+        "last name",
+        "full name",
+        "asdf",
+        "qwerty",
+        "йцукен",
+        "ааа",
+        "aaa",
+        "abc",
+        "абв",
+        "xxx xxx",
+        "no name",
+        "noname",
+        "без имени",
+        "аноним",
+        "anonymous",
+        "клієнт",
+        "покупець",
+        "ім'я",
+        "прізвище",
     }
 )
 
 #: Titles and forms of address stripped from the start of a name (lower case, no dot).
 TITLES_RU: frozenset[str] = frozenset(
     {
-        "г-н", "г-жа", "гн", "гжа", "г", "господин", "госпожа", "гражданин", "гражданка",
-        "тов", "товарищ", "д-р", "др", "доктор", "проф", "профессор", "акад", "академик",
-        "пан", "пані", "панна", "п", "шановний", "шановна", "уважаемый", "уважаемая",
-        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "madam", "mme", "mlle",
-        "herr", "frau", "m", "monsieur",
+        "г-н",
+        "г-жа",
+        "гн",
+        "гжа",
+        "г",
+        "господин",
+        "госпожа",
+        "гражданин",
+        "гражданка",
+        "тов",
+        "товарищ",
+        "д-р",
+        "др",
+        "доктор",
+        "проф",
+        "профессор",
+        "акад",
+        "академик",
+        "пан",
+        "пані",
+        "панна",
+        "п",
+        "шановний",
+        "шановна",
+        "уважаемый",
+        "уважаемая",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "madam",
+        "mme",
+        "mlle",
+        "herr",
+        "frau",
+        "m",
+        "monsieur",
     }
 )
 
@@ -72,13 +140,54 @@ _FEMALE_PATRONYMIC_RE = re.compile(
     r"(овна|евна|ична|инична|івна|ївна|кызы|кизи|ovna|evna|ichna|ivna|kyzy|gyzy|qizi)$"
 )
 _TURKIC_LINKS = {
-    "оглы": MALE, "оглу": MALE, "улы": MALE, "уулу": MALE, "кызы": FEMALE, "кизи": FEMALE,
-    "ogly": MALE, "oglu": MALE, "uly": MALE, "kyzy": FEMALE, "gyzy": FEMALE, "qizi": FEMALE,
+    "оглы": MALE,
+    "оглу": MALE,
+    "улы": MALE,
+    "уулу": MALE,
+    "кызы": FEMALE,
+    "кизи": FEMALE,
+    "ogly": MALE,
+    "oglu": MALE,
+    "uly": MALE,
+    "kyzy": FEMALE,
+    "gyzy": FEMALE,
+    "qizi": FEMALE,
 }
 _PARTICLES = frozenset(
-    {"van", "von", "der", "den", "de", "di", "da", "du", "des", "del", "della", "la", "le", "dos",
-     "das", "do", "ten", "ter", "zu", "af", "av", "bin", "ibn", "al", "el", "y", "e", "vande",
-     "vander", "dela", "st", "ste"}
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "di",
+        "da",
+        "du",
+        "des",
+        "del",
+        "della",
+        "la",
+        "le",
+        "dos",
+        "das",
+        "do",
+        "ten",
+        "ter",
+        "zu",
+        "af",
+        "av",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "y",
+        "e",
+        "vande",
+        "vander",
+        "dela",
+        "st",
+        "ste",
+    }
 )
 
 _CYR = re.compile(r"[\u0400-\u04ff]")
@@ -89,8 +198,22 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _INITIAL_DOT = re.compile(r"(?<=\w)\.(?=\w)")
 _NOT_NAME_CHARS = re.compile(r"[^\w\s'’ʼ`\-.,]", re.UNICODE)
 _COMMA_SPACE = re.compile(r"\s*,\s*")
-_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "’": "'", "ʼ": "'",
-                         "`": "'", "´": "'", "\u00a0": " ", "\u2007": " ", "\u202f": " "})
+_DASHES = str.maketrans(
+    {
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "’": "'",
+        "ʼ": "'",
+        "`": "'",
+        "´": "'",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+    }
+)
 
 # Latin letters that look like Cyrillic ones and the other way round (homoglyphs).
 _LAT_TO_CYR = str.maketrans("AaBCcEeHKkMOoPpTXxYy", "АаВСсЕеНКкМОоРрТХхУу")
@@ -459,8 +582,11 @@ _LATIN_RU_SURNAME = re.compile(r"[a-z]{2,}(ov|ev|ova|eva|sky|skiy|skii|skaya|enk
 def _latin_case(tok: str, only: bool) -> str:
     """Case of a Latin token; conjunctions and particles typed in lower case stay so."""
     low = tok.lower()
-    if tok == low and not only and low.strip(".") in _nameparser_constants() and (
-        low.strip(".") in _LOWER_WORDS
+    if (
+        tok == low
+        and not only
+        and low.strip(".") in _nameparser_constants()
+        and (low.strip(".") in _LOWER_WORDS)
     ):
         return tok
     if _is_initial(tok):
@@ -558,8 +684,10 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
         tokens = [_latin_case(t, only) for t in tokens]
     body = [t for t in tokens if t != ","]
     clean = " ".join(tokens).replace(" ,", ",")
-    if has_cyr or order == "eastern" or any(
-        _PATRONYMIC_LATIN_RE.search(_low(t.rstrip(","))) for t in body
+    if (
+        has_cyr
+        or order == "eastern"
+        or any(_PATRONYMIC_LATIN_RE.search(_low(t.rstrip(","))) for t in body)
     ):
         parts = [t.rstrip(",") for t in body]
         parts = _merge_links(parts)
@@ -572,8 +700,11 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
         else:
             last, first, middle = _eastern(parts)
     elif order == "eastern":
-        last, first, middle = body[0], (body[1] if len(body) > 1 else None), (
-            " ".join(body[2:]) or None)
+        last, first, middle = (
+            body[0],
+            (body[1] if len(body) > 1 else None),
+            (" ".join(body[2:]) or None),
+        )
     elif len(body) == 1 or _needs_nameparser(clean, body):
         last, first, middle = _nameparser(clean)
     else:

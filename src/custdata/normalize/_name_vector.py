@@ -96,8 +96,9 @@ def _add_patronymic_gender(frame: pl.DataFrame, low: str, out: str) -> pl.DataFr
     names = ref["names"]
     x = pl.col(low)
     frame = frame.with_columns(
-        x.replace_strict(ref["pat_keys"], ref["pat_values"], default=None,
-                         return_dtype=pl.String).alias("__known"),
+        x.replace_strict(
+            ref["pat_keys"], ref["pat_values"], default=None, return_dtype=pl.String
+        ).alias("__known"),
         x.str.replace(r"(ович|евич|ьевич)$", "").alias("__stem"),
     )
     stem = pl.col("__stem")
@@ -111,11 +112,16 @@ def _add_patronymic_gender(frame: pl.DataFrame, low: str, out: str) -> pl.DataFr
     has_male_end = x.str.contains(r"(ович|евич|ьевич)$")
     latin = x.str.contains(_LAT_PATRONYMIC) & (x.str.len_chars() > 6)
     gender = (
-        pl.when(pl.col("__known").is_not_null()).then(pl.col("__known"))
-        .when(female).then(pl.lit("f"))
-        .when(has_male_end & stem_is_name).then(pl.lit("m"))
-        .when(latin & x.str.contains(_FEMALE_PATRONYMIC_RE.pattern)).then(pl.lit("f"))
-        .when(latin).then(pl.lit("m"))
+        pl.when(pl.col("__known").is_not_null())
+        .then(pl.col("__known"))
+        .when(female)
+        .then(pl.lit("f"))
+        .when(has_male_end & stem_is_name)
+        .then(pl.lit("m"))
+        .when(latin & x.str.contains(_FEMALE_PATRONYMIC_RE.pattern))
+        .then(pl.lit("f"))
+        .when(latin)
+        .then(pl.lit("m"))
         .otherwise(pl.lit(None, pl.String))
     )
     return frame.with_columns(gender.alias(out)).drop("__known", "__stem")
@@ -155,15 +161,14 @@ def _eastern_code(frame: pl.DataFrame) -> pl.DataFrame:
     for x in ("a", "b", "c", "ia"):
         cols = table if x != "ia" else table.select("__w", "__fix")
         renamed = cols.rename({c: f"{c}{x}" for c in cols.columns if c != "__w"})
-        frame = frame.join(renamed, left_on=f"__{x}", right_on="__w", how="left",
-                           maintain_order="left")
+        frame = frame.join(
+            renamed, left_on=f"__{x}", right_on="__w", how="left", maintain_order="left"
+        )
     # words that need the full parser: titles, particles, conjunctions, оглы/кызы; and for
     # Latin names Mc- (McDonald) or a transliterated patronymic
     flag = [pl.col(f"__{f}{x}").fill_null(False) for f in ("x", "m") for x in ("a", "b", "c")]
     is_lat = pl.col("__kind").is_in(["lat", "lat3"])
-    frame = frame.filter(
-        ~pl.any_horizontal(flag[:3]), ~(is_lat & pl.any_horizontal(flag[3:]))
-    )
+    frame = frame.filter(~pl.any_horizontal(flag[:3]), ~(is_lat & pl.any_horizontal(flag[3:])))
     frame = frame.with_columns(
         pl.col("__fixa").alias("__a"),
         pl.when(pl.col("__b").str.contains(r"^[A-Za-z]\.$"))
@@ -173,22 +178,29 @@ def _eastern_code(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("__fixc").alias("__c"),
         pl.col("__fixia").alias("__ia"),
     )
-    fa, fb, sa, sb, sc = (pl.col(f"__{x}").fill_null(False)
-                          for x in ("fa", "fb", "sa", "sb", "sc"))
+    fa, fb, sa, sb, sc = (pl.col(f"__{x}").fill_null(False) for x in ("fa", "fb", "sa", "sb", "sc"))
     pa, pb, pc = pl.col("__pa"), pl.col("__pb"), pl.col("__pc")
     loose_c = pl.col("__loosec").fill_null(False)
     two = (
-        pl.when(pb.is_not_null() & pa.is_null()).then(0)
-        .when(fa & ~fb).then(1)
-        .when(fb & ~fa).then(2)
-        .when(fa & fb & sa & ~sb).then(2)
-        .when(fa & fb & sb & ~sa).then(1)
+        pl.when(pb.is_not_null() & pa.is_null())
+        .then(0)
+        .when(fa & ~fb)
+        .then(1)
+        .when(fb & ~fa)
+        .then(2)
+        .when(fa & fb & sa & ~sb)
+        .then(2)
+        .when(fa & fb & sb & ~sa)
+        .then(1)
         .otherwise(2)
     )
     three = (
-        pl.when(pb.is_not_null() & pc.is_null()).then(3)
-        .when(pc.is_not_null() | loose_c).then(4)
-        .when(fa & ~fb & sc).then(3)
+        pl.when(pb.is_not_null() & pc.is_null())
+        .then(3)
+        .when(pc.is_not_null() | loose_c)
+        .then(4)
+        .when(fa & ~fb & sc)
+        .then(3)
         .otherwise(4)
     )
     return frame.with_columns(
@@ -208,10 +220,14 @@ def fast_parse(values: pl.Series) -> pl.DataFrame:
     )
     t = pl.col("__t")
     frame = frame.with_columns(
-        pl.when(t.str.contains(_CYR_WORDS_RE)).then(pl.lit("cyr"))
-        .when(t.str.contains(_CYR_INITIALS_RE)).then(pl.lit("init"))
-        .when(t.str.contains(_LAT_WORDS_RE)).then(pl.lit("lat"))
-        .when(t.str.contains(_LAT3_RE)).then(pl.lit("lat3"))
+        pl.when(t.str.contains(_CYR_WORDS_RE))
+        .then(pl.lit("cyr"))
+        .when(t.str.contains(_CYR_INITIALS_RE))
+        .then(pl.lit("init"))
+        .when(t.str.contains(_LAT_WORDS_RE))
+        .then(pl.lit("lat"))
+        .when(t.str.contains(_LAT3_RE))
+        .then(pl.lit("lat3"))
         .otherwise(pl.lit(None, pl.String))
         .alias("__kind")
     ).filter(pl.col("__kind").is_not_null())
@@ -245,30 +261,51 @@ def fast_parse(values: pl.Series) -> pl.DataFrame:
     frame = _eastern_code(frame)
     a, b, c, code, kind = (pl.col(f"__{x}") for x in ("a", "b", "c", "code", "kind"))
     ia, i1, i2 = pl.col("__ia"), pl.col("__i1"), pl.col("__i2")
-    lat_eastern = (
-        a.str.to_lowercase().str.contains(_LATIN_RU_SURNAME.pattern)
-        & ~b.str.to_lowercase().str.contains(_LATIN_RU_SURNAME.pattern)
-    )
+    lat_eastern = a.str.to_lowercase().str.contains(
+        _LATIN_RU_SURNAME.pattern
+    ) & ~b.str.to_lowercase().str.contains(_LATIN_RU_SURNAME.pattern)
     null = pl.lit(None, pl.String)
-    e_last = (pl.when(code == 0).then(null).when(code == 1).then(b)
-              .when(code == 3).then(c).otherwise(a))
+    e_last = (
+        pl.when(code == 0).then(null).when(code == 1).then(b).when(code == 3).then(c).otherwise(a)
+    )
     e_first = pl.when(code.is_in([0, 1, 3])).then(a).otherwise(b)
-    e_middle = (pl.when(code.is_in([0, 3])).then(b).when(code.is_in([1, 2])).then(null)
-                .otherwise(c))
+    e_middle = pl.when(code.is_in([0, 3])).then(b).when(code.is_in([1, 2])).then(null).otherwise(c)
     clean = (
         pl.when(kind == "init")
         .then(pl.concat_str([ia, i1 + ".", i2 + "."], separator=" ", ignore_nulls=True))
         .otherwise(pl.concat_str([a, b, c], separator=" ", ignore_nulls=True))
     )
-    last = (pl.when(kind == "init").then(ia).when(kind == "cyr").then(e_last)
-            .when(kind == "lat3").then(c)
-            .when(lat_eastern).then(a).otherwise(b))
-    first = (pl.when(kind == "init").then(i1).when(kind == "cyr").then(e_first)
-             .when(kind == "lat3").then(a)
-             .when(lat_eastern).then(b).otherwise(a))
-    middle = (pl.when(kind == "init").then(i2).when(kind == "cyr").then(e_middle)
-              .when(kind == "lat3").then(b.str.strip_chars_end("."))
-              .otherwise(null))
+    last = (
+        pl.when(kind == "init")
+        .then(ia)
+        .when(kind == "cyr")
+        .then(e_last)
+        .when(kind == "lat3")
+        .then(c)
+        .when(lat_eastern)
+        .then(a)
+        .otherwise(b)
+    )
+    first = (
+        pl.when(kind == "init")
+        .then(i1)
+        .when(kind == "cyr")
+        .then(e_first)
+        .when(kind == "lat3")
+        .then(a)
+        .when(lat_eastern)
+        .then(b)
+        .otherwise(a)
+    )
+    middle = (
+        pl.when(kind == "init")
+        .then(i2)
+        .when(kind == "cyr")
+        .then(e_middle)
+        .when(kind == "lat3")
+        .then(b.str.strip_chars_end("."))
+        .otherwise(null)
+    )
     return frame.select(
         "__value",
         clean.alias("clean"),
@@ -299,16 +336,20 @@ def add_gender(frame: pl.DataFrame) -> pl.DataFrame:
     gf = pl.when(first_ok).then(pl.col("__gf"))
     gl = pl.col("__gl")
     vote = (
-        pl.when(gm.is_not_null()).then(gm)
-        .when(gf.is_not_null() & gl.is_not_null() & (gf != gl)).then(pl.lit(None, pl.String))
+        pl.when(gm.is_not_null())
+        .then(gm)
+        .when(gf.is_not_null() & gl.is_not_null() & (gf != gl))
+        .then(pl.lit(None, pl.String))
         .otherwise(pl.coalesce(gf, gl))
     )
     has_part = pl.any_horizontal(pl.col("last", "first", "middle").is_not_null())
     gender = (
         pl.when(~has_part & pl.col("status").is_in(["empty", "junk", "not_a_name"]))
         .then(pl.lit(None, pl.String))
-        .when(vote == "m").then(pl.lit(MALE))
-        .when(vote == "f").then(pl.lit(FEMALE))
+        .when(vote == "m")
+        .then(pl.lit(MALE))
+        .when(vote == "f")
+        .then(pl.lit(FEMALE))
         .otherwise(pl.lit(UNKNOWN))
     )
     return frame.with_columns(gender.alias("gender")).drop("__gm", "__gf", "__gl")

@@ -40,8 +40,16 @@ MULTIPLE_NUMBERS = "multiple_numbers"
 
 #: Every status code, in the order of the documentation table.
 STATUSES: tuple[str, ...] = (
-    OK, MULTIPLE_NUMBERS, EMPTY, JUNK, NOT_A_NUMBER, TOO_SHORT, TOO_LONG, INVALID_LENGTH,
-    INVALID_COUNTRY_CODE, INVALID_FOR_REGION,
+    OK,
+    MULTIPLE_NUMBERS,
+    EMPTY,
+    JUNK,
+    NOT_A_NUMBER,
+    TOO_SHORT,
+    TOO_LONG,
+    INVALID_LENGTH,
+    INVALID_COUNTRY_CODE,
+    INVALID_FOR_REGION,
 )
 
 TYPE_NAMES: dict[int, str | None] = {
@@ -83,8 +91,9 @@ _EXT_ONLY_RE = re.compile(
     r"^\s*(?:доб|добавочный|доп|вн|внутр|внутренний|ext|extension|x|#)\b", re.IGNORECASE
 )
 # Extension labels phonenumbers does not know; rewritten to "доб" which it does know.
-_EXT_LABEL_RE = re.compile(r"(?<![^\W\d_])(?:добавочный|доп|внутр|внутренний|вн)\.?\s*(?=\d)",
-                           re.IGNORECASE)
+_EXT_LABEL_RE = re.compile(
+    r"(?<![^\W\d_])(?:добавочный|доп|внутр|внутренний|вн)\.?\s*(?=\d)", re.IGNORECASE
+)
 _DIGIT_RE = re.compile(r"\d")
 _NON_DIGIT_RE = re.compile(r"[^0-9]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -157,17 +166,27 @@ def _result(num: pn.PhoneNumber, *, formats: bool) -> PhoneResult:
         return PhoneResult(None, JUNK, possible=possible, extension=ext)
     # is_valid_number + number_type + region_code_for_number in one go (same helpers inside)
     region = pn.region_code_for_number(num)
-    meta = (PhoneMetadata.metadata_for_region_or_calling_code(num.country_code, region)
-            if region is not None else None)
+    meta = (
+        PhoneMetadata.metadata_for_region_or_calling_code(num.country_code, region)
+        if region is not None
+        else None
+    )
     kind = _number_type_helper(nsn, meta) if meta is not None else PhoneNumberType.UNKNOWN
     if kind == PhoneNumberType.UNKNOWN:
-        return PhoneResult(None, _POSSIBLE_REASONS.get(reason, INVALID_FOR_REGION),
-                           possible=possible, extension=ext)
+        return PhoneResult(
+            None,
+            _POSSIBLE_REASONS.get(reason, INVALID_FOR_REGION),
+            possible=possible,
+            extension=ext,
+        )
     national = international = None
     if formats:
-        bare = pn.PhoneNumber(country_code=num.country_code, national_number=num.national_number,
-                              italian_leading_zero=num.italian_leading_zero,
-                              number_of_leading_zeros=num.number_of_leading_zeros)
+        bare = pn.PhoneNumber(
+            country_code=num.country_code,
+            national_number=num.national_number,
+            italian_leading_zero=num.italian_leading_zero,
+            number_of_leading_zeros=num.number_of_leading_zeros,
+        )
         national = pn.format_number(bare, pn.PhoneNumberFormat.NATIONAL)
         international = pn.format_number(bare, pn.PhoneNumberFormat.INTERNATIONAL)
     return PhoneResult(
@@ -182,8 +201,9 @@ def _result(num: pn.PhoneNumber, *, formats: bool) -> PhoneResult:
     )
 
 
-def parse_part(text: str, region: str | None, *, formats: bool = False,
-               fallback: str | None = None) -> PhoneResult:
+def parse_part(
+    text: str, region: str | None, *, formats: bool = False, fallback: str | None = None
+) -> PhoneResult:
     """Normalize one number-like piece of text (no splitting).
 
     >>> parse_part("8 (912) 345-67-89", "RU").e164
@@ -314,9 +334,15 @@ def combine(results: list[PhoneResult]) -> PhoneResult:
     if not extra and all(r.status == OK for r in meaningful):
         return first
     return PhoneResult(
-        first.e164, MULTIPLE_NUMBERS, type=first.type, region=first.region,
-        extension=first.extension, possible=first.possible, national=first.national,
-        international=first.international, extra=extra,
+        first.e164,
+        MULTIPLE_NUMBERS,
+        type=first.type,
+        region=first.region,
+        extension=first.extension,
+        possible=first.possible,
+        national=first.national,
+        international=first.international,
+        extra=extra,
     )
 
 
@@ -338,8 +364,9 @@ def safe_part(text: str, region: str | None, fallback: str | None = None) -> Pho
         return PhoneResult(None, NOT_A_NUMBER)
 
 
-def parse_parts_many(items: list[tuple[str, str | None]],
-                     fallback: str | None = None) -> list[tuple]:
+def parse_parts_many(
+    items: list[tuple[str, str | None]], fallback: str | None = None
+) -> list[tuple]:
     """Worker entry point: parse (piece, region) pairs; plain tuples come back (picklable)."""
     return [as_tuple(safe_part(text, region, fallback)) for text, region in items]
 
@@ -363,6 +390,10 @@ def format_many(values: list[str]) -> list[tuple[str, str]]:
     out = []
     for value in values:
         num = pn.parse(value, None)
-        out.append((pn.format_number(num, pn.PhoneNumberFormat.NATIONAL),
-                    pn.format_number(num, pn.PhoneNumberFormat.INTERNATIONAL)))
+        out.append(
+            (
+                pn.format_number(num, pn.PhoneNumberFormat.NATIONAL),
+                pn.format_number(num, pn.PhoneNumberFormat.INTERNATIONAL),
+            )
+        )
     return out

@@ -27,12 +27,12 @@ from phonenumbers.phonemetadata import PhoneMetadata
 from custdata.normalize._common import JUNK, OK
 from custdata.normalize._phone_core import (
     INVALID_FOR_REGION,
-    _outcome,
-    _result,
-    national_prefix,
     INVALID_LENGTH,
     TOO_LONG,
     TOO_SHORT,
+    _outcome,
+    _result,
+    national_prefix,
 )
 
 #: Characters a "simple" value may hold (plus one leading '+').
@@ -49,16 +49,29 @@ MIN_DIGITS, MAX_DIGITS = 3, 17
 MIN_GROUP = 200
 
 _TYPE_DESCS = (
-    ("premium_rate", "premium_rate"), ("toll_free", "toll_free"), ("shared_cost", "shared_cost"),
-    ("voip", "voip"), ("personal_number", "personal_number"), ("pager", "pager"),
-    ("uan", "uan"), ("voicemail", "voicemail"),
+    ("premium_rate", "premium_rate"),
+    ("toll_free", "toll_free"),
+    ("shared_cost", "shared_cost"),
+    ("voip", "voip"),
+    ("personal_number", "personal_number"),
+    ("pager", "pager"),
+    ("uan", "uan"),
+    ("voicemail", "voicemail"),
 )
-_REASON_STATUS = {"possible": INVALID_FOR_REGION, "local": TOO_SHORT, "short": TOO_SHORT,
-                  "long": TOO_LONG, "invalid": INVALID_LENGTH}
+_REASON_STATUS = {
+    "possible": INVALID_FOR_REGION,
+    "local": TOO_SHORT,
+    "short": TOO_SHORT,
+    "long": TOO_LONG,
+    "invalid": INVALID_LENGTH,
+}
 
 #: Columns of the frame returned for handled values (besides the key columns).
 RESULT_SCHEMA = {
-    "e164": pl.String, "status": pl.String, "type": pl.String, "region": pl.String,
+    "e164": pl.String,
+    "status": pl.String,
+    "type": pl.String,
+    "region": pl.String,
     "possible": pl.Boolean,
 }
 
@@ -101,8 +114,12 @@ def _patterns_ok(key: str) -> bool:
     if m is None:
         return False
     patterns = [m.national_prefix_for_parsing, m.international_prefix, m.leading_digits]
-    for _, attr in (*_TYPE_DESCS, ("general_desc", "general_desc"), ("fixed_line", "fixed_line"),
-                    ("mobile", "mobile")):
+    for _, attr in (
+        *_TYPE_DESCS,
+        ("general_desc", "general_desc"),
+        ("fixed_line", "fixed_line"),
+        ("mobile", "mobile"),
+    ):
         desc = getattr(m, attr)
         if desc is not None:
             patterns.append(desc.national_number_pattern)
@@ -161,10 +178,14 @@ def _test_len(expr: pl.Expr, m) -> pl.Expr:
     chain = pl.when(n.is_in(local)) if local else pl.when(pl.lit(False))
     return (
         chain.then(pl.lit("local"))
-        .when(n == lengths[0]).then(pl.lit("possible"))
-        .when(n < lengths[0]).then(pl.lit("short"))
-        .when(n > lengths[-1]).then(pl.lit("long"))
-        .when(n.is_in(lengths[1:])).then(pl.lit("possible"))
+        .when(n == lengths[0])
+        .then(pl.lit("possible"))
+        .when(n < lengths[0])
+        .then(pl.lit("short"))
+        .when(n > lengths[-1])
+        .then(pl.lit("long"))
+        .when(n.is_in(lengths[1:]))
+        .then(pl.lit("possible"))
         .otherwise(pl.lit("invalid"))
     )
 
@@ -241,9 +262,7 @@ def _national_stage(frame: pl.DataFrame) -> tuple[list[pl.DataFrame], list[pl.Da
         if idd and idd.isdigit():
             part = part.with_columns(
                 idd=pl.when(d.str.starts_with(idd)).then(pl.lit(len(idd), dtype=pl.UInt32))
-            ).with_columns(
-                via_idd=pl.col("idd").is_not_null() & (d.str.slice(len(idd), 1) != "0")
-            )
+            ).with_columns(via_idd=pl.col("idd").is_not_null() & (d.str.slice(len(idd), 1) != "0"))
         elif idd:
             matched = d.str.extract(f"^({idd})", 1)
             part = part.with_columns(
@@ -261,18 +280,22 @@ def _national_stage(frame: pl.DataFrame) -> tuple[list[pl.DataFrame], list[pl.Da
         gen = m.general_desc.national_number_pattern
         cc = pl.lit(m.country_code, dtype=pl.Int64)
         starts = part.filter(d.str.starts_with(ccs))
-        parsed.append(part.filter(~d.str.starts_with(ccs)).with_columns(
-            cc=cc, nsn0=d, mkey=pl.lit(region)))
+        parsed.append(
+            part.filter(~d.str.starts_with(ccs)).with_columns(cc=cc, nsn0=d, mkey=pl.lit(region))
+        )
         if starts.height:
             pot = _strip_np(d.str.slice(len(ccs)), m)
             take = (~_full(d, gen) & _full(pot, gen)) | (_test_len(d, m) == "long")
             parsed.append(
-                starts.lazy().with_columns(
+                starts.lazy()
+                .with_columns(
                     cc=cc,
                     nsn0=pl.when(take).then(pot).otherwise(d),
-                    mkey=pl.when(take).then(pl.lit(_main_key(m.country_code))).otherwise(
-                        pl.lit(region)),
-                ).collect()
+                    mkey=pl.when(take)
+                    .then(pl.lit(_main_key(m.country_code)))
+                    .otherwise(pl.lit(region)),
+                )
+                .collect()
             )
     return to_plus, parsed, fallback
 
@@ -293,13 +316,19 @@ def _strip_stage(frame: pl.DataFrame) -> tuple[list[pl.DataFrame], list[pl.DataF
         else:
             as_is = part.clear()
         stripped = _strip_np(nsn0, m)
-        part = pl.concat([
-            as_is.rename({"nsn0": "nsn"}).drop("mkey"),
-            part.lazy().with_columns(
-                nsn=pl.when(_test_len(stripped, m).is_in(["short", "local", "invalid"]))
-                .then(nsn0).otherwise(stripped)
-            ).drop("nsn0", "mkey").collect(),
-        ])
+        part = pl.concat(
+            [
+                as_is.rename({"nsn0": "nsn"}).drop("mkey"),
+                part.lazy()
+                .with_columns(
+                    nsn=pl.when(_test_len(stripped, m).is_in(["short", "local", "invalid"]))
+                    .then(nsn0)
+                    .otherwise(stripped)
+                )
+                .drop("nsn0", "mkey")
+                .collect(),
+            ]
+        )
         short = pl.col("nsn").str.len_bytes() < 2
         fallback.append(part.filter(short).drop("cc", "nsn"))
         done.append(part.filter(~short))
@@ -321,8 +350,9 @@ def _validate_stage(frame: pl.DataFrame) -> tuple[list[pl.DataFrame], list[pl.Da
         part = part.with_columns(reason=reason)
         pieces = []
         if len(regions) == 1:
-            pieces.append(part.with_columns(type=_type_expr(nsn, _meta(main)),
-                                            region=pl.lit(regions[0])))
+            pieces.append(
+                part.with_columns(type=_type_expr(nsn, _meta(main)), region=pl.lit(regions[0]))
+            )
         else:
             rest = part
             for region in regions:
@@ -339,18 +369,26 @@ def _validate_stage(frame: pl.DataFrame) -> tuple[list[pl.DataFrame], list[pl.Da
                 if hit.height:
                     pieces.append(hit.with_columns(type=_type_expr(nsn, m), region=pl.lit(region)))
             if rest.height:
-                pieces.append(rest.with_columns(type=pl.lit(None, dtype=pl.String),
-                                                region=pl.lit(None, dtype=pl.String)))
+                pieces.append(
+                    rest.with_columns(
+                        type=pl.lit(None, dtype=pl.String), region=pl.lit(None, dtype=pl.String)
+                    )
+                )
         for piece in pieces:
             valid = pl.col("type").is_not_null()
             same = nsn.str.strip_chars(nsn.str.slice(0, 1)) == ""
             done.append(
                 piece.select(
-                    "v", "r",
+                    "v",
+                    "r",
                     e164=pl.when(valid & ~same).then(pl.lit("+") + pl.lit(str(cc)) + nsn),
-                    status=pl.when(same).then(pl.lit(JUNK)).when(valid).then(pl.lit(OK))
-                    .otherwise(pl.col("reason").replace_strict(_REASON_STATUS,
-                                                               return_dtype=pl.String)),
+                    status=pl.when(same)
+                    .then(pl.lit(JUNK))
+                    .when(valid)
+                    .then(pl.lit(OK))
+                    .otherwise(
+                        pl.col("reason").replace_strict(_REASON_STATUS, return_dtype=pl.String)
+                    ),
                     type=pl.when(valid & ~same).then(pl.col("type")),
                     region=pl.when(valid & ~same).then(pl.col("region")),
                     possible=pl.col("reason") == "possible",
@@ -368,50 +406,62 @@ def _pipeline(plus: pl.DataFrame, national: pl.DataFrame) -> tuple[pl.DataFrame,
     good, bad = _plus_stage(plus_all)
     fallback.append(bad.select("v", "r"))
     cols = ["v", "r", "noplus", "cc", "nsn0", "mkey"]
-    stage = pl.concat([good.select(cols), *[p.select(cols) for p in parsed]],
-                      how="vertical_relaxed")
+    stage = pl.concat(
+        [good.select(cols), *[p.select(cols) for p in parsed]], how="vertical_relaxed"
+    )
     done, fb = _strip_stage(stage)
     fallback.extend(f.select("v", "r") for f in fb)
     if done:
         stage = pl.concat(done, how="vertical_relaxed")
     else:
-        stage = pl.DataFrame(schema={"v": pl.String, "r": pl.String, "noplus": pl.Boolean,
-                                     "cc": pl.Int64, "nsn": pl.String})
+        stage = pl.DataFrame(
+            schema={
+                "v": pl.String,
+                "r": pl.String,
+                "noplus": pl.Boolean,
+                "cc": pl.Int64,
+                "nsn": pl.String,
+            }
+        )
     results, fb = _validate_stage(stage)
     fallback.extend(f.select("v", "r") for f in fb)
     schema = {"v": pl.String, "r": pl.String, **RESULT_SCHEMA, "noplus": pl.Boolean}
     out = pl.concat([pl.DataFrame(schema=schema), *results], how="vertical_relaxed")
-    fb_frame = pl.concat([pl.DataFrame(schema={"v": pl.String, "r": pl.String}), *fallback],
-                         how="vertical_relaxed")
+    fb_frame = pl.concat(
+        [pl.DataFrame(schema={"v": pl.String, "r": pl.String}), *fallback], how="vertical_relaxed"
+    )
     return out, fb_frame
 
 
-def _fallback_pass(parsed: pl.DataFrame, cand: pl.DataFrame, fallback: str
-                   ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _fallback_pass(
+    parsed: pl.DataFrame, cand: pl.DataFrame, fallback: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows without '+' still not ok, parsed again with the fallback region; ok ones replace."""
     cols = ["v", "r", *RESULT_SCHEMA]
-    again = parsed.join(cand.filter("noplus").select("v", "r", "d"), on=["v", "r"],
-                        how="inner", nulls_equal=True).filter(
-        ~pl.col("status").is_in([OK, JUNK]) & (pl.col("r").fill_null("") != fallback)
-    )
+    again = parsed.join(
+        cand.filter("noplus").select("v", "r", "d"), on=["v", "r"], how="inner", nulls_equal=True
+    ).filter(~pl.col("status").is_in([OK, JUNK]) & (pl.col("r").fill_null("") != fallback))
     if again.height == 0:
         return parsed, pl.DataFrame(schema={"v": pl.String, "r": pl.String})
     national = again.select("v", orig="r", r=pl.lit(fallback), noplus=pl.lit(True), d="d")
     keyed = national.select("v", "orig", "r")
-    plus = pl.DataFrame(schema={"v": pl.String, "r": pl.String, "noplus": pl.Boolean,
-                                "d2": pl.String})
+    plus = pl.DataFrame(
+        schema={"v": pl.String, "r": pl.String, "noplus": pl.Boolean, "d2": pl.String}
+    )
     third, fb = _pipeline(plus, national.drop("orig").unique(["v", "r"]))
     # back to the original region key (v is unique per region in the input)
     third = third.join(keyed, on=["v", "r"], how="inner").with_columns(r=pl.col("orig"))
     fb = fb.join(keyed, on=["v", "r"], how="inner").select("v", r="orig")
     ok = third.filter(pl.col("status") == OK).select(cols)
-    rest = parsed.join(pl.concat([ok.select("v", "r"), fb]), on=["v", "r"], how="anti",
-                       nulls_equal=True)
+    rest = parsed.join(
+        pl.concat([ok.select("v", "r"), fb]), on=["v", "r"], how="anti", nulls_equal=True
+    )
     return pl.concat([rest, ok], how="vertical_relaxed"), fb
 
 
-def fast_path(unique: pl.DataFrame, fallback: str | None = None
-              ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def fast_path(
+    unique: pl.DataFrame, fallback: str | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split distinct ``(v, r)`` pairs into (handled with results, residual for the scalar path).
 
     ``v`` is the raw text, ``r`` the default region (ISO code or null). The handled frame has
@@ -427,23 +477,35 @@ def fast_path(unique: pl.DataFrame, fallback: str | None = None
     frame = unique.select(pl.col("v").cast(pl.String), pl.col("r").cast(pl.String))
     t = pl.col("v").str.strip_chars()
     frame = frame.with_columns(t=t).with_columns(
-        plain=pl.col("t").str.contains(SIMPLE_RE).fill_null(False))
+        plain=pl.col("t").str.contains(SIMPLE_RE).fill_null(False)
+    )
     other = frame.filter(~pl.col("plain"))
     # values with a trailing extension: the number part is checked and parsed instead
-    with_ext = other.with_columns(g=pl.col("t").str.extract_groups(EXT_RE)).select(
-        "v", "r", "t", m=pl.col("g").struct.field("main"),
-        ext=pl.coalesce(pl.col("g").struct.field("ext"), pl.col("g").struct.field("ext2")),
-    ).filter(pl.col("m").is_not_null() & pl.col("m").str.contains(SIMPLE_RE))
+    with_ext = (
+        other.with_columns(g=pl.col("t").str.extract_groups(EXT_RE))
+        .select(
+            "v",
+            "r",
+            "t",
+            m=pl.col("g").struct.field("main"),
+            ext=pl.coalesce(pl.col("g").struct.field("ext"), pl.col("g").struct.field("ext2")),
+        )
+        .filter(pl.col("m").is_not_null() & pl.col("m").str.contains(SIMPLE_RE))
+    )
     exts = with_ext.select("v", "r", "ext")
-    early_residual = other.join(with_ext.select("v", "r"), on=["v", "r"], how="anti",
-                                nulls_equal=True).select("v", "r")
-    frame = pl.concat([
-        frame.filter("plain").select("v", "r", "t", m="t"),
-        with_ext.select("v", "r", "t", "m"),
-    ])
+    early_residual = other.join(
+        with_ext.select("v", "r"), on=["v", "r"], how="anti", nulls_equal=True
+    ).select("v", "r")
+    frame = pl.concat(
+        [
+            frame.filter("plain").select("v", "r", "t", m="t"),
+            with_ext.select("v", "r", "t", "m"),
+        ]
+    )
     main = pl.col("m")
     frame = frame.select(
-        "v", "r",
+        "v",
+        "r",
         d=main.str.replace_all(r"[^0-9]", ""),
         ok=pl.col("t").str.len_chars() <= 250,
         noplus=~main.str.contains("+", literal=True),
@@ -455,8 +517,12 @@ def fast_path(unique: pl.DataFrame, fallback: str | None = None
     # all digits the same -> junk, before parsing (like the scalar path)
     same = pl.col("d").str.strip_chars(pl.col("d").str.slice(0, 1)) == ""
     junk = cand.filter(same).select(
-        "v", "r", e164=pl.lit(None, dtype=pl.String), status=pl.lit(JUNK),
-        type=pl.lit(None, dtype=pl.String), region=pl.lit(None, dtype=pl.String),
+        "v",
+        "r",
+        e164=pl.lit(None, dtype=pl.String),
+        status=pl.lit(JUNK),
+        type=pl.lit(None, dtype=pl.String),
+        region=pl.lit(None, dtype=pl.String),
         possible=pl.lit(False),
     )
     cand = cand.filter(~same)
@@ -466,12 +532,14 @@ def fast_path(unique: pl.DataFrame, fallback: str | None = None
     # custdata's retry: a number without '+' that phonenumbers rejects, read as international
     retry_rows = first.filter(pl.col("noplus") & ~pl.col("status").is_in([OK, JUNK]))
     keep = first.filter(~(pl.col("noplus") & ~pl.col("status").is_in([OK, JUNK])))
-    retry_rows = retry_rows.join(cand.select("v", "r", "d"), on=["v", "r"], how="left",
-                                 nulls_equal=True)
+    retry_rows = retry_rows.join(
+        cand.select("v", "r", "d"), on=["v", "r"], how="left", nulls_equal=True
+    )
     d = pl.col("d")
     trunk = pl.col("r").replace_strict(_trunk_prefixes(), default=None, return_dtype=pl.String)
     alt = (
-        pl.when(d.str.starts_with("00") & (d.str.slice(2, 1) != "0")).then(d.str.slice(2))
+        pl.when(d.str.starts_with("00") & (d.str.slice(2, 1) != "0"))
+        .then(d.str.slice(2))
         .when((d.str.len_bytes() >= 11) & (trunk.is_null() | ~d.str.starts_with(trunk)))
         .then(d)
     )
@@ -480,8 +548,7 @@ def fast_path(unique: pl.DataFrame, fallback: str | None = None
     with_alt = retry_rows.filter(pl.col("d2").is_not_null())
     second, fb2 = _pipeline(
         with_alt.select("v", "r", "noplus", "d2"),
-        pl.DataFrame(schema={"v": pl.String, "r": pl.String, "noplus": pl.Boolean,
-                             "d": pl.String}),
+        pl.DataFrame(schema={"v": pl.String, "r": pl.String, "noplus": pl.Boolean, "d": pl.String}),
     )
     cols = ["v", "r", *RESULT_SCHEMA]
     # alternatives the replay could not do (small groups...): phonenumbers on the '+' form only
@@ -493,8 +560,9 @@ def fast_path(unique: pl.DataFrame, fallback: str | None = None
             res = _result(num, formats=False) if num is not None else None
             if res is not None and res.status == OK:
                 rows.append((v, r, res.e164, res.status, res.type, res.region, res.possible))
-        extra_ok = pl.DataFrame(rows, schema={"v": pl.String, "r": pl.String, **RESULT_SCHEMA},
-                                orient="row")
+        extra_ok = pl.DataFrame(
+            rows, schema={"v": pl.String, "r": pl.String, **RESULT_SCHEMA}, orient="row"
+        )
         second = pl.concat([second.select(cols), extra_ok], how="vertical_relaxed")
     second_ok = second.filter(pl.col("status") == OK)
     first_kept = with_alt.select(cols).join(
@@ -512,7 +580,9 @@ def fast_path(unique: pl.DataFrame, fallback: str | None = None
         parsed = parsed.join(exts, on=["v", "r"], how="left", nulls_equal=True)
     else:
         parsed = parsed.with_columns(ext=pl.lit(None, dtype=pl.String))
-    done = pl.concat([junk.select(cols).with_columns(ext=pl.lit(None, dtype=pl.String)), parsed],
-                     how="vertical_relaxed")
+    done = pl.concat(
+        [junk.select(cols).with_columns(ext=pl.lit(None, dtype=pl.String)), parsed],
+        how="vertical_relaxed",
+    )
     residual = pl.concat([residual, fb], how="vertical_relaxed")
     return done, residual

@@ -25,23 +25,91 @@ import polars as pl
 
 #: ICAO Doc 9303 (Russian passport) lowercase table.
 ICAO_RU: dict[str, str] = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "ie",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
     # same ICAO table, Ukrainian and Belarusian letters
-    "і": "i", "ї": "i", "є": "ie", "ґ": "g", "ў": "u",
+    "і": "i",
+    "ї": "i",
+    "є": "ie",
+    "ґ": "g",
+    "ў": "u",
 }
 
 #: KMU 2010 (Ukrainian passport) lowercase table, letters not at the start of a word.
 KMU_UA: dict[str, str] = {
     "зг": "zgh",
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh",
-    "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n",
-    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": "", "’": "", "ʼ": "",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "h",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "є": "ie",
+    "ж": "zh",
+    "з": "z",
+    "и": "y",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ю": "iu",
+    "я": "ia",
+    "'": "",
+    "’": "",
+    "ʼ": "",
     # letters of Russian words that turn up in Ukrainian data
-    "ё": "io", "ъ": "", "ы": "y", "э": "e",
+    "ё": "io",
+    "ъ": "",
+    "ы": "y",
+    "э": "e",
 }
 
 #: KMU 2010: the first letter of a word.
@@ -104,9 +172,7 @@ def translit_expr(expr: pl.Expr, *, system: str = "auto") -> pl.Expr:
     if system == "kmu":
         return _kmu_expr(expr)
     return (
-        pl.when(expr.str.contains(_UKRAINIAN_RE))
-        .then(_kmu_expr(expr))
-        .otherwise(_icao_expr(expr))
+        pl.when(expr.str.contains(_UKRAINIAN_RE)).then(_kmu_expr(expr)).otherwise(_icao_expr(expr))
     )
 
 

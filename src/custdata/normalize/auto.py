@@ -48,12 +48,16 @@ def normalize_all(
     kinds = dict(columns) if columns is not None else detect_columns(frame)
     out = frame
     if kinds.get("phone"):
-        out = normalize.phones(out, kinds["phone"], region=region, fallback_region=fallback_region, in_place=in_place)
+        out = normalize.phones(
+            out, kinds["phone"], region=region, fallback_region=fallback_region, in_place=in_place
+        )
     if kinds.get("email"):
         out = normalize.emails(out, kinds["email"], in_place=in_place)
     if kinds.get("full_name"):
         out = normalize.names(out, kinds["full_name"], in_place=in_place)
-    parts = {k: kinds[f"{k}_name"][0] for k in ("first", "last", "middle") if kinds.get(f"{k}_name")}
+    parts = {
+        k: kinds[f"{k}_name"][0] for k in ("first", "last", "middle") if kinds.get(f"{k}_name")
+    }
     if parts:
         out = normalize.name_parts(out, **parts, in_place=in_place)
     if kinds.get("birth_date"):
@@ -87,8 +91,11 @@ def summaries(
             same_rows = before.height == after.height
             original = before[col] if in_place and same_rows else after[col]
             view = pl.DataFrame(
-                {"orig": original.cast(pl.String), "norm": after[normalized].cast(pl.String),
-                 "status": after[status]}
+                {
+                    "orig": original.cast(pl.String),
+                    "norm": after[normalized].cast(pl.String),
+                    "status": after[status],
+                }
             )
             result[f"{kind}:{col}"] = summarize(view, "orig", normalized="norm", status="status")
     return result

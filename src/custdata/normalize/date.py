@@ -118,10 +118,9 @@ def _parse_text(text: pl.Expr, *, dayfirst: bool | None, today: dt.date) -> pl.E
     # otherwise dots are day first and ``dayfirst`` decides the rest
     preferred = (sep == ".") | pl.lit(bool(dayfirst))
     day_first = pl.when(a > 12).then(True).when(b > 12).then(False).otherwise(preferred)
-    if dayfirst is None:
-        ambiguous = (sep != ".") & (a <= 12) & (b <= 12) & (a != b)
-    else:
-        ambiguous = pl.lit(False)
+    ambiguous = (
+        (sep != ".") & (a <= 12) & (b <= 12) & (a != b) if dayfirst is None else pl.lit(False)
+    )
     dmy_day = pl.when(day_first).then(a).otherwise(b)
     dmy_month = pl.when(day_first).then(b).otherwise(a)
 
@@ -150,19 +149,28 @@ def _parse_text(text: pl.Expr, *, dayfirst: bool | None, today: dt.date) -> pl.E
         return chain.otherwise(pl.lit(None, pl.Int32))
 
     y = pick(
-        (is_ymd, _int(ymd.struct[0])), (is_dmy, year), (is_compact, c_y),
+        (is_ymd, _int(ymd.struct[0])),
+        (is_dmy, year),
+        (is_compact, c_y),
         (is_serial, serial_date.dt.year().cast(pl.Int32)),
-        (is_dmon, _int(dmon.struct[2])), (is_mond, _int(mond.struct[2])),
+        (is_dmon, _int(dmon.struct[2])),
+        (is_mond, _int(mond.struct[2])),
     )
     m = pick(
-        (is_ymd, _int(ymd.struct[1])), (is_dmy, dmy_month), (is_compact, c_m),
+        (is_ymd, _int(ymd.struct[1])),
+        (is_dmy, dmy_month),
+        (is_compact, c_m),
         (is_serial, serial_date.dt.month().cast(pl.Int32)),
-        (is_dmon, dmon_m), (is_mond, mond_m),
+        (is_dmon, dmon_m),
+        (is_mond, mond_m),
     )
     d = pick(
-        (is_ymd, _int(ymd.struct[2])), (is_dmy, dmy_day), (is_compact, c_d),
+        (is_ymd, _int(ymd.struct[2])),
+        (is_dmy, dmy_day),
+        (is_compact, c_d),
         (is_serial, serial_date.dt.day().cast(pl.Int32)),
-        (is_dmon, _int(dmon.struct[0])), (is_mond, _int(mond.struct[1])),
+        (is_dmon, _int(dmon.struct[0])),
+        (is_mond, _int(mond.struct[1])),
     )
     return pl.struct(
         y.alias("y"), m.alias("m"), d.alias("d"), (is_dmy & ambiguous).alias("ambiguous")
@@ -190,8 +198,10 @@ def _analyze_series(
     if series.dtype == pl.Date or isinstance(series.dtype, pl.Datetime):
         dates = series.cast(pl.Date)
         frame = pl.DataFrame({"date": dates}).with_columns(
-            pl.when(pl.col("date").is_null()).then(pl.lit(EMPTY))
-            .when(~pl.col("date").is_between(low, today)).then(pl.lit(OUT_OF_RANGE))
+            pl.when(pl.col("date").is_null())
+            .then(pl.lit(EMPTY))
+            .when(~pl.col("date").is_between(low, today))
+            .then(pl.lit(OUT_OF_RANGE))
             .otherwise(pl.lit(OK))
             .alias("status")
         )
@@ -207,15 +217,21 @@ def _analyze_series(
         pl.LazyFrame({"raw": raw.unique()})
         .with_columns(parts.alias("p"))
         .with_columns(
-            _to_date(pl.col("p").struct["y"], pl.col("p").struct["m"], pl.col("p").struct["d"])
-            .alias("date")
+            _to_date(
+                pl.col("p").struct["y"], pl.col("p").struct["m"], pl.col("p").struct["d"]
+            ).alias("date")
         )
         .with_columns(
-            pl.when(text.is_null() | (text == "")).then(pl.lit(EMPTY))
-            .when(text.is_in(pl.Series(sorted(JUNK_VALUES)).implode())).then(pl.lit(JUNK))
-            .when(pl.col("p").struct["ambiguous"]).then(pl.lit(AMBIGUOUS))
-            .when(pl.col("date").is_null()).then(pl.lit(UNPARSEABLE))
-            .when(~pl.col("date").is_between(low, today)).then(pl.lit(OUT_OF_RANGE))
+            pl.when(text.is_null() | (text == ""))
+            .then(pl.lit(EMPTY))
+            .when(text.is_in(pl.Series(sorted(JUNK_VALUES)).implode()))
+            .then(pl.lit(JUNK))
+            .when(pl.col("p").struct["ambiguous"])
+            .then(pl.lit(AMBIGUOUS))
+            .when(pl.col("date").is_null())
+            .then(pl.lit(UNPARSEABLE))
+            .when(~pl.col("date").is_between(low, today))
+            .then(pl.lit(OUT_OF_RANGE))
             .otherwise(pl.lit(OK))
             .alias("status")
         )
@@ -263,9 +279,11 @@ def birth_date(
      None, None]
     """
     ref = _check_options(dayfirst, min_year, today)
-    return _struct_expr(col, dayfirst=dayfirst, min_year=min_year, today=ref).struct.field(
-        "iso"
-    ).name.keep()
+    return (
+        _struct_expr(col, dayfirst=dayfirst, min_year=min_year, today=ref)
+        .struct.field("iso")
+        .name.keep()
+    )
 
 
 def birth_dates(

@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import polars as pl
 from email_validator import EmailNotValidError, EmailUndeliverableError, validate_email
@@ -56,8 +56,16 @@ UNDELIVERABLE = "undeliverable"
 
 #: Every status code the email normalizer produces.
 EMAIL_STATUSES: tuple[str, ...] = (
-    OK, EMPTY, JUNK, MISSING_AT, "invalid_local_part", "invalid_domain", "too_long",
-    "invalid_syntax", MULTIPLE, UNDELIVERABLE,
+    OK,
+    EMPTY,
+    JUNK,
+    MISSING_AT,
+    "invalid_local_part",
+    "invalid_domain",
+    "too_long",
+    "invalid_syntax",
+    MULTIPLE,
+    UNDELIVERABLE,
 )
 _VALID = (OK, MULTIPLE)
 
@@ -165,8 +173,9 @@ def _clean_steps(frame: pl.LazyFrame, source: str, target: str) -> pl.LazyFrame:
         .with_columns(strip_punct.alias(target))
         .with_columns(
             pl.coalesce(
-                pl.coalesce(c.str.extract(r'^"([^"]*)"$', 1), c.str.extract(r"^'([^']*)'$", 1))
-                .str.strip_chars(WHITESPACE),
+                pl.coalesce(
+                    c.str.extract(r'^"([^"]*)"$', 1), c.str.extract(r"^'([^']*)'$", 1)
+                ).str.strip_chars(WHITESPACE),
                 c,
             ).alias(target)
         )
@@ -179,20 +188,24 @@ def _candidates(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     maybe = (pl.col("c1").str.count_matches("@") >= 2) & pl.col("c1").str.contains(
         "[,;" + _WS_CLASS[1:]
     )
-    several = _clean(
-        lazy.filter(maybe)
-        .select(
-            "c1",
-            pl.col("c1")
-            .str.extract_all(r"[^,;" + _WS_CLASS[1:-1] + r"]+")
-            .list.eval(pl.element().filter(pl.element().str.contains("@")))
-            .alias("tokens"),
+    several = (
+        _clean(
+            lazy.filter(maybe)
+            .select(
+                "c1",
+                pl.col("c1")
+                .str.extract_all(r"[^,;" + _WS_CLASS[1:-1] + r"]+")
+                .list.eval(pl.element().filter(pl.element().str.contains("@")))
+                .alias("tokens"),
+            )
+            .filter(pl.col("tokens").list.len() >= 2)
+            .select("c1", pl.col("tokens").list.first().alias("token")),
+            "token",
+            "first",
         )
-        .filter(pl.col("tokens").list.len() >= 2)
-        .select("c1", pl.col("tokens").list.first().alias("token")),
-        "token",
-        "first",
-    ).select("c1", "first").unique("c1")
+        .select("c1", "first")
+        .unique("c1")
+    )
     return (
         lazy.join(several, on="c1", how="left", maintain_order="left")
         .with_columns(
@@ -231,10 +244,14 @@ def _fast_path(frame: pl.LazyFrame, *, lowercase_local: bool) -> pl.LazyFrame:
     )
     local, dom_low = pl.col("_l"), pl.col("_dl")
     status = (
-        pl.when(~pl.col("_plain").fill_null(False)).then(pl.lit(None, pl.String))
-        .when(~local.str.contains(_LOCAL_RE).fill_null(False)).then(pl.lit("invalid_local_part"))
-        .when(dom_low.str.contains("xn--", literal=True)).then(pl.lit(None, pl.String))
-        .when(pl.col("_d").str.len_bytes() > 253).then(pl.lit("too_long"))
+        pl.when(~pl.col("_plain").fill_null(False))
+        .then(pl.lit(None, pl.String))
+        .when(~local.str.contains(_LOCAL_RE).fill_null(False))
+        .then(pl.lit("invalid_local_part"))
+        .when(dom_low.str.contains("xn--", literal=True))
+        .then(pl.lit(None, pl.String))
+        .when(pl.col("_d").str.len_bytes() > 253)
+        .then(pl.lit("too_long"))
         .when(
             ~dom_low.str.contains(_DOMAIN_RE).fill_null(False)
             | dom_low.str.contains(_LONG_LABEL_RE).fill_null(True)
@@ -308,7 +325,7 @@ def _disposable_domains() -> pl.Series:
     return pl.Series(sorted(blocklist), dtype=pl.String).implode()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _series(name: str) -> pl.Series:
     """The constant sets as polars Series (built once: ``is_in`` on a list converts each time)."""
     values = {
@@ -438,8 +455,13 @@ def _analyze_distinct(
             "raw",
             "cand",
             "multiple",
-            pl.when(empty).then(pl.lit(EMPTY)).when(junk).then(pl.lit(JUNK))
-            .when(no_at).then(pl.lit(MISSING_AT)).otherwise(pl.col("fast_status"))
+            pl.when(empty)
+            .then(pl.lit(EMPTY))
+            .when(junk)
+            .then(pl.lit(JUNK))
+            .when(no_at)
+            .then(pl.lit(MISSING_AT))
+            .otherwise(pl.col("fast_status"))
             .alias("status"),
             pl.col("fast_norm").alias("normalized"),
             pl.col("fast_dom").alias("domain"),
@@ -587,8 +609,9 @@ def emails(
         _check_bool(name, value)
     tmp = [f"__custdata_email_{i}" for i in range(len(cols))]
     out = frame.with_columns(
-        _struct_expr(c, lowercase_local=lowercase_local, check_deliverability=check_deliverability)
-        .alias(t)
+        _struct_expr(
+            c, lowercase_local=lowercase_local, check_deliverability=check_deliverability
+        ).alias(t)
         for c, t in zip(cols, tmp, strict=True)
     )
     new: list[pl.Expr] = []

@@ -77,8 +77,9 @@ def gender(col: str | pl.Expr) -> pl.Expr:
     """
     return (
         _key(col)
-        .replace_strict(list(GENDER_VALUES), list(GENDER_VALUES.values()), default=None,
-                        return_dtype=pl.String)
+        .replace_strict(
+            list(GENDER_VALUES), list(GENDER_VALUES.values()), default=None, return_dtype=pl.String
+        )
         .name.keep()
     )
 
@@ -86,10 +87,14 @@ def gender(col: str | pl.Expr) -> pl.Expr:
 def _status(col: str | pl.Expr) -> pl.Expr:
     key = _key(col)
     return (
-        pl.when(key.is_null() | (key == "")).then(pl.lit(EMPTY))
-        .when(key.is_in(list(GENDER_VALUES))).then(pl.lit(OK))
-        .when(key.is_in(list(_OTHER_VALUES))).then(pl.lit(OTHER))
-        .when(key.is_in(list(JUNK_VALUES))).then(pl.lit(JUNK))
+        pl.when(key.is_null() | (key == ""))
+        .then(pl.lit(EMPTY))
+        .when(key.is_in(list(GENDER_VALUES)))
+        .then(pl.lit(OK))
+        .when(key.is_in(list(_OTHER_VALUES)))
+        .then(pl.lit(OTHER))
+        .when(key.is_in(list(JUNK_VALUES)))
+        .then(pl.lit(JUNK))
         .otherwise(pl.lit(UNRECOGNIZED))
     )
 

@@ -114,15 +114,15 @@ def id_details(column: str | pl.Expr, *, kind: str = "auto") -> pl.Expr:
         _module(kind)  # fail early on an unknown kind
     dtype = pl.Struct({"normalized": pl.String, "kind": pl.String, "status": pl.String})
     expr = as_expr(column).cast(pl.String)
-    return expr.map_batches(
-        lambda s: _by_distinct(s, kind), return_dtype=dtype
-    )
+    return expr.map_batches(lambda s: _by_distinct(s, kind), return_dtype=dtype)
 
 
 def _by_distinct(values: pl.Series, kind: str) -> pl.Series:
     uniques = values.unique(maintain_order=True)
     lookup = pl.DataFrame({"v": uniques, "r": _struct(uniques, kind)})
-    joined = pl.DataFrame({"v": values}).join(lookup, on="v", how="left", nulls_equal=True, maintain_order="left")
+    joined = pl.DataFrame({"v": values}).join(
+        lookup, on="v", how="left", nulls_equal=True, maintain_order="left"
+    )
     return joined["r"].alias(values.name)
 
 

@@ -61,27 +61,82 @@ _STRUCT = pl.Struct({f: pl.String for f in _FIELDS})
 # Phonetic-ish folding of lower-case Latin, applied after transliteration (see the docs page).
 _FOLD_FROM = ["shch", "sch", "tch", "kh", "ph", "ck", "tz", "x", "w", "q", "j", "y"]
 _FOLD_TO = ["sh", "sh", "ch", "h", "f", "k", "ts", "ks", "v", "k", "i", "i"]
-_SPECIAL_LATIN = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i",
-                  "þ": "th", "ð": "d"}
+_SPECIAL_LATIN = {
+    "ß": "ss",
+    "ø": "o",
+    "æ": "ae",
+    "œ": "oe",
+    "ł": "l",
+    "đ": "d",
+    "ı": "i",
+    "þ": "th",
+    "ð": "d",
+}
 
 
 #: Common English nicknames whose ``nicknames`` entry lists several canonical names: the
 #: usual full form (the package's unambiguous entries are used as they are).
 ENGLISH_PREFERRED: dict[str, str] = {
-    "bob": "robert", "bobby": "robert", "rob": "robert", "robbie": "robert", "bill": "william",
-    "billy": "william", "will": "william", "mike": "michael", "mikey": "michael",
-    "tom": "thomas", "tommy": "thomas", "liz": "elizabeth", "lizzie": "elizabeth",
-    "beth": "elizabeth", "kate": "katherine", "katie": "katherine", "kathy": "katherine",
-    "peggy": "margaret", "maggie": "margaret", "dick": "richard", "rick": "richard",
-    "ricky": "richard", "tony": "anthony", "chris": "christopher", "sue": "susan",
-    "susie": "susan", "steve": "steven", "becky": "rebecca", "jenny": "jennifer",
-    "jen": "jennifer", "andy": "andrew", "nick": "nicholas", "nicky": "nicholas",
-    "matt": "matthew", "dan": "daniel", "danny": "daniel", "sam": "samuel", "ben": "benjamin",
-    "joe": "joseph", "joey": "joseph", "jim": "james", "jimmy": "james", "ed": "edward",
-    "eddie": "edward", "ted": "edward", "pat": "patrick", "greg": "gregory", "jeff": "jeffrey",
-    "ron": "ronald", "ronnie": "ronald", "don": "donald", "larry": "lawrence", "jerry": "gerald",
-    "patty": "patricia", "trish": "patricia", "debbie": "deborah", "cathy": "catherine",
-    "abby": "abigail", "vicky": "victoria", "tina": "christina",
+    "bob": "robert",
+    "bobby": "robert",
+    "rob": "robert",
+    "robbie": "robert",
+    "bill": "william",
+    "billy": "william",
+    "will": "william",
+    "mike": "michael",
+    "mikey": "michael",
+    "tom": "thomas",
+    "tommy": "thomas",
+    "liz": "elizabeth",
+    "lizzie": "elizabeth",
+    "beth": "elizabeth",
+    "kate": "katherine",
+    "katie": "katherine",
+    "kathy": "katherine",
+    "peggy": "margaret",
+    "maggie": "margaret",
+    "dick": "richard",
+    "rick": "richard",
+    "ricky": "richard",
+    "tony": "anthony",
+    "chris": "christopher",
+    "sue": "susan",
+    "susie": "susan",
+    "steve": "steven",
+    "becky": "rebecca",
+    "jenny": "jennifer",
+    "jen": "jennifer",
+    "andy": "andrew",
+    "nick": "nicholas",
+    "nicky": "nicholas",
+    "matt": "matthew",
+    "dan": "daniel",
+    "danny": "daniel",
+    "sam": "samuel",
+    "ben": "benjamin",
+    "joe": "joseph",
+    "joey": "joseph",
+    "jim": "james",
+    "jimmy": "james",
+    "ed": "edward",
+    "eddie": "edward",
+    "ted": "edward",
+    "pat": "patrick",
+    "greg": "gregory",
+    "jeff": "jeffrey",
+    "ron": "ronald",
+    "ronnie": "ronald",
+    "don": "donald",
+    "larry": "lawrence",
+    "jerry": "gerald",
+    "patty": "patricia",
+    "trish": "patricia",
+    "debbie": "deborah",
+    "cathy": "catherine",
+    "abby": "abigail",
+    "vicky": "victoria",
+    "tina": "christina",
 }
 
 
@@ -114,17 +169,20 @@ def _per_distinct(series: pl.Series, fn) -> pl.Series:  # noqa: ANN001
     if values.len() < 64:
         return fn(values).alias(series.name)
     uniq = values.unique()
-    table = pl.DataFrame({"__v": uniq, "__o": fn(uniq)},
-                         schema={"__v": pl.String, "__o": pl.String})
-    joined = values.to_frame("__v").join(table, on="__v", how="left", nulls_equal=True,
-                                         maintain_order="left")
+    table = pl.DataFrame(
+        {"__v": uniq, "__o": fn(uniq)}, schema={"__v": pl.String, "__o": pl.String}
+    )
+    joined = values.to_frame("__v").join(
+        table, on="__v", how="left", nulls_equal=True, maintain_order="left"
+    )
     return joined["__o"].alias(series.name)
 
 
 def _fold(expr: pl.Expr) -> pl.Expr:
     """Lower-case Latin matching form of a name part (transliterated, folded, no punctuation)."""
-    return expr.map_batches(lambda s: _per_distinct(s, _fold_values), return_dtype=pl.String,
-                            is_elementwise=True)
+    return expr.map_batches(
+        lambda s: _per_distinct(s, _fold_values), return_dtype=pl.String, is_elementwise=True
+    )
 
 
 def _first_key_values(values: pl.Series) -> pl.Series:
@@ -153,14 +211,15 @@ def _first_name_map() -> tuple[list[str], list[str]]:
             mapping.setdefault(a_ua, b)
     nn = NickNamer()
     nick_rows = [
-        (nick, next(iter(canons))) for nick, canons in nn.canonical_lookup.items()
+        (nick, next(iter(canons)))
+        for nick, canons in nn.canonical_lookup.items()
         if len(canons) == 1 and len(next(iter(canons))) > len(nick)
     ]
     nick_rows += list(ENGLISH_PREFERRED.items())
-    folded = pl.DataFrame({"n": [r[0] for r in nick_rows], "c": [r[1] for r in nick_rows]},
-                          schema={"n": pl.String, "c": pl.String}).select(
-        _fold(pl.col("n")).alias("n"), _fold(pl.col("c")).alias("c")
-    )
+    folded = pl.DataFrame(
+        {"n": [r[0] for r in nick_rows], "c": [r[1] for r in nick_rows]},
+        schema={"n": pl.String, "c": pl.String},
+    ).select(_fold(pl.col("n")).alias("n"), _fold(pl.col("c")).alias("c"))
     targets = set(mapping.values())
     for n, c in zip(folded["n"], folded["c"], strict=True):
         if n and c and n not in targets:
@@ -223,7 +282,8 @@ def first_name_key(column: str | pl.Expr) -> pl.Expr:
     ['aleksandr', 'aleksandr', 'aleksandr', 'iuri', 'iuri', 'robert']
     """
     return as_expr(column).map_batches(
-        lambda s: _per_distinct(s, _first_key_values), return_dtype=pl.String,
+        lambda s: _per_distinct(s, _first_key_values),
+        return_dtype=pl.String,
         is_elementwise=True,
     )
 
@@ -245,8 +305,9 @@ def full_form(column: str | pl.Expr) -> pl.Expr:
 
 
 def _key_from_parts(last: pl.Expr, first: pl.Expr) -> pl.Expr:
-    key = pl.concat_str([surname_key(last), first_name_key(first)], separator=" ",
-                        ignore_nulls=True)
+    key = pl.concat_str(
+        [surname_key(last), first_name_key(first)], separator=" ", ignore_nulls=True
+    )
     return pl.when(key.str.len_bytes() > 0).then(key)
 
 
@@ -267,8 +328,14 @@ def _parse_table(uniq: pl.Series, order: str) -> pl.DataFrame:
     parsed = [parse_text(v, order) for v in rest.to_list()]
     cols = list(zip(*parsed, strict=True)) if parsed else [[] for _ in range(6)]
     slow = pl.DataFrame(
-        {"__value": rest, "clean": cols[0], "last": cols[1], "first": cols[2],
-         "middle": cols[3], "status": cols[5]},
+        {
+            "__value": rest,
+            "clean": cols[0],
+            "last": cols[1],
+            "first": cols[2],
+            "middle": cols[3],
+            "status": cols[5],
+        },
         schema=schema,
     )
     table = pl.concat([fast.select(list(schema)), slow], how="vertical")
@@ -406,14 +473,21 @@ def _clean_part_series(series: pl.Series) -> pl.Series:
             cleaned.append(None)
             continue
         words = " ".join(v.replace("\u00a0", " ").split())
-        if (not words or not any(c.isalpha() for c in words) or any(c.isdigit() for c in words)
-                or "@" in words or is_junk(words) or words.casefold() in NAME_JUNK):
+        if (
+            not words
+            or not any(c.isalpha() for c in words)
+            or any(c.isdigit() for c in words)
+            or "@" in words
+            or is_junk(words)
+            or words.casefold() in NAME_JUNK
+        ):
             cleaned.append(None)
             continue
         toks = words.split(" ")
         cleaned.append(" ".join(fix_case(t, len(toks) == 1) for t in toks))
-    table = pl.DataFrame({"__value": uniq, "__clean": cleaned},
-                         schema={"__value": pl.String, "__clean": pl.String})
+    table = pl.DataFrame(
+        {"__value": uniq, "__clean": cleaned}, schema={"__value": pl.String, "__clean": pl.String}
+    )
     joined = values.to_frame("__value").join(
         table, on="__value", how="left", nulls_equal=True, maintain_order="left"
     )
@@ -424,8 +498,9 @@ def _gender_series(frame: pl.DataFrame) -> pl.Series:
     uniq = frame.unique()
     genders = [gender_of(a, b, c) if (a or b or c) else None for a, b, c in uniq.iter_rows()]
     table = uniq.with_columns(pl.Series("__gender", genders, dtype=pl.String))
-    return frame.join(table, on=list(frame.columns), how="left", nulls_equal=True,
-                      maintain_order="left")["__gender"]
+    return frame.join(
+        table, on=list(frame.columns), how="left", nulls_equal=True, maintain_order="left"
+    )["__gender"]
 
 
 def name_parts(
@@ -464,21 +539,28 @@ def name_parts(
         if col is None:
             continue
         target = col if in_place else f"{col}_clean"
-        cleaned = pl.col(col).map_batches(_clean_part_series, return_dtype=pl.String,
-                                          is_elementwise=True)
+        cleaned = pl.col(col).map_batches(
+            _clean_part_series, return_dtype=pl.String, is_elementwise=True
+        )
         frame = frame.with_columns(cleaned.alias(f"__{col}_clean")).with_columns(
             # in place: a cell that is not a name keeps its text (nothing is lost)
-            (pl.coalesce(f"__{col}_clean", pl.col(col).cast(pl.String)) if in_place
-             else pl.col(f"__{col}_clean")).alias(target),
+            (
+                pl.coalesce(f"__{col}_clean", pl.col(col).cast(pl.String))
+                if in_place
+                else pl.col(f"__{col}_clean")
+            ).alias(target),
             key_fn[part](pl.col(f"__{col}_clean")).alias(f"{col}_key"),
         )
         clean_name[part] = f"__{col}_clean"
-    parts = [pl.col(clean_name[p]) if p in clean_name else pl.lit(None, pl.String)
-             for p in ("last", "first", "middle")]
+    parts = [
+        pl.col(clean_name[p]) if p in clean_name else pl.lit(None, pl.String)
+        for p in ("last", "first", "middle")
+    ]
     frame = frame.with_columns(
         pl.struct(*(p.alias(n) for p, n in zip(parts, ("l", "f", "m"), strict=True)))
-        .map_batches(lambda s: _gender_series(s.struct.unnest()), return_dtype=pl.String,
-                     is_elementwise=True)
+        .map_batches(
+            lambda s: _gender_series(s.struct.unnest()), return_dtype=pl.String, is_elementwise=True
+        )
         .alias(gender_column)
     )
     if last is not None or first is not None:

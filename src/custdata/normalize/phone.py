@@ -38,14 +38,36 @@ __all__ = ["PhoneResult", "STATUSES", "parse_phone", "phone", "phone_details", "
 
 #: Country names accepted in a region column besides ISO 3166 alpha-2 codes (compared casefolded).
 REGION_NAMES: dict[str, str] = {
-    "россия": "RU", "рф": "RU", "russia": "RU", "russian federation": "RU", "rus": "RU",
-    "украина": "UA", "україна": "UA", "ukraine": "UA", "ukr": "UA",
-    "казахстан": "KZ", "kazakhstan": "KZ", "kaz": "KZ",
-    "беларусь": "BY", "белоруссия": "BY", "belarus": "BY", "blr": "BY",
-    "сша": "US", "usa": "US", "united states": "US", "united states of america": "US",
-    "великобритания": "GB", "uk": "GB", "united kingdom": "GB", "great britain": "GB",
-    "england": "GB", "gbr": "GB",
-    "германия": "DE", "germany": "DE", "deutschland": "DE", "deu": "DE",
+    "россия": "RU",
+    "рф": "RU",
+    "russia": "RU",
+    "russian federation": "RU",
+    "rus": "RU",
+    "украина": "UA",
+    "україна": "UA",
+    "ukraine": "UA",
+    "ukr": "UA",
+    "казахстан": "KZ",
+    "kazakhstan": "KZ",
+    "kaz": "KZ",
+    "беларусь": "BY",
+    "белоруссия": "BY",
+    "belarus": "BY",
+    "blr": "BY",
+    "сша": "US",
+    "usa": "US",
+    "united states": "US",
+    "united states of america": "US",
+    "великобритания": "GB",
+    "uk": "GB",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "gbr": "GB",
+    "германия": "DE",
+    "germany": "DE",
+    "deutschland": "DE",
+    "deu": "DE",
 }
 _SUPPORTED = sorted(pn.SUPPORTED_REGIONS)
 
@@ -53,8 +75,14 @@ _SUPPORTED = sorted(pn.SUPPORTED_REGIONS)
 POOL_MIN = 20_000
 
 _PART_FIELDS = {
-    "e164": pl.String, "status": pl.String, "type": pl.String, "region": pl.String,
-    "ext": pl.String, "possible": pl.Boolean, "national": pl.String, "international": pl.String,
+    "e164": pl.String,
+    "status": pl.String,
+    "type": pl.String,
+    "region": pl.String,
+    "ext": pl.String,
+    "possible": pl.Boolean,
+    "national": pl.String,
+    "international": pl.String,
 }
 
 
@@ -92,27 +120,30 @@ def _in_workers(func, items: list, workers: int | None, *args) -> list:
     if n_workers <= 1 or len(items) < POOL_MIN:
         return func(items, *args)
     size = -(-len(items) // (n_workers * 4))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn")) as pool:
         results = pool.map(func, chunks, *[[a] * len(chunks) for a in args])
         return [row for chunk in results for row in chunk]
 
 
-def _run_scalar(items: list[tuple], *, workers: int | None,
-                fallback: str | None = None) -> list[tuple]:
+def _run_scalar(
+    items: list[tuple], *, workers: int | None, fallback: str | None = None
+) -> list[tuple]:
     """:func:`parse_parts_many` over (piece, region) pairs, in worker processes if many."""
     return _in_workers(parse_parts_many, items, workers, fallback)
 
 
-def _formats_for(values: Iterable[str | None], workers: int | None = None
-                 ) -> dict[str, tuple[str, str]]:
+def _formats_for(
+    values: Iterable[str | None], workers: int | None = None
+) -> dict[str, tuple[str, str]]:
     """National and international formats of distinct valid E.164 numbers."""
     distinct = sorted({v for v in values if v is not None})
     return dict(zip(distinct, _in_workers(format_many, distinct, workers), strict=True))
 
 
-def _residual_rows(residual: pl.DataFrame, *, parts: bool, workers: int | None,
-                   fallback: str | None = None) -> list[tuple]:
+def _residual_rows(
+    residual: pl.DataFrame, *, parts: bool, workers: int | None, fallback: str | None = None
+) -> list[tuple]:
     """Cells the fast path left: split into pieces, simple pieces through the fast path again,
     the others through phonenumbers; then combined per cell (:func:`combine`)."""
     keys = list(residual.iter_rows())
@@ -124,8 +155,11 @@ def _residual_rows(residual: pl.DataFrame, *, parts: bool, workers: int | None,
                 need[(piece, r)] = None
     lookup: dict[tuple[str, str | None], tuple] = {}
     # a lone piece equal to the cell already failed the fast path: straight to phonenumbers
-    tried = {(prep[0], r) for (v, r), prep in zip(keys, preps, strict=True)
-             if not isinstance(prep, PhoneResult) and len(prep) == 1 and prep[0] == v.strip()}
+    tried = {
+        (prep[0], r)
+        for (v, r), prep in zip(keys, preps, strict=True)
+        if not isinstance(prep, PhoneResult) and len(prep) == 1 and prep[0] == v.strip()
+    }
     retry = [key for key in need if key not in tried]
     items = [key for key in need if key in tried]
     if retry:
@@ -134,14 +168,14 @@ def _residual_rows(residual: pl.DataFrame, *, parts: bool, workers: int | None,
         for row in done.select("v", "r", *TUPLE_FIELDS).iter_rows():
             lookup[(row[0], row[1])] = row[2:]
         items.extend(rest.iter_rows())
-    lookup.update(zip(items, _run_scalar(items, workers=workers, fallback=fallback),
-                      strict=True))
+    lookup.update(zip(items, _run_scalar(items, workers=workers, fallback=fallback), strict=True))
     rows = []
     for prep, (_, r) in zip(preps, keys, strict=True):
-        if isinstance(prep, PhoneResult):
-            results = [prep]
-        else:
-            results = [from_tuple(lookup[(piece, r)]) for piece in prep]
+        results = (
+            [prep]
+            if isinstance(prep, PhoneResult)
+            else [from_tuple(lookup[piece, r]) for piece in prep]
+        )
         cell = combine(results)
         row = (*as_tuple(cell), ", ".join(cell.extra) or None)
         if parts:
@@ -151,8 +185,14 @@ def _residual_rows(residual: pl.DataFrame, *, parts: bool, workers: int | None,
 
 
 def _details_frame(
-    values: pl.Series, regions: pl.Series | None, *, region: str | None, formats: bool = False,
-    parts: bool = False, workers: int | None = None, fallback: str | None = None,
+    values: pl.Series,
+    regions: pl.Series | None,
+    *,
+    region: str | None,
+    formats: bool = False,
+    parts: bool = False,
+    workers: int | None = None,
+    fallback: str | None = None,
 ) -> pl.DataFrame:
     """Row-aligned frame of phone details for ``values`` (the engine behind every public call)."""
     v = values.cast(pl.String)
@@ -167,21 +207,36 @@ def _details_frame(
     fields = list(TUPLE_FIELDS)
     part_dtype = pl.Struct({**{f: _PART_FIELDS[f] for f in fields}, "part": pl.Int32})
     if parts:
-        done = done.with_columns(parts=pl.concat_list(
-            pl.struct(*fields, part=pl.lit(1, dtype=pl.Int32))))
+        done = done.with_columns(
+            parts=pl.concat_list(pl.struct(*fields, part=pl.lit(1, dtype=pl.Int32)))
+        )
     rows = _residual_rows(residual, parts=parts, workers=workers, fallback=fallback)
     schema = {f: _PART_FIELDS[f] for f in fields} | {"extra": pl.String}
     if parts:
-        rows = [(*row[:-1], [dict(zip(fields, p, strict=True), part=i)
-                             for i, p in enumerate(row[-1], 1)]) for row in rows]
+        rows = [
+            (
+                *row[:-1],
+                [dict(zip(fields, p, strict=True), part=i) for i, p in enumerate(row[-1], 1)],
+            )
+            for row in rows
+        ]
         schema["parts"] = pl.List(part_dtype)
     slow = pl.DataFrame(rows, schema=schema, orient="row")
     slow = pl.concat([residual.select("v", "r"), slow], how="horizontal")
     cols = ["v", "r", *schema]
     table = pl.concat([done.select(cols), slow.select(cols)], how="vertical_relaxed")
     keys = ["v"] if regions is None else ["v", "r"]
-    out = frame.select(keys).join(table.drop([] if regions is not None else ["r"]), on=keys,
-                                  how="left", nulls_equal=True, maintain_order="left").drop(keys)
+    out = (
+        frame.select(keys)
+        .join(
+            table.drop([] if regions is not None else ["r"]),
+            on=keys,
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        .drop(keys)
+    )
     if formats:
         e164s = out["e164"].drop_nulls().unique().to_list()
         if parts:
@@ -191,24 +246,30 @@ def _details_frame(
         intl = {k: f[1] for k, f in fmt.items()}
         out = out.with_columns(
             national=pl.col("e164").replace_strict(nat, default=None, return_dtype=pl.String),
-            international=pl.col("e164").replace_strict(intl, default=None,
-                                                        return_dtype=pl.String),
+            international=pl.col("e164").replace_strict(intl, default=None, return_dtype=pl.String),
         )
         if parts:
-            out = out.with_columns(parts=pl.col("parts").list.eval(pl.struct(
-                *[pl.element().struct.field(f) for f in fields],
-                national=pl.element().struct.field("e164").replace_strict(
-                    nat, default=None, return_dtype=pl.String),
-                international=pl.element().struct.field("e164").replace_strict(
-                    intl, default=None, return_dtype=pl.String),
-                part=pl.element().struct.field("part"),
-            )))
+            out = out.with_columns(
+                parts=pl.col("parts").list.eval(
+                    pl.struct(
+                        *[pl.element().struct.field(f) for f in fields],
+                        national=pl.element()
+                        .struct.field("e164")
+                        .replace_strict(nat, default=None, return_dtype=pl.String),
+                        international=pl.element()
+                        .struct.field("e164")
+                        .replace_strict(intl, default=None, return_dtype=pl.String),
+                        part=pl.element().struct.field("part"),
+                    )
+                )
+            )
     return out
 
 
 def _struct_dtype(formats: bool, parts: bool) -> pl.Struct:
-    fields = {k: t for k, t in _PART_FIELDS.items()
-              if formats or k not in ("national", "international")}
+    fields = {
+        k: t for k, t in _PART_FIELDS.items() if formats or k not in ("national", "international")
+    }
     fields["extra"] = pl.String
     if parts:
         part_fields = {k: t for k, t in fields.items() if k != "extra"}
@@ -216,9 +277,16 @@ def _struct_dtype(formats: bool, parts: bool) -> pl.Struct:
     return pl.Struct(fields)
 
 
-def _details_expr(col: str | pl.Expr, *, region: str | None, region_column: str | pl.Expr | None,
-                  formats: bool, parts: bool, workers: int | None,
-                  fallback_region: str | None = None) -> pl.Expr:
+def _details_expr(
+    col: str | pl.Expr,
+    *,
+    region: str | None,
+    region_column: str | pl.Expr | None,
+    formats: bool,
+    parts: bool,
+    workers: int | None,
+    fallback_region: str | None = None,
+) -> pl.Expr:
     region = _check_region(region)
     fallback = _check_region(fallback_region)
     _check_workers(workers)
@@ -226,15 +294,23 @@ def _details_expr(col: str | pl.Expr, *, region: str | None, region_column: str 
     names = list(dtype.to_schema())
 
     def run(values: pl.Series, regions: pl.Series | None) -> pl.Series:
-        out = _details_frame(values, regions, region=region, formats=formats, parts=parts,
-                             workers=workers, fallback=fallback)
+        out = _details_frame(
+            values,
+            regions,
+            region=region,
+            formats=formats,
+            parts=parts,
+            workers=workers,
+            fallback=fallback,
+        )
         return out.select(names).to_struct(values.name)
 
     expr = as_expr(col)
     if region_column is None:
         return expr.map_batches(lambda s: run(s, None), return_dtype=dtype)
-    both = pl.struct(expr.cast(pl.String).alias("v"), as_expr(region_column).cast(pl.String)
-                     .alias("r"))
+    both = pl.struct(
+        expr.cast(pl.String).alias("v"), as_expr(region_column).cast(pl.String).alias("r")
+    )
 
     def run_pair(s: pl.Series) -> pl.Series:
         return run(s.struct.field("v"), s.struct.field("r")).alias(s.name)
@@ -245,7 +321,10 @@ def _details_expr(col: str | pl.Expr, *, region: str | None, region_column: str 
 
 
 def phone(
-    col: str | pl.Expr, *, region: str | None = "RU", region_column: str | pl.Expr | None = None,
+    col: str | pl.Expr,
+    *,
+    region: str | None = "RU",
+    region_column: str | pl.Expr | None = None,
     fallback_region: str | None = None,
 ) -> pl.Expr:
     """E.164 form of each phone number; null where the cell holds no valid number.
@@ -262,16 +341,28 @@ def phone(
     >>> df.select(phone("tel", region="UA"))["tel"].to_list()[3]
     '+380501234567'
     """
-    details = _details_expr(col, region=region, region_column=region_column, formats=False,
-                            parts=False, workers=None, fallback_region=fallback_region)
+    details = _details_expr(
+        col,
+        region=region,
+        region_column=region_column,
+        formats=False,
+        parts=False,
+        workers=None,
+        fallback_region=fallback_region,
+    )
     name = col if isinstance(col, str) else col.meta.output_name(raise_if_undetermined=False)
     field = details.struct.field("e164")
     return field.alias(name) if name else field
 
 
 def phone_details(
-    col: str | pl.Expr, *, region: str | None = "RU", region_column: str | pl.Expr | None = None,
-    formats: bool = False, workers: int | None = None, fallback_region: str | None = None,
+    col: str | pl.Expr,
+    *,
+    region: str | None = "RU",
+    region_column: str | pl.Expr | None = None,
+    formats: bool = False,
+    workers: int | None = None,
+    fallback_region: str | None = None,
 ) -> pl.Expr:
     """Struct of phone details per cell: ``e164``, ``status``, ``type``, ``region``, ``ext``,
     ``possible``, ``extra`` (+ ``national`` and ``international`` with ``formats=True``).
@@ -281,8 +372,15 @@ def phone_details(
     >>> out.select("e164", "status", "extra").rows()
     [('+79123456789', 'multiple_numbers', '+79130001122'), (None, 'too_short', None)]
     """
-    return _details_expr(col, region=region, region_column=region_column, formats=formats,
-                         parts=False, workers=workers, fallback_region=fallback_region)
+    return _details_expr(
+        col,
+        region=region,
+        region_column=region_column,
+        formats=formats,
+        parts=False,
+        workers=workers,
+        fallback_region=fallback_region,
+    )
 
 
 def phones(
@@ -330,16 +428,24 @@ def phones(
     if multiple not in ("first", "explode"):
         raise InvalidOption(f"multiple must be 'first' or 'explode', not {multiple!r}")
     if multiple == "explode" and len(cols) != 1:
-        raise InvalidOption("multiple='explode' works on one phone column at a time: give one "
-                            "column, or run phones() once per column")
+        raise InvalidOption(
+            "multiple='explode' works on one phone column at a time: give one "
+            "column, or run phones() once per column"
+        )
     check_columns(frame, cols + ([region_column] if region_column else []))
     explode = multiple == "explode"
     out = frame
     for col in cols:
         tmp = f"__custdata_phone_{col}"
-        details = _details_expr(col, region=region, region_column=region_column,
-                                formats=formats, parts=explode, workers=workers,
-                                fallback_region=fallback_region)
+        details = _details_expr(
+            col,
+            region=region,
+            region_column=region_column,
+            formats=formats,
+            parts=explode,
+            workers=workers,
+            fallback_region=fallback_region,
+        )
         out = out.with_columns(details.alias(tmp))
         names = ["e164", "status", "type", "region", "ext", "possible"]
         if formats:
@@ -351,14 +457,20 @@ def phones(
             names.append("extra")
         new = [pl.col(tmp).struct.field(n).alias(f"{col}_{n}") for n in names]
         if in_place:  # cells without a valid number keep their text: nothing is lost
-            new[0] = pl.coalesce(pl.col(tmp).struct.field("e164"),
-                                 pl.col(col).cast(pl.String)).alias(col)
+            new[0] = pl.coalesce(
+                pl.col(tmp).struct.field("e164"), pl.col(col).cast(pl.String)
+            ).alias(col)
         out = out.with_columns(new).drop(tmp)
     return out
 
 
-def parse_phone(value: object, *, region: str | None = "RU", fallback_region: str | None = None,
-                formats: bool = False) -> PhoneResult:
+def parse_phone(
+    value: object,
+    *,
+    region: str | None = "RU",
+    fallback_region: str | None = None,
+    formats: bool = False,
+) -> PhoneResult:
     """Normalize one phone value (web forms, single checks). Never raises on a bad value.
 
     >>> r = parse_phone("8 (912) 345-67-89 доб. 12")

@@ -15,7 +15,19 @@ from custdata.pipeline.report import RunReport, StepReport
 from custdata.pipeline.runner import Plan, make_plan, run_pipeline
 
 __all__ = [
-    "STEPS", "NoInputFiles", "Pipeline", "PipelineError", "PipelineLock", "PipelineLocked",
-    "Plan", "RunReport", "StepConfig", "StepReport", "StepSpec", "load_pipeline", "make_plan",
-    "run_pipeline", "validate",
+    "STEPS",
+    "NoInputFiles",
+    "Pipeline",
+    "PipelineError",
+    "PipelineLock",
+    "PipelineLocked",
+    "Plan",
+    "RunReport",
+    "StepConfig",
+    "StepReport",
+    "StepSpec",
+    "load_pipeline",
+    "make_plan",
+    "run_pipeline",
+    "validate",
 ]

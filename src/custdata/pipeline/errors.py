@@ -26,11 +26,18 @@ class PipelineError(InvalidOption):
     "p.toml, line 7, key 'region': unknown key 'regoin'"
     """
 
-    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 key: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+    ) -> None:
         self.file, self.line, self.key = file, line, key
         where = ", ".join(
-            x for x in (file, f"line {line}" if line else None, f"key {key!r}" if key else None)
+            x
+            for x in (file, f"line {line}" if line else None, f"key {key!r}" if key else None)
             if x
         )
         super().__init__(f"{where}: {message}" if where else message)

@@ -8,6 +8,7 @@ left by a dead process (its PID no longer exists) is taken over and reported as 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import json
@@ -103,7 +104,7 @@ class PipelineLock:
             record = {
                 "pid": os.getpid(),
                 "host": socket.gethostname(),
-                "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             }
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)
@@ -117,10 +118,8 @@ class PipelineLock:
         """Remove the lock file and drop the lock."""
         if self.fd is None:
             return
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
-        except FileNotFoundError:
-            pass
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
         self.fd = None
@@ -128,6 +127,10 @@ class PipelineLock:
     def __enter__(self) -> PipelineLock:
         return self.acquire()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.release()

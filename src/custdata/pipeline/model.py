@@ -112,9 +112,11 @@ class Pipeline:
                     raise KeyError(field_name)
             return template.format(**values)
         except (KeyError, ValueError, IndexError) as exc:
-            msg = (f"bad template {template!r} ({type(exc).__name__}: {exc}); "
-                   f"use {{date:%Y-%m-%d}}, {{yesterday:%Y-%m-%d}} or {{name}} "
-                   "(double the braces for a literal one)")
+            msg = (
+                f"bad template {template!r} ({type(exc).__name__}: {exc}); "
+                f"use {{date:%Y-%m-%d}}, {{yesterday:%Y-%m-%d}} or {{name}} "
+                "(double the braces for a literal one)"
+            )
             if step is not None:
                 raise step.error(msg, key=key, file=self.file) from None
             raise self.error(msg, key=key) from None
@@ -186,16 +188,19 @@ def _apply_overrides(data: dict[str, Any], overrides: list[str], file: str) -> N
             continue
         ref, _, key = target.partition(".")
         matches = [
-            s for i, s in enumerate(steps, start=1)
+            s
+            for i, s in enumerate(steps, start=1)
             if isinstance(s, dict) and (ref == str(i) or s.get("id") == ref or s.get("step") == ref)
         ]
         if not matches:
-            raise PipelineError(f"--set {target}: no step with id, name or number {ref!r}",
-                                file=file)
+            raise PipelineError(
+                f"--set {target}: no step with id, name or number {ref!r}", file=file
+            )
         if len(matches) > 1:
             raise PipelineError(
                 f"--set {target}: {len(matches)} steps are called {ref!r}; "
-                "give them an id or use the step number", file=file,
+                "give them an id or use the step number",
+                file=file,
             )
         matches[0][key] = value
 
@@ -243,7 +248,8 @@ def load_pipeline(
     if unknown_tables:
         raise PipelineError(
             f"unknown top-level key or table {unknown_tables[0]!r}; "
-            "a pipeline has a [pipeline] table and [[steps]]", file=file,
+            "a pipeline has a [pipeline] table and [[steps]]",
+            file=file,
         )
     head = data.get("pipeline", {})
     if not isinstance(head, dict):
@@ -252,24 +258,29 @@ def load_pipeline(
         if key not in PIPELINE_KEYS:
             raise PipelineError(
                 f"unknown [pipeline] key; known keys: {', '.join(PIPELINE_KEYS)}",
-                file=file, line=pipeline_lines.get(key), key=key,
+                file=file,
+                line=pipeline_lines.get(key),
+                key=key,
             )
     for key in ("name", "lock", "report", "log", "base_dir"):
         if key in head and not isinstance(head[key], str):
-            raise PipelineError("must be a string", file=file, line=pipeline_lines.get(key),
-                                key=key)
+            raise PipelineError(
+                "must be a string", file=file, line=pipeline_lines.get(key), key=key
+            )
     date = head.get("date")
     if isinstance(date, str):
         try:
             date = dt.date.fromisoformat(date)
         except ValueError:
-            raise PipelineError("date must be YYYY-MM-DD", file=file,
-                                line=pipeline_lines.get("date"), key="date") from None
+            raise PipelineError(
+                "date must be YYYY-MM-DD", file=file, line=pipeline_lines.get("date"), key="date"
+            ) from None
     if isinstance(date, dt.datetime):
         date = date.date()
     if date is not None and not isinstance(date, dt.date):
-        raise PipelineError("date must be YYYY-MM-DD", file=file,
-                            line=pipeline_lines.get("date"), key="date")
+        raise PipelineError(
+            "date must be YYYY-MM-DD", file=file, line=pipeline_lines.get("date"), key="date"
+        )
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise PipelineError("no steps: add [[steps]] tables (read ..., write ...)", file=file)
@@ -285,27 +296,50 @@ def load_pipeline(
             raise PipelineError(f"step {i} must be a table", file=file, line=line)
         name = raw.get("step")
         if not isinstance(name, str) or not name:
-            raise PipelineError(f"step {i}: missing 'step = \"...\"' (read, normalize, write, ...)",
-                                file=file, line=line, key="step")
+            raise PipelineError(
+                f"step {i}: missing 'step = \"...\"' (read, normalize, write, ...)",
+                file=file,
+                line=line,
+                key="step",
+            )
         step_id, input_id = raw.get("id"), raw.get("input")
         for meta, value in (("id", step_id), ("input", input_id)):
             if value is not None and not isinstance(value, str):
-                raise PipelineError(f"step {i} ({name}): {meta} must be a string", file=file,
-                                    line=key_lines.get(meta, line), key=meta)
+                raise PipelineError(
+                    f"step {i} ({name}): {meta} must be a string",
+                    file=file,
+                    line=key_lines.get(meta, line),
+                    key=meta,
+                )
         if step_id is not None:
             if step_id in seen_ids:
-                raise PipelineError(f"step {i} ({name}): id {step_id!r} is already used by step "
-                                    f"{seen_ids[step_id]}", file=file,
-                                    line=key_lines.get("id", line), key="id")
+                raise PipelineError(
+                    f"step {i} ({name}): id {step_id!r} is already used by step "
+                    f"{seen_ids[step_id]}",
+                    file=file,
+                    line=key_lines.get("id", line),
+                    key="id",
+                )
             seen_ids[step_id] = i
         if input_id is not None and input_id not in seen_ids:
             raise PipelineError(
                 f"step {i} ({name}): input {input_id!r} is not the id of an earlier step",
-                file=file, line=key_lines.get("input", line), key="input",
+                file=file,
+                line=key_lines.get("input", line),
+                key="input",
             )
         args = {k: v for k, v in raw.items() if k not in STEP_META_KEYS}
-        steps.append(StepConfig(index=i, step=name, args=args, id=step_id, input=input_id,
-                                line=line, key_lines=key_lines))
+        steps.append(
+            StepConfig(
+                index=i,
+                step=name,
+                args=args,
+                id=step_id,
+                input=input_id,
+                line=line,
+                key_lines=key_lines,
+            )
+        )
     return Pipeline(
         name=head.get("name") or path.stem,
         steps=steps,

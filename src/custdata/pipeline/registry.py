@@ -52,10 +52,14 @@ _NO_SECRET = {"key": "never put a key in a pipeline file; use key_file or CUSTDA
 
 #: Step name -> library function. The same vocabulary as the Python API.
 STEPS: dict[str, StepSpec] = {
-    "read": StepSpec("custdata.io:read", role="source", paths=("source",),
-                     templated=("source",)),
-    "write": StepSpec("custdata.io:write", role="sink", paths=("target",), templated=("target",),
-                      forbidden={"inputs": "inputs is set by the runner"}),
+    "read": StepSpec("custdata.io:read", role="source", paths=("source",), templated=("source",)),
+    "write": StepSpec(
+        "custdata.io:write",
+        role="sink",
+        paths=("target",),
+        templated=("target",),
+        forbidden={"inputs": "inputs is set by the runner"},
+    ),
     "normalize": StepSpec("custdata.normalize.auto:normalize_all"),
     "normalize.phones": StepSpec("custdata.normalize:phones"),
     "normalize.emails": StepSpec("custdata.normalize:emails"),
@@ -63,20 +67,28 @@ STEPS: dict[str, StepSpec] = {
     "normalize.name_parts": StepSpec("custdata.normalize:name_parts"),
     "normalize.birth_dates": StepSpec("custdata.normalize:birth_dates"),
     "normalize.genders": StepSpec("custdata.normalize:genders"),
-    "dedupe": StepSpec("custdata.dedupe:find_duplicates",
-                       options_of="custdata.dedupe:deduplicate"),
-    "dedupe.master": StepSpec("custdata.pipeline.steps:update_master", frames=("master",),
-                              paths=("master",), templated=("master",),
-                              options_of="custdata.dedupe:deduplicate",
-                              optional_frames=("master",)),
+    "dedupe": StepSpec("custdata.dedupe:find_duplicates", options_of="custdata.dedupe:deduplicate"),
+    "dedupe.master": StepSpec(
+        "custdata.pipeline.steps:update_master",
+        frames=("master",),
+        paths=("master",),
+        templated=("master",),
+        options_of="custdata.dedupe:deduplicate",
+        optional_frames=("master",),
+    ),
     "golden": StepSpec("custdata.dedupe:golden_records"),
     "households": StepSpec("custdata.dedupe:households"),
-    "segment": StepSpec("custdata.segment:rfm", frames=("clusters",), paths=("clusters",),
-                        templated=("clusters",)),
+    "segment": StepSpec(
+        "custdata.segment:rfm", frames=("clusters",), paths=("clusters",), templated=("clusters",)
+    ),
     "mask": StepSpec("custdata.privacy:mask", paths=("key_file",), forbidden=_NO_SECRET),
-    "suppress": StepSpec("custdata.privacy:suppress", frames=("optouts",),
-                         paths=("optouts", "key_file"), templated=("optouts",),
-                         forbidden=_NO_SECRET),
+    "suppress": StepSpec(
+        "custdata.privacy:suppress",
+        frames=("optouts",),
+        paths=("optouts", "key_file"),
+        templated=("optouts",),
+        forbidden=_NO_SECRET,
+    ),
 }
 
 
@@ -123,14 +135,17 @@ def validate(pipeline: Pipeline) -> list[ResolvedStep]:
         if spec is None:
             raise cfg.error(
                 f"unknown step {cfg.step!r}{_suggest(cfg.step, list(STEPS))} "
-                f"(steps: {', '.join(STEPS)})", key="step", file=file,
+                f"(steps: {', '.join(STEPS)})",
+                key="step",
+                file=file,
             )
         try:
             function = spec.function()
         except (ImportError, AttributeError):
             raise cfg.error(
                 f"step {cfg.step!r} is not available in this installation ({spec.target})",
-                key="step", file=file,
+                key="step",
+                file=file,
             ) from None
         params = dict(inspect.signature(function).parameters)
         names = list(params)
@@ -139,8 +154,11 @@ def validate(pipeline: Pipeline) -> list[ResolvedStep]:
         if accepts_any and spec.options_of:
             module, _, attr = spec.options_of.partition(":")
             forwarded = inspect.signature(getattr(importlib.import_module(module), attr))
-            extra = {n: p for n, p in list(forwarded.parameters.items())[1:]
-                     if n not in params and p.kind is not p.VAR_KEYWORD}
+            extra = {
+                n: p
+                for n, p in list(forwarded.parameters.items())[1:]
+                if n not in params and p.kind is not p.VAR_KEYWORD
+            }
             params = {n: p for n, p in params.items() if p.kind is not p.VAR_KEYWORD}
             params.update(extra)
             names = list(params)
@@ -149,22 +167,26 @@ def validate(pipeline: Pipeline) -> list[ResolvedStep]:
             if key in spec.forbidden:
                 raise cfg.error(spec.forbidden[key], key=key, file=file)
             if key == frame_param:
-                raise cfg.error(f"{key!r} is the table the step works on; use input = \"id\"",
-                                key=key, file=file)
+                raise cfg.error(
+                    f'{key!r} is the table the step works on; use input = "id"', key=key, file=file
+                )
             if key not in params and not accepts_any:
                 usable = [n for n in names if n != frame_param and n not in spec.forbidden]
                 raise cfg.error(
                     f"unknown argument {key!r} for {spec.target.replace(':', '.')}"
                     f"{_suggest(key, usable)} (arguments: {', '.join(usable)})",
-                    key=key, file=file,
+                    key=key,
+                    file=file,
                 )
             if key in spec.frames:
                 if not isinstance(value, str):
-                    raise cfg.error(f"{key} takes a file path or \"@id\" of an earlier step",
-                                    key=key, file=file)
+                    raise cfg.error(
+                        f'{key} takes a file path or "@id" of an earlier step', key=key, file=file
+                    )
                 if value.startswith("@") and value[1:] not in ids:
-                    raise cfg.error(f"{value!r} is not the id of an earlier step", key=key,
-                                    file=file)
+                    raise cfg.error(
+                        f"{value!r} is not the id of an earlier step", key=key, file=file
+                    )
             if key in spec.templated:
                 for item in value if isinstance(value, list) else [value]:
                     if not isinstance(item, str):
@@ -174,7 +196,9 @@ def validate(pipeline: Pipeline) -> list[ResolvedStep]:
             if key in cfg.args and cfg.args[key] not in choices:
                 raise cfg.error(
                     f"{key} = {cfg.args[key]!r} is not one of: "
-                    f"{', '.join(repr(c) for c in choices)}", key=key, file=file,
+                    f"{', '.join(repr(c) for c in choices)}",
+                    key=key,
+                    file=file,
                 )
         for name, p in params.items():
             if name == frame_param or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
@@ -182,8 +206,7 @@ def validate(pipeline: Pipeline) -> list[ResolvedStep]:
             if p.default is inspect.Parameter.empty and name not in cfg.args:
                 raise cfg.error(f"missing required argument {name!r}", file=file)
         if spec.role != "source" and not have_frame:
-            raise cfg.error("there is no table yet: start the pipeline with a read step",
-                            file=file)
+            raise cfg.error("there is no table yet: start the pipeline with a read step", file=file)
         if spec.role == "source" or spec.role == "transform":
             have_frame = True
         if cfg.id:

@@ -88,8 +88,9 @@ class Plan:
         return lines
 
 
-def _expand(pipeline: Pipeline, patterns: str | list[str], *, key: str,
-            step: ResolvedStep) -> list[Path]:
+def _expand(
+    pipeline: Pipeline, patterns: str | list[str], *, key: str, step: ResolvedStep
+) -> list[Path]:
     files: list[Path] = []
     for pattern in [patterns] if isinstance(patterns, str) else patterns:
         rendered = pipeline.render(pattern, key=key, step=step.config)
@@ -113,8 +114,9 @@ def _check_keys(pipeline: Pipeline, steps: list[ResolvedStep]) -> None:
             try:
                 load_key(key_file=pipeline.resolve(key_file) if key_file else None)
             except CustdataError as exc:
-                raise r.config.error(str(exc), key="key_file" if key_file else "method",
-                                     file=pipeline.file) from None
+                raise r.config.error(
+                    str(exc), key="key_file" if key_file else "method", file=pipeline.file
+                ) from None
 
 
 def make_plan(pipeline: Pipeline) -> Plan:
@@ -134,10 +136,16 @@ def make_plan(pipeline: Pipeline) -> Plan:
     if len(set(targets)) != len(targets):
         raise PipelineError("two write steps write the same file", file=pipeline.file)
     first = plan.outputs[0].target
-    plan.lock = (pipeline.resolve(pipeline.render(pipeline.lock, key="lock"))
-                 if pipeline.lock else first.parent / f".{pipeline.name}.lock")
-    plan.report = (pipeline.resolve(pipeline.render(pipeline.report, key="report"))
-                   if pipeline.report else first.with_name(f"{first.stem}.report.json"))
+    plan.lock = (
+        pipeline.resolve(pipeline.render(pipeline.lock, key="lock"))
+        if pipeline.lock
+        else first.parent / f".{pipeline.name}.lock"
+    )
+    plan.report = (
+        pipeline.resolve(pipeline.render(pipeline.report, key="report"))
+        if pipeline.report
+        else first.with_name(f"{first.stem}.report.json")
+    )
     return plan
 
 
@@ -154,7 +162,8 @@ def _details(before: pl.DataFrame, after: pl.DataFrame, step: str) -> dict[str, 
     out: dict[str, Any] = {}
     invalid = {
         c[: -len("_status")]: int((~after[c].is_in([OK, EMPTY]) & after[c].is_not_null()).sum())
-        for c in new if c.endswith("_status") and after.schema[c] == pl.String
+        for c in new
+        if c.endswith("_status") and after.schema[c] == pl.String
     }
     if invalid:
         out["invalid"] = invalid
@@ -175,8 +184,14 @@ def _details(before: pl.DataFrame, after: pl.DataFrame, step: str) -> dict[str, 
     return out
 
 
-def _frame_arg(pipeline: Pipeline, r: ResolvedStep, key: str, value: str,
-               frames: dict[str, pl.DataFrame], report: RunReport) -> pl.DataFrame | None:
+def _frame_arg(
+    pipeline: Pipeline,
+    r: ResolvedStep,
+    key: str,
+    value: str,
+    frames: dict[str, pl.DataFrame],
+    report: RunReport,
+) -> pl.DataFrame | None:
     if value.startswith("@"):
         return frames[value[1:]]
     files = _expand(pipeline, value, key=key, step=r)
@@ -243,10 +258,14 @@ def _commit(outputs: list[Output], report: RunReport) -> None:
         except OSError:
             pass
     for out in outputs:
-        report.outputs.append({
-            "path": str(out.target), "rows": out.frame.height if out.frame is not None else None,
-            "bytes": out.target.stat().st_size, "sha256": _sha256(out.target),
-        })
+        report.outputs.append(
+            {
+                "path": str(out.target),
+                "rows": out.frame.height if out.frame is not None else None,
+                "bytes": out.target.stat().st_size,
+                "sha256": _sha256(out.target),
+            }
+        )
 
 
 def _exit_code(exc: BaseException) -> int:
@@ -260,7 +279,7 @@ def _exit_code(exc: BaseException) -> int:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def execute(plan: Plan, *, report: RunReport) -> None:
@@ -277,8 +296,10 @@ def execute(plan: Plan, *, report: RunReport) -> None:
         if r.spec.role == "source":
             files = plan.inputs[c.index]
             if not files:
-                raise NoInputFiles(f"{c.label}: no file matches {c.args['source']!r}; "
-                                   "nothing was written (rerun when the dump arrives)")
+                raise NoInputFiles(
+                    f"{c.label}: no file matches {c.args['source']!r}; "
+                    "nothing was written (rerun when the dump arrives)"
+                )
             args = {k: v for k, v in c.args.items() if k != "source"}
             result = _read_files(files, args)
             for f in files:
@@ -302,15 +323,24 @@ def execute(plan: Plan, *, report: RunReport) -> None:
             if isinstance(result, pl.LazyFrame):
                 result = result.collect()
             if not isinstance(result, pl.DataFrame):
-                raise PipelineError(f"{c.label}: the step did not return a table",
-                                    file=pipeline.file, line=c.line)
+                raise PipelineError(
+                    f"{c.label}: the step did not return a table", file=pipeline.file, line=c.line
+                )
             details = _details(source, result, c.step)
         elapsed = round(time.perf_counter() - start, 3)
-        report.steps.append(StepReport(c.index, c.step, c.id, rows_in, result.height, elapsed,
-                                       details))
-        log.info("step %d/%d %s: %s rows in, %s out, %.2f s%s", c.index, total, c.step,
-                 "-" if rows_in is None else f"{rows_in:,}", f"{result.height:,}", elapsed,
-                 f" {details}" if details and r.spec.role == "transform" else "")
+        report.steps.append(
+            StepReport(c.index, c.step, c.id, rows_in, result.height, elapsed, details)
+        )
+        log.info(
+            "step %d/%d %s: %s rows in, %s out, %.2f s%s",
+            c.index,
+            total,
+            c.step,
+            "-" if rows_in is None else f"{rows_in:,}",
+            f"{result.height:,}",
+            elapsed,
+            f" {details}" if details and r.spec.role == "transform" else "",
+        )
         if c.id:
             frames[c.id] = result
         current = result
@@ -333,9 +363,14 @@ def run_pipeline(
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline, overrides=overrides)
     plan = make_plan(pipeline)
-    report = RunReport(pipeline=pipeline.name, file=str(pipeline.path) if pipeline.path else None,
-                       run_date=pipeline.run_date().isoformat(), dry_run=dry_run,
-                       lock=str(plan.lock), report_path=str(plan.report))
+    report = RunReport(
+        pipeline=pipeline.name,
+        file=str(pipeline.path) if pipeline.path else None,
+        run_date=pipeline.run_date().isoformat(),
+        dry_run=dry_run,
+        lock=str(plan.lock),
+        report_path=str(plan.report),
+    )
     if dry_run:
         report.status = "planned"
         report.inputs = [{"step": i, "path": str(p)} for i, ps in plan.inputs.items() for p in ps]
@@ -348,8 +383,12 @@ def run_pipeline(
     with PipelineLock(plan.lock) as lock:
         if lock.stale:
             report.stale_lock = lock.stale
-            log.warning("took over a stale lock %s left by pid %s (started %s)", plan.lock,
-                        lock.stale.get("pid"), lock.stale.get("started"))
+            log.warning(
+                "took over a stale lock %s left by pid %s (started %s)",
+                plan.lock,
+                lock.stale.get("pid"),
+                lock.stale.get("started"),
+            )
         removed = _clean_leftovers([o.target for o in plan.outputs] + [plan.report])
         if removed:
             log.warning("removed %d unfinished file(s) left by an interrupted run", removed)

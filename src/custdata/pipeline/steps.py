@@ -56,7 +56,10 @@ def update_master(
         known = master.select(shared).unique()
         cast = {c: master.schema[c] for c in shared if matched.schema[c] != master.schema[c]}
         probe = matched.with_columns(pl.col(c).cast(t) for c, t in cast.items())
-        matched = probe.join(known, on=shared, how="anti", nulls_equal=True,
-                             maintain_order="left") if shared else matched
+        matched = (
+            probe.join(known, on=shared, how="anti", nulls_equal=True, maintain_order="left")
+            if shared
+            else matched
+        )
         kept = master
     return pl.concat([kept, matched], how="diagonal_relaxed")

@@ -23,8 +23,25 @@ from custdata.privacy.mask import (
 from custdata.privacy.suppress import optout_keys, suppress
 
 __all__ = [
-    "DEFAULT_MASK_KINDS", "KEY_ENV", "METHODS", "PII_KINDS", "Key", "column_kinds", "detokenized",
+    "DEFAULT_MASK_KINDS",
+    "KEY_ENV",
+    "METHODS",
+    "PII_KINDS",
+    "Key",
+    "column_kinds",
+    "detokenized",
     "hash_value",
-    "hashed", "load_key", "mask", "mask_email", "mask_phone", "mask_text", "masked", "match_key",
-    "new_secret", "optout_keys", "suppress", "tokenized", "unmask",
+    "hashed",
+    "load_key",
+    "mask",
+    "mask_email",
+    "mask_phone",
+    "mask_text",
+    "masked",
+    "match_key",
+    "new_secret",
+    "optout_keys",
+    "suppress",
+    "tokenized",
+    "unmask",
 ]

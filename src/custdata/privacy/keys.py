@@ -56,8 +56,10 @@ class Key:
                 f"the key is too short (under {MIN_KEY_BYTES} bytes); "
                 "make a new one with `custdata keygen -o custdata.key`"
             )
-        return cls(hash_key=_derive(raw, b"custdata hash v1", 32),
-                   token_key=_derive(raw, b"custdata tokenize v1", 64))
+        return cls(
+            hash_key=_derive(raw, b"custdata hash v1", 32),
+            token_key=_derive(raw, b"custdata tokenize v1", 64),
+        )
 
 
 def _derive(secret: bytes, info: bytes, length: int) -> bytes:

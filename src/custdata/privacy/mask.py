@@ -40,16 +40,36 @@ METHODS: tuple[str, ...] = ("hash", "mask", "drop", "tokenize")
 
 #: Column kinds (from :func:`custdata.schema.detect_columns`) in order of precedence.
 KIND_ORDER: tuple[str, ...] = (
-    "phone", "email", "full_name", "last_name", "first_name", "middle_name", "birth_date",
-    "gender", "city", "address", "id", "date",
+    "phone",
+    "email",
+    "full_name",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "birth_date",
+    "gender",
+    "city",
+    "address",
+    "id",
+    "date",
 )
 #: Kinds that are never detected, only given: ``text`` (no normalization) and ``contact`` (an
 #: email when the value has ``@``, else a phone: one column of mixed opt-out contacts).
 EXTRA_KINDS: tuple[str, ...] = ("text", "contact")
 #: Kinds that hold personal data: never shown in full in reports.
 PII_KINDS: frozenset[str] = frozenset(
-    {"phone", "email", "full_name", "last_name", "first_name", "middle_name", "birth_date",
-     "address", "id", "contact"}
+    {
+        "phone",
+        "email",
+        "full_name",
+        "last_name",
+        "first_name",
+        "middle_name",
+        "birth_date",
+        "address",
+        "id",
+        "contact",
+    }
 )
 #: Kinds ``custdata mask`` protects when no column is named: direct identifiers (not ids, which
 #: are pseudonymous and needed to join tables).
@@ -124,8 +144,9 @@ def _per_distinct(column: str | pl.Expr, build: Callable[[pl.Expr], pl.Expr]) ->
         if uniq.len() == 0:
             return pl.Series(series.name, [None] * series.len(), dtype=pl.String)
         mapped = pl.DataFrame({"v": uniq}).select(build(pl.col("v")).cast(pl.String))
-        return values.replace_strict(uniq, mapped.to_series(), default=None,
-                                     return_dtype=pl.String).alias(series.name)
+        return values.replace_strict(
+            uniq, mapped.to_series(), default=None, return_dtype=pl.String
+        ).alias(series.name)
 
     out = expr.map_batches(run, return_dtype=pl.String, is_elementwise=True)
     name = expr.meta.output_name(raise_if_undetermined=False)
@@ -134,9 +155,11 @@ def _per_distinct(column: str | pl.Expr, build: Callable[[pl.Expr], pl.Expr]) ->
 
 def _match_key_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
     if kind == "contact":
-        return (pl.when(expr.str.contains("@", literal=True))
-                .then(_match_key_expr(expr, "email", region))
-                .otherwise(_match_key_expr(expr, "phone", region)))
+        return (
+            pl.when(expr.str.contains("@", literal=True))
+            .then(_match_key_expr(expr, "email", region))
+            .otherwise(_match_key_expr(expr, "phone", region))
+        )
     cleaned = _clean_text(expr)
     fallback = cleaned.str.to_lowercase()
     if kind == "phone":
@@ -202,8 +225,12 @@ def looks_hashed(value: str | None) -> bool:
 
 
 def hashed(
-    column: str | pl.Expr, *, kind: str = "text", key: Key | str | bytes | None = None,
-    key_file: str | os.PathLike[str] | None = None, region: str = "RU",
+    column: str | pl.Expr,
+    *,
+    kind: str = "text",
+    key: Key | str | bytes | None = None,
+    key_file: str | os.PathLike[str] | None = None,
+    region: str = "RU",
 ) -> pl.Expr:
     """Keyed HMAC-SHA256 (hex) of the normalized value; null for empty and junk cells.
 
@@ -223,7 +250,9 @@ def hashed(
 
 
 def tokenized(
-    column: str | pl.Expr, *, key: Key | str | bytes | None = None,
+    column: str | pl.Expr,
+    *,
+    key: Key | str | bytes | None = None,
     key_file: str | os.PathLike[str] | None = None,
 ) -> pl.Expr:
     """Deterministic reversible token (AES-SIV) of the original text; see :func:`detokenized`.
@@ -247,7 +276,9 @@ def tokenized(
 
 
 def detokenized(
-    column: str | pl.Expr, *, key: Key | str | bytes | None = None,
+    column: str | pl.Expr,
+    *,
+    key: Key | str | bytes | None = None,
     key_file: str | os.PathLike[str] | None = None,
 ) -> pl.Expr:
     """Original text of tokens made by :func:`tokenized`; null where a token is not valid
@@ -265,15 +296,19 @@ def detokenized(
     def decrypt(token: str) -> str | None:
         if not token.startswith(_TOKEN_PREFIX):
             return None
-        body = token[len(_TOKEN_PREFIX):]
+        body = token[len(_TOKEN_PREFIX) :]
         try:
             blob = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
             return siv.decrypt(blob, _TOKEN_AD).decode("utf-8")
         except (InvalidTag, ValueError):
             return None
 
-    return as_expr(column).cast(pl.String).map_batches(
-        lambda s: _map_distinct(s, decrypt), return_dtype=pl.String, is_elementwise=True
+    return (
+        as_expr(column)
+        .cast(pl.String)
+        .map_batches(
+            lambda s: _map_distinct(s, decrypt), return_dtype=pl.String, is_elementwise=True
+        )
     )
 
 
@@ -338,8 +373,11 @@ def _mask_names(series: pl.Series) -> pl.Series:
     parts = _norm.names(pl.DataFrame({"v": uniq}), "v")
     out = []
     for raw, last, first, middle in zip(
-        parts["v"].to_list(), parts["v_last"].to_list(), parts["v_first"].to_list(),
-        parts["v_middle"].to_list(), strict=True,
+        parts["v"].to_list(),
+        parts["v_last"].to_list(),
+        parts["v_first"].to_list(),
+        parts["v_middle"].to_list(),
+        strict=True,
     ):
         if not (last or first):
             out.append(mask_text(raw))
@@ -355,9 +393,11 @@ def _mask_names(series: pl.Series) -> pl.Series:
 
 def _masked_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
     if kind == "contact":
-        return (pl.when(expr.str.contains("@", literal=True))
-                .then(_masked_expr(expr, "email", region))
-                .otherwise(_masked_expr(expr, "phone", region)))
+        return (
+            pl.when(expr.str.contains("@", literal=True))
+            .then(_masked_expr(expr, "email", region))
+            .otherwise(_masked_expr(expr, "phone", region))
+        )
     cleaned = _clean_text(expr)
     by_distinct = lambda fn: (  # noqa: E731 - tiny local adapter
         lambda s: _map_distinct(s, fn)
@@ -365,10 +405,10 @@ def _masked_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
     if kind == "phone":
         e164 = _norm.phone(expr, region=region)
         body = pl.coalesce(
-            e164.map_batches(by_distinct(mask_phone), return_dtype=pl.String,
-                             is_elementwise=True),
-            cleaned.map_batches(by_distinct(mask_text), return_dtype=pl.String,
-                                is_elementwise=True),
+            e164.map_batches(by_distinct(mask_phone), return_dtype=pl.String, is_elementwise=True),
+            cleaned.map_batches(
+                by_distinct(mask_text), return_dtype=pl.String, is_elementwise=True
+            ),
         )
     elif kind == "email":
         body = pl.coalesce(_norm.email(expr), cleaned).map_batches(
@@ -377,20 +417,23 @@ def _masked_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
     elif kind == "full_name":
         body = cleaned.map_batches(_mask_names, return_dtype=pl.String, is_elementwise=True)
     elif kind in ("first_name", "middle_name"):
-        body = cleaned.map_batches(by_distinct(_initial), return_dtype=pl.String,
-                                   is_elementwise=True)
+        body = cleaned.map_batches(
+            by_distinct(_initial), return_dtype=pl.String, is_elementwise=True
+        )
     elif kind == "last_name":
         body = cleaned
     elif kind in DATE_KINDS:
         iso = _norm.birth_date(expr).dt.to_string("%Y-%m-%d")
         body = pl.coalesce(
             iso.str.slice(0, 4) + pl.lit("-**-**"),
-            cleaned.map_batches(by_distinct(mask_text), return_dtype=pl.String,
-                                is_elementwise=True),
+            cleaned.map_batches(
+                by_distinct(mask_text), return_dtype=pl.String, is_elementwise=True
+            ),
         )
     else:
-        body = cleaned.map_batches(by_distinct(mask_text), return_dtype=pl.String,
-                                   is_elementwise=True)
+        body = cleaned.map_batches(
+            by_distinct(mask_text), return_dtype=pl.String, is_elementwise=True
+        )
     return pl.when(cleaned.is_not_null()).then(body)
 
 

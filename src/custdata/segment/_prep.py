@@ -82,7 +82,10 @@ def _text_date(text: pl.Expr, *, dayfirst: bool) -> pl.Expr:
     parsed = [head.str.strptime(pl.Date, f, strict=False) for f in formats]
     # "%Y" also reads "24" as the year 24: a four-digit year is required for those formats
     return pl.coalesce(
-        [pl.when(p.dt.year() >= 1000).then(p) if "%Y" in f else p for p, f in zip(parsed, formats, strict=True)]
+        [
+            pl.when(p.dt.year() >= 1000).then(p) if "%Y" in f else p
+            for p, f in zip(parsed, formats, strict=True)
+        ]
     )
 
 
@@ -248,7 +251,11 @@ def map_clusters(
 
 
 def _best_overlap(
-    frame: pl.DataFrame | pl.LazyFrame, clusters: pl.DataFrame, *, customer: str, candidates: list[str]
+    frame: pl.DataFrame | pl.LazyFrame,
+    clusters: pl.DataFrame,
+    *,
+    customer: str,
+    candidates: list[str],
 ) -> str:
     ids = frame.lazy().select(pl.col(customer).cast(pl.String).unique()).collect().to_series()
     best, best_hits = None, 0
@@ -292,7 +299,9 @@ def prepare_transactions(
     ['order', 'return', 'missing_date', 'missing_customer']
     """
     names = _names(frame)
-    check_columns(frame, [customer, date] + ([amount] if amount else []) + ([order] if order else []))
+    check_columns(
+        frame, [customer, date] + ([amount] if amount else []) + ([order] if order else [])
+    )
     currency = resolve_currency(names, currency)
     schema = frame.collect_schema()
     amount_expr = _amount_expr(schema, amount) if amount else pl.lit(None, dtype=pl.Float64)
@@ -317,7 +326,9 @@ def prepare_transactions(
     if order:
         columns.append(pl.col(order).cast(pl.String).alias("order_id"))
     if currency:
-        columns.append(pl.col(currency).cast(pl.String).str.strip_chars().str.to_uppercase().alias("currency"))
+        columns.append(
+            pl.col(currency).cast(pl.String).str.strip_chars().str.to_uppercase().alias("currency")
+        )
     out = frame.select(columns)
     rate_missing = pl.lit(False)
     if currency:
@@ -327,12 +338,19 @@ def prepare_transactions(
                 if not value > 0:
                     raise InvalidOption(f"rate for {code} must be a positive number")
             out = out.with_columns(
-                pl.col("currency").replace_strict(table, default=None, return_dtype=pl.Float64).alias("__rate")
+                pl.col("currency")
+                .replace_strict(table, default=None, return_dtype=pl.Float64)
+                .alias("__rate")
             )
             rate_missing = pl.col("__rate").is_null()
             out = out.with_columns((pl.col(AMOUNT) * pl.col("__rate")).alias(AMOUNT))
         else:
-            found = out.lazy().select(pl.col("currency").drop_nulls().unique().sort()).collect().to_series()
+            found = (
+                out.lazy()
+                .select(pl.col("currency").drop_nulls().unique().sort())
+                .collect()
+                .to_series()
+            )
             if found.len() > 1:
                 codes = ", ".join(c for c in found.to_list() if len(c) <= 5)
                 raise InvalidOption(
@@ -378,7 +396,9 @@ def transaction_report(prepared: pl.DataFrame | pl.LazyFrame) -> dict[str, Any]:
     return report_from_counts(frames[0], frames[1] if has_currency else None)
 
 
-def report_from_counts(status_counts: pl.DataFrame, currency_counts: pl.DataFrame | None = None) -> dict[str, Any]:
+def report_from_counts(
+    status_counts: pl.DataFrame, currency_counts: pl.DataFrame | None = None
+) -> dict[str, Any]:
     """Build the :func:`transaction_report` dict from per-status (and per-currency) row counts."""
     counts = {str(k): int(v) for k, v in status_counts.iter_rows()}
     out: dict[str, Any] = {"rows": int(sum(counts.values()))}
@@ -435,10 +455,28 @@ def as_of_date(value: str | dt.date | dt.datetime | None) -> dt.date | None:
 
 #: Column names tried, in order, when the customer/date/amount columns are not named.
 GUESSES = {
-    "customer": ("customer_id", "customer", "client_id", "client", "cust_id", "код клиента",
-                 "клиент", "id клиента", "код клієнта", "клієнт"),
-    "date": ("order_date", "date", "invoice_date", "purchase_date", "created_at", "дата заказа",
-             "дата", "дата замовлення"),
+    "customer": (
+        "customer_id",
+        "customer",
+        "client_id",
+        "client",
+        "cust_id",
+        "код клиента",
+        "клиент",
+        "id клиента",
+        "код клієнта",
+        "клієнт",
+    ),
+    "date": (
+        "order_date",
+        "date",
+        "invoice_date",
+        "purchase_date",
+        "created_at",
+        "дата заказа",
+        "дата",
+        "дата замовлення",
+    ),
     "amount": ("amount", "total", "revenue", "sum", "price", "сумма", "сумма заказа", "сума"),
 }
 

@@ -115,8 +115,11 @@ def _bgnbd_ll(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray)
 
     r, alpha, a, b = params
     a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    a2 = special.gammaln(a + b) + special.gammaln(b + x) - special.gammaln(b) - special.gammaln(
-        a + b + x
+    a2 = (
+        special.gammaln(a + b)
+        + special.gammaln(b + x)
+        - special.gammaln(b)
+        - special.gammaln(a + b + x)
     )
     a3 = -(r + x) * np.log(alpha + T)
     a4 = np.log(a) - np.log(b + np.maximum(x, 1) - 1) - (r + x) * np.log(alpha + t_x)
@@ -127,7 +130,9 @@ def _fit(neg_ll, start: np.ndarray) -> tuple[np.ndarray, float]:
     from scipy import optimize
 
     res = optimize.minimize(
-        lambda p: neg_ll(np.exp(p)), np.log(start), method="Nelder-Mead",
+        lambda p: neg_ll(np.exp(p)),
+        np.log(start),
+        method="Nelder-Mead",
         options={"maxiter": 20000, "maxfev": 20000, "xatol": 1e-8, "fatol": 1e-10},
     )
     res = optimize.minimize(lambda p: neg_ll(np.exp(p)), res.x, method="BFGS")
@@ -158,7 +163,9 @@ def fit_bgnbd(
     if len(x) == 0 or not (x > 0).any():
         raise InvalidOption("BG/NBD needs customers with repeat purchases; none found")
     if ((t_x > big_t + 1e-9) | (x < 0) | ((x > 0) & (t_x <= 0))).any():
-        raise InvalidOption("summary data is inconsistent: need 0 <= recency <= T, recency > 0 when frequency > 0")
+        raise InvalidOption(
+            "summary data is inconsistent: need 0 <= recency <= T, recency > 0 when frequency > 0"
+        )
     scale = float(max(big_t.max(), 1.0))
 
     def neg_ll(p: np.ndarray) -> float:
@@ -242,7 +249,9 @@ def expected_purchases(
     return first * second / _alive_denominator(params, x, t_x, big_t)
 
 
-def _alive_denominator(params: BGNBDParams, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+def _alive_denominator(
+    params: BGNBDParams, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray
+) -> np.ndarray:
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     ratio = np.exp((r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x)))
     return 1 + np.where(x > 0, a / (b + np.maximum(x, 1) - 1) * ratio, 0.0)
@@ -316,14 +325,19 @@ def historical_value(
         .filter(pl.col("orders") > 0)
         .with_columns(
             (pl.col("total") / pl.col("orders")).alias("average_order_value"),
-            (pl.col("__end") - pl.col("__first")).dt.total_days().cast(pl.Int64).alias("tenure_days"),
+            (pl.col("__end") - pl.col("__first"))
+            .dt.total_days()
+            .cast(pl.Int64)
+            .alias("tenure_days"),
         )
         .with_columns(
             (pl.col("orders") * 30 / pl.col("tenure_days").clip(lower_bound=1)).alias(
                 "purchase_frequency"
             )
         )
-        .select(CUSTOMER, "orders", "total", "average_order_value", "tenure_days", "purchase_frequency")
+        .select(
+            CUSTOMER, "orders", "total", "average_order_value", "tenure_days", "purchase_frequency"
+        )
         .sort(CUSTOMER)
         .rename({CUSTOMER: customer})
     )
@@ -363,11 +377,21 @@ def clv(
     if not 0 <= discount_rate < 1:
         raise InvalidOption("discount rate is a monthly rate between 0 and 1, e.g. 0.01")
     hist = historical_value(
-        frame, customer=customer, date=date, amount=amount, as_of=as_of, currency=currency,
+        frame,
+        customer=customer,
+        date=date,
+        amount=amount,
+        as_of=as_of,
+        currency=currency,
         rates=rates,
     )
     summ = summary_data(
-        frame, customer=customer, date=date, amount=amount, as_of=as_of, currency=currency,
+        frame,
+        customer=customer,
+        date=date,
+        amount=amount,
+        as_of=as_of,
+        currency=currency,
         rates=rates,
     )
     bg = fit_bgnbd(summ, penalizer=penalizer)

@@ -36,23 +36,29 @@ def cohorts(
     rows = prepared.filter(pl.col(STATUS).is_in(["order", "return"]))
     month = pl.col(DATE).dt.truncate("1mo")
     first = (
-        rows.filter(pl.col(STATUS) == "order")
-        .group_by(CUSTOMER)
-        .agg(month.min().alias("__cohort"))
+        rows.filter(pl.col(STATUS) == "order").group_by(CUSTOMER).agg(month.min().alias("__cohort"))
     )
-    tagged = rows.join(first, on=CUSTOMER, how="inner").with_columns(
-        (
-            (pl.col(DATE).dt.year() - pl.col("__cohort").dt.year()) * 12
-            + pl.col(DATE).dt.month().cast(pl.Int32)
-            - pl.col("__cohort").dt.month().cast(pl.Int32)
-        ).alias("period")
-    ).filter(pl.col("period") >= 0)
+    tagged = (
+        rows.join(first, on=CUSTOMER, how="inner")
+        .with_columns(
+            (
+                (pl.col(DATE).dt.year() - pl.col("__cohort").dt.year()) * 12
+                + pl.col(DATE).dt.month().cast(pl.Int32)
+                - pl.col("__cohort").dt.month().cast(pl.Int32)
+            ).alias("period")
+        )
+        .filter(pl.col("period") >= 0)
+    )
     sizes = first.group_by("__cohort").agg(pl.len().cast(pl.Int64).alias("customers"))
     value = pl.col(AMOUNT).sum() if amount else pl.lit(None, dtype=pl.Float64)
     table = (
         tagged.group_by("__cohort", "period")
         .agg(
-            pl.col(CUSTOMER).filter(pl.col(STATUS) == "order").n_unique().cast(pl.Int64).alias("active"),
+            pl.col(CUSTOMER)
+            .filter(pl.col(STATUS) == "order")
+            .n_unique()
+            .cast(pl.Int64)
+            .alias("active"),
             value.alias("revenue"),
         )
         .join(sizes, on="__cohort")
@@ -88,10 +94,9 @@ def retention_matrix(table: pl.DataFrame, *, value: str = "retention") -> pl.Dat
     wide = table.pivot(on="period", index=["cohort", "customers"], values=value, sort_columns=True)
     rename = {str(p): f"m{p}" for p in periods if str(p) in wide.columns}
     wide = wide.rename(rename)
-    month_index = (
-        pl.col("cohort").str.slice(0, 4).cast(pl.Int32) * 12
-        + pl.col("cohort").str.slice(5, 2).cast(pl.Int32)
-    )
+    month_index = pl.col("cohort").str.slice(0, 4).cast(pl.Int32) * 12 + pl.col("cohort").str.slice(
+        5, 2
+    ).cast(pl.Int32)
     last = table.select((month_index + pl.col("period")).max()).item()  # last month with data
     age = pl.lit(last) - month_index
     cols = []

@@ -88,8 +88,14 @@ class SegmentMap:
         return out
 
 
-def _seg(name: str, r: tuple[int, int], f: tuple[int, int], m: tuple[int, int] = (1, 5),
-         ru: str = "", uk: str = "") -> Segment:
+def _seg(
+    name: str,
+    r: tuple[int, int],
+    f: tuple[int, int],
+    m: tuple[int, int] = (1, 5),
+    ru: str = "",
+    uk: str = "",
+) -> Segment:
     return Segment(name, r, f, m, {"ru": ru, "uk": uk})
 
 
@@ -98,8 +104,13 @@ _RF = SegmentMap(
     (
         _seg("Champions", (5, 5), (4, 5), ru="Чемпионы", uk="Чемпіони"),
         _seg("Loyal", (3, 4), (4, 5), ru="Лояльные", uk="Лояльні"),
-        _seg("Potential Loyalists", (4, 5), (2, 3), ru="Потенциально лояльные",
-             uk="Потенційно лояльні"),
+        _seg(
+            "Potential Loyalists",
+            (4, 5),
+            (2, 3),
+            ru="Потенциально лояльные",
+            uk="Потенційно лояльні",
+        ),
         _seg("New", (5, 5), (1, 1), ru="Новые", uk="Нові"),
         _seg("Promising", (4, 4), (1, 1), ru="Перспективные", uk="Перспективні"),
         _seg("Need Attention", (3, 3), (3, 3), ru="Требуют внимания", uk="Потребують уваги"),
@@ -117,16 +128,24 @@ _RFM_PACKAGE = SegmentMap(
     (
         _seg("Champions", (4, 5), (4, 5), (4, 5), ru="Чемпионы", uk="Чемпіони"),
         _seg("Loyal Customers", (2, 5), (3, 5), (3, 5), ru="Лояльные", uk="Лояльні"),
-        _seg("Potential Loyalist", (3, 5), (1, 3), (1, 3), ru="Потенциально лояльные",
-             uk="Потенційно лояльні"),
+        _seg(
+            "Potential Loyalist",
+            (3, 5),
+            (1, 3),
+            (1, 3),
+            ru="Потенциально лояльные",
+            uk="Потенційно лояльні",
+        ),
         _seg("New Customers", (4, 5), (1, 1), (1, 1), ru="Новые", uk="Нові"),
         _seg("Promising", (3, 4), (1, 1), (1, 1), ru="Перспективные", uk="Перспективні"),
-        _seg("Need Attention", (2, 3), (2, 3), (2, 3), ru="Требуют внимания",
-             uk="Потребують уваги"),
+        _seg(
+            "Need Attention", (2, 3), (2, 3), (2, 3), ru="Требуют внимания", uk="Потребують уваги"
+        ),
         _seg("About To Sleep", (2, 3), (1, 2), (1, 2), ru="Засыпающие", uk="Засинають"),
         _seg("At Risk", (1, 2), (2, 5), (2, 5), ru="В зоне риска", uk="У зоні ризику"),
-        _seg("Can't Lose Them", (1, 1), (4, 5), (4, 5), ru="Нельзя потерять",
-             uk="Не можна втратити"),
+        _seg(
+            "Can't Lose Them", (1, 1), (4, 5), (4, 5), ru="Нельзя потерять", uk="Не можна втратити"
+        ),
         _seg("Lost", (1, 2), (1, 2), (1, 2), ru="Потерянные", uk="Втрачені"),
     ),
     default="Others",
@@ -207,7 +226,7 @@ def load_segment_map(source: str | Path) -> SegmentMap:
     if text in PRESETS:
         return PRESETS[text]
     path = Path(text)
-    if not path.suffix.lower() == ".toml":
+    if path.suffix.lower() != ".toml":
         return preset(text)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -244,16 +263,14 @@ def assign_segment(
     ['Champions', 'Hibernating', None]
     """
     smap = preset(segment_map) if isinstance(segment_map, str) else segment_map
-    rx, fx, mx = (
-        to_scale5(pl.col(c) if isinstance(c, str) else c, bins) for c in (r, f, m)
-    )
+    rx, fx, mx = (to_scale5(pl.col(c) if isinstance(c, str) else c, bins) for c in (r, f, m))
     expr: Any = None
     for seg in smap.segments:
-        cond = (
-            rx.is_between(*seg.r) & fx.is_between(*seg.f) & mx.is_between(*seg.m)
-        )
-        expr = pl.when(cond).then(pl.lit(seg.name)) if expr is None else expr.when(cond).then(
-            pl.lit(seg.name)
+        cond = rx.is_between(*seg.r) & fx.is_between(*seg.f) & mx.is_between(*seg.m)
+        expr = (
+            pl.when(cond).then(pl.lit(seg.name))
+            if expr is None
+            else expr.when(cond).then(pl.lit(seg.name))
         )
     scored = rx.is_not_null() & fx.is_not_null() & mx.is_not_null()
     expr = expr.otherwise(pl.lit(smap.default))

@@ -49,8 +49,18 @@ def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
     return Figure(figsize=(width, height))
 
 
-def _heatmap(ax, matrix, *, rows: list[str], cols: list[str], fmt, cmap: str, title: str,
-             xlabel: str, ylabel: str) -> None:  # type: ignore[no-untyped-def]
+def _heatmap(
+    ax,
+    matrix,
+    *,
+    rows: list[str],
+    cols: list[str],
+    fmt,
+    cmap: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
     data = np.ma.masked_invalid(np.asarray(matrix, dtype=float))
@@ -94,17 +104,35 @@ def rfm_grid_svg(table: pl.DataFrame, *, bins: int = 5) -> str:
 
     def matrix(value: str) -> list[list[float]]:
         lookup = {(r, f): v for r, f, v in grid.select("r_score", "f_score", value).iter_rows()}
-        return [[float(lookup.get((r, f), 0)) for f in range(1, bins + 1)] for r in range(bins, 0, -1)]
+        return [
+            [float(lookup.get((r, f), 0)) for f in range(1, bins + 1)] for r in range(bins, 0, -1)
+        ]
 
     with rc_context({"svg.fonttype": "none", "font.family": "sans-serif"}):
         fig = _figure(10, 4.2)
         left, right = fig.subplots(1, 2)
-        _heatmap(left, matrix("customers"), rows=rows, cols=cols, fmt=lambda v: f"{v:.0f}",
-                 cmap="Blues", title="Customers by R and F score", xlabel="F score (frequency)",
-                 ylabel="R score (recency)")
-        _heatmap(right, matrix("revenue"), rows=rows, cols=cols, fmt=_money, cmap="Greens",
-                 title="Revenue by R and F score", xlabel="F score (frequency)",
-                 ylabel="R score (recency)")
+        _heatmap(
+            left,
+            matrix("customers"),
+            rows=rows,
+            cols=cols,
+            fmt=lambda v: f"{v:.0f}",
+            cmap="Blues",
+            title="Customers by R and F score",
+            xlabel="F score (frequency)",
+            ylabel="R score (recency)",
+        )
+        _heatmap(
+            right,
+            matrix("revenue"),
+            rows=rows,
+            cols=cols,
+            fmt=_money,
+            cmap="Greens",
+            title="Revenue by R and F score",
+            xlabel="F score (frequency)",
+            ylabel="R score (recency)",
+        )
         return _svg(fig)
 
 
@@ -149,17 +177,28 @@ def retention_svg(cohort_table: pl.DataFrame, *, max_periods: int = 24) -> str:
     wide = retention_matrix(cohort_table)
     periods = [c for c in wide.columns if c.startswith("m") and c != "m0"][:max_periods]
     rows = [f"{c} ({n})" for c, n in wide.select("cohort", "customers").iter_rows()]
-    matrix = [
-        [float("nan") if v is None else float(v) for v in row]
-        for row in wide.select(periods).iter_rows()
-    ] if periods else [[float("nan")] for _ in rows]
+    matrix = (
+        [
+            [float("nan") if v is None else float(v) for v in row]
+            for row in wide.select(periods).iter_rows()
+        ]
+        if periods
+        else [[float("nan")] for _ in rows]
+    )
     with rc_context({"svg.fonttype": "none", "font.family": "sans-serif"}):
         fig = _figure(10, 0.28 * max(len(rows), 4) + 1.4)
         ax = fig.subplots()
-        _heatmap(ax, matrix, rows=rows, cols=[p[1:] for p in periods] or ["1"],
-                 fmt=lambda v: f"{v:.0%}" if v else "", cmap="YlOrRd",
-                 title="Share of each cohort ordering again, by months since the first order",
-                 xlabel="months since the first order", ylabel="cohort (customers)")
+        _heatmap(
+            ax,
+            matrix,
+            rows=rows,
+            cols=[p[1:] for p in periods] or ["1"],
+            fmt=lambda v: f"{v:.0%}" if v else "",
+            cmap="YlOrRd",
+            title="Share of each cohort ordering again, by months since the first order",
+            xlabel="months since the first order",
+            ylabel="cohort (customers)",
+        )
         return _svg(fig)
 
 
@@ -215,13 +254,17 @@ def html_report(
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1><p class=\"meta\">{html.escape(meta)}</p>",
+        f'<h1>{html.escape(title)}</h1><p class="meta">{html.escape(meta)}</p>',
         '<div class="cards">'
-        + "".join(f"<div class=\"card\"><b>{html.escape(v)}</b>{html.escape(k)}</div>" for k, v in cards)
+        + "".join(
+            f'<div class="card"><b>{html.escape(v)}</b>{html.escape(k)}</div>' for k, v in cards
+        )
         + "</div>",
     ]
     if notes:
-        parts.append("<ul class=\"meta\">" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")
+        parts.append(
+            '<ul class="meta">' + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>"
+        )
     parts += [
         "<h2>RFM grid</h2>",
         "<p>Rows: recency score (5 = bought most recently); columns: frequency score "

@@ -101,7 +101,9 @@ def rfm_from_prepared(
         is_return.cast(pl.UInt32).alias("__is_return"),
         *([pl.when(is_order).then(pl.col("order_id")).alias("__order_id")] if has_order_id else []),
     )
-    freq = pl.col("__order_id").drop_nulls().n_unique() if has_order_id else pl.col("__is_order").sum()
+    freq = (
+        pl.col("__order_id").drop_nulls().n_unique() if has_order_id else pl.col("__is_order").sum()
+    )
     grouped = lazy.group_by(CUSTOMER).agg(
         pl.col("__order_date").min().alias("first_order"),
         pl.col("__order_date").max().alias("last_order"),
@@ -109,11 +111,7 @@ def rfm_from_prepared(
         pl.col("__amount").sum().alias("monetary"),
         pl.col("__is_return").sum().cast(pl.UInt32).alias("returns"),
     )
-    ref = (
-        pl.lit(as_of_d, dtype=pl.Date)
-        if as_of_d is not None
-        else pl.col("last_order").max()
-    )
+    ref = pl.lit(as_of_d, dtype=pl.Date) if as_of_d is not None else pl.col("last_order").max()
     bought = pl.col("frequency") > 0
     out = grouped.with_columns(
         (ref - pl.col("last_order")).dt.total_days().cast(pl.Int32).alias("recency"),
@@ -125,17 +123,16 @@ def rfm_from_prepared(
         quantile_score(pl.when(bought).then(pl.col("monetary")), bins=bins).alias("m_score"),
     )
     out = out.with_columns(
-        pl.concat_str(
-            [pl.col("r_score"), pl.col("f_score"), pl.col("m_score")]
-        ).alias("rfm_code"),
+        pl.concat_str([pl.col("r_score"), pl.col("f_score"), pl.col("m_score")]).alias("rfm_code"),
         assign_segment("r_score", "f_score", "m_score", segment_map=smap, bins=bins).alias(
             "rfm_segment"
         ),
     )
     out = out.with_columns(
-        pl.when(bought).then(pl.col("rfm_segment")).otherwise(pl.lit("No purchases")).alias(
-            "rfm_segment"
-        )
+        pl.when(bought)
+        .then(pl.col("rfm_segment"))
+        .otherwise(pl.lit("No purchases"))
+        .alias("rfm_segment")
     )
     out = out.select(CUSTOMER, *RFM_COLUMNS).sort(CUSTOMER)
     if customer_name != CUSTOMER:
@@ -188,8 +185,20 @@ def rfm(
     return _with_language(out, segment_map, language)
 
 
-_PLAN_KEYS = ("customer", "date", "amount", "as_of", "bins", "segment_map", "order", "currency",
-              "rates", "clusters", "clusters_on", "dayfirst")
+_PLAN_KEYS = (
+    "customer",
+    "date",
+    "amount",
+    "as_of",
+    "bins",
+    "segment_map",
+    "order",
+    "currency",
+    "rates",
+    "clusters",
+    "clusters_on",
+    "dayfirst",
+)
 
 
 def _plan_kwargs(scope: dict) -> dict:
@@ -197,17 +206,33 @@ def _plan_kwargs(scope: dict) -> dict:
 
 
 def _rfm_plan(
-    frame: pl.DataFrame | pl.LazyFrame, *, customer: str, date: str, amount: str,
-    as_of: str | dt.date | None, bins: int, segment_map: SegmentMap | str, order: str | None,
-    currency: str | None, rates: Mapping[str, float] | None, clusters: pl.DataFrame | None,
-    clusters_on: str | None, dayfirst: bool,
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    customer: str,
+    date: str,
+    amount: str,
+    as_of: str | dt.date | None,
+    bins: int,
+    segment_map: SegmentMap | str,
+    order: str | None,
+    currency: str | None,
+    rates: Mapping[str, float] | None,
+    clusters: pl.DataFrame | None,
+    clusters_on: str | None,
+    dayfirst: bool,
 ) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     lazy = frame.lazy()  # one plan from the raw rows to the scores: polars fuses the steps
     if clusters is not None:
         lazy = map_clusters(lazy, clusters, customer=customer, on=clusters_on)  # type: ignore[assignment]
     prepared = prepare_transactions(
-        lazy, customer=customer, date=date, amount=amount, currency=currency, rates=rates,
-        dayfirst=dayfirst, order=order,
+        lazy,
+        customer=customer,
+        date=date,
+        amount=amount,
+        currency=currency,
+        rates=rates,
+        dayfirst=dayfirst,
+        order=order,
     ).lazy()
     out = rfm_from_prepared(
         prepared, as_of=as_of, bins=bins, segment_map=segment_map, customer_name=customer
@@ -224,7 +249,8 @@ def _with_language(
     names = smap.display_names(language)
     names["No purchases"] = {"ru": "Без покупок", "uk": "Без покупок"}[language]
     return out.with_columns(
-        pl.col("rfm_segment").replace_strict(names, default=None, return_dtype=pl.String)
+        pl.col("rfm_segment")
+        .replace_strict(names, default=None, return_dtype=pl.String)
         .alias("rfm_segment_name")
     )
 
@@ -305,9 +331,9 @@ def segment_summary(table: pl.DataFrame, *, segment: str = "rfm_segment") -> pl.
         .agg(pl.len().cast(pl.Int64).alias("customers"), pl.col("monetary").sum().alias("revenue"))
         .with_columns(
             (pl.col("customers") / total_n).round(4).alias("share"),
-            (pl.col("revenue") / total_rev if total_rev else pl.lit(0.0)).round(4).alias(
-                "revenue_share"
-            ),
+            (pl.col("revenue") / total_rev if total_rev else pl.lit(0.0))
+            .round(4)
+            .alias("revenue_share"),
         )
         .select(segment, "customers", "share", "revenue", "revenue_share")
         .sort(["revenue", segment], descending=[True, False], nulls_last=True)

@@ -29,8 +29,15 @@ from custdata.normalize._common import check_columns
 from custdata.segment._prep import as_of_date, parse_date
 
 #: Age bands (lower bound, label); the last band is open.
-AGE_BANDS = ((0, "<18"), (18, "18-24"), (25, "25-34"), (35, "35-44"), (45, "45-54"),
-             (55, "55-64"), (65, "65+"))
+AGE_BANDS = (
+    (0, "<18"),
+    (18, "18-24"),
+    (25, "25-34"),
+    (35, "35-44"),
+    (45, "45-54"),
+    (55, "55-64"),
+    (65, "65+"),
+)
 
 #: RFM columns renamed to rule-friendly names by :func:`customer_fields`.
 RFM_FIELDS = {
@@ -48,10 +55,25 @@ RFM_FIELDS = {
 }
 
 _GENDER_WORDS = {
-    "m": "male", "male": "male", "man": "male", "м": "male", "муж": "male", "мужской": "male",
-    "ч": "male", "чол": "male", "чоловіча": "male", "чоловічий": "male",
-    "f": "female", "female": "female", "woman": "female", "ж": "female", "жен": "female",
-    "женский": "female", "жін": "female", "жіноча": "female", "жіночий": "female",
+    "m": "male",
+    "male": "male",
+    "man": "male",
+    "м": "male",
+    "муж": "male",
+    "мужской": "male",
+    "ч": "male",
+    "чол": "male",
+    "чоловіча": "male",
+    "чоловічий": "male",
+    "f": "female",
+    "female": "female",
+    "woman": "female",
+    "ж": "female",
+    "жен": "female",
+    "женский": "female",
+    "жін": "female",
+    "жіноча": "female",
+    "жіночий": "female",
 }
 
 
@@ -92,8 +114,12 @@ def rules_from_dict(data: dict[str, Any]) -> RuleSet:
     mode = data.get("mode", "first")
     _check_mode(mode)
     default = data.get("default")
-    return RuleSet(tuple(rules), mode, str(data.get("column", "segment")),
-                   None if default is None else str(default))
+    return RuleSet(
+        tuple(rules),
+        mode,
+        str(data.get("column", "segment")),
+        None if default is None else str(default),
+    )
 
 
 def _check_mode(mode: object) -> None:
@@ -223,16 +249,23 @@ def customer_fields(
     if birth_date:
         born = parse_date(birth_date)
         age = (
-            pl.lit(today.year) - born.dt.year()
+            pl.lit(today.year)
+            - born.dt.year()
             - pl.when(
                 (born.dt.month() > today.month)
                 | ((born.dt.month() == today.month) & (born.dt.day() > today.day))
-            ).then(1).otherwise(0)
+            )
+            .then(1)
+            .otherwise(0)
         ).cast(pl.Int32)
         age = pl.when((age >= 0) & (age <= 120)).then(age)
-        out = out.with_columns(age.alias("age")).with_columns(_age_band(pl.col("age")).alias("age_band"))
+        out = out.with_columns(age.alias("age")).with_columns(
+            _age_band(pl.col("age")).alias("age_band")
+        )
     if gender:
-        out = out.with_columns(_gender_expr(out, gender).alias("gender" if gender != "gender" else "gender_code"))
+        out = out.with_columns(
+            _gender_expr(out, gender).alias("gender" if gender != "gender" else "gender_code")
+        )
     elif name:
         try:
             from custdata.normalize import names as normalize_names
