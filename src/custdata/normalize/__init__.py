@@ -6,7 +6,8 @@ Each kind offers an expression builder (``phone("tel")``), a frame-level step
 
 from __future__ import annotations
 
-from custdata.normalize._common import JUNK_VALUES, is_junk, summarize
+from custdata.junk import JUNK_VALUES, is_junk
+from custdata.normalize._common import summarize
 from custdata.normalize.date import birth_date, birth_dates, parse_birth_date
 from custdata.normalize.email import EmailResult, email, email_key, emails, parse_email
 from custdata.normalize.gender import gender, genders, parse_gender
