@@ -266,6 +266,7 @@ def _struct_expr(
     return as_expr(col).map_batches(
         lambda s: _analyze_series(s, dayfirst=dayfirst, min_year=min_year, today=today),
         return_dtype=_STRUCT,
+        is_elementwise=True,
     )
 
 
@@ -438,7 +439,9 @@ def parse_date(column: str | pl.Expr, *, dayfirst: bool = True) -> pl.Expr:
     """
     first = _check_dayfirst(dayfirst)
     return as_expr(column).map_batches(
-        lambda s: _general_series(s, dayfirst=first, with_time=False), return_dtype=pl.Date
+        lambda s: _general_series(s, dayfirst=first, with_time=False),
+        return_dtype=pl.Date,
+        is_elementwise=True,
     )
 
 
@@ -453,4 +456,5 @@ def parse_datetime(column: str | pl.Expr, *, dayfirst: bool = True) -> pl.Expr:
     return as_expr(column).map_batches(
         lambda s: _general_series(s, dayfirst=first, with_time=True),
         return_dtype=pl.Datetime("us"),
+        is_elementwise=True,
     )
