@@ -35,9 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from custdata.graph import component_min_labels
-
 from custdata.dedupe.diagnostics import Diagnostic, OversizedCluster, SplitClusters
+from custdata.graph import component_min_labels
 
 LEFT, RIGHT = "row_l", "row_r"
 
