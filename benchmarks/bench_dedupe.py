@@ -407,7 +407,20 @@ def _load_results() -> dict[str, Any]:
     return {"runs": []}
 
 
+def _relative(value: Any) -> Any:
+    """Paths inside the repo as repo-relative strings, so results do not record this machine."""
+    root = str(HERE.parent) + os.sep
+    if isinstance(value, str) and value.startswith(root):
+        return value[len(root):]
+    if isinstance(value, dict):
+        return {k: _relative(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative(v) for v in value]
+    return value
+
+
 def _save(result: dict[str, Any]) -> None:
+    result = _relative(result)
     RESULTS.mkdir(parents=True, exist_ok=True)
     RUNS.mkdir(parents=True, exist_ok=True)
     name = f"{result['dataset']}_{result['rows']}_{result['tool']}.json"

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
+import re
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -708,6 +711,122 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return False
 
 
+def _same_target(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Same file, or (when neither exists yet) the same resolved path."""
+    if str(a) == "-" or str(b) == "-":
+        return False
+    if same_file(a, b):
+        return True
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def _is_stream_target(path: str | os.PathLike[str]) -> bool:
+    """A path that must be written into, never renamed over (device, FIFO, socket, /dev/fd/N)."""
+    if _fd_of(path) is not None:
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def check_outputs(
+    outputs: Sequence[tuple[str, str | os.PathLike[str] | None]],
+    inputs: Sequence[str | os.PathLike[str]] = (),
+    *,
+    in_place: bool = False,
+) -> None:
+    """Refuse, before anything is written, two outputs that are one file or an output that is an input.
+
+    ``outputs`` are ``(option, path)`` pairs (``None`` and ``-`` are skipped; devices such as
+    ``/dev/null`` may be named twice). ``in_place`` allows the *first* output to be an input.
+
+    >>> check_outputs([("-o", "a.csv"), ("--golden", "b.csv")], ["in.csv"])
+    >>> check_outputs([("-o", "a.csv"), ("--golden", "a.csv")])
+    Traceback (most recent call last):
+    ...
+    custdata.errors.OutputError: -o and --golden name the same file a.csv; give each output its own file
+    """
+    named = [(opt, p) for opt, p in outputs if p is not None and str(p) != "-"]
+    for i, (opt, path) in enumerate(named):
+        if _is_stream_target(path):
+            continue
+        for other_opt, other in named[i + 1 :]:
+            if _same_target(path, other):
+                raise OutputError(
+                    f"{opt} and {other_opt} name the same file {Path(path).name}; "
+                    "give each output its own file"
+                )
+        if in_place and i == 0:
+            continue
+        for source in inputs:
+            if str(source) != "-" and _same_target(path, source):
+                hint = "; choose another file" + (" or pass --in-place" if i == 0 else "")
+                raise OutputError(
+                    f"refusing to overwrite the input file {Path(path).name} ({opt}){hint}"
+                )
+
+
+def _fd_of(path: str | os.PathLike[str]) -> int | None:
+    """The file descriptor named by ``/dev/stdout``, ``/dev/fd/N`` or ``/proc/self/fd/N``."""
+    text = str(path)
+    named = {"/dev/stdout": 1, "/dev/stderr": 2}
+    if text in named:
+        return named[text]
+    m = re.fullmatch(r"/(?:dev|proc/self)/fd/(\d+)", text)
+    return int(m.group(1)) if m else None
+
+
+def _stream_into(
+    frame: pl.DataFrame,
+    path: str | os.PathLike[str],
+    fmt: str,
+    *,
+    bom: bool,
+    delimiter: str | None,
+    sheet_name: str,
+) -> None:
+    """Write into a character device, FIFO, socket or inherited descriptor (no rename)."""
+    buf = io.BytesIO()
+    _write_to(frame, buf, fmt, bom=bom, delimiter=delimiter, stream=True, sheet_name=sheet_name)
+    payload = buf.getvalue()
+    name = str(path)
+    fd = _fd_of(path)
+    try:
+        if fd is not None:
+            with os.fdopen(os.dup(fd), "wb") as fh:
+                fh.write(payload)
+                fh.flush()
+            return
+        with open(path, "wb", buffering=0) as fh:
+            view = memoryview(payload)
+            while view:
+                view = view[fh.write(view) or 0 :]
+    except BrokenPipeError:
+        return  # the reader went away, as with `| head`
+    except OSError as exc:
+        raise OutputError(f"cannot write {name}: {_os_error_text(exc)}") from None
+
+
+def _os_error_text(exc: BaseException) -> str:
+    """A message for a failed write that never prints ``None`` (polars' OSError has no errno)."""
+    code = getattr(exc, "errno", None)
+    text = str(exc)
+    if code == errno.ENOSPC or "os error 28" in text or "No space left" in text:
+        return "no space left on the device; free some space or write elsewhere"
+    if code == errno.EDQUOT or "os error 122" in text:
+        return "disk quota exceeded; free some space or write elsewhere"
+    return getattr(exc, "strerror", None) or type(exc).__name__
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    return _os_error_text(exc).startswith(("no space", "disk quota"))
+
+
 def write(
     frame: pl.DataFrame | pl.LazyFrame,
     target: str | os.PathLike[str] | IO[bytes],
@@ -721,16 +840,19 @@ def write(
 ) -> None:
     """Write ``frame`` atomically to a path, ``-`` (stdout) or a binary file object.
 
-    The file appears complete or not at all (temporary file in the target folder, then
-    rename). Writing over one of ``inputs`` is refused unless ``in_place=True``.
-    CSV output is UTF-8 (``bom=True`` adds the byte-order mark Excel wants); list columns are
-    joined with ``"; "``.
+    A regular file appears complete or not at all (temporary file in the target folder, then
+    rename; a symbolic link is followed, so the link stays and its target is replaced). A
+    character device, FIFO or socket (``/dev/null``, ``/dev/stdout``, a named pipe) is written
+    into, never replaced; a folder is refused. Writing over one of ``inputs`` is refused unless
+    ``in_place=True``. CSV output is UTF-8 (``bom=True`` adds the byte-order mark Excel wants);
+    list columns are joined with ``"; "``.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "out.jsonl"
     >>> write(pl.DataFrame({"a": ["1"]}), p)
     >>> p.read_text()
     '{"a":"1"}\\n'
+    >>> write(pl.DataFrame({"a": ["1"]}), "/dev/null", format="csv")  # streamed, not replaced
     """
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
@@ -742,9 +864,10 @@ def write(
             bom=bom,
             delimiter=delimiter,
             stream=True,
+            sheet_name=sheet_name,
         )  # type: ignore[arg-type]
         return
-    if str(target) == "-":
+    if str(target) == "-" or _fd_of(target) == 1:
         fmt = normalize_format(format or "csv")
         payload = to_bytes(frame, fmt, bom=bom, delimiter=delimiter)
         try:
@@ -760,6 +883,35 @@ def write(
         raise OutputError(
             f"refusing to overwrite the input file {path.name}; choose another -o or pass --in-place"
         )
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None  # the folder checks below say what is wrong
+    except OSError as exc:
+        raise OutputError(f"cannot write {path.name}: {_os_error_text(exc)}") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OutputError(f"{path} is a folder; give a file name for the output")
+    if _fd_of(path) is not None or (
+        mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode))
+    ):
+        _stream_into(frame, path, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
+        return
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OutputError(f"{path} is not a regular file; refusing to replace it")
+    if mode is not None and path.is_symlink():
+        path = path.resolve()  # replace the file the link points to, keep the link
+    _atomic_write(frame, path, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
+
+
+def _atomic_write(
+    frame: pl.DataFrame,
+    path: Path,
+    fmt: str,
+    *,
+    bom: bool,
+    delimiter: str | None,
+    sheet_name: str,
+) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"output folder does not exist: {folder}")
@@ -768,7 +920,7 @@ def write(
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"cannot write to the folder {folder}: {exc.strerror}") from None
+        raise OutputError(f"cannot write to the folder {folder}: {_os_error_text(exc)}") from None
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
@@ -782,10 +934,15 @@ def write(
 
             time.sleep(float(os.environ["CUSTDATA_TEST_SLOW_RENAME"]))
         os.replace(tmp, path)
-    except OSError as exc:
+    except Exception as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise OutputError(f"cannot write {path.name}: {exc.strerror}") from None
+        chain = [exc, exc.__cause__, exc.__context__]
+        full = next((e for e in chain if e is not None and _is_disk_full(e)), None)
+        if full is not None or isinstance(exc, OSError):
+            text = _os_error_text(full or exc)
+            raise OutputError(f"cannot write {path.name}: {text}") from None
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -168,6 +168,7 @@ DERIVED_SUFFIXES: tuple[str, ...] = (
     "_middle_key",
     "_all",
     "_source_row",
+    "_legal_form",
 )
 
 

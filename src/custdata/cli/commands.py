@@ -69,6 +69,11 @@ def convert(
     """
     if bad_rows not in ("error", "reject"):
         raise InvalidOption("--bad-rows must be 'error' or 'reject'")
+    cio.check_outputs(
+        [("output", output), ("--reject-file", reject_file if bad_rows == "reject" else None)],
+        [input],
+        in_place=in_place,
+    )
     fmt_in = (
         cio.normalize_format(from_)
         if from_
@@ -227,6 +232,7 @@ def clean(
         )
     if threshold is not None and not 0.0 < threshold < 1.0:
         raise InvalidOption("--threshold must be between 0 and 1")
+    cio.check_outputs([("-o", output), ("--golden", golden)], inputs)
     frames = {}
     for path in inputs:
         name = "stdin" if path == "-" else Path(path).name

@@ -15,6 +15,7 @@ import polars as pl
 import typer
 from typer.core import TyperGroup
 
+from custdata import io as cio
 from custdata.cli._common import lazy_module
 
 dd = lazy_module("custdata.dedupe")
@@ -209,6 +210,10 @@ def find(
     debug: DebugOpt = False,
 ) -> None:
     """Find records of the same person: every row plus cluster_id, match_score, match_reason."""
+    cio.check_outputs(
+        [("-o", output), ("--pairs", pairs), ("--review", review), ("--golden", golden)],
+        [*inputs, *(p for p in (labels, master, config) if p)],
+    )
     kw = dict(from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
     frame = _read_many(inputs, **kw)
     cols = _columns(column)

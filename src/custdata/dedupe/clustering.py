@@ -4,7 +4,7 @@ Plain connected components over "match" edges lets one wrong edge glue two peopl
 family) together: A~B and B~C make A, B, C one person even when A and C clearly are not. Here:
 
 1. Edges: pairs with probability >= ``threshold`` that no distinct rule forbids.
-2. Connected components of those edges (scipy, vectorized). Pairs of two records are final.
+2. Connected components of those edges (custdata.graph, vectorized numpy). Pairs of two records are final.
 3. Every component of 3+ records is checked as a whole: all pairs inside it are scored (the
    ones blocking never generated too). A component where every pair is at least ``support``
    and no pair is forbidden by a distinct rule is kept as it is (the usual case).
@@ -31,8 +31,8 @@ from collections.abc import Callable
 
 import numpy as np
 import polars as pl
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+
+from custdata.graph import component_min_labels
 
 LEFT, RIGHT = "row_l", "row_r"
 
@@ -47,12 +47,8 @@ def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
-    # Relabel each component by its smallest member (stable, order-independent given node ids).
-    first = np.full(comp.max() + 1, n, dtype=np.int64)
-    np.minimum.at(first, comp, np.arange(n))
-    return first[comp]
+    # Each component is labelled by its smallest member (stable, order-independent given node ids).
+    return component_min_labels(n, np.asarray(left), np.asarray(right))
 
 
 def _capped_union(

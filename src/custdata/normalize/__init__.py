@@ -1,4 +1,4 @@
-"""Normalizers: phones, emails, names, birth dates, gender.
+"""Normalizers: phones, emails, names, birth dates, gender, tax ids, organizations.
 
 Each kind offers an expression builder (``phone("tel")``), a frame-level step
 (``phones(frame, "tel")``) that adds normalized and status columns, and a scalar helper.
@@ -25,6 +25,16 @@ from custdata.normalize.name import (
     surname_key,
     transliterate,
 )
+from custdata.normalize.organization import (
+    OrganizationResult,
+    legal_form,
+    organization,
+    organization_details,
+    organization_key,
+    organization_similarity,
+    organizations,
+    parse_organization,
+)
 from custdata.normalize.phone import PhoneResult, parse_phone, phone, phone_details, phones
 
 __all__ = [
@@ -32,6 +42,7 @@ __all__ = [
     "EmailResult",
     "IdResult",
     "NameResult",
+    "OrganizationResult",
     "PhoneResult",
     "birth_date",
     "birth_dates",
@@ -45,16 +56,23 @@ __all__ = [
     "genders",
     "id_details",
     "is_junk",
+    "legal_form",
     "middle_name_key",
     "name",
     "name_key",
     "name_parts",
     "names",
+    "organization",
+    "organization_details",
+    "organization_key",
+    "organization_similarity",
+    "organizations",
     "parse_birth_date",
     "parse_email",
     "parse_gender",
     "parse_id",
     "parse_name",
+    "parse_organization",
     "parse_phone",
     "phone",
     "phone_details",

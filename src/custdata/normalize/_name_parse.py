@@ -19,7 +19,6 @@ Order rules (``order="auto"``):
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
 import unicodedata
 from pathlib import Path
@@ -235,10 +234,8 @@ class Parsed(NamedTuple):
 
 # ---- reference lists ------------------------------------------------------------------------
 def _russiannames_dir() -> Path | None:
-    spec = importlib.util.find_spec("russiannames")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "data"
+    """Folder of the name lists taken from ``russiannames`` (shipped with custdata, see its README)."""
+    path = Path(__file__).parent / "data" / "russiannames"
     return path if path.is_dir() else None
 
 
