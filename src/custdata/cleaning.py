@@ -1,4 +1,4 @@
-"""The main job (``custdata.clean``): stack the sources, normalize every contact column, find the same people, golden records.
+"""The main job (``custdata.clean``): stack the sources, normalize, find the same people, golden records.
 
 ``custdata clean`` is a thin wrapper around :func:`clean`.
 """
@@ -22,8 +22,8 @@ class CleanResult:
     ``match_score``, ``match_reason`` and ``record_status`` (when dedupe ran; ``no_identity``
     for a row whose name, phones and emails are all empty or junk: it is kept but has no
     cluster and no golden record). ``golden``: one row per person (or None). ``columns``: the
-    detected column kinds. ``validity``: valid/fixed/invalid/empty per normalized column. ``dedupe``: rows, clusters (people), duplicate rows, candidate pairs and
-    ``no_identity`` rows.
+    detected column kinds. ``validity``: valid/fixed/invalid/empty per normalized column.
+    ``dedupe``: rows, clusters (people), duplicate rows, candidate pairs and ``no_identity`` rows.
     """
 
     frame: pl.DataFrame

@@ -175,6 +175,7 @@ def golden_records(
     Rows in a null cluster are ignored.
 
     >>> df = pl.DataFrame({"cluster_id": ["a", "a"], "email": ["n/a", "Ivan@Mail.ru"],
+    ...                    "phone": ["8 912 000-00-01", None],
     ...                    "source": ["crm", "shop"], "source_id": ["CRM-1", "S-7"]})
     >>> g = golden_records(df)
     >>> g.select("email", "email_source", "member_ids").row(0)
@@ -300,6 +301,7 @@ def golden_records(
         if kind_of.get(c) in ("phone", "email") and not c.endswith("_ext")
     ]
     ident += [pl.col(f"_n_{p}_ok") for p in parts]
+    ident += [pl.col(f"_ok_{c}") for c in fields if kind_of.get(c) in _NAME_KINDS and c in rules]
     has_ident = pl.any_horizontal(ident) if ident else pl.lit(True)
     base = base.filter(pl.col(cluster).is_not_null() & has_ident)
 
