@@ -255,6 +255,7 @@ def _struct_expr(
     return as_expr(col).map_batches(
         lambda s: _analyze_series(s, dayfirst=dayfirst, min_year=min_year, today=today),
         return_dtype=_STRUCT,
+        is_elementwise=True,
     )
 
 

@@ -529,6 +529,7 @@ def _struct_expr(
             s, lowercase_local=lowercase_local, check_deliverability=check_deliverability
         ),
         return_dtype=_STRUCT,
+        is_elementwise=True,
     )
 
 

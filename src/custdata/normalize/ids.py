@@ -114,7 +114,9 @@ def id_details(column: str | pl.Expr, *, kind: str = "auto") -> pl.Expr:
         _module(kind)  # fail early on an unknown kind
     dtype = pl.Struct({"normalized": pl.String, "kind": pl.String, "status": pl.String})
     expr = as_expr(column).cast(pl.String)
-    return expr.map_batches(lambda s: _by_distinct(s, kind), return_dtype=dtype)
+    return expr.map_batches(
+        lambda s: _by_distinct(s, kind), return_dtype=dtype, is_elementwise=True
+    )
 
 
 def _by_distinct(values: pl.Series, kind: str) -> pl.Series:
