@@ -6,7 +6,8 @@ Each kind offers an expression builder (``phone("tel")``), a frame-level step
 
 from __future__ import annotations
 
-from custdata.normalize._common import JUNK_VALUES, is_junk, summarize
+from custdata.junk import JUNK_VALUES, is_junk
+from custdata.normalize._common import summarize
 from custdata.normalize.address import (
     AddressResult,
     address,
