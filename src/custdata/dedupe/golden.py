@@ -56,7 +56,8 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from custdata.errors import InvalidOption, require_columns
-from custdata.normalize._common import JUNK_VALUES
+from custdata.junk import JUNK_VALUES
+from custdata.normalize.date import parse_datetime
 
 STRATEGIES = ("most_recent", "most_frequent", "longest", "first_non_null", "source_priority")
 _SKIP = {"match_score", "match_reason", "household_id", "record_status", "name_key", "name_gender"}
@@ -94,19 +95,7 @@ _JUNK = sorted(JUNK_VALUES)
 
 
 def _as_date(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    if dtype in (pl.Date,) or isinstance(dtype, pl.Datetime):
-        return expr.cast(pl.Datetime("us"))
-    text = expr.cast(pl.String).str.strip_chars()
-    return pl.coalesce(
-        text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False),
-        text.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False),
-        text.str.to_datetime("%Y-%m-%d", strict=False),
-        text.str.to_datetime("%d.%m.%Y %H:%M:%S", strict=False),
-        text.str.to_datetime("%d.%m.%Y %H:%M", strict=False),
-        text.str.to_datetime("%d.%m.%Y", strict=False),
-        text.str.to_datetime("%d/%m/%Y", strict=False),
-        text.str.slice(0, 10).str.to_datetime("%Y-%m-%d", strict=False),
-    ).cast(pl.Datetime("us"))
+    return parse_datetime(expr)  # the shared parser: any date form, with its time of day
 
 
 def _text_valid(expr: pl.Expr) -> pl.Expr:
