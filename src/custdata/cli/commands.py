@@ -69,6 +69,11 @@ def convert(
     """
     if bad_rows not in ("error", "reject"):
         raise InvalidOption("--bad-rows must be 'error' or 'reject'")
+    cio.check_outputs(
+        [("output", output), ("--reject-file", reject_file if bad_rows == "reject" else None)],
+        [input],
+        in_place=in_place,
+    )
     fmt_in = (
         cio.normalize_format(from_)
         if from_
@@ -220,8 +225,14 @@ def clean(
     from custdata.cleaning import clean as run_clean
     from custdata.cli._common import read_input
 
+    if no_dedupe and golden is not None:
+        raise InvalidOption(
+            "--golden needs dedupe (golden records are one row per person): drop --no-dedupe, "
+            "or drop --golden to only normalize"
+        )
     if threshold is not None and not 0.0 < threshold < 1.0:
         raise InvalidOption("--threshold must be between 0 and 1")
+    cio.check_outputs([("-o", output), ("--golden", golden)], inputs)
     frames = {}
     for path in inputs:
         name = "stdin" if path == "-" else Path(path).name
@@ -254,9 +265,15 @@ def clean(
         _before_after(frames, result)
     if result.dedupe:
         d = result.dedupe
+        nid = d.get("no_identity", 0)
         message(
-            f"dedupe: {d['rows']:,} rows are {d['clusters']:,} people; "
-            f"{d['duplicate_rows']:,} rows have a duplicate ({d['pairs']:,} candidate pairs scored)",
+            f"dedupe: {d['rows'] - nid:,} rows are {d['clusters']:,} people; "
+            f"{d['duplicate_rows']:,} rows have a duplicate ({d['pairs']:,} candidate pairs scored)"
+            + (
+                f"; {nid:,} rows have no name, phone or email (record_status no_identity)"
+                if nid
+                else ""
+            ),
             quiet=quiet,
         )
 

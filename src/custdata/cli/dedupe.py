@@ -15,6 +15,7 @@ import polars as pl
 import typer
 from typer.core import TyperGroup
 
+from custdata import io as cio
 from custdata.cli._common import lazy_module
 
 dd = lazy_module("custdata.dedupe")
@@ -124,12 +125,13 @@ def _read_many(inputs: list[str], **kw) -> pl.DataFrame:
     return unify_sources(named)
 
 
-def _report(diagnostics: list[dict], quiet: bool) -> None:
+def _report(diagnostics: list[dd.Diagnostic], quiet: bool) -> None:
+    shown = {"split_clusters", "labels", "households", "second_look"}
     for d in diagnostics:
-        if d.get("kind") in ("block_skipped", "pair_budget", "oversized_cluster"):
-            warn(d["message"])
-        elif d.get("kind") in ("split_clusters", "labels", "households") and not quiet:
-            message(f"dedupe: {d['message']}", quiet=quiet)
+        if d.warning:
+            warn(d.message)
+        elif d.kind in shown and not quiet:
+            message(f"dedupe: {d.message}", quiet=quiet)
 
 
 @app.command(DEFAULT_COMMAND)
@@ -209,6 +211,10 @@ def find(
     debug: DebugOpt = False,
 ) -> None:
     """Find records of the same person: every row plus cluster_id, match_score, match_reason."""
+    cio.check_outputs(
+        [("-o", output), ("--pairs", pairs), ("--review", review), ("--golden", golden)],
+        [*inputs, *(p for p in (labels, master, config) if p)],
+    )
     kw = dict(from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
     frame = _read_many(inputs, **kw)
     cols = _columns(column)

@@ -25,7 +25,6 @@ import polars as pl
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, SUPPORTED_REGIONS
 from phonenumbers.phonemetadata import PhoneMetadata
 
-from custdata.normalize._common import JUNK, OK
 from custdata.normalize._phone_core import (
     INVALID_FOR_REGION,
     INVALID_LENGTH,
@@ -35,6 +34,7 @@ from custdata.normalize._phone_core import (
     _result,
     national_prefix,
 )
+from custdata.status import JUNK, OK
 
 #: Characters a "simple" value may hold (plus one leading '+').
 SIMPLE_RE = r"^[ \-().]*\+?[ \-().0-9]*$"
