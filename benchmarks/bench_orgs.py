@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the docs section holds Markdown table rows, one per line)
 """Dedupe of organizations: custdata (CLI, defaults and columns named) vs Splink 5 vs recordlinkage.
 
     python benchmarks/run.py orgs
@@ -16,7 +17,7 @@ branches, ``benchmarks/_orgsynth.py``; a branch is its own entity). Tools:
 ``splink``
     Splink 5 (DuckDB) with a tutorial-style model: light cleaning (lower case, digits of phones
     and tax ids), Jaro-Winkler on name and address, exact city / tax id, phone within one edit,
-    trained by EM; predictions at 0.5, clusters at 0.95 (as ``bench_dedupe.py``).
+    trained by EM; clusters at 0.95 (as ``bench_dedupe.py``).
 ``recordlinkage``
     blocking on the name / phone / tax id, the same comparisons, "more than half agree".
 
@@ -193,7 +194,8 @@ def worker_splink(inp: Path, out: Path, dataset: str) -> dict[str, Any]:
         except Exception as exc:  # noqa: BLE001
             notes.append(f"EM skipped on one rule: {type(exc).__name__}")
     t2 = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    # every compared pair (no threshold: the sets are small), so that the count is comparable
+    predictions = linker.inference.predict()
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=0.95)
     t3 = time.perf_counter()
@@ -436,6 +438,130 @@ def _pairs_compared(row: dict[str, Any], pairs_path: Path | None) -> int | None:
     return None
 
 
+DOCS = ROOT / "docs" / "dedupe-benchmarks.md"
+SECTION = "## Organizations and businesses"
+
+SECTION_INTRO = """\
+`python benchmarks/run.py orgs` (`benchmarks/bench_orgs.py`) deduplicates organization tables with
+custdata **through its CLI as a new user would** (`python -m custdata dedupe IN -o OUT`, defaults),
+again with every column named (`-c org_name=... -c address=...`), and with Splink 5 and
+recordlinkage, side by side in one run, each tool in its own process.
+
+```bash norun
+python benchmarks/run.py orgs
+python benchmarks/bench_orgs.py --datasets companies --companies 500 --tools custdata,splink
+python benchmarks/bench_orgs.py --docs     # rewrite this section from benchmarks/results/orgs.json
+```
+
+**Data** (`benchmarks/_orgdata.py`; the public sets are read from the files the PyPI packages ship,
+installed by the `bench` extra, or `pip install --no-deps py-entitymatching deduplipy`):
+
+| set | what | rows / entities | columns | source, licence |
+|---|---|---:|---|---|
+| `fodors_zagats` | restaurants of the Fodor's and Zagat guides, the two tables deduplicated as one (like Febrl 4) | 864 / 752 | name, addr, city, phone, type | py-entitymatching 0.4.2 `datasets/end-to-end/restaurants` (BSD-3-Clause) |
+| `stoxx50` | the 50 STOXX Europe 50 companies, name + legal form + part of the address in ONE text column (`adidas ag adi dassler strasse 1 91074 herzogenaurach`) | 134 / 50 | name | DedupliPy 0.8 `data/stoxx50_extended_with_id.xlsx` (MIT) |
+| `companies` | generated RU/UA/EN/DE companies with branches (below) | 7,162 / 3,590 sites | company, tax_id, address, city, phone, email | `benchmarks/_orgsynth.py`, seed 42, 2,000 companies |
+
+**The generated companies** (`generate_companies(n_companies, seed=)`, deterministic by seed, no
+Faker): 45 % Russian (ООО, АО, ПАО, ИП), 25 % Ukrainian (ТОВ, ФОП), 30 % US/UK/German (LLC, Inc,
+Ltd, GmbH). The entity is the **site**: 45 % of the companies (not ИП/ФОП) have 1-4 branches; two
+branches of one company, which share the name, the tax id and often the head office's phone
+(half of a branch's records carry the central number) and e-mail domain, are DIFFERENT entities,
+while one site spelled differently is the same. Half of the sites get 1-3 more records. Every
+record is spelled afresh: the legal form in front, behind or written out, quoted three ways or
+transliterated (`ООО "Ромашка"`, `Ромашка, ООО`, `OOO Romashka`, `Общество с ограниченной
+ответственностью «Ромашка»`; `ИП Иванов И.И.`); tax ids with valid check digits (ИНН 10/12
+digits, ЄДРПОУ 8, РНОКПП 10, US EIN, UK company number) on 60 % of the records, some as
+`ИНН 7707083893` or in groups of four; addresses as `ул. Ленина, д. 5`, `улица Ленина 5`,
+`Ленина ул., 5`, `ул.Ленина,5` (+ корпус, офис, city, postcode), `вул. Шевченка, буд. 12`,
+`12 W. Main St.` / `12 West Main Street` / `Suite 200`, `Hauptstraße` / `Hauptstr.`; city as
+`Москва` / `г. Москва` / `Moscow`, `СПб`, `Киев` / `Київ`; phones in the national formats; typos in
+30 % of duplicate names and 10 % of their addresses; 8 % of the records have no address and 10 %
+no phone. Hard negatives on purpose: branches, 5 % of the sites moved into another company's
+building (same street address, another office), and unrelated companies sharing a name
+(`Вектор`, `Альфа` in several cities and forms). The truth file has `true_id` (site),
+`company_id`, `site` (0 = head office) and `corruption`.
+
+**Tools**: custdata's run is the CLI itself (`python -m custdata dedupe IN -o OUT`; the named run
+adds `-c KIND=COLUMN` for the kinds in `_orgdata.KINDS`; kinds that `dedupe find --help` does not
+list are reported as unknown). Splink 5 (DuckDB) gets the light cleaning a user does (lower case,
+punctuation to spaces, the last 9 digits of a phone, tax id digits) and a tutorial-style model:
+blocking on the exact name, the first 6 characters of the address, first name word + city,
+phone, tax id, e-mail; Jaro-Winkler on name (0.95/0.88/0.75, term-frequency adjusted) and address
+(0.92/0.8), exact city (TF) and tax id, phone within one edit, `EmailComparison`; prior from
+deterministic rules (name; phone; tax id + first word) at recall 0.7, u from 1e6 random pairs, EM
+on name, city, phone, tax id; clusters at 0.95. On `stoxx50`'s one column Splink
+also compares the first word and the numbers of the string. recordlinkage: blocks on name, first
+word, phone, tax id, e-mail; Jaro-Winkler ≥ 0.85 or exact; "more than half agree".
+
+**Score**: pairwise precision / recall / F1 from the true ids (`bench_dedupe.score`); pairs compared
+is what the tool scored (custdata: rows of its `--pairs` file, from a second, untimed run; Splink:
+every pair its blocking rules produced, all scored; recordlinkage: its candidate pairs). Time is wall time file to file (interpreter start included), memory
+the child process's peak RSS. `benchmarks/results/orgs_diagnosis.md` sorts custdata's missed pairs
+into never compared / vetoed by a distinct rule / scored below the threshold / split by
+clustering, and its wrong pairs into branches of one company or different organizations, with
+examples.
+"""
+
+
+def docs_section(data: dict[str, Any] | None = None) -> str:
+    """The organizations section of docs/dedupe-benchmarks.md, from benchmarks/results/orgs.json."""
+    if data is None:
+        path = RESULTS / "orgs.json"
+        data = json.loads(path.read_text()) if path.exists() else {"runs": []}
+    v = data.get("versions", {})
+    kinds = data.get("custdata_kinds", [])
+    lines = [SECTION, "", SECTION_INTRO, "### Figures", "",
+             f"Machine: {data.get('machine', '?')} (about 8 agents' jobs on the 2 cores: times "
+             "are noisy, the ratios matter). Versions: "
+             + ", ".join(f"{k} {v[k]}" for k in ("custdata", "custdata_commit", "python", "polars",
+                                                 "splink", "duckdb", "recordlinkage",
+                                                 "py-entitymatching", "deduplipy") if k in v)
+             + f". Updated {data.get('updated', '?')}. Column kinds this custdata's "
+             f"`dedupe find -c` knows: {', '.join(kinds) or '?'}.", "",
+             "| data set | rows | tool | F1 | precision | recall | pairs compared | time s | "
+             "peak RSS MiB |", "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    order = {t: i for i, t in enumerate(TOOLS)}
+    dsorder = {d: i for i, d in enumerate(DATASETS)}
+    for r in sorted(data.get("runs", []), key=lambda r: (dsorder.get(r["dataset"], 9),
+                                                          order.get(r["tool"], 9))):
+        tool = r["tool"] + (" (unknown kinds: " + ", ".join(r["unknown_kinds"]) + ")"
+                            if r.get("unknown_kinds") else "")
+        if r.get("status") != "ok":
+            lines.append(f"| {r['dataset']} | {r.get('rows', 0):,} | {tool} | {r.get('status')} "
+                         "| | | | | |")
+            continue
+        pc = r.get("pairs_compared")
+        lines.append(f"| {r['dataset']} | {r['rows']:,} | {tool} | **{r['f1']:.3f}** | "
+                     f"{r['precision']:.3f} | {r['recall']:.3f} | "
+                     f"{'' if pc is None else f'{pc:,}'} | {r['seconds']:.1f} | "
+                     f"{r['peak_rss_mb']:.0f} |")
+    lines.append("")
+    for r in data.get("runs", []):
+        d = r.get("diagnosis")
+        if not d:
+            continue
+        miss = "; ".join(f"{k} {n:,}" for k, n in d["missed_by_cause"].items()) or "none"
+        wrong = "; ".join(f"{k} {n:,}" for k, n in d["wrong_by_kind"].items()) or "none"
+        lines.append(f"- {r['dataset']}, {r['tool']}: {d['missed_pairs']:,} missed pairs "
+                     f"({miss}); {d['wrong_pairs']:,} wrong pairs ({wrong}).")
+    return "\n".join(lines) + "\n"
+
+
+def write_docs_section(path: Path = DOCS) -> None:
+    """Replace (or append) only the organizations section of docs/dedupe-benchmarks.md."""
+    notes = RESULTS / "orgs_notes.md"
+    section = docs_section() + ("\n" + notes.read_text().strip() + "\n" if notes.exists() else "")
+    text = path.read_text(encoding="utf-8")
+    start = text.find("\n" + SECTION + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + len(SECTION) + 2)
+        text = text[: start + 1] + section + ("\n" + text[end + 1:] if end >= 0 else "")
+    path.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "--worker":
@@ -451,11 +577,16 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--timeout", type=float, default=1800.0)
     ap.add_argument("--no-diagnose", action="store_true", help="skip the untimed --pairs runs")
+    ap.add_argument("--docs", action="store_true",
+                    help="only rewrite the organizations section of docs/dedupe-benchmarks.md")
     args = ap.parse_args(argv)
+    if args.docs:
+        write_docs_section()
+        return []
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     kinds_known, _ = known_kinds()
     runs: list[dict[str, Any]] = []
-    diagnosis: list[str] = []
+    diagnosis: dict[str, str] = {}
     for dataset in [d.strip() for d in args.datasets.split(",") if d.strip()]:
         inp, truth_path, rows = prepare(dataset, args.companies, args.seed)
         truth = pl.read_csv(truth_path, columns=["record_id", "true_id"])
@@ -478,7 +609,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                         row["output_abs"] = str(out2)
                         counts, md = diagnose(dataset, row, inp, truth_path, pairs_path)
                         row["diagnosis"] = counts
-                        diagnosis.append(md)
+                        diagnosis[f"{dataset}_{tool}"] = md
                         row.pop("output_abs")
             row["pairs_compared"] = _pairs_compared(row, pairs_path)
             runs.append(row)
@@ -489,7 +620,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     return runs
 
 
-def save(runs: list[dict[str, Any]], kinds_known: list[str], diagnosis: list[str]) -> None:
+def save(runs: list[dict[str, Any]], kinds_known: list[str], diagnosis: dict[str, str]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "orgs.json"
     data: dict[str, Any] = {"runs": []}
@@ -506,11 +637,15 @@ def save(runs: list[dict[str, Any]], kinds_known: list[str], diagnosis: list[str
     data["updated"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     data["sources"] = SOURCES
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False))
-    if diagnosis:
-        (RESULTS / "orgs_diagnosis.md").write_text(
-            "# custdata dedupe on organizations: where it loses\n\n"
-            "Generated by `python benchmarks/run.py orgs`; pairs are record ids.\n\n"
-            + "\n".join(diagnosis))
+    diag_dir = RESULTS / "orgs"
+    diag_dir.mkdir(exist_ok=True)
+    for key, text in diagnosis.items():
+        (diag_dir / f"diag_{key}.md").write_text(text)
+    (RESULTS / "orgs_diagnosis.md").write_text(
+        "# custdata dedupe on organizations: where it loses\n\n"
+        "Generated by `python benchmarks/run.py orgs` (one section per data set and custdata run,\n"
+        "each from its latest run); pairs show the two records and custdata's match probability.\n\n"
+        + "\n".join(f.read_text() for f in sorted(diag_dir.glob("diag_*.md"))))
 
 
 def _more_versions() -> dict[str, str]:
