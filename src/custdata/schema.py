@@ -156,6 +156,14 @@ DERIVED_SUFFIXES: tuple[str, ...] = (
     "_all",
     "_source_row",
     "_legal_form",
+    "_postcode",
+    "_street",
+    "_street_type",
+    "_house",
+    "_building",
+    "_flat",
+    "_house_key",
+    "_city",
 )
 
 
