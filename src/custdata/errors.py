@@ -68,3 +68,32 @@ def require_columns(frame_columns: list[str], columns: list[str] | tuple[str, ..
     for column in columns:
         if column not in frame_columns:
             raise ColumnNotFound(column, list(frame_columns))
+
+
+class MissingDependency(CustdataError):
+    """A feature needs an optional package that is not installed; the message names the extra.
+
+    >>> str(MissingDependency("the HTML report", "matplotlib", "report"))
+    "the HTML report needs the package 'matplotlib': pip install 'custdata[report]'"
+    """
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        self.feature, self.package, self.extra = feature, package, extra
+        super().__init__(
+            f"{feature} needs the package {package!r}: pip install 'custdata[{extra}]'"
+        )
+
+
+def require_package(module: str, *, feature: str, extra: str, package: str | None = None) -> None:
+    """Raise :class:`MissingDependency` unless ``module`` can be imported.
+
+    >>> require_package("json", feature="JSON", extra="core")
+    >>> require_package("no_such_module_xyz", feature="magic", extra="magic")
+    Traceback (most recent call last):
+    ...
+    custdata.errors.MissingDependency: magic needs the package 'no_such_module_xyz': pip install 'custdata[magic]'
+    """
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise MissingDependency(feature, package or module, extra)

@@ -74,6 +74,11 @@ def convert(
     from dataclasses import replace
 
     io = replace(io, output=output)
+    cio.check_outputs(
+        [("output", output), ("--reject-file", reject_file if bad_rows == "reject" else None)],
+        [input],
+        in_place=io.in_place,
+    )
     fmt_in = (
         cio.normalize_format(io.from_)
         if io.from_
@@ -205,8 +210,14 @@ def clean(
     from custdata.cleaning import clean as run_clean
     from custdata.cleaning import quality_before_after
 
+    if no_dedupe and golden is not None:
+        raise InvalidOption(
+            "--golden needs dedupe (golden records are one row per person): drop --no-dedupe, "
+            "or drop --golden to only normalize"
+        )
     if threshold is not None and not 0.0 < threshold < 1.0:
         raise InvalidOption("--threshold must be between 0 and 1")
+    cio.check_outputs([("-o", io.output), ("--golden", golden)], inputs)
     frames = {}
     for path in inputs:
         name = "stdin" if path == "-" else Path(path).name
@@ -236,9 +247,15 @@ def clean(
         _before_after(quality_before_after(frames, result))
     if result.dedupe:
         d = result.dedupe
+        nid = d.get("no_identity", 0)
         io.say(
-            f"dedupe: {d['rows']:,} rows are {d['clusters']:,} people; "
+            f"dedupe: {d['rows'] - nid:,} rows are {d['clusters']:,} people; "
             f"{d['duplicate_rows']:,} rows have a duplicate ({d['pairs']:,} candidate pairs scored)"
+            + (
+                f"; {nid:,} rows have no name, phone or email (record_status no_identity)"
+                if nid
+                else ""
+            )
         )
 
 

@@ -15,6 +15,7 @@ import polars as pl
 import typer
 from typer.core import TyperGroup
 
+from custdata import io as cio
 from custdata.cli._common import (
     DeprecatedKindColumnOpt,
     IOOptions,
@@ -110,12 +111,13 @@ def _read_many(inputs: list[str], io: IOOptions) -> pl.DataFrame:
     return unify_sources(named)
 
 
-def _report(diagnostics: list[dict], quiet: bool) -> None:
+def _report(diagnostics: list[dd.Diagnostic], quiet: bool) -> None:
+    shown = {"split_clusters", "labels", "households", "second_look"}
     for d in diagnostics:
-        if d.get("kind") in ("block_skipped", "pair_budget", "oversized_cluster"):
-            warn(d["message"])
-        elif d.get("kind") in ("split_clusters", "labels", "households") and not quiet:
-            message(f"dedupe: {d['message']}", quiet=quiet)
+        if d.warning:
+            warn(d.message)
+        elif d.kind in shown and not quiet:
+            message(f"dedupe: {d.message}", quiet=quiet)
 
 
 @app.command(DEFAULT_COMMAND)
@@ -203,6 +205,10 @@ def find(
       custdata dedupe examples/crm_export.csv -k phone=Телефон -o people.csv
       custdata dedupe examples/crm_export.csv examples/shop_customers.xlsx --golden golden.csv -o people.csv
     """
+    cio.check_outputs(
+        [("-o", io.output), ("--pairs", pairs), ("--review", review), ("--golden", golden)],
+        [*inputs, *(p for p in (labels, master, config) if p)],
+    )
     quiet = io.quiet
     frame = _read_many(inputs, io)
     cols = _columns(kind, column)

@@ -16,12 +16,10 @@ materialized, so it works for millions of rows.
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from custdata.errors import InvalidOption, require_columns
+from custdata.graph import component_ids
 
 
 def _pairs(n: pl.Expr) -> pl.Expr:
@@ -43,8 +41,7 @@ def _truth_from_pairs(keys: pl.Series, pairs: pl.DataFrame) -> pl.Series:
         .join(index.rename({"k": "kb", "i": "ib"}), on="kb", how="inner")
     )
     n = keys.len()
-    graph = coo_matrix((np.ones(p.height), (p["ia"].to_numpy(), p["ib"].to_numpy())), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+    labels = component_ids(n, p["ia"].to_numpy(), p["ib"].to_numpy())
     return pl.Series("true_id", labels)
 
 

@@ -19,7 +19,6 @@ Order rules (``order="auto"``):
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
 import unicodedata
 from pathlib import Path
@@ -27,8 +26,9 @@ from typing import NamedTuple
 
 import polars as pl
 
-from custdata.normalize._common import EMPTY, JUNK, OK, is_junk
+from custdata.junk import is_junk
 from custdata.normalize._diminutives import FULL_FORMS, diminutive_table
+from custdata.status import EMPTY, JUNK, OK
 
 # ---- status codes -------------------------------------------------------------------------
 NOT_A_NAME = "not_a_name"
@@ -235,10 +235,8 @@ class Parsed(NamedTuple):
 
 # ---- reference lists ------------------------------------------------------------------------
 def _russiannames_dir() -> Path | None:
-    spec = importlib.util.find_spec("russiannames")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "data"
+    """Folder of the name lists taken from ``russiannames`` (shipped with custdata, see its README)."""
+    path = Path(__file__).parent / "data" / "russiannames"
     return path if path.is_dir() else None
 
 

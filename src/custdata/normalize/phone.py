@@ -19,7 +19,7 @@ import phonenumbers as pn
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import as_expr, check_columns, columns_arg
+from custdata.frames import as_expr, check_columns, columns_arg
 from custdata.normalize._phone_core import (
     STATUSES,
     TUPLE_FIELDS,
@@ -307,7 +307,7 @@ def _details_expr(
 
     expr = as_expr(col)
     if region_column is None:
-        return expr.map_batches(lambda s: run(s, None), return_dtype=dtype)
+        return expr.map_batches(lambda s: run(s, None), return_dtype=dtype, is_elementwise=True)
     both = pl.struct(
         expr.cast(pl.String).alias("v"), as_expr(region_column).cast(pl.String).alias("r")
     )
@@ -316,7 +316,7 @@ def _details_expr(
         return run(s.struct.field("v"), s.struct.field("r")).alias(s.name)
 
     name = col if isinstance(col, str) else expr.meta.output_name(raise_if_undetermined=False)
-    out = both.map_batches(run_pair, return_dtype=dtype)
+    out = both.map_batches(run_pair, return_dtype=dtype, is_elementwise=True)
     return out.alias(name) if name else out
 
 

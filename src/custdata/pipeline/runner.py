@@ -18,6 +18,7 @@ they hold counts and file names only, never a customer value.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import glob
 import hashlib
 import logging
@@ -31,12 +32,12 @@ import polars as pl
 
 from custdata import io as cio
 from custdata.errors import CustdataError
-from custdata.normalize._common import EMPTY, OK
 from custdata.pipeline.errors import NoInputFiles, PipelineError
 from custdata.pipeline.lock import PipelineLock
 from custdata.pipeline.model import Pipeline, load_pipeline
 from custdata.pipeline.registry import ResolvedStep, validate
 from custdata.pipeline.report import RunReport, StepReport
+from custdata.status import EMPTY, OK
 
 log = logging.getLogger("custdata.pipeline")
 
@@ -132,9 +133,7 @@ def make_plan(pipeline: Pipeline) -> Plan:
             args = {k: v for k, v in c.args.items() if k != "target"}
             plan.outputs.append(Output(r, target, args))
     _check_keys(pipeline, steps)
-    targets = [o.target for o in plan.outputs]
-    if len(set(targets)) != len(targets):
-        raise PipelineError("two write steps write the same file", file=pipeline.file)
+    _check_targets(plan)
     first = plan.outputs[0].target
     plan.lock = (
         pipeline.resolve(pipeline.render(pipeline.lock, key="lock"))
@@ -147,6 +146,61 @@ def make_plan(pipeline: Pipeline) -> Plan:
         else first.with_name(f"{first.stem}.report.json")
     )
     return plan
+
+
+def _run_inputs(plan: Plan) -> list[tuple[ResolvedStep, str, Path]]:
+    """Every file a run may read: (step, key, resolved path or glob pattern)."""
+    pipeline = plan.pipeline
+    found: list[tuple[ResolvedStep, str, Path]] = []
+    for r in plan.steps:
+        c = r.config
+        keys = ["source"] if r.spec.role == "source" else [*r.spec.frames, *r.spec.paths]
+        for key in dict.fromkeys(keys):
+            value = c.args.get(key)
+            if key == "target" or value is None:
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and not item.startswith("@"):
+                    rendered = pipeline.render(item, key=key, step=c)
+                    found.append((r, key, pipeline.resolve(rendered)))
+    return found
+
+
+def _check_targets(plan: Plan) -> None:
+    """Refuse, at validation, a write target that is another target or any input of the run.
+
+    A target that an input glob would match is refused too: the next run would read it back.
+    """
+    pipeline = plan.pipeline
+    seen: dict[Path, Output] = {}
+    for out in plan.outputs:
+        key = Path(os.path.abspath(out.target))
+        if key in seen or any(cio.same_file(out.target, o.target) for o in seen.values()):
+            first = seen.get(key) or next(
+                o for o in seen.values() if cio.same_file(out.target, o.target)
+            )
+            raise out.step.config.error(
+                f"writes the same file as {first.step.config.label}; give each write its own target",
+                key="target",
+                file=pipeline.file,
+            )
+        seen[key] = out
+    inputs = _run_inputs(plan)
+    for out in plan.outputs:
+        target = Path(os.path.abspath(out.target))
+        for r, key, source in inputs:
+            pattern = Path(os.path.abspath(source))
+            if glob.has_magic(str(source)):
+                hit = fnmatch.fnmatchcase(str(target), str(pattern))
+            else:
+                hit = target == pattern or cio.same_file(target, source)
+            if hit:
+                raise out.step.config.error(
+                    f"the target is an input of this run ({r.config.label}, {key}); "
+                    "writing it would replace the input; choose another target",
+                    key="target",
+                    file=pipeline.file,
+                )
 
 
 def _read_files(files: list[Path], args: dict[str, Any]) -> pl.DataFrame:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from custdata.errors import InvalidOption
-from custdata.normalize._common import check_columns
+from custdata.errors import InvalidOption, require_package
+from custdata.frames import check_columns
 from custdata.segment._prep import AMOUNT, CUSTOMER, DATE, STATUS, as_of_date, prepare_transactions
 
 
@@ -105,12 +105,17 @@ def summary_data(
     return out
 
 
+def _need_scipy() -> None:
+    require_package("scipy", feature="lifetime value (BG/NBD and Gamma-Gamma fits)", extra="clv")
+
+
 def _arrays(summary: pl.DataFrame, cols: tuple[str, ...]) -> list[np.ndarray]:
     check_columns(summary, list(cols))
     return [summary.get_column(c).cast(pl.Float64).to_numpy() for c in cols]
 
 
 def _bgnbd_ll(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    _need_scipy()
     from scipy import special
 
     r, alpha, a, b = params
@@ -127,6 +132,7 @@ def _bgnbd_ll(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray)
 
 
 def _fit(neg_ll, start: np.ndarray) -> tuple[np.ndarray, float]:
+    _need_scipy()
     from scipy import optimize
 
     res = optimize.minimize(
@@ -180,6 +186,7 @@ def fit_bgnbd(
 
 
 def _gg_ll(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    _need_scipy()
     from scipy import special
 
     p, q, v = params
@@ -235,6 +242,7 @@ def expected_purchases(
     >>> round(float(expected_purchases(p, 39, np.array([2.0]), np.array([30.43]), np.array([38.86]))[0]), 3)
     1.226
     """
+    _need_scipy()
     from scipy import special
 
     r, alpha, a, b = params.r, params.alpha, params.a, params.b

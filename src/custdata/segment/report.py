@@ -15,6 +15,7 @@ import io
 
 import polars as pl
 
+from custdata.errors import require_package
 from custdata.segment.rfm import rfm_grid, segment_summary
 
 _CSS = """
@@ -32,6 +33,10 @@ figure{margin:0} svg{max-width:100%;height:auto}
 """
 
 
+def _need_matplotlib() -> None:
+    require_package("matplotlib", feature="the HTML report's charts", extra="report")
+
+
 def _svg(fig) -> str:  # type: ignore[no-untyped-def]
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 
@@ -44,6 +49,7 @@ def _svg(fig) -> str:  # type: ignore[no-untyped-def]
 
 
 def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
+    _need_matplotlib()
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height))
@@ -96,6 +102,7 @@ def rfm_grid_svg(table: pl.DataFrame, *, bins: int = 5) -> str:
     >>> rfm_grid_svg(t).startswith("<svg")
     True
     """
+    _need_matplotlib()
     from matplotlib import rc_context
 
     grid = rfm_grid(table, bins=bins)
@@ -144,6 +151,7 @@ def segments_svg(summary: pl.DataFrame, *, segment: str = "rfm_segment") -> str:
     >>> "<svg" in segments_svg(s)
     True
     """
+    _need_matplotlib()
     from matplotlib import rc_context
 
     data = summary.sort("customers")
@@ -170,6 +178,7 @@ def retention_svg(cohort_table: pl.DataFrame, *, max_periods: int = 24) -> str:
     >>> retention_svg(t).startswith("<svg")
     True
     """
+    _need_matplotlib()
     from matplotlib import rc_context
 
     from custdata.segment.cohorts import retention_matrix
