@@ -347,14 +347,23 @@ def run_tool(tool: str, inp: Path, kind: str, timeout: float) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     out = work / f"{inp.stem}_{tool}.csv"
     info = work / f"{inp.stem}_{tool}.json"
-    for p in (out, info):
-        p.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", tool, str(inp), str(out), kind,
            str(info)]
-    err_path = work / f"{inp.stem}_{tool}.stderr"
+    return run_measured(cmd, out, info, work / f"{inp.stem}_{tool}.stderr", timeout)
+
+
+def run_measured(cmd: list[str], out: Path, info: Path | None, err_path: Path, timeout: float,
+                 env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``cmd`` (which writes ``out``, and phase timings to ``info``); wall time + peak RSS.
+
+    Also used by bench_orgs.py, which runs the custdata CLI itself as the command.
+    """
+    for p in (out, info):
+        if p is not None:
+            p.unlink(missing_ok=True)
     start = time.perf_counter()
     with open(err_path, "wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env=env)
         deadline = start + timeout
         status, rusage = 0, None
         while True:
@@ -379,7 +388,7 @@ def run_tool(tool: str, inp: Path, kind: str, timeout: float) -> dict[str, Any]:
         return row
     row["status"] = "ok"
     row["output"] = str(out)
-    if info.exists():
+    if info is not None and info.exists():
         row["phases"] = json.loads(info.read_text())
     return row
 

@@ -1,4 +1,4 @@
-"""The main job (``custdata.clean``): stack the sources, normalize every contact column, find the same people, golden records.
+"""The main job (``custdata.clean``): stack the sources, normalize, find the same people, golden records.
 
 ``custdata clean`` is a thin wrapper around :func:`clean`.
 """
@@ -19,9 +19,11 @@ class CleanResult:
     """What :func:`clean` produced.
 
     ``frame``: every input row, normalized columns beside the originals, plus ``cluster_id``,
-    ``match_score`` and ``match_reason`` (when dedupe ran). ``golden``: one row per person (or
-    None). ``columns``: the detected column kinds. ``validity``: valid/fixed/invalid/empty per
-    normalized column. ``dedupe``: rows, clusters, duplicate rows, candidate pairs.
+    ``match_score``, ``match_reason`` and ``record_status`` (when dedupe ran; ``no_identity``
+    for a row whose name, phones and emails are all empty or junk: it is kept but has no
+    cluster and no golden record). ``golden``: one row per person (or None). ``columns``: the
+    detected column kinds. ``validity``: valid/fixed/invalid/empty per normalized column.
+    ``dedupe``: rows, clusters (people), duplicate rows, candidate pairs and ``no_identity`` rows.
     """
 
     frame: pl.DataFrame
@@ -71,16 +73,51 @@ def clean(
     if not dedupe or frame.height == 0:
         return result
     found = dd.deduplicate(frame, columns=_dedupe_columns(kinds), threshold=threshold)
-    result.frame = normalized.with_columns(
-        found.frame.select("cluster_id", "match_score", "match_reason")
+    identity = _has_identity(normalized, kinds)
+    matched = found.frame.select("cluster_id", "match_score", "match_reason")
+    result.frame = normalized.hstack(matched).with_columns(
+        *(pl.when(identity).then(pl.col(c)).alias(c) for c in matched.columns),
+        pl.when(identity)
+        .then(pl.lit("ok"))
+        .otherwise(pl.lit("no_identity"))
+        .alias("record_status"),
     )
-    result.dedupe = found.summary()
+    f = result.frame.filter(pl.col("record_status") == "ok")
+    result.dedupe = {
+        "rows": result.frame.height,
+        "clusters": f["cluster_id"].n_unique() if f.height else 0,
+        "duplicate_rows": f.filter(pl.len().over("cluster_id") > 1).height if f.height else 0,
+        "pairs": found.pairs.height,
+        "no_identity": result.frame.height - f.height,
+    }
     result.diagnostics = list(found.diagnostics)
     if golden:
+        dates = [c for c in kinds.get("date", []) if c in result.frame.columns]
         result.golden = dd.golden_records(
-            result.frame, columns=_golden_columns(kinds, result.frame)
+            result.frame,
+            columns=_golden_columns(kinds, result.frame),
+            date_column=dates[0] if dates else None,
         )
     return result
+
+
+def _has_identity(frame: pl.DataFrame, kinds: Mapping[str, list[str]]) -> pl.Expr:
+    """A row is a person when it has a valid phone, a valid email or a name (not junk)."""
+    from custdata.normalize.auto import NORMALIZED_SUFFIX
+
+    checks = []
+    for kind in ("phone", "email"):
+        for col in kinds.get(kind, []):
+            norm = f"{col}{NORMALIZED_SUFFIX[kind]}"
+            if norm in frame.columns:
+                checks.append(pl.col(norm).is_not_null())
+    for kind in ("full_name", "last_name", "first_name", "middle_name"):
+        for col in kinds.get(kind, []):
+            for part in ("_last", "_first", "_middle", "_clean"):
+                if f"{col}{part}" in frame.columns:
+                    text = pl.col(f"{col}{part}").cast(pl.String)
+                    checks.append(text.str.contains(r"\p{L}").fill_null(False))
+    return pl.any_horizontal(checks) if checks else pl.lit(True)
 
 
 def normalized_view(result: CleanResult) -> pl.DataFrame:
@@ -123,22 +160,13 @@ def _dedupe_columns(kinds: Mapping[str, list[str]]) -> dict[str, str | list[str]
 
 
 def _golden_columns(kinds: Mapping[str, list[str]], frame: pl.DataFrame) -> list[str]:
-    """Columns worth a golden value: originals and their normalized forms, ids and dates."""
-    keep = []
+    """Columns of the golden table: the record's source and id, every detected column (its
+    golden value is the normalized one) and, for phones, the type, region and extension."""
+    keep = [c for c in ("source", "source_row", "source_id") if c in frame.columns]
     for cols in kinds.values():
         for col in cols:
             keep.append(col)
-            for suffix in (
-                "_e164",
-                "_normalized",
-                "_clean",
-                "_last",
-                "_first",
-                "_middle",
-                "_gender",
-                "_iso",
-                "_code",
-            ):
-                if f"{col}{suffix}" in frame.columns:
+            for suffix in ("_ext", "_type", "_region"):
+                if col in kinds.get("phone", []) and f"{col}{suffix}" in frame.columns:
                     keep.append(f"{col}{suffix}")
     return [c for c in dict.fromkeys(keep) if c in frame.columns]

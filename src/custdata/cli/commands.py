@@ -225,6 +225,11 @@ def clean(
     from custdata.cleaning import clean as run_clean
     from custdata.cli._common import read_input
 
+    if no_dedupe and golden is not None:
+        raise InvalidOption(
+            "--golden needs dedupe (golden records are one row per person): drop --no-dedupe, "
+            "or drop --golden to only normalize"
+        )
     if threshold is not None and not 0.0 < threshold < 1.0:
         raise InvalidOption("--threshold must be between 0 and 1")
     cio.check_outputs([("-o", output), ("--golden", golden)], inputs)
@@ -260,9 +265,15 @@ def clean(
         _before_after(frames, result)
     if result.dedupe:
         d = result.dedupe
+        nid = d.get("no_identity", 0)
         message(
-            f"dedupe: {d['rows']:,} rows are {d['clusters']:,} people; "
-            f"{d['duplicate_rows']:,} rows have a duplicate ({d['pairs']:,} candidate pairs scored)",
+            f"dedupe: {d['rows'] - nid:,} rows are {d['clusters']:,} people; "
+            f"{d['duplicate_rows']:,} rows have a duplicate ({d['pairs']:,} candidate pairs scored)"
+            + (
+                f"; {nid:,} rows have no name, phone or email (record_status no_identity)"
+                if nid
+                else ""
+            ),
             quiet=quiet,
         )
 

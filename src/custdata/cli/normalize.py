@@ -300,7 +300,7 @@ def names_cmd(
     cols: list[str] = []
     with progress("normalizing names", quiet=quiet):
         if parts:
-            from custdata.normalize._common import check_columns
+            from custdata.frames import check_columns
 
             check_columns(frame, list(parts.values()))
             out = normalize.name_parts(out, **parts, in_place=in_place)

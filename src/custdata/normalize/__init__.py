@@ -1,4 +1,4 @@
-"""Normalizers: phones, emails, names, birth dates, gender, tax ids, organizations.
+"""Normalizers: phones, emails, names, birth dates, gender, tax ids, organizations, addresses.
 
 Each kind offers an expression builder (``phone("tel")``), a frame-level step
 (``phones(frame, "tel")``) that adds normalized and status columns, and a scalar helper.
@@ -6,7 +6,17 @@ Each kind offers an expression builder (``phone("tel")``), a frame-level step
 
 from __future__ import annotations
 
-from custdata.normalize._common import JUNK_VALUES, is_junk, summarize
+from custdata.junk import JUNK_VALUES, is_junk
+from custdata.normalize._common import summarize
+from custdata.normalize.address import (
+    AddressResult,
+    address,
+    address_details,
+    address_key,
+    addresses,
+    parse_address,
+    postcode,
+)
 from custdata.normalize.date import birth_date, birth_dates, parse_birth_date
 from custdata.normalize.email import EmailResult, email, email_key, emails, parse_email
 from custdata.normalize.gender import gender, genders, parse_gender
@@ -38,6 +48,13 @@ from custdata.normalize.organization import (
 from custdata.normalize.phone import PhoneResult, parse_phone, phone, phone_details, phones
 
 __all__ = [
+    "AddressResult",
+    "address",
+    "address_details",
+    "address_key",
+    "addresses",
+    "parse_address",
+    "postcode",
     "JUNK_VALUES",
     "EmailResult",
     "IdResult",

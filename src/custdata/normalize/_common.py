@@ -1,131 +1,32 @@
-"""Helpers shared by every normalizer: junk placeholders, status codes, output column names.
+"""Summary counts of a normalized column (:func:`summarize`).
 
-Every normalizer adds ``<column>_<suffix>`` columns and one ``<column>_status`` column holding a
-reason code. The codes ``ok`` (valid, unchanged apart from formatting), ``fixed`` is *not* a
-code: whether a value was fixed is computed by :func:`summarize` by comparing the normalized
-value with the original.
+The helpers that used to live here moved to neutral modules: :mod:`custdata.frames`
+(``as_expr``, ``check_columns``, ``columns_arg``), :mod:`custdata.junk` (``JUNK_VALUES``,
+``is_junk``, ``junk_expr``) and :mod:`custdata.status` (``OK``, ``EMPTY``, ``JUNK``). They are
+re-exported here only so that branches written against the old place keep importing; new code
+imports them from their modules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
 import polars as pl
 
-from custdata.errors import InvalidOption, require_columns
+from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.junk import JUNK_VALUES, is_junk, junk_expr
+from custdata.status import EMPTY, JUNK, OK
 
-#: Status code of a valid value.
-OK = "ok"
-#: Status code of a null, empty or whitespace-only cell.
-EMPTY = "empty"
-#: Status code of a placeholder that means "no value" ("нет", "n/a", "-", "0", ...).
-JUNK = "junk"
-
-#: Placeholders people type when there is no value. Compared after strip + casefold.
-JUNK_VALUES: frozenset[str] = frozenset(
-    {
-        "-",
-        "--",
-        "---",
-        "—",
-        "–",
-        ".",
-        "..",
-        "...",
-        "?",
-        "??",
-        "0",
-        "00",
-        "000",
-        "x",
-        "xx",
-        "xxx",
-        "n/a",
-        "na",
-        "n.a.",
-        "n\\a",
-        "none",
-        "null",
-        "nil",
-        "nan",
-        "undefined",
-        "unknown",
-        "empty",
-        "no",
-        "not available",
-        "not provided",
-        "tbd",
-        "test",
-        "no phone",
-        "no email",
-        "нет",
-        "нету",
-        "не указан",
-        "не указано",
-        "не указана",
-        "неизвестно",
-        "нет данных",
-        "отсутствует",
-        "без телефона",
-        "нет телефона",
-        "нет почты",
-        "не знаю",
-        "-нет-",
-        "немає",
-        "не вказано",
-        "невідомо",
-        "відсутній",
-    }
-)
-
-
-def as_expr(column: str | pl.Expr) -> pl.Expr:
-    """Return ``column`` as an expression (a name becomes ``pl.col(name)``).
-
-    >>> as_expr("tel").meta.output_name()
-    'tel'
-    """
-    return pl.col(column) if isinstance(column, str) else column
-
-
-def is_junk(value: str | None) -> bool:
-    """True when ``value`` is a placeholder meaning "no value".
-
-    >>> is_junk(" N/A "), is_junk("нет"), is_junk("Ivanov")
-    (True, True, False)
-    """
-    if value is None:
-        return False
-    return value.strip().casefold() in JUNK_VALUES
-
-
-def junk_expr(column: str | pl.Expr) -> pl.Expr:
-    """Boolean expression: the cell is a junk placeholder (vectorized :func:`is_junk`).
-
-    >>> pl.DataFrame({"a": ["нет", "x1", None]}).select(junk_expr("a"))["a"].to_list()
-    [True, False, None]
-    """
-    return as_expr(column).str.strip_chars().str.to_lowercase().is_in(list(JUNK_VALUES))
-
-
-def columns_arg(columns: str | Iterable[str]) -> list[str]:
-    """Accept one column name or several; always return a list.
-
-    >>> columns_arg("tel"), columns_arg(["a", "b"])
-    (['tel'], ['a', 'b'])
-    """
-    if isinstance(columns, str):
-        return [columns]
-    out = list(columns)
-    if not out:
-        raise InvalidOption("no column given: name at least one column")
-    return out
-
-
-def check_columns(frame: pl.DataFrame | pl.LazyFrame, columns: Sequence[str]) -> None:
-    """Raise :class:`~custdata.errors.ColumnNotFound` if a column is missing from ``frame``."""
-    names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
-    require_columns(names, columns)
+__all__ = [
+    "EMPTY",
+    "JUNK",
+    "JUNK_VALUES",
+    "OK",
+    "as_expr",
+    "check_columns",
+    "columns_arg",
+    "is_junk",
+    "junk_expr",
+    "summarize",
+]
 
 
 def summarize(frame: pl.DataFrame, column: str, *, normalized: str, status: str) -> dict[str, int]:

@@ -37,10 +37,12 @@ from email_validator import EmailNotValidError, EmailUndeliverableError, validat
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from custdata.errors import InvalidOption
+from custdata.frames import as_expr, check_columns
+from custdata.frames import columns_arg as _columns_arg
+from custdata.junk import JUNK_VALUES
 from custdata.normalize import _email_data as data
-from custdata.normalize._common import EMPTY, JUNK, JUNK_VALUES, OK, as_expr, check_columns
-from custdata.normalize._common import columns_arg as _columns_arg
 from custdata.normalize._email_worker import MISSING_AT, validate_many
+from custdata.status import EMPTY, JUNK, OK
 
 __all__ = [
     "EMAIL_STATUSES",

@@ -28,7 +28,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import EMPTY, JUNK, OK, as_expr, check_columns, columns_arg, is_junk
+from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.junk import is_junk
+from custdata.status import EMPTY, JUNK, OK
 
 #: kind -> python-stdnum module path.
 ID_KINDS: dict[str, str] = {

@@ -44,8 +44,10 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import EMPTY, JUNK, OK, as_expr, check_columns, columns_arg, is_junk
+from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.junk import is_junk
 from custdata.normalize._translit import translit_text
+from custdata.status import EMPTY, JUNK, OK
 
 __all__ = [
     "LEGAL_FORMS",

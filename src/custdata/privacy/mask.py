@@ -32,7 +32,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from custdata import normalize as _norm
 from custdata.errors import InvalidOption
-from custdata.normalize._common import JUNK_VALUES, as_expr, check_columns, columns_arg
+from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.junk import JUNK_VALUES
 from custdata.privacy.keys import Key, load_key
 
 Method = Literal["hash", "mask", "drop", "tokenize"]

@@ -15,7 +15,7 @@ from typing import Literal
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import check_columns
+from custdata.frames import check_columns
 from custdata.privacy.keys import Key, load_key
 from custdata.privacy.mask import column_kinds, looks_hashed, match_key
 from custdata.privacy.mask import hashed as hashed_expr

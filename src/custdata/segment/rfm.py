@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import as_expr
+from custdata.frames import as_expr
 from custdata.segment._prep import (
     AMOUNT,
     CUSTOMER,
