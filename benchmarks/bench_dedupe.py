@@ -4,7 +4,7 @@
     python benchmarks/bench_dedupe.py --rows 10000 --datasets synthetic,families --tools custdata,splink
 
 Datasets: Febrl 1-4 (``febrl``; febrl4 = 4a + 4b deduplicated as one table), ``synthetic``
-(:func:`custdata.dedupe.synthetic.generate_customers`, ru/uk/en, 30 % of people with corrupted
+(:func:`custdata.synth.generate_customers`, ru/uk/en, 30 % of people with corrupted
 duplicates) and ``families`` (the same plus 40 % of people living in families that share surname,
 address, often phone and patronymic). Sizes come from ``--rows`` (comma-separated; Febrl has its own
 fixed sizes).
@@ -87,7 +87,7 @@ def prepare(dataset: str, rows: int, seed: int = 42) -> tuple[Path, Path, int]:
         df = df.with_columns(pl.lit(None, dtype=pl.String).alias("household_id"),
                              pl.lit(None, dtype=pl.String).alias("corruption"))
     else:
-        from custdata.dedupe.synthetic import generate_customers
+        from custdata.synth import generate_customers
 
         df = generate_customers(n_rows=rows, dup_rate=0.3, families=dataset == "families",
                                 name_format="parts", seed=seed)

@@ -6,7 +6,7 @@
 
 Data sets (``benchmarks/_orgdata.py``): ``fodors_zagats`` (restaurants, py-entitymatching),
 ``stoxx50`` (European companies, DedupliPy) and ``companies`` (generated RU/UA/EN companies with
-branches, ``benchmarks/_orgsynth.py``; a branch is its own entity). Tools:
+branches, ``custdata.synth.companies``; a branch is its own entity). Tools:
 
 ``custdata``
     ``python -m custdata dedupe IN -o OUT``: what a new user runs, defaults only.
@@ -46,8 +46,10 @@ from typing import Any
 import polars as pl
 
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+# this checkout's custdata (its generator, its CLI in the subprocesses) and the sibling modules
+for _p in (str(HERE.parent / "src"), str(HERE)):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
 
 from _orgdata import DATA, DATASETS, KINDS, SOURCES, prepare  # noqa: E402
 from bench_dedupe import _relative, run_measured, score, versions  # noqa: E402
@@ -347,6 +349,21 @@ def diagnose(dataset: str, run: dict[str, Any], inp: Path, truth_path: Path,
         counts["veto_rules"] = {str(r["rule"]): r["len"] for r in vet.group_by("rule").len()
                                 .iter_rows(named=True)}
 
+    # what the never-compared pairs have in common (light cleaning as for Splink): which
+    # blocking key would have found them
+    clean = _clean_frame(raw, dataset).rename({"unique_id": "record_id"})
+    never = m.filter(pl.col("cause") == "never compared").select("a", "b")
+    if never.height:
+        keys = [c for c in clean.columns if c != "record_id"]
+        pa = never.join(clean.rename({"record_id": "a"}), on="a").join(
+            clean.rename({"record_id": "b"}), on="b", suffix="_r")
+        shared = {}
+        for c in keys:
+            shared[f"same {c}"] = int(pa.filter(pl.col(c) == pl.col(c + "_r")).height)
+            shared[f"{c} missing on a side"] = int(
+                pa.filter(pl.col(c).is_null() | pl.col(c + "_r").is_null()).height)
+        counts["never_compared_share"] = {k: v for k, v in shared.items() if v}
+
     def show(frame: pl.DataFrame, n: int) -> list[str]:
         cols = [c for c in raw.columns if c != "record_id"]
         lines = []
@@ -373,6 +390,10 @@ def diagnose(dataset: str, run: dict[str, Any], inp: Path, truth_path: Path,
         md.append("- field levels of the wrong scored pairs: " + "; ".join(
             f"{k}: " + ", ".join(f"{lv} {n}" for lv, n in v.items())
             for k, v in counts["levels_of_wrong_scored"].items()))
+    if counts.get("never_compared_share"):
+        md.append(f"- the {counts['missed_by_cause'].get('never compared', 0):,} never-compared "
+                  "missed pairs (after lower case, punctuation out, last 9 phone digits): "
+                  + "; ".join(f"{k} {v:,}" for k, v in counts["never_compared_share"].items()))
     for cause in counts["missed_by_cause"]:
         md += ["", f"Missed, {cause} (examples):", "", "```",
                *show(m.filter(pl.col("cause") == cause).sort("a"), 5), "```"]
@@ -460,10 +481,10 @@ installed by the `bench` extra, or `pip install --no-deps py-entitymatching dedu
 |---|---|---:|---|---|
 | `fodors_zagats` | restaurants of the Fodor's and Zagat guides, the two tables deduplicated as one (like Febrl 4) | 864 / 752 | name, addr, city, phone, type | py-entitymatching 0.4.2 `datasets/end-to-end/restaurants` (BSD-3-Clause) |
 | `stoxx50` | the 50 STOXX Europe 50 companies, name + legal form + part of the address in ONE text column (`adidas ag adi dassler strasse 1 91074 herzogenaurach`) | 134 / 50 | name | DedupliPy 0.8 `data/stoxx50_extended_with_id.xlsx` (MIT) |
-| `companies` | generated RU/UA/EN/DE companies with branches (below) | 7,162 / 3,590 sites | company, tax_id, address, city, phone, email | `benchmarks/_orgsynth.py`, seed 42, 2,000 companies |
+| `companies` | generated RU/UA/EN/DE companies with branches (below) | 7,162 / 3,590 sites | company, tax_id, address, city, phone, email | `custdata.synth.generate_companies`, seed 42, 2,000 companies |
 
-**The generated companies** (`generate_companies(n_companies, seed=)`, deterministic by seed, no
-Faker): 45 % Russian (ООО, АО, ПАО, ИП), 25 % Ukrainian (ТОВ, ФОП), 30 % US/UK/German (LLC, Inc,
+**The generated companies** (`custdata.synth.generate_companies(n_companies, seed=)`,
+deterministic by seed, no Faker): 45 % Russian (ООО, АО, ПАО, ИП), 25 % Ukrainian (ТОВ, ФОП), 30 % US/UK/German (LLC, Inc,
 Ltd, GmbH). The entity is the **site**: 45 % of the companies (not ИП/ФОП) have 1-4 branches; two
 branches of one company, which share the name, the tax id and often the head office's phone
 (half of a branch's records carry the central number) and e-mail domain, are DIFFERENT entities,
@@ -481,6 +502,15 @@ no phone. Hard negatives on purpose: branches, 5 % of the sites moved into anoth
 building (same street address, another office), and unrelated companies sharing a name
 (`Вектор`, `Альфа` in several cities and forms). The truth file has `true_id` (site),
 `company_id`, `site` (0 = head office) and `corruption`.
+
+```python
+from custdata.synth import generate_companies
+
+df = generate_companies(200, seed=1)
+print(df.height, "records of", df["true_id"].n_unique(), "sites of 200 companies")
+print(df.filter(df["company_id"] == df.group_by("company_id").len().sort("len")["company_id"][-1])
+        .select("company", "tax_id", "address", "city", "phone", "true_id").sort("true_id"))
+```
 
 **Tools**: custdata's run is the CLI itself (`python -m custdata dedupe IN -o OUT`; the named run
 adds `-c KIND=COLUMN` for the kinds in `_orgdata.KINDS`; kinds that `dedupe find --help` does not
