@@ -30,7 +30,7 @@ from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households, link, match_master
 from custdata.dedupe.plan import ColumnUse, DedupePlan
 from custdata.dedupe.records import record_keys
-from custdata.dedupe.report import explain, pairs_report
+from custdata.dedupe.report import explain, explain_lines, pairs_report
 from custdata.dedupe.review import parse_labels, review_pairs
 from custdata.dedupe.rules import And, Exact, Fuzzy, Level, Not, Or, Rule, YearsApart, parse_rule
 from custdata.dedupe.stages import (
@@ -84,6 +84,7 @@ __all__ = [
     "default_blocking_rules",
     "evaluate",
     "explain",
+    "explain_lines",
     "find_duplicates",
     "golden_records",
     "households",

@@ -13,7 +13,7 @@ dedupe: 100 rows, 100 distinct records
   comparisons: phone
   blocking phone: 12 pairs
   candidate pairs: 12
-  not used (looks like an identifier; name it with -c id=COLUMN): client_no
+  not used (looks like an identifier; name it as id=COLUMN to match on it): client_no
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class DedupePlan:
             out.append(f"  warning: {w.message}")
         if self.candidates:
             out.append(
-                "  not used (looks like an identifier; name it with -c id=COLUMN): "
+                "  not used (looks like an identifier; name it as id=COLUMN to match on it): "
                 + ", ".join(self.candidates)
             )
         return out

@@ -200,3 +200,34 @@ def _find_rows(frame: pl.DataFrame, ids: list[Any], id_column: str | None) -> li
             raise InvalidOption(f"record {i + 1}: no row has this id in column {id_column!r}")
         out.append(int(hits[0]))
     return out
+
+
+def explain_lines(why: dict[str, Any]) -> list[str]:
+    """:func:`explain`'s answer as text lines.
+
+    >>> explain_lines({"compared": False, "blocking": {"email": "different"}, "fields": {},
+    ...                "match_probability": 0.01, "rule": None, "veto": None, "same_cluster": False})
+    ['same person: no (match probability 0.01)', 'never compared: blocking rule email: different']
+    """
+    prob = why.get("match_probability")
+    verdict = "yes" if why.get("same_cluster") else "no"
+    lines = [
+        f"same person: {verdict}" + (f" (match probability {prob:g})" if prob is not None else "")
+    ]
+    if why.get("identical"):
+        return [*lines, "the two rows are identical"]
+    if why.get("compared"):
+        passed = [n for n, v in why["blocking"].items() if v == "pair"]
+        lines.append("compared: blocking rule(s) " + ", ".join(passed))
+    else:
+        failed = [f"{n}: {v}" for n, v in why["blocking"].items()]
+        lines.append("never compared: blocking rule " + "; ".join(failed))
+    for name, f in why.get("fields", {}).items():
+        keys = f.get("keys")
+        shown = f" {keys[0]!s} | {keys[1]!s}" if keys else ""
+        lines.append(f"  {name}: {f.get('label')} (weight {f.get('weight')}){shown}")
+    if why.get("rule"):
+        lines.append(f"match rule: {why['rule']}")
+    if why.get("veto"):
+        lines.append(f"never merged: {why['veto']}")
+    return lines
