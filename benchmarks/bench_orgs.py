@@ -83,6 +83,18 @@ def known_kinds() -> tuple[list[str], str]:
     return [k for k in kinds if re.fullmatch(r"[a-z_]+", k)], text
 
 
+def detected_kinds(inp: Path) -> dict[str, str]:
+    """Column -> kind as ``custdata info`` shows it (what a new user's defaults will use)."""
+    proc = subprocess.run([sys.executable, "-m", "custdata", "info", str(inp)], capture_output=True,
+                          text=True, env={**_env(), "COLUMNS": "200"}, cwd=ROOT, timeout=120)
+    found = {}
+    for line in proc.stdout.splitlines():
+        cells = [c.strip() for c in re.split(r"[│|┃]", line)]
+        if len(cells) >= 4 and cells[1] and cells[1] not in ("column",):
+            found[cells[1]] = cells[2]
+    return found
+
+
 def custdata_cmd(inp: Path, out: Path, named: dict[str, str] | None,
                  extra: list[str] | None = None) -> list[str]:
     cmd = [sys.executable, "-m", "custdata", "dedupe", str(inp), "-o", str(out)]
@@ -568,6 +580,11 @@ def docs_section(data: dict[str, Any] | None = None) -> str:
                      f"{r['peak_rss_mb']:.0f} |")
     lines.append("")
     for r in data.get("runs", []):
+        if r.get("detected_by_info"):
+            kinds = ", ".join(f"`{c}` → {k or '—'}" for c, k in r["detected_by_info"].items()
+                              if c != "record_id")
+            lines.append(f"- {r['dataset']}: `custdata info` detects {kinds}.")
+    for r in data.get("runs", []):
         d = r.get("diagnosis")
         if not d:
             continue
@@ -620,10 +637,13 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     for dataset in [d.strip() for d in args.datasets.split(",") if d.strip()]:
         inp, truth_path, rows = prepare(dataset, args.companies, args.seed)
         truth = pl.read_csv(truth_path, columns=["record_id", "true_id"])
+        detected = detected_kinds(inp)
         for tool in tools:
             row = run_one(tool, dataset, inp, args.timeout, kinds_known)
             row["rows"] = rows
             row["source"] = SOURCES[dataset]
+            if tool == "custdata":
+                row["detected_by_info"] = detected
             pairs_path = None
             if row["status"] == "ok":
                 pred = pl.read_csv(row["output"], columns=["record_id", "cluster_id"],
