@@ -55,7 +55,11 @@ def _columns(frame: pl.DataFrame, given: list[str] | None, kind: str, label: str
 def _report(
     before: pl.DataFrame, after: pl.DataFrame, kinds: dict[str, list[str]], io: IOOptions
 ) -> None:
-    for key, counts in summaries(before, after, kinds, in_place=io.in_place).items():
+    _say_counts(summaries(before, after, kinds, in_place=io.in_place), io)
+
+
+def _say_counts(found: dict[str, dict[str, int]], io: IOOptions) -> None:
+    for key, counts in found.items():
         kind, col = key.split(":", 1)
         io.say(
             f"{col}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
@@ -71,7 +75,24 @@ def _normalize_columns(
     label: str,
     io: IOOptions,
 ) -> None:
-    """The body every single-kind command shares: read, find columns, ``step(frame, cols)``, write, report."""
+    """The body every single-kind command shares: read, find columns, ``step(frame, cols)``, write, report.
+
+    File to file it streams in batches (``--batch-rows``): columns are found on the input's
+    first rows, as they are in memory, and the report adds up the batches' counts.
+    """
+    if io.can_stream(input):
+        cols = _columns(io.scan(input), column, kind, label)  # type: ignore[arg-type]
+        totals: dict[str, dict[str, int]] = {}
+
+        def observe(before: pl.DataFrame, after: pl.DataFrame) -> None:
+            for key, counts in summaries(before, after, {kind: cols}, in_place=io.in_place).items():
+                into = totals.setdefault(key, dict.fromkeys(counts, 0))
+                for name, value in counts.items():
+                    into[name] = into.get(name, 0) + value
+
+        io.stream(lambda frame: step(frame, cols), input, observe=observe)
+        _say_counts(totals, io)
+        return
     frame = io.read(input)
     cols = _columns(frame, column, kind, label)
     with progress(f"normalizing {label}s", quiet=io.quiet):
@@ -81,7 +102,7 @@ def _normalize_columns(
 
 
 @app.command("phones")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def phones_cmd(
     input: InputArg,
     io: IOOptions,
@@ -151,7 +172,7 @@ def phones_cmd(
 
 
 @app.command("emails")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def emails_cmd(
     input: InputArg,
     io: IOOptions,
@@ -265,7 +286,7 @@ def names_cmd(
 
 
 @app.command("dates")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def dates_cmd(
     input: InputArg,
     io: IOOptions,
@@ -292,12 +313,16 @@ def dates_cmd(
     \b
       custdata normalize dates examples/crm_export.csv -c "Дата рождения" -o dates.csv
     """
+    import datetime as dt
+
+    today = dt.date.today()  # read once: every streamed batch judges "future" by the same day
     _normalize_columns(
         lambda frame, cols: normalize.birth_dates(
             frame,
             cols,
             dayfirst=None if ambiguous_flag else dayfirst,
             min_year=min_year,
+            today=today,
             in_place=io.in_place,
         ),
         input,
@@ -309,7 +334,7 @@ def dates_cmd(
 
 
 @app.command("genders")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def genders_cmd(
     input: InputArg,
     io: IOOptions,
