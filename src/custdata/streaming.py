@@ -109,7 +109,7 @@ def stream(
         writer = _BatchWriter(fh, fmt, bom=bom)
         try:
             for batch in _batches(lazy, batch_rows, Path(source).name):
-                out = step(batch)
+                out = step(batch.rechunk())  # one chunk: one call of each UDF
                 if not isinstance(out, pl.DataFrame):
                     raise TypeError("a streamed step must return a DataFrame for a DataFrame")
                 writer.write(out)

@@ -18,6 +18,7 @@ import polars as pl
 from custdata._workers import check_workers, map_chunks
 from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.normalize._common import one_chunk
 from custdata.normalize._phone_core import (
     STATUSES,
     TUPLE_FIELDS,
@@ -411,6 +412,7 @@ def phones(
             "column, or run phones() once per column"
         )
     check_columns(frame, cols + ([region_column] if region_column else []))
+    frame = one_chunk(frame, cols + ([region_column] if region_column else []))
     explode = multiple == "explode"
     out = frame
     for col in cols:

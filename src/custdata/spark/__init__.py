@@ -215,10 +215,10 @@ def _rebatch(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pl.DataFr
         pending.append(frame)
         count += frame.height
         if count >= rows:
-            yield pl.concat(pending, how="vertical", rechunk=False)
+            yield pl.concat(pending, how="vertical", rechunk=True)
             pending, count = [], 0
     if pending:
-        yield pl.concat(pending, how="vertical", rechunk=False)
+        yield pl.concat(pending, how="vertical", rechunk=True)
 
 
 def _partition_runner(
