@@ -50,3 +50,13 @@ def test_bad_row_fails_cleanly_when_streamed(inproc, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "32" in result.stderr  # the bad line's number
     assert not out.exists()
+
+
+def test_convert_streams_with_the_same_result(inproc, examples_dir: Path, tmp_path: Path) -> None:
+    src = examples_dir / "crm_export.csv"
+    streamed = inproc("convert", src, tmp_path / "s.parquet", "--batch-rows", "100")
+    memory = inproc("convert", src, tmp_path / "m.parquet", "--batch-rows", "0")
+    assert streamed.exit_code == memory.exit_code == 0
+    assert streamed.stderr == memory.stderr
+    assert "451 rows, 9 columns" in streamed.stderr
+    assert cio.read(tmp_path / "s.parquet").equals(cio.read(tmp_path / "m.parquet"))
