@@ -36,7 +36,9 @@ def normalize_all(
 
     ``columns`` maps kinds (``phone``, ``email``, ``full_name``, ``first_name``, ``last_name``,
     ``middle_name``, ``birth_date``, ``gender``) to column names. ``fallback_region`` is a second
-    region tried for phones that ``region`` rejects. Row count and order are kept.
+    region tried for phones that ``region`` rejects; without it a national number ``region``
+    rejects is read in the one region the data points to (the column's other numbers, the row's
+    name, city and address: see :func:`~custdata.normalize.phones`). Row count and order are kept.
 
     >>> df = pl.DataFrame({"Телефон": ["8 (912) 345-67-89"], "E-mail": [" Ivan@Mail.RU "]})
     >>> out = normalize_all(df)
@@ -48,8 +50,20 @@ def normalize_all(
     kinds = dict(columns) if columns is not None else detect_columns(frame)
     out = frame
     if kinds.get("phone"):
+        # row evidence for a national number's region: the row's name, city and address
+        hints = [
+            c
+            for k in ("full_name", "last_name", "first_name", "middle_name", "city", "address")
+            for c in kinds.get(k, [])
+            if c in frame.columns
+        ]
         out = normalize.phones(
-            out, kinds["phone"], region=region, fallback_region=fallback_region, in_place=in_place
+            out,
+            kinds["phone"],
+            region=region,
+            fallback_region=fallback_region,
+            in_place=in_place,
+            hints=hints,
         )
     if kinds.get("email"):
         out = normalize.emails(out, kinds["email"], in_place=in_place)

@@ -154,17 +154,19 @@ def _per_distinct(column: str | pl.Expr, build: Callable[[pl.Expr], pl.Expr]) ->
     return out.alias(name) if name else out
 
 
-def _match_key_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
+def _match_key_expr(
+    expr: pl.Expr, kind: str, region: str, infer_region: bool = True, regions: list | None = None
+) -> pl.Expr:
     if kind == "contact":
         return (
             pl.when(expr.str.contains("@", literal=True))
             .then(_match_key_expr(expr, "email", region))
-            .otherwise(_match_key_expr(expr, "phone", region))
+            .otherwise(_match_key_expr(expr, "phone", region, infer_region, regions))
         )
     cleaned = _clean_text(expr)
     fallback = cleaned.str.to_lowercase()
     if kind == "phone":
-        key = _norm.phone(expr, region=region)
+        key = _norm.phone(expr, region=region, infer_region=infer_region, regions=regions)
     elif kind == "email":
         key = _norm.email_key(expr)
     elif kind in NAME_KINDS:
@@ -176,8 +178,18 @@ def _match_key_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
     return pl.when(cleaned.is_not_null()).then(pl.coalesce(key, fallback))
 
 
-def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> pl.Expr:
+def match_key(
+    column: str | pl.Expr,
+    *,
+    kind: str = "text",
+    region: str = "RU",
+    infer_region: bool = True,
+    regions: list[str] | None = None,
+) -> pl.Expr:
     """Normalized matching key of a column, as hashed by ``method="hash"`` and used by suppress.
+
+    A national phone number ``region`` rejects is read in the region the column's other numbers
+    point to, or in ``regions`` when given (``infer_region``, see :func:`custdata.normalize.phones`).
 
     Phones give E.164, emails the :func:`custdata.normalize.email_key`, names the
     :func:`custdata.normalize.name_key`, dates ISO ``YYYY-MM-DD``; ``contact`` is an email key
@@ -188,7 +200,7 @@ def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") 
     >>> df.select(match_key("c"))["c"].to_list()
     ['moscow', None, None]
     """
-    return _per_distinct(column, lambda v: _match_key_expr(v, kind, region))
+    return _per_distinct(column, lambda v: _match_key_expr(v, kind, region, infer_region, regions))
 
 
 def _map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Series:
