@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import custdata._workers
 from custdata.errors import ColumnNotFound, InvalidOption
 from custdata.normalize import parse_phone, phone, phone_details, phones, summarize
 from custdata.normalize._phone_core import STATUSES
@@ -236,7 +237,7 @@ def test_bad_structure_raises() -> None:
 
 def test_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The residual can run in worker processes; results are the same as in-process."""
-    monkeypatch.setattr(phone_module, "POOL_MIN", 10)
+    monkeypatch.setattr(custdata._workers, "POOL_MIN", 10)
     values = [f"тел: 8 912 {i:03d} 45 67 доп. 1" for i in range(40)] + ["x", None]
     frame = pl.DataFrame({"tel": values})
     pooled = phones(frame, "tel", workers=2)

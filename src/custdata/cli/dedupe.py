@@ -125,12 +125,13 @@ def _read_many(inputs: list[str], **kw) -> pl.DataFrame:
     return unify_sources(named)
 
 
-def _report(diagnostics: list[dict], quiet: bool) -> None:
+def _report(diagnostics: list[dd.Diagnostic], quiet: bool) -> None:
+    shown = {"split_clusters", "labels", "households", "second_look"}
     for d in diagnostics:
-        if d.get("kind") in ("block_skipped", "pair_budget", "oversized_cluster"):
-            warn(d["message"])
-        elif d.get("kind") in ("split_clusters", "labels", "households") and not quiet:
-            message(f"dedupe: {d['message']}", quiet=quiet)
+        if d.warning:
+            warn(d.message)
+        elif d.kind in shown and not quiet:
+            message(f"dedupe: {d.message}", quiet=quiet)
 
 
 @app.command(DEFAULT_COMMAND)

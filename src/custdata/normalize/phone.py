@@ -10,15 +10,13 @@ when there is a lot of it. See ``docs/normalize/phones.md``.
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from typing import Literal
 
 import phonenumbers as pn
 import polars as pl
 
+from custdata._workers import check_workers, map_chunks
 from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns, columns_arg
 from custdata.normalize._phone_core import (
@@ -83,9 +81,6 @@ REGION_NAMES: dict[str, str] = {
 }
 _SUPPORTED = sorted(pn.SUPPORTED_REGIONS)
 
-#: Distinct residual values from which worker processes are used (when ``workers`` allows).
-POOL_MIN = 20_000
-
 _PART_FIELDS = {
     "e164": pl.String,
     "status": pl.String,
@@ -110,11 +105,6 @@ def _check_region(region: str | None) -> str | None:
     return code
 
 
-def _check_workers(workers: int | None) -> None:
-    if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise InvalidOption("workers must be a positive whole number (1 = no worker processes)")
-
-
 def _region_values(regions: pl.Series, default: str | None) -> pl.Series:
     """Per-row region codes: ISO codes or known country names; unknown or empty -> default."""
     r = regions.cast(pl.String).str.strip_chars()
@@ -126,23 +116,11 @@ def _region_values(regions: pl.Series, default: str | None) -> pl.Series:
     return code
 
 
-def _in_workers(func, items: list, workers: int | None, *args) -> list:
-    """``func(items, *args)``, split over worker processes when there are many items."""
-    n_workers = min(2, os.cpu_count() or 1) if workers is None else workers
-    if n_workers <= 1 or len(items) < POOL_MIN:
-        return func(items, *args)
-    size = -(-len(items) // (n_workers * 4))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn")) as pool:
-        results = pool.map(func, chunks, *[[a] * len(chunks) for a in args])
-        return [row for chunk in results for row in chunk]
-
-
 def _run_scalar(
     items: list[tuple], *, workers: int | None, fallback: str | None = None
 ) -> list[tuple]:
     """:func:`parse_parts_many` over (piece, region) pairs, in worker processes if many."""
-    return _in_workers(parse_parts_many, items, workers, fallback)
+    return map_chunks(parse_parts_many, items, fallback, workers=workers)
 
 
 def _formats_for(
@@ -150,7 +128,7 @@ def _formats_for(
 ) -> dict[str, tuple[str, str]]:
     """National and international formats of distinct valid E.164 numbers."""
     distinct = sorted({v for v in values if v is not None})
-    return dict(zip(distinct, _in_workers(format_many, distinct, workers), strict=True))
+    return dict(zip(distinct, map_chunks(format_many, distinct, workers=workers), strict=True))
 
 
 def _residual_rows(
@@ -319,7 +297,7 @@ def _details_expr(
 ) -> pl.Expr:
     region = _check_region(region)
     fallback = _check_region(fallback_region)
-    _check_workers(workers)
+    check_workers(workers)
     hint_regions = None if regions is None else [_check_region(r) for r in regions]
     if isinstance(hint_columns, (str, pl.Expr)):
         hint_columns = [hint_columns]
