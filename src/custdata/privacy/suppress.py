@@ -98,6 +98,7 @@ def suppress(
     key_file: str | os.PathLike[str] | None = None,
     region: str = "RU",
     flag_column: str = "suppressed",
+    regions: list[str] | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Drop (``mode="drop"``) or flag (``mode="flag"``) rows whose email or phone is opted out.
 
@@ -105,7 +106,10 @@ def suppress(
     kinds it does not name are found with :func:`custdata.schema.detect_columns`. A hashed list
     (detected when every value is a 64-digit hex hash, or forced with ``hashed=True``) needs
     the same key that hashed it (``key``, ``key_file`` or ``CUSTDATA_KEY``). ``mode="flag"`` adds
-    a boolean ``flag_column`` and keeps every row.
+    a boolean ``flag_column`` and keeps every row. ``regions``: the regions a national phone
+    number may be read in, for the data and the list alike (default: those the data's phone
+    columns point to, see :func:`custdata.normalize.phone_regions`; pass them when the frame is
+    processed in batches or partitions). A national number also matches as written.
 
     >>> people = pl.DataFrame({"tel": ["8 (912) 345-67-89", "8 903 000 00 01"],
     ...                        "mail": ["a@x.ru", "b@x.ru"]})
@@ -137,8 +141,8 @@ def suppress(
             f"no {' or '.join(kinds)} column found to match opt-outs on; "
             "name them with --column (e.g. -c phone=tel)"
         )
-    regions = None
-    if by_kind.get("phone") and "phone" in kinds:  # the data's regions read the list too
+    if regions is None and by_kind.get("phone") and "phone" in kinds:
+        # the data's regions read the list too
         from custdata.normalize import phone_regions
 
         sample = frame.select(by_kind["phone"])
@@ -151,7 +155,7 @@ def suppress(
         loaded = load_key(key, key_file=key_file)
         for kind, cols in by_kind.items():
             for c in cols:
-                digest = hashed_expr(c, kind=kind, key=loaded, region=region)
+                digest = hashed_expr(c, kind=kind, key=loaded, region=region, regions=regions)
                 hits.append(digest.is_in(list(keys["hash"])))
     else:
         for kind, cols in by_kind.items():
