@@ -11,9 +11,10 @@ branches, ``custdata.synth.companies``; a branch is its own entity). Tools:
 ``custdata``
     ``python -m custdata dedupe IN -o OUT``: what a new user runs, defaults only.
 ``custdata_named``
-    the same with every column named, ``-c org_name=... -c address=...``; kinds this custdata does
-    not know (its ``dedupe find --help`` lists them) are still passed (custdata takes an unknown
-    kind as a generic text field) and recorded under ``unknown_kinds``.
+    the same with every column named, ``-k org_name=... -k address=...`` (``-c`` on an older
+    custdata); kinds not in ``custdata.schema.KINDS`` are still passed (custdata takes an unknown
+    kind as a generic text field) and recorded under ``unknown_kinds``; named kinds that do not
+    show up as a field of the ``--pairs`` file are recorded under ``named_kinds_dropped``.
 ``splink``
     Splink 5 (DuckDB) with a tutorial-style model: light cleaning (lower case, digits of phones
     and tax ids), Jaro-Winkler on name and address, exact city / tax id, phone within one edit,
@@ -73,21 +74,45 @@ def _env() -> dict[str, str]:
 
 
 def known_kinds() -> tuple[list[str], str]:
-    """The column kinds this custdata's ``dedupe find -c`` knows, parsed from its --help."""
+    """The column kinds this custdata knows and its flag for naming one (``-k``, formerly ``-c``).
+
+    Kinds: ``custdata.schema.KINDS`` (what detection can name) or, on an older custdata, the list
+    in ``dedupe find --help``. Whether ``dedupe`` really compares a named kind is checked per run
+    from the fields of its ``--pairs`` file (``named_kinds_compared`` / ``named_kinds_dropped``).
+    """
     proc = subprocess.run([sys.executable, "-m", "custdata", "dedupe", "find", "--help"],
-                          capture_output=True, text=True, env=_env(), cwd=ROOT,
-                          timeout=120)
+                          capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=120)
     text = " ".join(proc.stdout.split())
-    m = re.search(r"kinds?:\s*(.+?)(?:, or any| or any|\))", text)
-    kinds = [k.strip() for k in m.group(1).split(",")] if m else []
-    return [k for k in kinds if re.fullmatch(r"[a-z_]+", k)], text
+    flag = "-k" if "--kind" in text else "-c"
+    code = "import custdata.schema as s; print(','.join(getattr(s, 'KINDS', ())))"
+    kinds = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=_env(), cwd=ROOT, timeout=120).stdout.strip().split(",")
+    if not any(kinds):
+        m = re.search(r"kinds?:\s*(.+?)(?:, or any| or any|\))", text)
+        kinds = [k.strip() for k in m.group(1).split(",")] if m else []
+    return [k for k in kinds if re.fullmatch(r"[a-z_]+", k)], flag
+
+
+def detected_kinds(inp: Path) -> dict[str, str]:
+    """Column -> kind as ``custdata info`` shows it (what a new user's defaults will use)."""
+    proc = subprocess.run([sys.executable, "-m", "custdata", "info", str(inp)], capture_output=True,
+                          text=True, env={**_env(), "COLUMNS": "200"}, cwd=ROOT, timeout=120)
+    found = {}
+    for line in proc.stdout.splitlines():
+        cells = [c.strip() for c in re.split(r"[│|┃]", line)]
+        if len(cells) >= 4 and cells[1] and cells[1] not in ("column",):
+            found[cells[1]] = cells[2]
+    return found
+
+
+KIND_FLAG = "-k"  # set by main() from the custdata being measured
 
 
 def custdata_cmd(inp: Path, out: Path, named: dict[str, str] | None,
                  extra: list[str] | None = None) -> list[str]:
     cmd = [sys.executable, "-m", "custdata", "dedupe", str(inp), "-o", str(out)]
     for kind, column in (named or {}).items():
-        cmd += ["-c", f"{kind}={column}"]
+        cmd += [KIND_FLAG, f"{kind}={column}"]
     return cmd + list(extra or [])
 
 
@@ -424,7 +449,7 @@ def run_one(tool: str, dataset: str, inp: Path, timeout: float,
         named = KINDS[dataset] if tool == "custdata_named" else None
         cmd = custdata_cmd(inp, out, named)
         row["command"] = " ".join(["python -m custdata dedupe", _relative(str(inp)), "-o OUT",
-                                   *(f"-c {k}={v}" for k, v in (named or {}).items())])
+                                   *(f"{KIND_FLAG} {k}={v}" for k, v in (named or {}).items())])
         if named:
             row["unknown_kinds"] = [k for k in named if k not in kinds_known]
         row.update(run_measured(cmd, out, None, err, timeout, env=_env()))
@@ -465,7 +490,7 @@ SECTION = "## Organizations and businesses"
 SECTION_INTRO = """\
 `python benchmarks/run.py orgs` (`benchmarks/bench_orgs.py`) deduplicates organization tables with
 custdata **through its CLI as a new user would** (`python -m custdata dedupe IN -o OUT`, defaults),
-again with every column named (`-c org_name=... -c address=...`), and with Splink 5 and
+again with every column named (`-k org_name=... -k address=...`), and with Splink 5 and
 recordlinkage, side by side in one run, each tool in its own process.
 
 ```bash norun
@@ -513,8 +538,9 @@ print(df.filter(df["company_id"] == df.group_by("company_id").len().sort("len")[
 ```
 
 **Tools**: custdata's run is the CLI itself (`python -m custdata dedupe IN -o OUT`; the named run
-adds `-c KIND=COLUMN` for the kinds in `_orgdata.KINDS`; kinds that `dedupe find --help` does not
-list are reported as unknown). Splink 5 (DuckDB) gets the light cleaning a user does (lower case,
+adds `-k KIND=COLUMN` for the kinds in `_orgdata.KINDS`; kinds not in `custdata.schema.KINDS`
+are reported as unknown, named kinds that are not among the fields of the `--pairs` file as "named
+but not compared"). Splink 5 (DuckDB) gets the light cleaning a user does (lower case,
 punctuation to spaces, the last 9 digits of a phone, tax id digits) and a tutorial-style model:
 blocking on the exact name, the first 6 characters of the address, first name word + city,
 phone, tax id, e-mail; Jaro-Winkler on name (0.95/0.88/0.75, term-frequency adjusted) and address
@@ -547,16 +573,20 @@ def docs_section(data: dict[str, Any] | None = None) -> str:
              + ", ".join(f"{k} {v[k]}" for k in ("custdata", "custdata_commit", "python", "polars",
                                                  "splink", "duckdb", "recordlinkage",
                                                  "py-entitymatching", "deduplipy") if k in v)
-             + f". Updated {data.get('updated', '?')}. Column kinds this custdata's "
-             f"`dedupe find -c` knows: {', '.join(kinds) or '?'}.", "",
+             + f". Updated {data.get('updated', '?')}. Column kinds this custdata "
+             f"knows (`custdata.schema.KINDS`): {', '.join(kinds) or '?'}.", "",
              "| data set | rows | tool | F1 | precision | recall | pairs compared | time s | "
              "peak RSS MiB |", "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     order = {t: i for i, t in enumerate(TOOLS)}
     dsorder = {d: i for i, d in enumerate(DATASETS)}
     for r in sorted(data.get("runs", []), key=lambda r: (dsorder.get(r["dataset"], 9),
                                                           order.get(r["tool"], 9))):
-        tool = r["tool"] + (" (unknown kinds: " + ", ".join(r["unknown_kinds"]) + ")"
-                            if r.get("unknown_kinds") else "")
+        notes = []
+        if r.get("unknown_kinds"):
+            notes.append("kinds custdata does not know: " + ", ".join(r["unknown_kinds"]))
+        if r.get("named_kinds_dropped"):
+            notes.append("named but not compared: " + ", ".join(r["named_kinds_dropped"]))
+        tool = r["tool"] + (f" ({'; '.join(notes)})" if notes else "")
         if r.get("status") != "ok":
             lines.append(f"| {r['dataset']} | {r.get('rows', 0):,} | {tool} | {r.get('status')} "
                          "| | | | | |")
@@ -567,6 +597,12 @@ def docs_section(data: dict[str, Any] | None = None) -> str:
                      f"{'' if pc is None else f'{pc:,}'} | {r['seconds']:.1f} | "
                      f"{r['peak_rss_mb']:.0f} |")
     lines.append("")
+    for r in data.get("runs", []):
+        if r.get("detected_by_info"):
+            kinds = ", ".join(f"`{c}` → {k or '—'}" for c, k in r["detected_by_info"].items()
+                              if c != "record_id")
+            lines.append(f"- {r['dataset']}: `custdata info` detects {kinds}; with defaults "
+                         f"dedupe compares {', '.join(r.get('fields_compared', [])) or '?'}.")
     for r in data.get("runs", []):
         d = r.get("diagnosis")
         if not d:
@@ -614,16 +650,20 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         write_docs_section()
         return []
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
-    kinds_known, _ = known_kinds()
+    global KIND_FLAG
+    kinds_known, KIND_FLAG = known_kinds()
     runs: list[dict[str, Any]] = []
     diagnosis: dict[str, str] = {}
     for dataset in [d.strip() for d in args.datasets.split(",") if d.strip()]:
         inp, truth_path, rows = prepare(dataset, args.companies, args.seed)
         truth = pl.read_csv(truth_path, columns=["record_id", "true_id"])
+        detected = detected_kinds(inp)
         for tool in tools:
             row = run_one(tool, dataset, inp, args.timeout, kinds_known)
             row["rows"] = rows
             row["source"] = SOURCES[dataset]
+            if tool == "custdata":
+                row["detected_by_info"] = detected
             pairs_path = None
             if row["status"] == "ok":
                 pred = pl.read_csv(row["output"], columns=["record_id", "cluster_id"],
@@ -636,6 +676,11 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                     subprocess.run(custdata_cmd(inp, out2, named, ["--pairs", str(pairs_path)]),
                                    env=_env(), cwd=ROOT, capture_output=True, timeout=args.timeout)
                     if pairs_path.exists():
+                        fields = {c.removesuffix("_label") for c in
+                                  pl.read_csv(pairs_path, n_rows=0).columns if c.endswith("_label")}
+                        row["fields_compared"] = sorted(fields)
+                        if named:
+                            row["named_kinds_dropped"] = [k for k in named if k not in fields]
                         row["output_abs"] = str(out2)
                         counts, md = diagnose(dataset, row, inp, truth_path, pairs_path)
                         row["diagnosis"] = counts
