@@ -72,7 +72,9 @@ def clean(
     result.validity = summaries(frame, normalized, kinds)
     if not dedupe or frame.height == 0:
         return result
-    found = dd.deduplicate(frame, columns=_dedupe_columns(kinds), threshold=threshold)
+    # the normalized frame: dedupe reuses its phone, email, birth-date and gender columns
+    # (normalized once, not twice)
+    found = dd.deduplicate(normalized, columns=_dedupe_columns(kinds), threshold=threshold)
     identity = _has_identity(normalized, kinds)
     matched = found.frame.select("cluster_id", "match_score", "match_reason")
     result.frame = normalized.hstack(matched).with_columns(
