@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import polars as pl
 import typer
@@ -22,6 +22,10 @@ from rich.console import Console
 
 from custdata import io as cio
 from custdata.errors import InvalidOption, RowsRejected
+from custdata.progress import ProgressCallback, ProgressEvent
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 T = TypeVar("T")
 
@@ -434,6 +438,56 @@ def progress(label: str, *, quiet: bool = False) -> Iterator[None]:
         return
     with console.status(label, spinner="dots"):
         yield
+
+
+@contextlib.contextmanager
+def stages(quiet: bool = False, *, to: Console | None = None) -> Iterator[ProgressCallback | None]:
+    """A progress callback for a library call, drawn as rich progress bars on stderr.
+
+    Yields None (the library then reports nothing) unless :func:`show_progress`. Each stage
+    (``normalizing``, ``blocking``, ``scoring``, ...) gets one line with its count and elapsed
+    time; the line of a finished stage stays, so the terminal shows where the time went.
+    """
+    out = to or console
+    if to is None and not show_progress(quiet):
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    bars = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[unit]}"),
+        TimeElapsedColumn(),
+        console=out,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def on_event(event: ProgressEvent) -> None:
+        label = event.stage + (f" {event.detail}" if event.detail else "")
+        task = tasks.get(event.stage)
+        if task is None:
+            for previous in tasks.values():  # a new stage: the earlier ones are done
+                done = bars.tasks[previous].total
+                bars.update(previous, completed=done)
+                bars.stop_task(previous)
+            task = tasks[event.stage] = bars.add_task(label, total=event.total, unit=event.unit)
+        bars.update(task, description=label, completed=event.done or 0, total=event.total)
+
+    with bars:
+        yield on_event
+        for task in tasks.values():
+            bars.update(task, completed=bars.tasks[task].total)
+            bars.stop_task(task)
 
 
 def reject_rows_exit(count: int, reject_file: str | None) -> None:

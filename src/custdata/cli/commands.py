@@ -19,6 +19,7 @@ from custdata.cli._common import (
     io_options,
     progress,
     reject_rows_exit,
+    stages,
 )
 from custdata.errors import InvalidOption
 from custdata.schema import detect_columns
@@ -224,7 +225,7 @@ def clean(
         if name in frames:
             name = path
         frames[name] = io.read(path)
-    with progress("cleaning", quiet=io.quiet):
+    with stages(io.quiet) as on_progress:
         result = run_clean(
             frames,
             region=region,
@@ -233,6 +234,7 @@ def clean(
             dedupe=not no_dedupe,
             golden=golden is not None,
             threshold=threshold,
+            progress=on_progress,
         )
     io.write(result.frame, inputs=inputs)
     if golden is not None and result.golden is not None:

@@ -18,6 +18,7 @@ from custdata.cli._common import (
     io_options,
     lazy_module,
     progress,
+    stages,
 )
 from custdata.errors import InvalidOption
 from custdata.schema import detect_columns, tax_id_columns
@@ -391,7 +392,7 @@ def all_cmd(
     """
     frame = io.read(input)
     kinds = detect_columns(frame)
-    with progress("normalizing", quiet=io.quiet):
+    with stages(io.quiet) as on_progress:
         out = normalize_all(
             frame,
             columns=kinds,
@@ -399,6 +400,7 @@ def all_cmd(
             fallback_region=fallback_region,
             dayfirst=dayfirst,
             in_place=io.in_place,
+            progress=on_progress,
         )
     io.write(out, inputs=input)
     _report(frame, out, kinds, io)
