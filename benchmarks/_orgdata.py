@@ -14,7 +14,7 @@ their data files are read, so ``pip install --no-deps`` is enough):
     (part of) its address, spelled several ways (``adidas ag adi dassler strasse 1 91074``), and
     the company id.
 ``companies``
-    :func:`_orgsynth.generate_companies`: RU/UA/EN companies with branches, legal forms and tax
+    :func:`custdata.synth.generate_companies`: RU/UA/EN companies with branches, legal forms and tax
     ids; a site (head office or branch) is the entity.
 
 Every set is written to ``benchmarks/data/orgs/<name>.csv`` (what the tools see: a ``record_id``
@@ -45,7 +45,7 @@ KINDS: dict[str, dict[str, str]] = {
 SOURCES = {
     "fodors_zagats": "py-entitymatching 0.4.2 (BSD-3-Clause): datasets/end-to-end/restaurants",
     "stoxx50": "DedupliPy 0.8 (MIT): data/stoxx50_extended_with_id.xlsx",
-    "companies": "benchmarks/_orgsynth.py generate_companies (seeded)",
+    "companies": "custdata.synth.generate_companies (seeded)",
 }
 
 
@@ -101,7 +101,7 @@ def stoxx50() -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def companies(n_companies: int = 2000, seed: int = 42) -> tuple[pl.DataFrame, pl.DataFrame]:
-    from _orgsynth import TRUTH_COLUMNS, generate_companies
+    from custdata.synth.companies import TRUTH_COLUMNS, generate_companies
 
     df = generate_companies(n_companies, seed=seed)
     return df.drop(*TRUTH_COLUMNS), df.select("record_id", *TRUTH_COLUMNS)

@@ -24,6 +24,14 @@ def test_readme_job_outputs_load_into_a_crm(inproc, examples_dir, tmp_path):
     g = pl.read_csv(golden, infer_schema=False)
     by_row = {(x["source"], x["source_row"]): x for x in rows.iter_rows(named=True)}
 
+    # the sample's Ukrainian national numbers are read as Ukrainian (region inferred from the data)
+    assert rows.filter(pl.col("phone_status") == "invalid_for_region").height == 0
+    inferred = rows.filter(pl.col("phone_reason") == "region_inferred")
+    assert inferred.filter(pl.col("phone_region") == "UA").height >= 70
+    for x in inferred.iter_rows(named=True):  # each is a valid reading in its region
+        assert parse_phone(x["phone"], region=x["phone_region"]).e164 == x["phone_e164"]
+        assert x["phone_status"] == "ok"
+
     # one golden record per person, every person has one, members listed
     people = rows.filter(pl.col("record_status") == "ok")
     assert g["cluster_id"].is_unique().all()

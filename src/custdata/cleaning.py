@@ -1,4 +1,5 @@
-"""The main job (``custdata.clean``): stack the sources, normalize, find the same people, golden records.
+"""The main job (``custdata.clean``): stack the sources, normalize every contact column,
+find the same people, golden records.
 
 ``custdata clean`` is a thin wrapper around :func:`clean`.
 """
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from custdata.normalize.auto import normalize_all, summaries
+from custdata.progress import ProgressCallback, report
 from custdata.schema import detect_columns, unify_sources
 
 
@@ -43,12 +45,15 @@ def clean(
     dedupe: bool = True,
     golden: bool = True,
     threshold: float | None = None,
+    progress: ProgressCallback | None = None,
 ) -> CleanResult:
     """Normalize → dedupe → golden records, on one table or several sources at once.
 
     Several sources (a mapping name -> frame) are stacked with :func:`~custdata.schema.unify_sources`
     (a ``source`` and ``source_row`` column say where each row came from, and detected columns get
     one vocabulary: ``phone``, ``email``, ``full_name``, ...). Row count and order are kept.
+    ``progress`` receives a :class:`~custdata.progress.ProgressEvent` at each stage
+    (normalizing kind k of n, then the dedupe stages, then golden).
 
     >>> crm = pl.DataFrame({"ФИО": ["Иванов Иван Иванович", "ИВАНОВ ИВАН"],
     ...                     "Телефон": ["8 (912) 345-67-89", "+79123456789"]})
@@ -66,7 +71,12 @@ def clean(
         frame = unify_sources(sources)
     kinds = detect_columns(frame)
     normalized = normalize_all(
-        frame, columns=kinds, region=region, fallback_region=fallback_region, dayfirst=dayfirst
+        frame,
+        columns=kinds,
+        region=region,
+        fallback_region=fallback_region,
+        dayfirst=dayfirst,
+        progress=progress,
     )
     result = CleanResult(frame=normalized, golden=None, columns=kinds)
     result.validity = summaries(frame, normalized, kinds)
@@ -74,7 +84,9 @@ def clean(
         return result
     # the normalized frame: dedupe reuses its phone, email, birth-date and gender columns
     # (normalized once, not twice)
-    found = dd.deduplicate(normalized, columns=_dedupe_columns(kinds), threshold=threshold)
+    found = dd.deduplicate(
+        normalized, columns=_dedupe_columns(kinds), threshold=threshold, progress=progress
+    )
     identity = _has_identity(normalized, kinds)
     matched = found.frame.select("cluster_id", "match_score", "match_reason")
     result.frame = normalized.hstack(matched).with_columns(
@@ -94,6 +106,7 @@ def clean(
     }
     result.diagnostics = list(found.diagnostics)
     if golden:
+        report(progress, "golden", 0, result.dedupe["clusters"], unit="people")
         dates = [c for c in kinds.get("date", []) if c in result.frame.columns]
         result.golden = dd.golden_records(
             result.frame,
@@ -172,3 +185,61 @@ def _golden_columns(kinds: Mapping[str, list[str]], frame: pl.DataFrame) -> list
                 if col in kinds.get("phone", []) and f"{col}{suffix}" in frame.columns:
                     keep.append(f"{col}{suffix}")
     return [c for c in dict.fromkeys(keep) if c in frame.columns]
+
+
+@dataclass(frozen=True)
+class QualityChange:
+    """Fill, validity and junk of one contact column before and after :func:`clean`.
+
+    Rates are shares in 0..1 (None when they do not apply); ``junk_*`` are cell counts.
+    """
+
+    column: str
+    kind: str | None
+    fill_before: float | None
+    fill_after: float | None
+    valid_before: float | None
+    valid_after: float | None
+    junk_before: int
+    junk_after: int
+
+
+def quality_before_after(
+    sources: pl.DataFrame | Mapping[str, pl.DataFrame], result: CleanResult
+) -> list[QualityChange]:
+    """How cleaning changed each contact column that has a validity or junk to report.
+
+    ``sources`` are what was given to :func:`clean`; ``result`` is what it returned. Columns
+    whose "before" has neither a validity rate nor junk (nothing to compare) are left out.
+
+    >>> crm = pl.DataFrame({"Телефон": ["8 (912) 345-67-89", "нет", "+79123456780"]})
+    >>> rows = quality_before_after(crm, clean(crm, dedupe=False))
+    >>> [(r.column, r.junk_before, r.junk_after) for r in rows]
+    [('Телефон', 1, 0)]
+    """
+    from custdata.profiling import compare_profiles, profile
+
+    if isinstance(sources, pl.DataFrame):
+        raw = sources
+    elif len(sources) == 1:
+        raw = next(iter(sources.values()))
+    else:
+        raw = unify_sources(sources)
+    originals = [c for cols in result.columns.values() for c in cols if c in raw.columns]
+    rows = compare_profiles(
+        profile(raw.select(list(dict.fromkeys(originals)))), profile(normalized_view(result))
+    )
+    return [
+        QualityChange(
+            column=r["column"],
+            kind=r["kind"],
+            fill_before=r["fill_before"],
+            fill_after=r["fill_after"],
+            valid_before=r["valid_before"],
+            valid_after=r["valid_after"],
+            junk_before=r["junk_before"] or 0,
+            junk_after=r["junk_after"] or 0,
+        )
+        for r in rows
+        if r["valid_before"] is not None or r["junk_before"]
+    ]

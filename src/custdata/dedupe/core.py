@@ -54,6 +54,7 @@ from custdata.dedupe.records import Records, index_records, record_keys, stable_
 from custdata.dedupe.review import parse_labels
 from custdata.dedupe.rules import Rule, as_rules, default_distinct_rules, household_evidence
 from custdata.dedupe.scoring import MATCH_REASON, Scorer, reason
+from custdata.progress import ProgressCallback, report
 
 __all__ = [
     "CLUSTER_ID",
@@ -539,6 +540,7 @@ def deduplicate(
     max_cluster_size: int | None = None,
     labels: pl.DataFrame | None = None,
     link_split: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> DedupeResult:
     """Find the records that are the same person; the full result (pairs, diagnostics, model).
 
@@ -547,7 +549,9 @@ def deduplicate(
     :mod:`custdata.dedupe.review`): a labelled match is always merged, a labelled non-match
     never, and the threshold moves between the scores of the labelled matches and non-matches.
     ``link_split``: the first ``link_split`` rows are one table and the rest another; only pairs
-    across them are compared (used by :func:`custdata.dedupe.link`).
+    across them are compared (used by :func:`custdata.dedupe.link`). ``progress`` receives a
+    :class:`~custdata.progress.ProgressEvent` at each stage (preparing, blocking, comparing,
+    scoring, clustering) with its counts.
 
     Options not given come from ``config`` (a :class:`DedupeConfig`, a dict in the TOML
     vocabulary or the path of a TOML file), else from the defaults. See :func:`find_duplicates`.
@@ -578,18 +582,25 @@ def deduplicate(
     cfg.validate()
     frame = frame.drop([c for c in (CLUSTER_ID, MATCH_SCORE, MATCH_REASON) if c in frame.columns])
 
+    report(progress, "preparing", 0, frame.height, unit="rows")
     prepared = prepare_records(frame, cfg, link_split=link_split)
+    report(progress, "blocking", 0, frame.height, unit="rows")
     blocked = block(prepared, cfg)
     pairs = blocked.pairs
     labelled = _labelled_pairs(labels, prepared) if labels is not None else None
     if labelled is not None and labelled.height:
         pairs = pl.concat([pairs, labelled.select(LEFT, RIGHT)]).unique().sort([LEFT, RIGHT])
     cset = comparison_set(prepared, cfg)
-    scored = score(prepared, compare(prepared, pairs, cset), cfg, cset=cset, labels=labelled)
+    report(progress, "comparing", 0, pairs.height, unit="pairs")
+    compared = compare(prepared, pairs, cset)
+    report(progress, "scoring", 0, pairs.height, unit="pairs")
+    scored = score(prepared, compared, cfg, cset=cset, labels=labelled)
+    report(progress, "scoring", pairs.height, pairs.height, unit="pairs")
     scored.diagnostics[:0] = [*blocked.diagnostics, *blocked.rules]
     if link_split is not None:
         # Linking: no clustering inside a table, only pairs across (see custdata.dedupe.link).
         return _link_result(frame, prepared, scored, cfg)
+    report(progress, "clustering", 0, frame.height, unit="rows")
     clusters = cluster_records(prepared, scored, cfg)
     return assign(frame, prepared, scored, clusters, cfg)
 
