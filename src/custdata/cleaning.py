@@ -82,8 +82,10 @@ def clean(
     result.validity = summaries(frame, normalized, kinds)
     if not dedupe or frame.height == 0:
         return result
+    # the normalized frame: dedupe reuses its phone, email, birth-date and gender columns
+    # (normalized once, not twice)
     found = dd.deduplicate(
-        frame, columns=_dedupe_columns(kinds), threshold=threshold, progress=progress
+        normalized, columns=_dedupe_columns(kinds), threshold=threshold, progress=progress
     )
     identity = _has_identity(normalized, kinds)
     matched = found.frame.select("cluster_id", "match_score", "match_reason")
