@@ -309,6 +309,22 @@ def _true_pairs(frame: pl.DataFrame, key: str) -> pl.DataFrame:
             .select(pl.col("record_id").alias("a"), pl.col("record_id_b").alias("b")))
 
 
+def _custdata_keys(raw: pl.DataFrame, dataset: str) -> pl.DataFrame | None:
+    """record_id, org_key, house_key from custdata's normalizers, or None on a custdata without."""
+    kinds = KINDS[dataset]
+    try:
+        from custdata.normalize.address import address_details
+        from custdata.normalize.organization import organization_key
+    except ImportError:
+        return None
+    cols = [pl.col("record_id")]
+    if "org_name" in kinds:
+        cols.append(organization_key(kinds["org_name"]).alias("org_key"))
+    if "address" in kinds:
+        cols.append(address_details(kinds["address"]).struct.field("house_key").alias("house_key"))
+    return raw.select(cols) if len(cols) > 1 else None
+
+
 def diagnose(dataset: str, run: dict[str, Any], inp: Path, truth_path: Path,
              pairs_path: Path) -> tuple[dict[str, Any], str]:
     """Count and show custdata's missed and wrong pairs by cause."""
@@ -389,6 +405,47 @@ def diagnose(dataset: str, run: dict[str, Any], inp: Path, truth_path: Path,
                 pa.filter(pl.col(c).is_null() | pl.col(c + "_r").is_null()).height)
         counts["never_compared_share"] = {k: v for k, v in shared.items() if v}
 
+    # custdata's own organization and address keys (normalize.organization / .address, where this
+    # custdata has them) on the missed and wrong pairs: what a blocking rule or a veto on them
+    # would change
+    keyed = _custdata_keys(raw, dataset)
+    if keyed is not None:
+        clean_ids = clean.select("record_id", *[c for c in ("phone", "tax_id") if c in clean.columns])
+        keyed = keyed.join(clean_ids, on="record_id", how="left")
+
+        def paired(frame: pl.DataFrame) -> pl.DataFrame:
+            return frame.select("a", "b").join(keyed.rename({"record_id": "a"}), on="a").join(
+                keyed.rename({"record_id": "b"}), on="b", suffix="_r")
+
+        def same(c: str) -> pl.Expr:
+            return (pl.col(c) == pl.col(c + "_r")) if c in keyed.columns else pl.lit(False)
+
+        def differ(c: str) -> pl.Expr:
+            return (pl.col(c) != pl.col(c + "_r")) if c in keyed.columns else pl.lit(False)
+
+        k: dict[str, Any] = {}
+        nv = paired(m.filter(pl.col("cause") == "never compared"))
+        if nv.height:
+            k["never_compared"] = nv.height
+            k["never_compared_same_org_key"] = nv.filter(same("org_key")).height
+            k["never_compared_same_house_key"] = nv.filter(same("house_key")).height
+            k["never_compared_found_by_org_key_or_house_key_or_tax_id"] = nv.filter(
+                same("org_key") | same("house_key") | same("tax_id")).height
+        lo = paired(m.filter(pl.col("cause") == "scored below the threshold"))
+        if lo.height:
+            k["low_scored"] = lo.height
+            k["low_scored_same_org_key_and_house_key"] = lo.filter(
+                same("org_key") & same("house_key")).height
+            k["low_scored_same_org_key"] = lo.filter(same("org_key")).height
+        wp = paired(w)
+        if wp.height:
+            k["wrong"] = wp.height
+            k["wrong_with_different_house_keys"] = wp.filter(differ("house_key")).height
+            k["wrong_with_different_org_keys_same_house_key"] = wp.filter(
+                differ("org_key") & same("house_key")).height
+            k["wrong_with_same_tax_id"] = wp.filter(same("tax_id")).height
+        counts["custdata_keys"] = k
+
     def show(frame: pl.DataFrame, n: int) -> list[str]:
         cols = [c for c in raw.columns if c != "record_id"]
         lines = []
@@ -419,6 +476,9 @@ def diagnose(dataset: str, run: dict[str, Any], inp: Path, truth_path: Path,
         md.append(f"- the {counts['missed_by_cause'].get('never compared', 0):,} never-compared "
                   "missed pairs (after lower case, punctuation out, last 9 phone digits): "
                   + "; ".join(f"{k} {v:,}" for k, v in counts["never_compared_share"].items()))
+    if counts.get("custdata_keys"):
+        md.append("- with custdata's own keys (`organization_key`, the address `house_key`): "
+                  + "; ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts["custdata_keys"].items()))
     for cause in counts["missed_by_cause"]:
         md += ["", f"Missed, {cause} (examples):", "", "```",
                *show(m.filter(pl.col("cause") == cause).sort("a"), 5), "```"]

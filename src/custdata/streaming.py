@@ -126,6 +126,27 @@ def stream(
     return StreamResult(rows_in=rows_in, rows_out=rows_out, batches=batches)
 
 
+def phone_regions(lazy: pl.LazyFrame, column: str, *, region: str | None = "RU") -> list[str]:
+    """:func:`custdata.normalize.phone_regions` of a whole (lazily scanned) column.
+
+    Only the distinct values written with a country code are collected (the only ones that
+    count as evidence), so this streams too. Pass the result as ``regions=`` to
+    :func:`custdata.normalize.phones` so that every batch infers regions as the whole column
+    would.
+
+    >>> import polars as pl
+    >>> lf = pl.LazyFrame({"tel": ["+380 50 123 45 67", "+38 (067) 984-64-52", "8 912 345-67-89"]})
+    >>> phone_regions(lf, "tel")
+    ['UA']
+    """
+    from custdata.normalize import phone_regions as regions_of
+
+    text = pl.col(column).cast(pl.String)
+    written_intl = text.str.strip_chars().str.contains(r"^(\+|00|810)")
+    values = lazy.select(text.alias(column)).filter(written_intl).unique().collect()
+    return regions_of(values[column], region=region)
+
+
 def _batches(lazy: pl.LazyFrame, batch_rows: int, name: str) -> Iterator[pl.DataFrame]:
     try:
         for batch in lazy.collect_batches(chunk_size=batch_rows, maintain_order=True):

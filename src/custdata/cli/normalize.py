@@ -75,14 +75,19 @@ def _normalize_columns(
     kind: str,
     label: str,
     io: IOOptions,
+    *,
+    before_stream=None,
+    streamable: bool = True,
 ) -> None:
     """The body every single-kind command shares: read, find columns, ``step(frame, cols)``, write, report.
 
     File to file it streams in batches (``--batch-rows``): columns are found on the input's
     first rows, as they are in memory, and the report adds up the batches' counts.
     """
-    if io.can_stream(input):
+    if streamable and io.can_stream(input):
         cols = _columns(io.scan(input), column, kind, label)  # type: ignore[arg-type]
+        if before_stream is not None:  # what the step would learn from the whole column
+            before_stream(io.scan(input), cols)
         totals: dict[str, dict[str, int]] = {}
 
         def observe(before: pl.DataFrame, after: pl.DataFrame) -> None:
@@ -152,10 +157,10 @@ def phones_cmd(
     """
     if multiple not in ("first", "explode"):
         raise InvalidOption("--multiple must be 'first' or 'explode'")
-    _normalize_columns(
-        lambda frame, cols: normalize.phones(
-            frame,
-            cols,
+    evidence: dict[str, list[str]] = {}  # streamed: each column's regions, found over the file
+
+    def step(frame: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+        options = dict(
             region=region,
             region_column=region_column,
             fallback_region=fallback_region,
@@ -163,12 +168,27 @@ def phones_cmd(
             formats=formats,
             in_place=io.in_place,
             workers=workers,
-        ),
+        )
+        if not evidence:
+            return normalize.phones(frame, cols, **options)
+        for col in cols:  # one column at a time, each with its own column's regions
+            frame = normalize.phones(frame, col, regions=evidence[col], **options)
+        return frame
+
+    def find_regions(lazy: pl.LazyFrame, cols: list[str]) -> None:
+        from custdata.streaming import phone_regions
+
+        evidence.update({c: phone_regions(lazy, c, region=region) for c in cols})
+
+    _normalize_columns(
+        step,
         input,
         column,
         "phone",
         "phone",
         io,
+        before_stream=find_regions if region_column is None else None,
+        streamable=region_column is None,
     )
 
 

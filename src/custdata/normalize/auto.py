@@ -38,7 +38,9 @@ def normalize_all(
 
     ``columns`` maps kinds (``phone``, ``email``, ``full_name``, ``first_name``, ``last_name``,
     ``middle_name``, ``birth_date``, ``gender``) to column names. ``fallback_region`` is a second
-    region tried for phones that ``region`` rejects. ``progress`` receives a
+    region tried for phones that ``region`` rejects; without it a national number ``region``
+    rejects is read in the one region the data points to (the column's other numbers, the row's
+    name, city and address: see :func:`~custdata.normalize.phones`). ``progress`` receives a
     :class:`~custdata.progress.ProgressEvent` before each kind. Row count and order are kept.
 
     >>> df = pl.DataFrame({"Телефон": ["8 (912) 345-67-89"], "E-mail": [" Ivan@Mail.RU "]})
@@ -53,6 +55,13 @@ def normalize_all(
         k: kinds[f"{k}_name"][0] for k in ("first", "last", "middle") if kinds.get(f"{k}_name")
     }
     steps: list[tuple[str, Callable[[pl.DataFrame], pl.DataFrame]]] = []
+    # row evidence for a national number's region: the row's name, city and address
+    hints = [
+        c
+        for k in ("full_name", "last_name", "first_name", "middle_name", "city", "address")
+        for c in kinds.get(k, [])
+        if c in frame.columns
+    ]
     if kinds.get("phone"):
         steps.append(
             (
@@ -63,6 +72,7 @@ def normalize_all(
                     region=region,
                     fallback_region=fallback_region,
                     in_place=in_place,
+                    hints=hints,
                 ),
             )
         )
@@ -85,6 +95,11 @@ def normalize_all(
         )
     if kinds.get("gender"):
         steps.append(("gender", lambda f: normalize.genders(f, kinds["gender"], in_place=in_place)))
+    if kinds.get("consent"):
+        from custdata.normalize.consent import consent_columns, consents
+
+        found = consent_columns(kinds["consent"])
+        steps.append(("consent", lambda f: consents(f, found)))
     out = frame
     for i, (kind, step) in enumerate(steps):
         report(progress, "normalizing", i, len(steps), unit="kinds", detail=kind)

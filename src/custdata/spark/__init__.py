@@ -8,7 +8,8 @@ The output schema is the step's result on an empty frame, computed once on the d
 Anything a step would decide from the data as a whole is decided once on the driver and passed
 down explicitly, so that every executor does the same thing: which columns hold phones or
 emails (:func:`detect_columns` on a sample), which kind of data a column holds for masking
-(:func:`column_kinds`), and the date steps' ``today``. :func:`rfm` aggregates per customer on
+(:func:`column_kinds`), the date steps' ``today`` and the regions national phone numbers may be
+read in (:func:`phone_regions`, for ``regions=``). :func:`rfm` aggregates per customer on
 the executors and scores on the driver (quantile scores need every customer).
 
 Nothing else in custdata imports pyspark: this package is only imported when used.
@@ -38,6 +39,7 @@ __all__ = [
     "column_kinds",
     "detect_columns",
     "output_schema",
+    "phone_regions",
     "rfm",
     "run_parquet",
     "sample",
@@ -270,6 +272,16 @@ def apply(
         raise InvalidOption(
             "pass today= explicitly (a date): on Spark every executor must use the same day"
         )
+    if (
+        "regions" in params
+        and options.get("regions") is None
+        and options.get("infer_region", True) is not False
+    ):
+        raise InvalidOption(
+            "pass regions= explicitly (custdata.spark.phone_regions finds them once on the "
+            "driver), or infer_region=False: a partition alone may not show where its phone "
+            "numbers are from"
+        )
     if "kinds" in params and "columns" in options and options.get("kinds") is None:
         raise InvalidOption(
             "pass kinds= explicitly (custdata.spark.column_kinds finds them once on the driver)"
@@ -311,6 +323,29 @@ def detect_columns(sdf: SparkDataFrame, *, rows: int = SAMPLE_ROWS) -> dict[str,
 
     found = detect(sample(sdf, rows))
     return {k: list(v) if not isinstance(v, str) else [v] for k, v in dict(found).items()}
+
+
+def phone_regions(sdf: SparkDataFrame, columns: Sequence[str], *, region: str = "RU") -> list[str]:
+    """The regions the phone ``columns`` point to (:func:`custdata.normalize.phone_regions`
+    over all their rows), for ``regions=`` of phones, mask and suppress.
+
+    Only the distinct values written with a country code travel to the driver.
+    """
+    _require_pyspark()
+    from pyspark.sql import functions as F
+
+    from custdata.normalize import phone_regions as regions_of
+
+    parts = [sdf.select(F.col(f"`{c}`").cast("string").alias("v")) for c in columns]
+    if not parts:
+        return []
+    values = parts[0]
+    for p in parts[1:]:
+        values = values.unionByName(p)
+    intl = values.where(F.trim(F.col("v")).rlike(r"^(\+|00|810)")).distinct().toArrow()
+    frame = pl.from_arrow(intl)
+    assert isinstance(frame, pl.DataFrame)
+    return regions_of(frame["v"] if frame.height else pl.Series([], dtype=pl.String), region=region)
 
 
 def column_kinds(
