@@ -184,6 +184,7 @@ def _golden_columns(kinds: Mapping[str, list[str]], frame: pl.DataFrame) -> list
             for suffix in ("_ext", "_type", "_region"):
                 if col in kinds.get("phone", []) and f"{col}{suffix}" in frame.columns:
                     keep.append(f"{col}{suffix}")
+    keep += [c for c in frame.columns if c.startswith("consent_")]  # per channel, own rule
     return [c for c in dict.fromkeys(keep) if c in frame.columns]
 
 

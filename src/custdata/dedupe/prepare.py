@@ -99,7 +99,7 @@ def resolve_columns(
             if c not in used and kind and kind not in found:
                 found[kind] = [c]
                 used.add(c)
-    return {k: v for k, v in found.items() if v and k not in ("id", "date")}
+    return {k: v for k, v in found.items() if v and k not in ("id", "date", "consent")}
 
 
 #: Header patterns of fields custdata's detector does not name but matching benefits from.
