@@ -11,9 +11,10 @@ branches, ``custdata.synth.companies``; a branch is its own entity). Tools:
 ``custdata``
     ``python -m custdata dedupe IN -o OUT``: what a new user runs, defaults only.
 ``custdata_named``
-    the same with every column named, ``-c org_name=... -c address=...``; kinds this custdata does
-    not know (its ``dedupe find --help`` lists them) are still passed (custdata takes an unknown
-    kind as a generic text field) and recorded under ``unknown_kinds``.
+    the same with every column named, ``-k org_name=... -k address=...`` (``-c`` on an older
+    custdata); kinds not in ``custdata.schema.KINDS`` are still passed (custdata takes an unknown
+    kind as a generic text field) and recorded under ``unknown_kinds``; named kinds that do not
+    show up as a field of the ``--pairs`` file are recorded under ``named_kinds_dropped``.
 ``splink``
     Splink 5 (DuckDB) with a tutorial-style model: light cleaning (lower case, digits of phones
     and tax ids), Jaro-Winkler on name and address, exact city / tax id, phone within one edit,
@@ -73,14 +74,23 @@ def _env() -> dict[str, str]:
 
 
 def known_kinds() -> tuple[list[str], str]:
-    """The column kinds this custdata's ``dedupe find -c`` knows, parsed from its --help."""
+    """The column kinds this custdata knows and its flag for naming one (``-k``, formerly ``-c``).
+
+    Kinds: ``custdata.schema.KINDS`` (what detection can name) or, on an older custdata, the list
+    in ``dedupe find --help``. Whether ``dedupe`` really compares a named kind is checked per run
+    from the fields of its ``--pairs`` file (``named_kinds_compared`` / ``named_kinds_dropped``).
+    """
     proc = subprocess.run([sys.executable, "-m", "custdata", "dedupe", "find", "--help"],
-                          capture_output=True, text=True, env=_env(), cwd=ROOT,
-                          timeout=120)
+                          capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=120)
     text = " ".join(proc.stdout.split())
-    m = re.search(r"kinds?:\s*(.+?)(?:, or any| or any|\))", text)
-    kinds = [k.strip() for k in m.group(1).split(",")] if m else []
-    return [k for k in kinds if re.fullmatch(r"[a-z_]+", k)], text
+    flag = "-k" if "--kind" in text else "-c"
+    code = "import custdata.schema as s; print(','.join(getattr(s, 'KINDS', ())))"
+    kinds = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=_env(), cwd=ROOT, timeout=120).stdout.strip().split(",")
+    if not any(kinds):
+        m = re.search(r"kinds?:\s*(.+?)(?:, or any| or any|\))", text)
+        kinds = [k.strip() for k in m.group(1).split(",")] if m else []
+    return [k for k in kinds if re.fullmatch(r"[a-z_]+", k)], flag
 
 
 def detected_kinds(inp: Path) -> dict[str, str]:
@@ -95,11 +105,14 @@ def detected_kinds(inp: Path) -> dict[str, str]:
     return found
 
 
+KIND_FLAG = "-k"  # set by main() from the custdata being measured
+
+
 def custdata_cmd(inp: Path, out: Path, named: dict[str, str] | None,
                  extra: list[str] | None = None) -> list[str]:
     cmd = [sys.executable, "-m", "custdata", "dedupe", str(inp), "-o", str(out)]
     for kind, column in (named or {}).items():
-        cmd += ["-c", f"{kind}={column}"]
+        cmd += [KIND_FLAG, f"{kind}={column}"]
     return cmd + list(extra or [])
 
 
@@ -296,6 +309,22 @@ def _true_pairs(frame: pl.DataFrame, key: str) -> pl.DataFrame:
             .select(pl.col("record_id").alias("a"), pl.col("record_id_b").alias("b")))
 
 
+def _custdata_keys(raw: pl.DataFrame, dataset: str) -> pl.DataFrame | None:
+    """record_id, org_key, house_key from custdata's normalizers, or None on a custdata without."""
+    kinds = KINDS[dataset]
+    try:
+        from custdata.normalize.address import address_details
+        from custdata.normalize.organization import organization_key
+    except ImportError:
+        return None
+    cols = [pl.col("record_id")]
+    if "org_name" in kinds:
+        cols.append(organization_key(kinds["org_name"]).alias("org_key"))
+    if "address" in kinds:
+        cols.append(address_details(kinds["address"]).struct.field("house_key").alias("house_key"))
+    return raw.select(cols) if len(cols) > 1 else None
+
+
 def diagnose(dataset: str, run: dict[str, Any], inp: Path, truth_path: Path,
              pairs_path: Path) -> tuple[dict[str, Any], str]:
     """Count and show custdata's missed and wrong pairs by cause."""
@@ -376,6 +405,47 @@ def diagnose(dataset: str, run: dict[str, Any], inp: Path, truth_path: Path,
                 pa.filter(pl.col(c).is_null() | pl.col(c + "_r").is_null()).height)
         counts["never_compared_share"] = {k: v for k, v in shared.items() if v}
 
+    # custdata's own organization and address keys (normalize.organization / .address, where this
+    # custdata has them) on the missed and wrong pairs: what a blocking rule or a veto on them
+    # would change
+    keyed = _custdata_keys(raw, dataset)
+    if keyed is not None:
+        clean_ids = clean.select("record_id", *[c for c in ("phone", "tax_id") if c in clean.columns])
+        keyed = keyed.join(clean_ids, on="record_id", how="left")
+
+        def paired(frame: pl.DataFrame) -> pl.DataFrame:
+            return frame.select("a", "b").join(keyed.rename({"record_id": "a"}), on="a").join(
+                keyed.rename({"record_id": "b"}), on="b", suffix="_r")
+
+        def same(c: str) -> pl.Expr:
+            return (pl.col(c) == pl.col(c + "_r")) if c in keyed.columns else pl.lit(False)
+
+        def differ(c: str) -> pl.Expr:
+            return (pl.col(c) != pl.col(c + "_r")) if c in keyed.columns else pl.lit(False)
+
+        k: dict[str, Any] = {}
+        nv = paired(m.filter(pl.col("cause") == "never compared"))
+        if nv.height:
+            k["never_compared"] = nv.height
+            k["never_compared_same_org_key"] = nv.filter(same("org_key")).height
+            k["never_compared_same_house_key"] = nv.filter(same("house_key")).height
+            k["never_compared_found_by_org_key_or_house_key_or_tax_id"] = nv.filter(
+                same("org_key") | same("house_key") | same("tax_id")).height
+        lo = paired(m.filter(pl.col("cause") == "scored below the threshold"))
+        if lo.height:
+            k["low_scored"] = lo.height
+            k["low_scored_same_org_key_and_house_key"] = lo.filter(
+                same("org_key") & same("house_key")).height
+            k["low_scored_same_org_key"] = lo.filter(same("org_key")).height
+        wp = paired(w)
+        if wp.height:
+            k["wrong"] = wp.height
+            k["wrong_with_different_house_keys"] = wp.filter(differ("house_key")).height
+            k["wrong_with_different_org_keys_same_house_key"] = wp.filter(
+                differ("org_key") & same("house_key")).height
+            k["wrong_with_same_tax_id"] = wp.filter(same("tax_id")).height
+        counts["custdata_keys"] = k
+
     def show(frame: pl.DataFrame, n: int) -> list[str]:
         cols = [c for c in raw.columns if c != "record_id"]
         lines = []
@@ -406,6 +476,9 @@ def diagnose(dataset: str, run: dict[str, Any], inp: Path, truth_path: Path,
         md.append(f"- the {counts['missed_by_cause'].get('never compared', 0):,} never-compared "
                   "missed pairs (after lower case, punctuation out, last 9 phone digits): "
                   + "; ".join(f"{k} {v:,}" for k, v in counts["never_compared_share"].items()))
+    if counts.get("custdata_keys"):
+        md.append("- with custdata's own keys (`organization_key`, the address `house_key`): "
+                  + "; ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts["custdata_keys"].items()))
     for cause in counts["missed_by_cause"]:
         md += ["", f"Missed, {cause} (examples):", "", "```",
                *show(m.filter(pl.col("cause") == cause).sort("a"), 5), "```"]
@@ -436,7 +509,7 @@ def run_one(tool: str, dataset: str, inp: Path, timeout: float,
         named = KINDS[dataset] if tool == "custdata_named" else None
         cmd = custdata_cmd(inp, out, named)
         row["command"] = " ".join(["python -m custdata dedupe", _relative(str(inp)), "-o OUT",
-                                   *(f"-c {k}={v}" for k, v in (named or {}).items())])
+                                   *(f"{KIND_FLAG} {k}={v}" for k, v in (named or {}).items())])
         if named:
             row["unknown_kinds"] = [k for k in named if k not in kinds_known]
         row.update(run_measured(cmd, out, None, err, timeout, env=_env()))
@@ -477,7 +550,7 @@ SECTION = "## Organizations and businesses"
 SECTION_INTRO = """\
 `python benchmarks/run.py orgs` (`benchmarks/bench_orgs.py`) deduplicates organization tables with
 custdata **through its CLI as a new user would** (`python -m custdata dedupe IN -o OUT`, defaults),
-again with every column named (`-c org_name=... -c address=...`), and with Splink 5 and
+again with every column named (`-k org_name=... -k address=...`), and with Splink 5 and
 recordlinkage, side by side in one run, each tool in its own process.
 
 ```bash norun
@@ -525,8 +598,9 @@ print(df.filter(df["company_id"] == df.group_by("company_id").len().sort("len")[
 ```
 
 **Tools**: custdata's run is the CLI itself (`python -m custdata dedupe IN -o OUT`; the named run
-adds `-c KIND=COLUMN` for the kinds in `_orgdata.KINDS`; kinds that `dedupe find --help` does not
-list are reported as unknown). Splink 5 (DuckDB) gets the light cleaning a user does (lower case,
+adds `-k KIND=COLUMN` for the kinds in `_orgdata.KINDS`; kinds not in `custdata.schema.KINDS`
+are reported as unknown, named kinds that are not among the fields of the `--pairs` file as "named
+but not compared"). Splink 5 (DuckDB) gets the light cleaning a user does (lower case,
 punctuation to spaces, the last 9 digits of a phone, tax id digits) and a tutorial-style model:
 blocking on the exact name, the first 6 characters of the address, first name word + city,
 phone, tax id, e-mail; Jaro-Winkler on name (0.95/0.88/0.75, term-frequency adjusted) and address
@@ -559,16 +633,20 @@ def docs_section(data: dict[str, Any] | None = None) -> str:
              + ", ".join(f"{k} {v[k]}" for k in ("custdata", "custdata_commit", "python", "polars",
                                                  "splink", "duckdb", "recordlinkage",
                                                  "py-entitymatching", "deduplipy") if k in v)
-             + f". Updated {data.get('updated', '?')}. Column kinds this custdata's "
-             f"`dedupe find -c` knows: {', '.join(kinds) or '?'}.", "",
+             + f". Updated {data.get('updated', '?')}. Column kinds this custdata "
+             f"knows (`custdata.schema.KINDS`): {', '.join(kinds) or '?'}.", "",
              "| data set | rows | tool | F1 | precision | recall | pairs compared | time s | "
              "peak RSS MiB |", "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     order = {t: i for i, t in enumerate(TOOLS)}
     dsorder = {d: i for i, d in enumerate(DATASETS)}
     for r in sorted(data.get("runs", []), key=lambda r: (dsorder.get(r["dataset"], 9),
                                                           order.get(r["tool"], 9))):
-        tool = r["tool"] + (" (unknown kinds: " + ", ".join(r["unknown_kinds"]) + ")"
-                            if r.get("unknown_kinds") else "")
+        notes = []
+        if r.get("unknown_kinds"):
+            notes.append("kinds custdata does not know: " + ", ".join(r["unknown_kinds"]))
+        if r.get("named_kinds_dropped"):
+            notes.append("named but not compared: " + ", ".join(r["named_kinds_dropped"]))
+        tool = r["tool"] + (f" ({'; '.join(notes)})" if notes else "")
         if r.get("status") != "ok":
             lines.append(f"| {r['dataset']} | {r.get('rows', 0):,} | {tool} | {r.get('status')} "
                          "| | | | | |")
@@ -583,7 +661,8 @@ def docs_section(data: dict[str, Any] | None = None) -> str:
         if r.get("detected_by_info"):
             kinds = ", ".join(f"`{c}` → {k or '—'}" for c, k in r["detected_by_info"].items()
                               if c != "record_id")
-            lines.append(f"- {r['dataset']}: `custdata info` detects {kinds}.")
+            lines.append(f"- {r['dataset']}: `custdata info` detects {kinds}; with defaults "
+                         f"dedupe compares {', '.join(r.get('fields_compared', [])) or '?'}.")
     for r in data.get("runs", []):
         d = r.get("diagnosis")
         if not d:
@@ -631,7 +710,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         write_docs_section()
         return []
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
-    kinds_known, _ = known_kinds()
+    global KIND_FLAG
+    kinds_known, KIND_FLAG = known_kinds()
     runs: list[dict[str, Any]] = []
     diagnosis: dict[str, str] = {}
     for dataset in [d.strip() for d in args.datasets.split(",") if d.strip()]:
@@ -656,6 +736,11 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                     subprocess.run(custdata_cmd(inp, out2, named, ["--pairs", str(pairs_path)]),
                                    env=_env(), cwd=ROOT, capture_output=True, timeout=args.timeout)
                     if pairs_path.exists():
+                        fields = {c.removesuffix("_label") for c in
+                                  pl.read_csv(pairs_path, n_rows=0).columns if c.endswith("_label")}
+                        row["fields_compared"] = sorted(fields)
+                        if named:
+                            row["named_kinds_dropped"] = [k for k in named if k not in fields]
                         row["output_abs"] = str(out2)
                         counts, md = diagnose(dataset, row, inp, truth_path, pairs_path)
                         row["diagnosis"] = counts

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from custdata.normalize.auto import normalize_all, summaries
+from custdata.progress import ProgressCallback, report
 from custdata.schema import detect_columns, unify_sources
 
 
@@ -44,12 +45,15 @@ def clean(
     dedupe: bool = True,
     golden: bool = True,
     threshold: float | None = None,
+    progress: ProgressCallback | None = None,
 ) -> CleanResult:
     """Normalize → dedupe → golden records, on one table or several sources at once.
 
     Several sources (a mapping name -> frame) are stacked with :func:`~custdata.schema.unify_sources`
     (a ``source`` and ``source_row`` column say where each row came from, and detected columns get
     one vocabulary: ``phone``, ``email``, ``full_name``, ...). Row count and order are kept.
+    ``progress`` receives a :class:`~custdata.progress.ProgressEvent` at each stage
+    (normalizing kind k of n, then the dedupe stages, then golden).
 
     >>> crm = pl.DataFrame({"ФИО": ["Иванов Иван Иванович", "ИВАНОВ ИВАН"],
     ...                     "Телефон": ["8 (912) 345-67-89", "+79123456789"]})
@@ -67,13 +71,22 @@ def clean(
         frame = unify_sources(sources)
     kinds = detect_columns(frame)
     normalized = normalize_all(
-        frame, columns=kinds, region=region, fallback_region=fallback_region, dayfirst=dayfirst
+        frame,
+        columns=kinds,
+        region=region,
+        fallback_region=fallback_region,
+        dayfirst=dayfirst,
+        progress=progress,
     )
     result = CleanResult(frame=normalized, golden=None, columns=kinds)
     result.validity = summaries(frame, normalized, kinds)
     if not dedupe or frame.height == 0:
         return result
-    found = dd.deduplicate(frame, columns=_dedupe_columns(kinds), threshold=threshold)
+    # the normalized frame: dedupe reuses its phone, email, birth-date and gender columns
+    # (normalized once, not twice)
+    found = dd.deduplicate(
+        normalized, columns=_dedupe_columns(kinds), threshold=threshold, progress=progress
+    )
     identity = _has_identity(normalized, kinds)
     matched = found.frame.select("cluster_id", "match_score", "match_reason")
     result.frame = normalized.hstack(matched).with_columns(
@@ -93,6 +106,7 @@ def clean(
     }
     result.diagnostics = list(found.diagnostics)
     if golden:
+        report(progress, "golden", 0, result.dedupe["clusters"], unit="people")
         dates = [c for c in kinds.get("date", []) if c in result.frame.columns]
         result.golden = dd.golden_records(
             result.frame,
@@ -170,6 +184,7 @@ def _golden_columns(kinds: Mapping[str, list[str]], frame: pl.DataFrame) -> list
             for suffix in ("_ext", "_type", "_region"):
                 if col in kinds.get("phone", []) and f"{col}{suffix}" in frame.columns:
                     keep.append(f"{col}{suffix}")
+    keep += [c for c in frame.columns if c.startswith("consent_")]  # per channel, own rule
     return [c for c in dict.fromkeys(keep) if c in frame.columns]
 
 

@@ -11,7 +11,15 @@ import pytest
 
 from custdata import io as cio
 from custdata.errors import InvalidOption
-from custdata.normalize import birth_dates, emails, genders, names, phones, tax_ids
+from custdata.normalize import (
+    birth_dates,
+    emails,
+    genders,
+    names,
+    phone_regions,
+    phones,
+    tax_ids,
+)
 from custdata.privacy import load_key, mask, suppress
 from custdata.segment import rfm
 
@@ -36,8 +44,8 @@ def _collect(sdf, order: str) -> pl.DataFrame:
     return out.sort(order)
 
 
-def normalize_all(frame: pl.DataFrame, *, today: dt.date) -> pl.DataFrame:
-    out = phones(frame, "Телефон", region="RU", fallback_region="UA")
+def normalize_all(frame: pl.DataFrame, *, today: dt.date, regions: list[str]) -> pl.DataFrame:
+    out = phones(frame, "Телефон", region="RU", fallback_region="UA", regions=regions)
     out = emails(out, "Эл. почта")
     out = birth_dates(out, "Дата рождения", dayfirst=None, today=today)
     out = names(out, "ФИО", order="eastern")
@@ -51,21 +59,26 @@ def test_normalizers_match_polars(spark, crm: pl.DataFrame) -> None:
     sdf = _spark_frame(spark, crm)
     assert sdf.rdd.getNumPartitions() == 4
     # batch_rows=700 regroups Spark's 1000-row Arrow batches at odd places
-    got = _collect(cs.apply(sdf, normalize_all, batch_rows=700, today=TODAY), "row")
-    expected = normalize_all(crm, today=TODAY)
+    regions = cs.phone_regions(sdf, ["Телефон"])  # once, on the driver
+    assert regions == phone_regions(crm["Телефон"])
+    got = _collect(
+        cs.apply(sdf, normalize_all, batch_rows=700, today=TODAY, regions=regions), "row"
+    )
+    expected = normalize_all(crm, today=TODAY, regions=regions)
     assert got.schema == expected.schema
     assert got.equals(expected)
 
 
-def protect(frame: pl.DataFrame, *, key, kinds: dict[str, str]) -> pl.DataFrame:
+def protect(frame: pl.DataFrame, *, key, kinds: dict[str, str], regions: list[str]) -> pl.DataFrame:
     out = suppress(
         frame,
         ["+38 (096) 182-64-24", "TATIANA.BARANOVA@yandex.ru"],
         columns={"phone": ["Телефон"], "email": ["Эл. почта"]},
         mode="flag",
+        regions=regions,
     )
-    out = mask(out, ["Телефон", "Эл. почта"], method="hash", key=key, kinds=kinds)
-    return mask(out, ["ФИО"], method="mask", kinds=kinds)
+    out = mask(out, ["Телефон", "Эл. почта"], method="hash", key=key, kinds=kinds, regions=regions)
+    return mask(out, ["ФИО"], method="mask", kinds=kinds, regions=regions)
 
 
 def test_mask_and_suppress_match_polars(spark, crm: pl.DataFrame) -> None:
@@ -75,8 +88,9 @@ def test_mask_and_suppress_match_polars(spark, crm: pl.DataFrame) -> None:
     kinds = cs.column_kinds(sdf, ["Телефон", "Эл. почта", "ФИО"])  # once, on the driver
     assert kinds == {"Телефон": "phone", "Эл. почта": "email", "ФИО": "full_name"}
     key = load_key("a test key of sixteen bytes or more")
-    got = _collect(cs.apply(sdf, protect, key=key, kinds=kinds), "row")
-    expected = protect(crm, key=key, kinds=kinds)
+    regions = cs.phone_regions(sdf, ["Телефон"])
+    got = _collect(cs.apply(sdf, protect, key=key, kinds=kinds, regions=regions), "row")
+    expected = protect(crm, key=key, kinds=kinds, regions=regions)
     assert got.equals(expected)
     assert got["suppressed"].sum() > 0
 
@@ -85,7 +99,9 @@ def test_suppress_drop_mode(spark, crm: pl.DataFrame) -> None:
     from custdata import spark as cs
 
     def step(frame: pl.DataFrame) -> pl.DataFrame:
-        return suppress(frame, ["+38 (096) 182-64-24"], columns={"phone": ["Телефон"]})
+        return suppress(
+            frame, ["+38 (096) 182-64-24"], columns={"phone": ["Телефон"]}, regions=["UA"]
+        )
 
     got = _collect(cs.apply(_spark_frame(spark, crm), step), "row")
     expected = step(crm)
@@ -110,8 +126,10 @@ def test_decisions_must_be_explicit(spark, crm: pl.DataFrame) -> None:
     with pytest.raises(InvalidOption, match="today="):
         cs.apply(sdf, birth_dates, columns="Дата рождения")
     with pytest.raises(InvalidOption, match="kinds="):
-        cs.apply(sdf, mask, columns=["Телефон"], method="mask")
+        cs.apply(sdf, mask, columns=["Телефон"], method="mask", regions=["UA"])
+    with pytest.raises(InvalidOption, match="regions="):
+        cs.apply(sdf, phones, columns="Телефон")
     found = cs.detect_columns(sdf)
     assert found["phone"] == ["Телефон"]
-    assert cs.output_schema(sdf, phones, columns="Телефон").fieldNames()[-7] == "Телефон_e164"
+    assert cs.output_schema(sdf, phones, columns="Телефон").fieldNames()[-8] == "Телефон_e164"
 

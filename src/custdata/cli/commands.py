@@ -19,11 +19,14 @@ from custdata.cli._common import (
     io_options,
     progress,
     reject_rows_exit,
+    stages,
 )
 from custdata.errors import InvalidOption
 from custdata.schema import detect_columns
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from custdata.cleaning import QualityChange
 
 BadRowsOpt = Annotated[
@@ -48,7 +51,7 @@ RejectFileOpt = Annotated[
 ]
 
 
-@io_options(output=False, in_place="file")
+@io_options(output=False, in_place="file", stream=True)
 def convert(
     input: InputArg,
     output: Annotated[
@@ -94,6 +97,17 @@ def convert(
                 bad_rows="reject",
             )
         frame, rejects = result.frame, result
+    elif io.can_stream(input):  # file to file: batch by batch, in bounded memory
+        seen = {"rows": 0, "columns": 0}
+
+        def observe(batch: pl.DataFrame, _: pl.DataFrame) -> None:
+            seen["rows"] += batch.height
+            seen["columns"] = batch.width
+
+        io.stream(lambda batch: batch, input, observe=observe)
+        columns = seen["columns"] or io.scan(input).collect_schema().len()
+        io.say(f"convert: {seen['rows']:,} rows, {columns} columns")
+        return
     else:
         frame = io.read(input)
     io.write(frame, inputs=input)
@@ -224,7 +238,7 @@ def clean(
         if name in frames:
             name = path
         frames[name] = io.read(path)
-    with progress("cleaning", quiet=io.quiet):
+    with stages(io.quiet) as on_progress:
         result = run_clean(
             frames,
             region=region,
@@ -233,6 +247,7 @@ def clean(
             dedupe=not no_dedupe,
             golden=golden is not None,
             threshold=threshold,
+            progress=on_progress,
         )
     io.write(result.frame, inputs=inputs)
     if golden is not None and result.golden is not None:

@@ -27,6 +27,7 @@ from custdata.cli._common import (
     lazy_module,
     message,
     progress,
+    stages,
     warn,
 )
 from custdata.errors import InvalidOption
@@ -221,41 +222,54 @@ def find(
         [("-o", io.output), ("--pairs", pairs), ("--review", review), ("--golden", golden)],
         [*inputs, *(p for p in (labels, master, config) if p)],
     )
-    quiet = io.quiet
+    from custdata.dedupe.job import FindOptions
+    from custdata.dedupe.job import find as run_find
+
+    options = FindOptions(
+        columns=_columns(kind, column),
+        rules=rule or None,
+        threshold=threshold,
+        config=config,
+        households=households,
+        golden=golden is not None,
+        date_column=date_column,
+        pairs=pairs is not None,
+        review=review is not None,
+    )
     frame = _read_many(inputs, io)
-    cols = _columns(kind, column)
-    opts = dict(columns=cols, rules=rule or None, threshold=threshold, config=config)
     if dry_run:
-        _print_plan(dd.plan(frame, **opts), quiet=False)
+        _print_plan(
+            dd.plan(
+                frame,
+                columns=options.columns,
+                rules=options.rules,
+                threshold=options.threshold,
+                config=options.config,
+            ),
+            quiet=False,
+        )
         return
     labels_frame = io.read_plain(labels) if labels else None
-    with progress("matching", quiet=quiet):
-        if master:
-            master_frame = io.read_plain(master)
-            out = dd.match_master(frame, master_frame, **opts)
-            result = None
-        else:
-            result = dd.deduplicate(
-                frame, labels=labels_frame, on_plan=lambda p: _print_plan(p, quiet), **opts
-            )
-            out = result.frame
-        if households:
-            out = dd.households(out)
-    io.write(out, inputs=inputs)
-    if result is not None:
-        _report(result.diagnostics, quiet)
-        if pairs:
-            io.write_side(dd.pairs_report(result, frame), pairs, inputs=inputs)
-        if review:
-            io.write_side(dd.review_pairs(result, frame), review, inputs=inputs)
-    if golden:
-        io.write_side(dd.golden_records(out, date_column=date_column), golden, inputs=inputs)
-    people = out["cluster_id"].n_unique() if out.height else 0
-    dups = out.filter(pl.len().over("cluster_id") > 1).height if out.height else 0
-    extra = f", {out['household_id'].n_unique()} households" if households else ""
-    message(
-        f"dedupe: {out.height} rows -> {people} people ({dups} rows have duplicates){extra}",
-        quiet=quiet,
+    master_frame = io.read_plain(master) if master else None
+    with stages(io.quiet) as on_progress:
+        found = run_find(
+            frame,
+            options,
+            labels=labels_frame,
+            master=master_frame,
+            progress=on_progress,
+            on_plan=lambda p: _print_plan(p, io.quiet),
+        )
+    io.write(found.frame, inputs=inputs)
+    if found.result is not None:
+        _report(found.result.diagnostics, io.quiet)
+    for table, path in ((found.pairs, pairs), (found.review, review), (found.golden, golden)):
+        if table is not None and path is not None:
+            io.write_side(table, path, inputs=inputs)
+    extra = f", {found.households} households" if found.households is not None else ""
+    io.say(
+        f"dedupe: {found.frame.height} rows -> {found.people} people "
+        f"({found.duplicate_rows} rows have duplicates){extra}"
     )
 
 

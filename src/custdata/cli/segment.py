@@ -443,43 +443,39 @@ def rules_command(
         --id "Код клиента" --birth-date "Дата рождения" \\
         --transactions examples/orders.csv --rate UAH=2.3 --rate USD=92 -o segments.csv
     """
-    ruleset = seg.load_rules(rules)
-    frame = io.read(input)
-    rfm_table = None
-    if transactions:
-        if not id:
-            raise InvalidOption("--transactions needs --id: the customer id column of INPUT")
-        orders = io.read_plain(transactions)
-        orders, cust, dcol, acol = _transactions(
-            orders,
+    from custdata.segment.job import OrderColumns, RulesOptions, segment_customers
+
+    if transactions and not id:
+        raise InvalidOption("--transactions needs --id: the customer id column of INPUT")
+    options = RulesOptions(
+        mode=mode,
+        column=column,
+        default=default,
+        id=id,
+        birth_date=birth_date,
+        gender=gender,
+        name=name,
+        orders=OrderColumns(
             customer=customer,
             date=date,
             amount=amount,
-            clusters=clusters,
-            clusters_on=clusters_on,
-            cluster_column=cluster_column,
-            quiet=io.quiet,
-        )
-        rfm_table = seg.rfm(
-            orders,
-            customer=cust,
-            date=dcol,
-            amount=acol,
             as_of=as_of,
             currency=_currency(currency),
             rates=_rates(rate, base_currency),
-        )
-        if clusters:
-            table = io.read_plain(clusters)
-            frame = seg.map_clusters(
-                frame, table, customer=id, on=clusters_on, cluster=cluster_column
-            )
-    frame = seg.customer_fields(
-        frame, id=id, birth_date=birth_date, gender=gender, name=name, rfm=rfm_table, as_of=as_of
+            clusters_on=clusters_on,
+            cluster_column=cluster_column,
+        ),
     )
-    result = seg.apply_rules(frame, ruleset, mode=mode, column=column, default=default)
+    ruleset = seg.load_rules(rules)
+    frame = io.read(input)
+    orders = io.read_plain(transactions) if transactions else None
+    table = io.read_plain(clusters) if clusters and transactions else None
+    found = segment_customers(frame, ruleset, options, orders=orders, clusters=table)
+    if found.ids_before is not None:
+        io.say(f"clusters: {found.ids_before:,} customer ids -> {found.ids_after:,} people")
+    result = found.frame
     io.write(result, inputs=input)
-    out_col = column or ruleset.column
+    out_col = found.column
     if result.schema[out_col] == pl.String:
         top = result.group_by(out_col).len().sort("len", descending=True).head(5)
         shown = ", ".join(f"{k if k is not None else 'none'} {v:,}" for k, v in top.iter_rows())

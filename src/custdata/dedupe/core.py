@@ -38,6 +38,7 @@ from custdata.dedupe.stages import (
     prepare_records,
     score,
 )
+from custdata.progress import ProgressCallback, report
 
 __all__ = [
     "CLUSTER_ID",
@@ -134,6 +135,7 @@ def deduplicate(
     labels: pl.DataFrame | None = None,
     link_split: int | None = None,
     on_plan: Callable[[DedupePlan], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> DedupeResult:
     """Find the records that are the same person; the full result (pairs, diagnostics, model).
 
@@ -144,6 +146,8 @@ def deduplicate(
     ``link_split``: the first ``link_split`` rows are one table and the rest another; only pairs
     across them are compared (used by :func:`custdata.dedupe.link`). ``on_plan`` is called with
     the :class:`DedupePlan` once blocking is done, before scoring (the CLI prints it).
+    ``progress`` receives a :class:`~custdata.progress.ProgressEvent` at each stage (preparing,
+    blocking, comparing, scoring, clustering) with its counts.
 
     Options not given come from ``config`` (a :class:`DedupeConfig`, a dict in the TOML
     vocabulary or the path of a TOML file), else from the defaults. See :func:`find_duplicates`.
@@ -171,7 +175,9 @@ def deduplicate(
     )
     frame = frame.drop([c for c in (CLUSTER_ID, MATCH_SCORE, MATCH_REASON) if c in frame.columns])
 
+    report(progress, "preparing", 0, frame.height, unit="rows")
     prepared = prepare_records(frame, cfg, link_split=link_split)
+    report(progress, "blocking", 0, frame.height, unit="rows")
     blocked = block(prepared, cfg)
     pairs = blocked.pairs
     labelled = _labelled_pairs(labels, prepared) if labels is not None else None
@@ -181,12 +187,17 @@ def deduplicate(
     the_plan = plan_of(prepared, blocked, cset)
     if on_plan is not None:
         on_plan(the_plan)
-    scored = score(prepared, compare(prepared, pairs, cset), cfg, cset=cset, labels=labelled)
+    report(progress, "comparing", 0, pairs.height, unit="pairs")
+    compared = compare(prepared, pairs, cset)
+    report(progress, "scoring", 0, pairs.height, unit="pairs")
+    scored = score(prepared, compared, cfg, cset=cset, labels=labelled)
+    report(progress, "scoring", pairs.height, pairs.height, unit="pairs")
     scored.diagnostics[:0] = [*blocked.diagnostics, *blocked.rules]
     if link_split is not None:
         # Linking: no clustering inside a table, only pairs across (see custdata.dedupe.link).
         result = _link_result(frame, prepared, scored, cfg)
     else:
+        report(progress, "clustering", 0, frame.height, unit="rows")
         result = assign(frame, prepared, scored, cluster_records(prepared, scored, cfg), cfg)
     result.plan = the_plan
     return result

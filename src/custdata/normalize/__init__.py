@@ -17,6 +17,7 @@ from custdata.normalize.address import (
     parse_address,
     postcode,
 )
+from custdata.normalize.consent import consent_columns, consents, parse_consent
 from custdata.normalize.date import birth_date, birth_dates, parse_birth_date
 from custdata.normalize.email import EmailResult, email, email_key, emails, parse_email
 from custdata.normalize.gender import gender, genders, parse_gender
@@ -45,9 +46,19 @@ from custdata.normalize.organization import (
     organizations,
     parse_organization,
 )
-from custdata.normalize.phone import PhoneResult, parse_phone, phone, phone_details, phones
+from custdata.normalize.phone import (
+    PhoneResult,
+    parse_phone,
+    phone,
+    phone_details,
+    phone_regions,
+    phones,
+)
 
 __all__ = [
+    "consent_columns",
+    "consents",
+    "parse_consent",
     "AddressResult",
     "address",
     "address_details",
@@ -93,6 +104,7 @@ __all__ = [
     "parse_phone",
     "phone",
     "phone_details",
+    "phone_regions",
     "phones",
     "summarize",
     "surname_key",

@@ -8,7 +8,8 @@ The output schema is the step's result on an empty frame, computed once on the d
 Anything a step would decide from the data as a whole is decided once on the driver and passed
 down explicitly, so that every executor does the same thing: which columns hold phones or
 emails (:func:`detect_columns` on a sample), which kind of data a column holds for masking
-(:func:`column_kinds`), and the date steps' ``today``. :func:`rfm` aggregates per customer on
+(:func:`column_kinds`), the date steps' ``today`` and the regions national phone numbers may be
+read in (:func:`phone_regions`, for ``regions=``). :func:`rfm` aggregates per customer on
 the executors and scores on the driver (quantile scores need every customer).
 
 Nothing else in custdata imports pyspark: this package is only imported when used.
@@ -38,7 +39,9 @@ __all__ = [
     "column_kinds",
     "detect_columns",
     "output_schema",
+    "phone_regions",
     "rfm",
+    "run_parquet",
     "sample",
     "session",
 ]
@@ -214,10 +217,10 @@ def _rebatch(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pl.DataFr
         pending.append(frame)
         count += frame.height
         if count >= rows:
-            yield pl.concat(pending, how="vertical", rechunk=False)
+            yield pl.concat(pending, how="vertical", rechunk=True)
             pending, count = [], 0
     if pending:
-        yield pl.concat(pending, how="vertical", rechunk=False)
+        yield pl.concat(pending, how="vertical", rechunk=True)
 
 
 def _partition_runner(
@@ -269,6 +272,16 @@ def apply(
         raise InvalidOption(
             "pass today= explicitly (a date): on Spark every executor must use the same day"
         )
+    if (
+        "regions" in params
+        and options.get("regions") is None
+        and options.get("infer_region", True) is not False
+    ):
+        raise InvalidOption(
+            "pass regions= explicitly (custdata.spark.phone_regions finds them once on the "
+            "driver), or infer_region=False: a partition alone may not show where its phone "
+            "numbers are from"
+        )
     if "kinds" in params and "columns" in options and options.get("kinds") is None:
         raise InvalidOption(
             "pass kinds= explicitly (custdata.spark.column_kinds finds them once on the driver)"
@@ -310,6 +323,29 @@ def detect_columns(sdf: SparkDataFrame, *, rows: int = SAMPLE_ROWS) -> dict[str,
 
     found = detect(sample(sdf, rows))
     return {k: list(v) if not isinstance(v, str) else [v] for k, v in dict(found).items()}
+
+
+def phone_regions(sdf: SparkDataFrame, columns: Sequence[str], *, region: str = "RU") -> list[str]:
+    """The regions the phone ``columns`` point to (:func:`custdata.normalize.phone_regions`
+    over all their rows), for ``regions=`` of phones, mask and suppress.
+
+    Only the distinct values written with a country code travel to the driver.
+    """
+    _require_pyspark()
+    from pyspark.sql import functions as F
+
+    from custdata.normalize import phone_regions as regions_of
+
+    parts = [sdf.select(F.col(f"`{c}`").cast("string").alias("v")) for c in columns]
+    if not parts:
+        return []
+    values = parts[0]
+    for p in parts[1:]:
+        values = values.unionByName(p)
+    intl = values.where(F.trim(F.col("v")).rlike(r"^(\+|00|810)")).distinct().toArrow()
+    frame = pl.from_arrow(intl)
+    assert isinstance(frame, pl.DataFrame)
+    return regions_of(frame["v"] if frame.height else pl.Series([], dtype=pl.String), region=region)
 
 
 def column_kinds(
@@ -382,3 +418,34 @@ def rfm(
     out = rfm_score(table, as_of=as_of, bins=bins, segment_map=segment_map, customer_name=customer)
     assert isinstance(out, pl.DataFrame)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# file to file
+
+
+def run_parquet(
+    step: Callable[..., pl.DataFrame],
+    source: str,
+    target: str,
+    *,
+    spark: SparkSession | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    overwrite: bool = False,
+    **options: Any,
+) -> int:
+    """Read Parquet at ``source``, :func:`apply` the step, write Parquet at ``target``.
+
+    Paths are anything Spark reaches (``hdfs://``, ``s3a://``, ``abfss://``, local folders);
+    ``target`` is a folder of part files, as Spark writes it (Spark's commit protocol makes it
+    appear whole). Returns the number of rows written.
+    """
+    session_ = spark or session()
+    sdf = session_.read.parquet(source)
+    out = apply(sdf, step, batch_rows=batch_rows, **options).cache()
+    try:
+        rows = out.count()
+        out.write.mode("overwrite" if overwrite else "errorifexists").parquet(target)
+    finally:
+        out.unpersist()
+    return rows

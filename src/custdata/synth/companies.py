@@ -471,7 +471,8 @@ def render_address(rng: random.Random, c: dict[str, Any], site: dict[str, Any]) 
         elif style < 0.85:
             a = f"{street} {t}, {house}"
         else:
-            a = f"{t}{street},{house}"
+            # glued only after an abbreviation with a dot ("ул.Ленина,5"), as people type it
+            a = f"{t}{street},{house}" if t.endswith(".") else f"{t} {street}, {house}"
         if site["korpus"]:
             a += rng.choice(
                 [f", корп. {site['korpus']}", f" к{site['korpus']}", f", к. {site['korpus']}"]
