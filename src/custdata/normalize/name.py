@@ -20,6 +20,7 @@ import polars as pl
 from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns, columns_arg
 from custdata.junk import is_junk
+from custdata.normalize._common import one_chunk
 from custdata.normalize._diminutives import diminutive_table
 from custdata.normalize._fold import fold_values
 from custdata.normalize._name_parse import (
@@ -414,6 +415,7 @@ def names(
     _check_order(order)
     cols = columns_arg(columns)
     check_columns(frame, cols)
+    frame = one_chunk(frame, cols)
     for col in cols:
         tmp = f"__{col}_parsed"
         frame = frame.with_columns(_parsed(col, order).alias(tmp))
