@@ -523,3 +523,16 @@ def unify_sources(
             schema={source_column: pl.String, row_column: pl.Int64},
         )
     return pl.concat(parts, how="diagonal")
+
+
+#: Header words of tax-number columns: ИНН, ІПН, ОГРН, ЄДРПОУ/ЕДРПОУ, РНОКПП, УНП and Latin spellings.
+TAX_ID_HEADER = re.compile(r"(?i)инн|іпн|огрн|єдрпоу|едрпоу|рнокпп|унп|\binn\b|edrpou|ogrn")
+
+
+def tax_id_columns(columns: list[str]) -> list[str]:
+    """The columns whose header names a tax number (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП), in order.
+
+    >>> tax_id_columns(["Код клиента", "ИНН", "ЄДРПОУ", "inn_2", "phone"])
+    ['ИНН', 'ЄДРПОУ']
+    """
+    return [c for c in columns if TAX_ID_HEADER.search(c)]

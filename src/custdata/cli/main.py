@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from custdata import __version__
+from custdata.cli._common import CliState, set_debug
 from custdata.errors import CustdataError
 
 app = typer.Typer(
@@ -34,14 +35,19 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool | None,
         typer.Option(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback on errors (for bug reports).")
+    ] = False,
 ) -> None:
     """Customer data hygiene: normalize, dedupe, segment. Data on stdout, messages on stderr."""
+    set_debug(ctx, debug)
 
 
 # --- registration block: one line per sub-app or command module -------------------------------
@@ -77,11 +83,11 @@ def run(argv: list[str] | None = None) -> None:
     code; anything else is a bug: one line, exit code 1, and the traceback with ``--debug``.
     """
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
+    state = CliState()  # the root callback (or a command's hidden --debug) sets state.debug
     try:
-        app(args=args, prog_name="custdata")
+        app(args=args, prog_name="custdata", obj=state)
     except CustdataError as exc:
-        if debug:
+        if state.debug:
             raise
         print(f"Error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
@@ -89,7 +95,7 @@ def run(argv: list[str] | None = None) -> None:
         print("Error: interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if debug:
+        if state.debug:
             raise
         print(
             f"Error: internal error ({type(exc).__name__}); rerun with --debug and report it",

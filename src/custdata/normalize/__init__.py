@@ -45,7 +45,14 @@ from custdata.normalize.organization import (
     organizations,
     parse_organization,
 )
-from custdata.normalize.phone import PhoneResult, parse_phone, phone, phone_details, phones
+from custdata.normalize.phone import (
+    PhoneResult,
+    parse_phone,
+    phone,
+    phone_details,
+    phone_regions,
+    phones,
+)
 
 __all__ = [
     "AddressResult",
@@ -93,6 +100,7 @@ __all__ = [
     "parse_phone",
     "phone",
     "phone_details",
+    "phone_regions",
     "phones",
     "summarize",
     "surname_key",

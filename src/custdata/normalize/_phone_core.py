@@ -51,6 +51,7 @@ STATUSES: tuple[str, ...] = (
     INVALID_LENGTH,
     INVALID_COUNTRY_CODE,
     INVALID_FOR_REGION,
+    "ambiguous_region",
 )
 
 TYPE_NAMES: dict[int, str | None] = {
