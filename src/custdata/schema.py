@@ -25,6 +25,7 @@ import polars as pl
 #: The kinds of column custdata knows, in the order they are reported.
 KINDS: tuple[str, ...] = (
     "id",
+    "tax_id",
     "org_name",
     "full_name",
     "last_name",
@@ -69,12 +70,14 @@ _HEADER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"(birth|\bdob\b|\bbday|дата рожд|день рожд|д р\b|др\b|дата народж|народжен)"),
     ),
     (
-        "id",
+        "tax_id",
         re.compile(
-            r"(^id$|\bid$|^id\b|\bids$|\bssn\b|soc sec|social security|\bnpi\b|\bein\b|tax ?id"
-            r"|\buuid\b|\bguid\b)"
+            r"(\bssn\b|soc sec|social security|\bnpi\b|\bein\b|\btin\b|tax ?id|\bvat\b|passport"
+            r"|^инн\b|\bинн$|\bинн\b|огрн|єдрпоу|едрпоу|егрпоу|edrpou|\binn\b|\bунп\b|\bunp\b"
+            r"|рнокпп|\bіпн\b|\bипн\b|паспорт|снилс)"
         ),
     ),
+    ("id", re.compile(r"(^id$|\bid$|^id\b|\bids$|\buuid\b|\bguid\b)")),
     ("middle_name", re.compile(r"(middle ?name|patronymic|отчество|по батькові|по батькови)")),
     ("last_name", re.compile(r"(last ?name|surname|family ?name|фамилия|прізвище|призвище)")),
     (
@@ -110,8 +113,7 @@ _HEADER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "id",
         re.compile(
-            r"(customer ?id|client ?id|код|^номер клиента|^№$|идентификатор|ідентифікатор|^инн$"
-            r"|^іпн$|^рнокпп$|account)"
+            r"(customer ?id|client ?id|код|^номер клиента|^№$|идентификатор|ідентифікатор|account)"
         ),
     ),
     ("date", re.compile(r"(date|created|registered|updated|дата|регистрац|реєстрац)")),
@@ -463,6 +465,7 @@ def detect_columns(
 #: The column name each kind gets when sources with different headers are stacked.
 CANONICAL_NAMES: dict[str, str] = {
     "id": "source_id",
+    "tax_id": "tax_id",
     "org_name": "organization",
     "postcode": "postcode",
     "full_name": "full_name",
