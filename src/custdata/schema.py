@@ -189,6 +189,10 @@ def kind_from_header(name: str) -> str | None:
     >>> kind_from_header("Email type"), kind_from_header("zip")
     (None, 'postcode')
     """
+    from custdata.normalize.consent import consent_columns
+
+    if consent_columns([name]):  # "email_opt_in" is a consent, not an email
+        return "consent"
     key = _header_key(name)
     about = _ABOUT_RE.search(key) is not None
     for kind, pattern in _HEADER_PATTERNS:
@@ -506,6 +510,8 @@ def unify_sources(
         kinds = detect_columns(frame)
         rename: dict[str, str] = {}
         for kind, cols in kinds.items():
+            if kind == "consent":  # the header says the channel: keep it
+                continue
             base = CANONICAL_NAMES.get(kind, kind)
             for i, col in enumerate(cols):
                 rename[col] = base if i == 0 else f"{base}_{i + 1}"
