@@ -324,6 +324,44 @@ class AddressComparison(Comparison):
         return super().to_dict() | {"thresholds": list(self.thresholds)}
 
 
+@dataclass(frozen=True)
+class OrgNameComparison(Comparison):
+    """Organization keys: exact, token-set similarity at thresholds (highest first), else.
+
+    Token *set*: ``ромашка`` and ``плюс ромашка`` (a branch named with a suffix) score 1.0 but
+    stay below the exact level.
+
+    >>> c = OrgNameComparison("org_key")
+    >>> c.levels(pl.Series(["romashka", "plus romashka", "romashka", "romashka"]),
+    ...          pl.Series(["romashka", "romashka", "romashca", "lutik"])).to_list()
+    [3, 2, 1, 0]
+    """
+
+    thresholds: tuple[float, ...] = (0.95, 0.85)
+
+    def __post_init__(self) -> None:
+        ts = tuple(float(t) for t in self.thresholds)
+        if any(not 0 < t <= 1 for t in ts):
+            raise InvalidOption("thresholds must be between 0 and 1, e.g. (0.95, 0.85)")
+        object.__setattr__(self, "thresholds", tuple(sorted(ts, reverse=True)))
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return ("else", *[f"token_set>={t:g}" for t in reversed(self.thresholds)], "exact")
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        null, equal = _null_and_equal(left, right)
+        sim = _batch_scores(left, right, ~null & ~equal, fuzz.token_set_ratio) / 100.0
+        level = np.zeros(len(left), dtype=np.int8)
+        for i, t in enumerate(reversed(self.thresholds), start=1):
+            level[sim >= t] = i
+        level[equal] = len(self.thresholds) + 1
+        return self._finish(level, null)
+
+    def to_dict(self) -> dict:
+        return super().to_dict() | {"thresholds": list(self.thresholds)}
+
+
 def _swapped(fl: pl.Series, fr: pl.Series, sl: pl.Series, sr: pl.Series) -> np.ndarray:
     """Pairs whose first and last names are (approximately) in each other's columns."""
     full = (fl.is_not_null() & fr.is_not_null() & sl.is_not_null() & sr.is_not_null()).to_numpy()
@@ -348,6 +386,7 @@ DEFAULT_COMPARISONS: dict[str, Comparison] = {
     "email": EmailComparison("email"),
     "address_key": AddressComparison("address_key", name="address"),
     "city_key": JaroWinklerAtThresholds("city_key", name="city", thresholds=(0.9,)),
+    "org_key": OrgNameComparison("org_key", name="org_name"),
 }
 
 

@@ -13,6 +13,8 @@ One key column per field, whatever the input looked like:
 ``email``           canonical email key (gmail dots and +tags removed, ...)
 ``address_key``     cleaned, order-insensitive address tokens
 ``city_key``        cleaned city
+``org_key``         organization key: legal form dropped, Latin, folded, words sorted
+                    (:func:`custdata.normalize.organization_key`)
 ==================  ==============================================================
 
 A key is null when the value is empty, junk ("нет", "0", "n/a") or invalid, so junk never
@@ -53,6 +55,7 @@ KEY_COLUMNS: dict[str, str] = {
     "email": "email",
     "address_key": "address",
     "city_key": "city",
+    "org_key": "org_name",
 }
 
 #: Columns the normalizers add beside an input column (``<column><suffix>``, with this dtype)
@@ -501,6 +504,7 @@ def prepare(
         )
         stages.append({"address_key": address_key(joined)})
         keys.append("address_key")
+    multi("org_name", "org_key", lambda c, o: [{o: _normalize.organization_key(pl.col(c))}])
     multi(
         "city",
         "city_key",
