@@ -20,12 +20,13 @@ from custdata.dedupe.comparison import (
     IdComparison,
     JaroWinklerAtThresholds,
     NameComparison,
+    OrgNameComparison,
     PhoneComparison,
 )
 from custdata.dedupe.config import DedupeConfig, load_config
 from custdata.dedupe.core import deduplicate, find_duplicates, plan
 from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
-from custdata.dedupe.evaluate import evaluate
+from custdata.dedupe.evaluate import error_pairs, evaluate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households, link, match_master
 from custdata.dedupe.plan import ColumnUse, DedupePlan
@@ -48,6 +49,7 @@ from custdata.dedupe.stages import (
 
 __all__ = [
     "AddressComparison",
+    "OrgNameComparison",
     "And",
     "BlockingResult",
     "BlockingRule",
@@ -82,6 +84,7 @@ __all__ = [
     "comparison_set",
     "deduplicate",
     "default_blocking_rules",
+    "error_pairs",
     "evaluate",
     "explain",
     "explain_lines",

@@ -427,7 +427,7 @@ def strong_identity(tops: Mapping[str, int]) -> Rule | None:
             And(tuple(Level(n, at_least=tops[n]) for n in ("phone", "first_name", "surname")))
         )
     for name in sorted(tops):
-        if re.fullmatch(r"id(_\d+)?", name):
+        if re.fullmatch(r"(id|tax_id)(_\d+)?", name):
             parts.append(Level(name, at_least=tops[name]))
     if not parts:
         return None

@@ -213,7 +213,7 @@ def _blocking_rules(prepared: Prepared, cfg: DedupeConfig) -> list[BlockingRule]
     """The configured blocking rules, else the defaults for the keys built and the rules."""
     if cfg.blocking is not None:
         return list(cfg.blocking)
-    exact: list[tuple[str, ...]] = [(k,) for k in prepared.keys_of_kind("id", "other")]
+    exact: list[tuple[str, ...]] = [(k,) for k in prepared.keys_of_kind("id", "tax_id", "other")]
     for rule in cfg.rules or []:
         for ks in rule_exact_keys(rule):
             keyed = tuple(prepared.aliases.get(k, k) for k in ks)
@@ -306,11 +306,13 @@ def distinct_rules_for(
     if share >= NO_RELATIVES_SHARE:
         rules = default_distinct_rules(tops, households=strict, keys=keys)
     else:
-        # Only the patronymic rule: a different patronymic and birth date is never a typo.
+        # Only the rules no data size changes: a different patronymic and birth date is never
+        # a typo, and a different first name (not a variant) with a different gender is two
+        # people (siblings, colleagues sharing a phone), whatever the file size.
         rules = [
             r
             for r in default_distinct_rules(tops, households=False, keys=keys)
-            if r.describe() == "different_patronymic"
+            if r.describe() in ("different_patronymic", "different_gender")
         ]
     diag = Households(
         relatives_share=round(share, 4),
