@@ -556,7 +556,14 @@ def prepare(
         joined = pl.concat_str(
             [pl.col(c).cast(pl.String) for c in inputs("address")], separator=" ", ignore_nulls=True
         )
-        stages.append({"address_key": address_key(joined)})
+        if inputs("org_name"):
+            # Organizations: the building (street folded to Latin, type, house, block) from
+            # normalize.address, so "ул. Ленина, д. 5, оф. 3" = "Lenina ul. 5"; offices are left
+            # out (a site is a building); unparsed addresses fall back to the token key.
+            site = _normalize.address_details(joined).struct.field("house_key")
+            stages.append({"address_key": pl.coalesce(site, address_key(joined))})
+        else:
+            stages.append({"address_key": address_key(joined)})
         keys.append("address_key")
     multi("org_name", "org_key", lambda c, o: [{o: _normalize.organization_key(pl.col(c))}])
     multi(

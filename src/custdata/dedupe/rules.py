@@ -450,7 +450,9 @@ def default_distinct_rules(
     * ``different_first_name``: different first names and birth dates more than a typo apart;
     * ``different_patronymic``: different patronymics and birth dates more than a typo apart
       (father and son, both Ivan);
-    * ``different_gender``: different first name and different gender (twins of opposite sex).
+    * ``different_gender``: different first name and different gender (twins of opposite sex);
+    * ``different_site``: with an organization name, different addresses (branches of one
+      company are different sites, though they share its name, tax id and head office phone).
 
     With ``households=True`` (the data has relatives sharing contacts, see
     :func:`household_evidence`), stricter, because a shared phone and address then prove
@@ -515,6 +517,10 @@ def default_distinct_rules(
                 first_typo,
             )
         )
+    if {"org_name", "address"} <= have:
+        # Organizations: branches share the name, the tax id, the head office's phone and
+        # e-mail; two different street addresses (both present) are two sites.
+        out.append(Veto("different_site", Level("address", at_most=0)))
     return out
 
 

@@ -312,7 +312,8 @@ def distinct_rules_for(
         rules = [
             r
             for r in default_distinct_rules(tops, households=False, keys=keys)
-            if r.describe() in ("different_patronymic", "different_gender")
+            # and (organizations) two sites at different addresses
+            if r.describe() in ("different_patronymic", "different_gender", "different_site")
         ]
     diag = Households(
         relatives_share=round(share, 4),
