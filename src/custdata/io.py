@@ -261,16 +261,30 @@ def _read_bytes(source: Source | IO[bytes]) -> bytes:
     if hasattr(source, "read"):
         return source.read()  # type: ignore[union-attr]
     if str(source) == "-":
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            mode = os.fstat(sys.stdin.fileno()).st_mode
+            if stat.S_ISCHR(mode) and not os.isatty(sys.stdin.fileno()):
+                raise UnreadableInput(_DEVICE_INPUT.format(name="stdin"))
         return sys.stdin.buffer.read()
     path = Path(source)  # type: ignore[arg-type]
     if not path.exists():
         raise UnreadableInput(f"file not found: {path}")
     if path.is_dir():
         raise UnreadableInput(f"{path} is a folder, not a file")
+    with contextlib.suppress(OSError):
+        mode = os.stat(path).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            raise UnreadableInput(_DEVICE_INPUT.format(name=path))
     try:
         return path.read_bytes()
     except OSError as exc:
         raise UnreadableInput(f"cannot read {path}: {exc.strerror}") from None
+
+
+_DEVICE_INPUT = (
+    "{name} is a device, not a file (it may never end, like /dev/zero); "
+    "save the data to a file or pipe it in with -"
+)
 
 
 def _source_name(source: object) -> str:
@@ -630,8 +644,12 @@ def scan(
 # writing
 
 
-def _flatten_for_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Make list/struct columns writable to CSV and Excel: lists joined by '; ', structs as JSON."""
+def flatten_for_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Make list/struct columns text: lists joined by '; ', structs as JSON (CSV, Excel, matching).
+
+    >>> flatten_for_text(pl.DataFrame({"t": [["a", "b"]]}))["t"].to_list()
+    ['a; b']
+    """
     exprs = []
     for name, dtype in frame.schema.items():
         if isinstance(dtype, (pl.List, pl.Array)):
@@ -672,10 +690,10 @@ def _write_to(
             if isinstance(target, str):
                 with open(target, "wb") as fh:
                     fh.write(b"\xef\xbb\xbf")
-                    _flatten_for_text(frame).write_csv(fh, separator=sep)
+                    flatten_for_text(frame).write_csv(fh, separator=sep)
                 return
             target.write(b"\xef\xbb\xbf")
-        _flatten_for_text(frame).write_csv(target, separator=sep)
+        flatten_for_text(frame).write_csv(target, separator=sep)
     elif fmt == "parquet":
         frame.write_parquet(target)
     elif fmt == "arrow":
@@ -691,7 +709,7 @@ def _write_to(
                 f"{frame.height:,} rows do not fit in an Excel sheet (max {EXCEL_MAX_ROWS - 1:,} "
                 "data rows); write CSV or Parquet instead"
             )
-        flat = _flatten_for_text(frame)
+        flat = flatten_for_text(frame)
         flat.write_excel(target, worksheet=sheet_name, autofit=frame.height <= 10_000)
     else:  # pragma: no cover - normalize_format guards this
         raise UnsupportedFormat(f"cannot write format {fmt!r}")
@@ -723,8 +741,12 @@ def _same_target(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return False
 
 
-def _is_stream_target(path: str | os.PathLike[str]) -> bool:
-    """A path that must be written into, never renamed over (device, FIFO, socket, /dev/fd/N)."""
+def is_stream_target(path: str | os.PathLike[str]) -> bool:
+    """A path that must be written into, never renamed over (device, FIFO, socket, /dev/fd/N).
+
+    >>> is_stream_target("/dev/null"), is_stream_target("/no/such/file.csv")
+    (True, False)
+    """
     if _fd_of(path) is not None:
         return True
     try:
@@ -753,7 +775,7 @@ def check_outputs(
     """
     named = [(opt, p) for opt, p in outputs if p is not None and str(p) != "-"]
     for i, (opt, path) in enumerate(named):
-        if _is_stream_target(path):
+        if is_stream_target(path):
             continue
         for other_opt, other in named[i + 1 :]:
             if _same_target(path, other):

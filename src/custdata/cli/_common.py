@@ -143,6 +143,8 @@ def output_format(output: str | None, to: str | None) -> str:
         return cio.normalize_format(to)
     if output in (None, "-"):
         return "csv"
+    if cio.is_stream_target(output) and not Path(output).suffix:
+        return "csv"  # /dev/null, /dev/stdout, a named pipe: CSV as on stdout
     return cio.format_from_path(output)
 
 

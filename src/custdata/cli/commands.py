@@ -26,7 +26,7 @@ from custdata.cli._common import (
     reject_rows_exit,
     write_output,
 )
-from custdata.errors import InvalidOption
+from custdata.errors import InvalidOption, column_labels
 from custdata.schema import detect_columns
 
 BadRowsOpt = Annotated[
@@ -249,10 +249,11 @@ def clean(
     write_output(result.frame, output, to=to, input_path=inputs, quiet=quiet, bom=bom)
     if golden is not None and result.golden is not None:
         write_output(result.golden, golden, input_path=inputs, quiet=quiet, bom=bom)
+    labels = column_labels([c for f in frames.values() for c in f.columns])
     for key, counts in result.validity.items():
         col = key.split(":", 1)[1]
         message(
-            f"{col}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
+            f"{labels.get(col, col)}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
             f"{counts['invalid']:,} invalid, {counts['empty']:,} empty",
             quiet=quiet,
         )
@@ -288,11 +289,12 @@ def _before_after(frames: dict, result) -> None:
     table = Table(title="quality before → after cleaning", title_justify="left")
     for name in ("column", "kind", "filled", "valid", "junk"):
         table.add_column(name, justify="left" if name in ("column", "kind") else "right")
+    labels = column_labels(list(raw.columns))
     for r in rows:
         if r["valid_before"] is None and not r["junk_before"]:
             continue
         table.add_row(
-            r["column"],
+            labels.get(r["column"], r["column"]),
             r["kind"] or "",
             f"{pct(r['fill_before'])} → {pct(r['fill_after'])}",
             f"{pct(r['valid_before'])} → {pct(r['valid_after'])}",

@@ -1,12 +1,17 @@
 """The ``custdata`` command: the root Typer app, sub-app registration and error handling.
 
-Exit codes: 0 success; 1 unexpected internal error (a bug: rerun with --debug);
-2 usage or input error; 3 finished but rows were rejected; 130 interrupted.
+Exit codes (the README's table; tests/cli/test_exit_codes.py drives every row): 0 success;
+1 unexpected internal error (a bug: rerun with --debug); 2 usage or input error; 3 finished but
+rows were rejected; 4 a pipeline found no input; 5 a pipeline is locked; 130 interrupted;
+143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import traceback
 from typing import Annotated
 
 import typer
@@ -81,16 +86,20 @@ def run(argv: list[str] | None = None) -> None:
     try:
         app(args=args, prog_name="custdata")
     except CustdataError as exc:
-        if debug:
-            raise
+        if debug:  # the traceback, and still the error's own exit code (never 1 for a user error)
+            traceback.print_exc()
         print(f"Error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # the reader of stdout went away (`| head`): not an error of ours
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if debug:
-            raise
+            traceback.print_exc()
         print(
             f"Error: internal error ({type(exc).__name__}); rerun with --debug and report it",
             file=sys.stderr,

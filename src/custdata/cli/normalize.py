@@ -26,7 +26,7 @@ from custdata.cli._common import (
     read_input,
     write_output,
 )
-from custdata.errors import InvalidOption
+from custdata.errors import InvalidOption, column_labels
 from custdata.schema import detect_columns
 
 app = typer.Typer(
@@ -86,10 +86,11 @@ def _report(
     in_place: bool,
     quiet: bool,
 ) -> None:
+    labels = column_labels(before.columns)
     for key, counts in summaries(before, after, kinds, in_place=in_place).items():
         kind, col = key.split(":", 1)
         message(
-            f"{col}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
+            f"{labels.get(col, col)}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
             f"{counts['invalid']:,} invalid, {counts['empty']:,} empty of {counts['rows']:,} rows",
             quiet=quiet,
         )

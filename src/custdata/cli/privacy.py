@@ -30,7 +30,7 @@ from custdata.cli._common import (
     warn,
     write_output,
 )
-from custdata.errors import InvalidOption, OutputError
+from custdata.errors import InvalidOption, OutputError, header_is_data, show_columns
 
 KeyFileOpt = Annotated[
     Path | None,
@@ -119,7 +119,9 @@ def mask(
     result = privacy.mask(frame, columns, method=method, key=key, kinds=kinds, region=region)
     write_output(result, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
     message(
-        f"mask: {method} applied to {len(columns)} column(s): {', '.join(columns)}", quiet=quiet
+        f"mask: {method} applied to {len(columns)} column(s): "
+        f"{show_columns(columns) if not header_is_data(frame.columns) else '(names hidden)'}",
+        quiet=quiet,
     )
 
 

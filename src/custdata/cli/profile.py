@@ -19,7 +19,7 @@ from custdata.cli._common import (
     console,
     read_input,
 )
-from custdata.errors import OutputError
+from custdata.errors import OutputError, column_labels
 from custdata.profiling import Profile, profile_html
 from custdata.profiling import profile as build_profile
 
@@ -31,9 +31,11 @@ def _pct(value: float | None) -> str:
 def render(result: Profile, *, title: str = "Quality profile", width: int = 80) -> Table:
     """The rich table the terminal shows (one row per column); top values when wide enough."""
     d = result.duplicates
+    labels = column_labels([c.name for c in result.columns])
+    keys = ", ".join(labels.get(k, k) for k in d.keys)
     caption = (
         f"{result.rows:,} rows; about {d.duplicate_rows:,} duplicate rows "
-        f"(~{d.estimated_people:,} people) by {', '.join(d.keys) or 'no phone/email column'}"
+        f"(~{d.estimated_people:,} people) by {keys or 'no phone/email column'}"
     )
     wide = width >= 120
     table = Table(title=title, caption=caption, show_lines=False)
@@ -65,7 +67,7 @@ def render(result: Profile, *, title: str = "Quality profile", width: int = 80) 
             )
             valid = f"[{style}]{_pct(c.validity_rate)}[/]"
         row = [
-            c.name,
+            labels[c.name],
             c.kind,
             _pct(c.fill_rate),
             f"{c.distinct:,}",

@@ -8,11 +8,11 @@ value with the original.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import polars as pl
 
-from custdata.errors import InvalidOption, require_columns
+from custdata.errors import InvalidOption, require_columns, show_column
 
 #: Status code of a valid value.
 OK = "ok"
@@ -124,8 +124,30 @@ def columns_arg(columns: str | Iterable[str]) -> list[str]:
 
 def check_columns(frame: pl.DataFrame | pl.LazyFrame, columns: Sequence[str]) -> None:
     """Raise :class:`~custdata.errors.ColumnNotFound` if a column is missing from ``frame``."""
-    names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
-    require_columns(names, columns)
+    schema = frame.collect_schema()
+    require_columns(schema.names(), columns)
+    require_flat_columns(schema, columns)
+
+
+def require_flat_columns(
+    schema: pl.Schema | Mapping[str, pl.DataType], columns: Sequence[str]
+) -> None:
+    """Raise :class:`~custdata.errors.InvalidOption` for a list/struct column (text steps need text).
+
+    >>> require_flat_columns(pl.Schema({"a": pl.String, "t": pl.List(pl.String)}), ["a"])
+    >>> require_flat_columns(pl.Schema({"t": pl.List(pl.String)}), ["t"])
+    Traceback (most recent call last):
+    ...
+    custdata.errors.InvalidOption: column 't' holds nested values (List); flatten it to text first
+    """
+    for column in columns:
+        dtype = schema.get(column)
+        if dtype is not None and (dtype.is_nested() or dtype == pl.Object):
+            raise InvalidOption(
+                f"column {show_column(column, list(schema))} holds nested values "
+                f"({type(dtype).__name__}); "
+                "flatten it to text first"
+            )
 
 
 def summarize(frame: pl.DataFrame, column: str, *, normalized: str, status: str) -> dict[str, int]:

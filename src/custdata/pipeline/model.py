@@ -288,6 +288,14 @@ def load_pipeline(
     if "base_dir" in head:
         given = Path(head["base_dir"]).expanduser()
         base = given if given.is_absolute() else path.parent / given
+        if not base.is_dir():
+            raise PipelineError(
+                "base_dir is not an existing folder; fix the path (a configuration error, "
+                "not a late input)",
+                file=file,
+                line=pipeline_lines.get("base_dir"),
+                key="base_dir",
+            )
     steps: list[StepConfig] = []
     seen_ids: dict[str, int] = {}
     for i, raw in enumerate(raw_steps, start=1):
@@ -311,6 +319,13 @@ def load_pipeline(
                     line=key_lines.get(meta, line),
                     key=meta,
                 )
+        if input_id is not None and input_id not in seen_ids:
+            raise PipelineError(
+                f"step {i} ({name}): input {input_id!r} is not the id of an earlier step",
+                file=file,
+                line=key_lines.get("input", line),
+                key="input",
+            )
         if step_id is not None:
             if step_id in seen_ids:
                 raise PipelineError(
@@ -321,13 +336,6 @@ def load_pipeline(
                     key="id",
                 )
             seen_ids[step_id] = i
-        if input_id is not None and input_id not in seen_ids:
-            raise PipelineError(
-                f"step {i} ({name}): input {input_id!r} is not the id of an earlier step",
-                file=file,
-                line=key_lines.get("input", line),
-                key="input",
-            )
         args = {k: v for k, v in raw.items() if k not in STEP_META_KEYS}
         steps.append(
             StepConfig(

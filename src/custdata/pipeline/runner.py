@@ -17,12 +17,14 @@ they hold counts and file names only, never a customer value.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fnmatch
 import glob
 import hashlib
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +33,7 @@ from typing import Any
 import polars as pl
 
 from custdata import io as cio
-from custdata.errors import CustdataError
+from custdata.errors import CustdataError, OutputError, header_is_data, mask_name, safe_names
 from custdata.normalize._common import EMPTY, OK
 from custdata.pipeline.errors import NoInputFiles, PipelineError
 from custdata.pipeline.lock import PipelineLock
@@ -214,13 +216,16 @@ def _details(before: pl.DataFrame, after: pl.DataFrame, step: str) -> dict[str, 
     """Step-specific counts: invalid values per new status column, duplicates, suppressed."""
     new = [c for c in after.columns if c not in before.columns]
     out: dict[str, Any] = {}
+    hide = header_is_data(before.columns)  # a data row as header: never put its values in a report
     invalid = {
         c[: -len("_status")]: int((~after[c].is_in([OK, EMPTY]) & after[c].is_not_null()).sum())
         for c in new
         if c.endswith("_status") and after.schema[c] == pl.String
     }
     if invalid:
-        out["invalid"] = invalid
+        out["invalid"] = dict(zip(safe_names(list(invalid)), invalid.values(), strict=True))
+        if hide:
+            out["invalid"] = {mask_name(k): v for k, v in invalid.items()}
     for c in ("cluster_id", "customer_id_master", "master_id"):
         if c in new:
             out["clusters"] = int(after[c].n_unique())
@@ -234,7 +239,7 @@ def _details(before: pl.DataFrame, after: pl.DataFrame, step: str) -> dict[str, 
         out["suppressed"] = before.height - after.height
     dropped = [c for c in before.columns if c not in after.columns]
     if dropped:
-        out["dropped_columns"] = dropped
+        out["dropped_columns"] = [mask_name(c) for c in dropped] if hide else safe_names(dropped)
     return out
 
 
@@ -332,6 +337,49 @@ def _exit_code(exc: BaseException) -> int:
     return 1
 
 
+def open_log(path: str | os.PathLike[str]) -> str:
+    """Check that a log file can be appended to (creating its folder); return its path.
+
+    A folder, or a folder that cannot be created or written, is an
+    :class:`~custdata.errors.OutputError` (exit code 2) before anything runs.
+
+    >>> import tempfile
+    >>> open_log(tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    custdata.errors.OutputError: the log path is a folder; give a file name
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError("the log path is a folder; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot open the log file {target.name}: {exc.strerror}") from None
+    return str(target)
+
+
+def check_writable(path: Path, what: str) -> None:
+    """Refuse, before any work, a file the run could not write: a folder, or an unwritable folder.
+
+    The nearest existing folder above ``path`` must be a writable folder (missing ones are
+    created at commit time).
+    """
+    if path.is_dir():
+        raise OutputError(f"the {what} path {path.name} is a folder; give a file name")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"cannot write the {what} {path.name}: {parent.name} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write the {what} {path.name}: its folder is not writable")
+    if path.exists() and not path.is_file() and not cio.is_stream_target(path):
+        raise OutputError(f"the {what} path {path.name} is not a regular file")
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -406,13 +454,16 @@ def run_pipeline(
     *,
     overrides: list[str] | None = None,
     dry_run: bool = False,
+    stop: threading.Event | None = None,
 ) -> RunReport:
     """Validate and run a pipeline (a :class:`Pipeline` or the path of its TOML file).
 
     With ``dry_run`` only validates it and resolves inputs and outputs (``report`` lists them;
     nothing is read or written). Otherwise takes the lock, runs the steps, commits the outputs
     and writes the run report; on failure the report is written with ``status="failed"`` and the
-    error is raised again.
+    error is raised again. ``stop`` is set by a SIGTERM handler: whatever error the signal
+    surfaces as, the run then fails with exit code 143. Every output, the report and the lock
+    are checked to be writable before anything is read.
     """
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline, overrides=overrides)
@@ -434,6 +485,10 @@ def run_pipeline(
     started = time.perf_counter()
     report.started_at = _now()
     assert plan.lock is not None and plan.report is not None
+    for out in plan.outputs:
+        check_writable(out.target, "output")
+    check_writable(plan.report, "run report")
+    check_writable(plan.lock, "lock file")
     with PipelineLock(plan.lock) as lock:
         if lock.stale:
             report.stale_lock = lock.stale
@@ -452,6 +507,9 @@ def run_pipeline(
             report.status = "failed"
             report.exit_code = _exit_code(exc)
             report.error = str(exc) if isinstance(exc, CustdataError) else type(exc).__name__
+            if stop is not None and stop.is_set():
+                report.exit_code, report.error = 143, "terminated by SIGTERM"
+                log.error("terminated by SIGTERM; each output is either unchanged or complete")
             report.finished_at = _now()
             report.duration_s = round(time.perf_counter() - started, 3)
             try:
@@ -459,12 +517,22 @@ def run_pipeline(
                 report.write(plan.report)
             except OSError:
                 log.warning("could not write the run report %s", plan.report)
+                with contextlib.suppress(OSError):  # never leave the previous run's report
+                    plan.report.unlink()
+            if report.exit_code == 143 and not isinstance(exc, SystemExit):
+                raise SystemExit(143) from None
             raise
         report.status = "ok"
         report.exit_code = 0
         report.finished_at = _now()
         report.duration_s = round(time.perf_counter() - started, 3)
-        plan.report.parent.mkdir(parents=True, exist_ok=True)
-        report.write(plan.report)
+        try:
+            plan.report.parent.mkdir(parents=True, exist_ok=True)
+            report.write(plan.report)
+        except OSError as exc:
+            raise OutputError(
+                f"outputs written, but the run report {plan.report.name} could not be: "
+                f"{exc.strerror}"
+            ) from None
     log.info("done in %.2f s; report %s", report.duration_s, plan.report)
     return report

@@ -31,7 +31,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from custdata import normalize as _norm
-from custdata.errors import InvalidOption
+from custdata.errors import InvalidOption, show_column
 from custdata.normalize._common import JUNK_VALUES, as_expr, check_columns, columns_arg
 from custdata.privacy.keys import Key, load_key
 
@@ -105,7 +105,7 @@ def column_kinds(
     for column, kind in given.items():
         if kind not in KIND_ORDER and kind not in EXTRA_KINDS:
             raise InvalidOption(
-                f"unknown kind {kind!r} for column {column!r}; "
+                f"unknown kind {kind!r} for column {show_column(column, names)}; "
                 f"use one of: {', '.join(KIND_ORDER + EXTRA_KINDS)}"
             )
     out: dict[str, str] = {c: given[c] for c in wanted if c in given}

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from custdata.errors import InvalidOption
+from custdata.errors import InvalidOption, show_columns
 from custdata.normalize._common import as_expr, check_columns
 
 #: Status codes of prepared transaction rows, in report order.
@@ -496,5 +496,5 @@ def guess_column(columns: list[str], kind: str, given: str | None = None) -> str
             return folded[name]
     raise InvalidOption(
         f"cannot tell which column holds the {kind}; name it with --{kind} "
-        f"(columns: {', '.join(columns[:20])})"
+        f"(columns: {show_columns(list(columns))})"
     )
