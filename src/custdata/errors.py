@@ -136,6 +136,25 @@ class ColumnNotFound(CustdataError):
         super().__init__(msg)
 
 
+class ColumnClash(CustdataError):
+    """A step would write a column that is already in the input (nothing is replaced silently).
+
+    >>> str(ColumnClash("phones", ["phone_e164"])).split(";")[0]
+    "phones would write column 'phone_e164', which is already in the input"
+    """
+
+    def __init__(
+        self, step: str, columns: Sequence[str], names: Sequence[str] | None = None
+    ) -> None:
+        self.columns = list(columns)
+        shown = ", ".join(show_column(c, names) for c in self.columns[:5])
+        more = f" (+{len(self.columns) - 5} more)" if len(self.columns) > 5 else ""
+        super().__init__(
+            f"{step} would write column {shown}{more}, which is already in the input; rename or "
+            "drop it first, or pass overwrite=True (in a pipeline: overwrite = true)"
+        )
+
+
 class UnreadableInput(CustdataError):
     """A file cannot be read: missing, empty, corrupt, wrong encoding, ragged rows."""
 

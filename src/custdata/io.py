@@ -33,7 +33,13 @@ from typing import IO, Literal
 
 import polars as pl
 
-from custdata.errors import InvalidOption, OutputError, UnreadableInput, UnsupportedFormat
+from custdata.errors import (
+    InvalidOption,
+    OutputError,
+    UnreadableInput,
+    UnsupportedFormat,
+    show_column,
+)
 
 Format = Literal["csv", "tsv", "parquet", "xlsx", "jsonl", "arrow"]
 
@@ -317,6 +323,17 @@ def _scan_bad_rows(
     text: str, delimiter: str, name: str
 ) -> tuple[list[str], list[list[str]], list[BadRow]]:
     """Slow exact pass with the csv module: header, good rows, bad rows with line numbers."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a 1 MB cell is a cell, not an error
+    try:
+        return _scan_rows(text, delimiter, name)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _scan_rows(
+    text: str, delimiter: str, name: str
+) -> tuple[list[str], list[list[str]], list[BadRow]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     good: list[list[str]] = []
     bad: list[BadRow] = []
@@ -330,7 +347,9 @@ def _scan_bad_rows(
                 header = row
                 start_line = end_line + 1
                 continue
-            if not row:  # blank line
+            if not row:  # blank line: an empty cell in a one-column file (as polars reads it)
+                if len(header) == 1:
+                    good.append([""])
                 start_line = end_line + 1
                 continue
             if len(row) != len(header):
@@ -388,15 +407,27 @@ def read_csv_with_rejects(
         raise UnreadableInput(f"{name} is empty: nothing to read")
     if data[:4] in (b"PK\x03\x04", b"PAR1") or data[:6] == b"ARROW1":
         raise UnreadableInput(f"{name} is a binary file, not a CSV; check the extension or --from")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = encoding is not None and encoding.lower().replace("-", "").replace("_", "").startswith(
+        ("utf16", "utf32", "ucs2", "ucs4")
+    )
+    if b"\x00" in data[:4096] and not wide and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableInput(
-            f"{name} looks like a binary file, not a CSV; check the file or --from"
+            f"{name} looks like a binary file, not a CSV (or UTF-16: try --encoding utf-16-le); "
+            "check the file or --from"
         )
+    declared = encoding
+    if wide:  # decode first: the byte-level fast path and line-ending checks assume ASCII bytes
+        text_in, _ = _decode(data, encoding, name)
+        data, encoding = text_in.encode("utf-8"), "utf-8"
+    if b"\r" in data and b"\n" not in data:  # old Mac line endings: CR only
+        data = data.replace(b"\r", b"\n")
     enc = encoding or _detect_encoding_sample(data)
     if delimiter is not None:
         delim = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delim) != 1:
             raise InvalidOption("--delimiter must be one character (or 'tab')")
+        if delim in ('"', "\r", "\n"):
+            raise InvalidOption("--delimiter cannot be a quote or a line break; use , ; | or tab")
     frame = None
     text: str | None = None
     if enc.replace("-", "").lower() in ("utf8", "utf8sig") and data.count(b'"') % 2 == 0:
@@ -413,8 +444,9 @@ def read_csv_with_rejects(
             delim = sniff_delimiter(text)
         if enc.replace("-", "").lower() not in ("utf8", "utf8sig") and text.count('"') % 2 == 0:
             frame = _fast_read(text.encode("utf-8"), delim)
-    info = SourceInfo(format="csv", encoding=enc, delimiter=delim)
+    info = SourceInfo(format="csv", encoding=declared if wide else enc, delimiter=delim)
     if frame is not None:
+        _check_header(frame.columns, name)
         return CsvRead(frame=frame, info=info)
     assert text is not None
     header, good, bad = _scan_bad_rows(text, delim, name)
@@ -427,11 +459,40 @@ def read_csv_with_rejects(
             "to keep going and write them to a reject file"
         )
     columns = _dedupe_header(header)
+    _check_header(columns, name)
     frame = pl.DataFrame(
         {c: [row[i] for row in good] for i, c in enumerate(columns)},
         schema={c: pl.String for c in columns},
     ).with_columns(pl.all().replace("", None))
     return CsvRead(frame=frame, rejects=bad, info=info)
+
+
+_EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE_LIKE = re.compile(r"\+?[\d\s().-]+")
+_DATE_LIKE = re.compile(r"\d{4}[./-]\d{1,2}([./-]\d{1,2})?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+def _contact_like(name: str) -> bool:
+    text = name.strip()
+    if _EMAIL_LIKE.search(text):
+        return True
+    return (
+        bool(_PHONE_LIKE.fullmatch(text))
+        and sum(ch.isdigit() for ch in text) >= 7
+        and not _DATE_LIKE.fullmatch(text)
+    )
+
+
+def _check_header(columns: list[str], name: str) -> None:
+    """Refuse a file whose first row holds contacts (emails, phones): it has no header row.
+
+    Read as a header, that row would be lost from the data and its values become column names.
+    """
+    if any(_contact_like(c) for c in columns):
+        raise UnreadableInput(
+            f"{name}: the first row looks like data (an email or phone where column names "
+            "should be), so the file seems to have no header row; add one (e.g. name,phone,email)"
+        )
 
 
 def _detect_encoding_sample(data: bytes) -> str:
@@ -686,14 +747,16 @@ def _write_to(
 ) -> None:
     if fmt in ("csv", "tsv"):
         sep = delimiter or ("\t" if fmt == "tsv" else ",")
+        # one column: a null would be a blank line, which many readers skip; write "" instead
+        nulls = '""' if frame.width == 1 else ""
         if bom:
             if isinstance(target, str):
                 with open(target, "wb") as fh:
                     fh.write(b"\xef\xbb\xbf")
-                    flatten_for_text(frame).write_csv(fh, separator=sep)
+                    flatten_for_text(frame).write_csv(fh, separator=sep, null_value=nulls)
                 return
             target.write(b"\xef\xbb\xbf")
-        flatten_for_text(frame).write_csv(target, separator=sep)
+        flatten_for_text(frame).write_csv(target, separator=sep, null_value=nulls)
     elif fmt == "parquet":
         frame.write_parquet(target)
     elif fmt == "arrow":
@@ -710,9 +773,31 @@ def _write_to(
                 "data rows); write CSV or Parquet instead"
             )
         flat = flatten_for_text(frame)
+        _check_excel_cells(flat)
         flat.write_excel(target, worksheet=sheet_name, autofit=frame.height <= 10_000)
     else:  # pragma: no cover - normalize_format guards this
         raise UnsupportedFormat(f"cannot write format {fmt!r}")
+
+
+#: Excel's cell limit: 32,767 characters.
+EXCEL_MAX_CELL = 32_767
+
+
+def _check_excel_cells(frame: pl.DataFrame) -> None:
+    """Refuse cells longer than Excel allows (xlsxwriter would cut them without a word)."""
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    if not text or frame.height == 0:
+        return
+    counts = frame.select(
+        (pl.col(c).str.len_chars() > EXCEL_MAX_CELL).sum().alias(c) for c in text
+    ).row(0)
+    long = {c: int(n or 0) for c, n in zip(text, counts, strict=True) if n}
+    if long:
+        where = ", ".join(f"{n:,} in {show_column(c, frame.columns)}" for c, n in long.items())
+        raise OutputError(
+            f"{sum(long.values()):,} cell(s) are longer than Excel's {EXCEL_MAX_CELL:,}-character "
+            f"limit ({where}); Excel would cut them: write CSV or Parquet instead"
+        )
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

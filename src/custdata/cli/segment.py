@@ -229,6 +229,14 @@ def rfm_command(
             show_default=False,
         ),
     ] = None,
+    exceptions: Annotated[
+        str | None,
+        typer.Option(
+            "--exceptions",
+            help="Also write the rows left out (bad or implausible dates and amounts, ...) with their row_status.",
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOpt = None,
     from_: FromOpt = None,
     to: ToOpt = None,
@@ -246,6 +254,12 @@ def rfm_command(
     """
     if report and Path(report).suffix.lower() not in (".html", ".htm"):
         raise InvalidOption("--report must name an .html file")
+    from custdata.io import check_outputs
+
+    check_outputs(
+        [("-o", output), ("--exceptions", exceptions), ("--report", report)],
+        [input, *([clusters] if clusters else [])],
+    )
     frame = _read(input, from_, encoding, delimiter, sheet, quiet)
     frame, customer, date, amount = _transactions(
         frame,
@@ -275,6 +289,18 @@ def rfm_command(
             language=language,
         )
     write_output(result, output, to=to, input_path=input, quiet=quiet)
+    if exceptions:
+        left_out = seg.transaction_exceptions(
+            frame,
+            customer=customer,
+            date=date,
+            amount=amount,
+            order=order,
+            currency=_currency(currency),
+            rates=rates,
+            dayfirst=not month_first,
+        )
+        write_output(left_out, exceptions, input_path=input, quiet=quiet)
     if report:
         _write_report(
             report,

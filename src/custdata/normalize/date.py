@@ -32,7 +32,15 @@ from collections.abc import Iterable
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import EMPTY, JUNK, JUNK_VALUES, OK, as_expr, check_columns
+from custdata.normalize._common import (
+    EMPTY,
+    JUNK,
+    JUNK_VALUES,
+    OK,
+    as_expr,
+    check_columns,
+    refuse_clashes,
+)
 from custdata.normalize._common import columns_arg as _columns_arg
 
 __all__ = ["DATE_STATUSES", "birth_date", "birth_dates", "parse_birth_date"]
@@ -286,6 +294,7 @@ def birth_date(
     )
 
 
+@refuse_clashes
 def birth_dates(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

@@ -38,7 +38,15 @@ from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from custdata.errors import InvalidOption
 from custdata.normalize import _email_data as data
-from custdata.normalize._common import EMPTY, JUNK, JUNK_VALUES, OK, as_expr, check_columns
+from custdata.normalize._common import (
+    EMPTY,
+    JUNK,
+    JUNK_VALUES,
+    OK,
+    as_expr,
+    check_columns,
+    refuse_clashes,
+)
 from custdata.normalize._common import columns_arg as _columns_arg
 from custdata.normalize._email_worker import MISSING_AT, validate_many
 
@@ -574,6 +582,7 @@ def email_key(col: str | pl.Expr) -> pl.Expr:
     return out.struct.field("key").name.keep()
 
 
+@refuse_clashes
 def emails(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

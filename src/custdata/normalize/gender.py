@@ -22,7 +22,15 @@ from collections.abc import Iterable
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import EMPTY, JUNK, JUNK_VALUES, OK, as_expr, check_columns
+from custdata.normalize._common import (
+    EMPTY,
+    JUNK,
+    JUNK_VALUES,
+    OK,
+    as_expr,
+    check_columns,
+    refuse_clashes,
+)
 from custdata.normalize._common import columns_arg as _columns_arg
 
 __all__ = ["GENDER_STATUSES", "GENDER_VALUES", "gender", "genders", "parse_gender"]
@@ -99,6 +107,7 @@ def _status(col: str | pl.Expr) -> pl.Expr:
     )
 
 
+@refuse_clashes
 def genders(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

@@ -28,7 +28,16 @@ from dataclasses import dataclass
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import EMPTY, JUNK, OK, as_expr, check_columns, columns_arg, is_junk
+from custdata.normalize._common import (
+    EMPTY,
+    JUNK,
+    OK,
+    as_expr,
+    check_columns,
+    columns_arg,
+    is_junk,
+    refuse_clashes,
+)
 
 #: kind -> python-stdnum module path.
 ID_KINDS: dict[str, str] = {
@@ -136,6 +145,7 @@ def tax_id(column: str | pl.Expr, *, kind: str = "auto") -> pl.Expr:
     return result.alias(column) if isinstance(column, str) else result
 
 
+@refuse_clashes
 def tax_ids(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import as_expr, check_columns, columns_arg, is_junk
+from custdata.normalize._common import as_expr, check_columns, columns_arg, is_junk, refuse_clashes
 from custdata.normalize._diminutives import diminutive_table
 from custdata.normalize._name_parse import (
     INITIALS_ONLY,
@@ -414,6 +414,7 @@ def full_name(
     return pl.when(out.str.len_bytes() > 0).then(out)
 
 
+@refuse_clashes
 def names(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],
@@ -503,6 +504,7 @@ def _gender_series(frame: pl.DataFrame) -> pl.Series:
     )["__gender"]
 
 
+@refuse_clashes
 def name_parts(
     frame: pl.DataFrame | pl.LazyFrame,
     *,

@@ -19,7 +19,7 @@ import phonenumbers as pn
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import as_expr, check_columns, columns_arg
+from custdata.normalize._common import as_expr, check_columns, columns_arg, refuse_clashes
 from custdata.normalize._phone_core import (
     STATUSES,
     TUPLE_FIELDS,
@@ -383,6 +383,7 @@ def phone_details(
     )
 
 
+@refuse_clashes
 def phones(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],
