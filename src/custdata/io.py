@@ -78,6 +78,12 @@ _FORMAT_ALIASES: dict[str, str] = {
     "feather": "arrow",
 }
 
+#: Environment variable that widens the mode of files custdata creates (octal, e.g. ``0640``).
+FILE_MODE_ENV = "CUSTDATA_FILE_MODE"
+#: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = r"^[+-]?[\d\s().-]*\d[\d\s().-]*$"
+
 #: Excel's sheet limit: 1,048,576 rows including the header row.
 EXCEL_MAX_ROWS = 1_048_576
 
@@ -723,7 +729,12 @@ def flatten_for_text(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def to_bytes(
-    frame: pl.DataFrame, format: str, *, bom: bool = False, delimiter: str | None = None
+    frame: pl.DataFrame,
+    format: str,
+    *,
+    bom: bool = False,
+    delimiter: str | None = None,
+    formula_guard: bool | None = None,
 ) -> bytes:
     """Serialize ``frame`` in ``format`` to bytes (used for stdout).
 
@@ -731,7 +742,15 @@ def to_bytes(
     b'a\\nx\\n'
     """
     buf = io.BytesIO()
-    _write_to(frame, buf, normalize_format(format), bom=bom, delimiter=delimiter, stream=True)
+    _write_to(
+        frame,
+        buf,
+        normalize_format(format),
+        bom=bom,
+        delimiter=delimiter,
+        stream=True,
+        formula_guard=formula_guard,
+    )
     return buf.getvalue()
 
 
@@ -744,7 +763,11 @@ def _write_to(
     delimiter: str | None,
     stream: bool = False,
     sheet_name: str = "Sheet1",
+    formula_guard: bool | None = None,
 ) -> None:
+    guard = formula_guard if formula_guard is not None else (bom or fmt == "xlsx")
+    if guard and fmt in ("csv", "tsv", "xlsx"):
+        frame = guard_formulas(flatten_for_text(frame))
     if fmt in ("csv", "tsv"):
         sep = delimiter or ("\t" if fmt == "tsv" else ",")
         # one column: a null would be a blank line, which many readers skip; write "" instead
@@ -798,6 +821,60 @@ def _check_excel_cells(frame: pl.DataFrame) -> None:
             f"{sum(long.values()):,} cell(s) are longer than Excel's {EXCEL_MAX_CELL:,}-character "
             f"limit ({where}); Excel would cut them: write CSV or Parquet instead"
         )
+
+
+def file_mode() -> int:
+    """Mode of new files custdata writes (outputs, reports, logs, lock): 0600 unless widened.
+
+    Files with personal data are private by default, as ``ssh`` and ``gpg`` do for secrets; set
+    ``CUSTDATA_FILE_MODE=0640`` (or ``0644``) to widen. The umask still applies.
+
+    >>> oct(file_mode())
+    '0o600'
+    """
+    raw = os.environ.get(FILE_MODE_ENV)
+    if not raw:
+        return 0o600
+    try:
+        mode = int(raw, 8)
+    except ValueError:
+        raise InvalidOption(f"{FILE_MODE_ENV} must be an octal mode such as 0640") from None
+    if not 0 <= mode <= 0o777 or not mode & 0o600 == 0o600:
+        raise InvalidOption(
+            f"{FILE_MODE_ENV} must be a mode such as 0640 that the owner can read and write"
+        )
+    return mode
+
+
+def new_file_mode() -> int:
+    """:func:`file_mode` with the process umask applied."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return file_mode() & ~umask
+
+
+def guard_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix ``'`` to text cells a spreadsheet would run as a formula (OWASP CSV injection).
+
+    Cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return get the prefix,
+    except plain numbers and phone numbers (``+7 912 345-67-89``, ``-12.5``), which cannot
+    carry a formula.
+
+    >>> df = pl.DataFrame({"a": ["=1+1", "@SUM(A1)", "+7 912 345", "-3", "ok", None]})
+    >>> guard_formulas(df)["a"].to_list()
+    ["'=1+1", "'@SUM(A1)", '+7 912 345', '-3', 'ok', None]
+    """
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        col = pl.col(name)
+        risky = col.str.starts_with(FORMULA_START[0])
+        for ch in FORMULA_START[1:]:
+            risky = risky | col.str.starts_with(ch)
+        risky = risky & ~col.str.contains(_PLAIN_NUMBER)
+        exprs.append(pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
@@ -896,10 +973,20 @@ def _stream_into(
     bom: bool,
     delimiter: str | None,
     sheet_name: str,
+    formula_guard: bool | None = None,
 ) -> None:
     """Write into a character device, FIFO, socket or inherited descriptor (no rename)."""
     buf = io.BytesIO()
-    _write_to(frame, buf, fmt, bom=bom, delimiter=delimiter, stream=True, sheet_name=sheet_name)
+    _write_to(
+        frame,
+        buf,
+        fmt,
+        bom=bom,
+        delimiter=delimiter,
+        stream=True,
+        sheet_name=sheet_name,
+        formula_guard=formula_guard,
+    )
     payload = buf.getvalue()
     name = str(path)
     fd = _fd_of(path)
@@ -944,6 +1031,7 @@ def write(
     sheet_name: str = "Sheet1",
     inputs: Sequence[str | os.PathLike[str]] = (),
     in_place: bool = False,
+    formula_guard: bool | None = None,
 ) -> None:
     """Write ``frame`` atomically to a path, ``-`` (stdout) or a binary file object.
 
@@ -952,7 +1040,10 @@ def write(
     character device, FIFO or socket (``/dev/null``, ``/dev/stdout``, a named pipe) is written
     into, never replaced; a folder is refused. Writing over one of ``inputs`` is refused unless
     ``in_place=True``. CSV output is UTF-8 (``bom=True`` adds the byte-order mark Excel wants);
-    list columns are joined with ``"; "``.
+    list columns are joined with ``"; "``. ``formula_guard`` prefixes ``'`` to cells a
+    spreadsheet would run as formulas (:func:`guard_formulas`); default: on for ``bom=True``
+    CSV and for .xlsx, off otherwise. A new file is created with mode 0600 (:func:`file_mode`);
+    a replaced file keeps its mode.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "out.jsonl"
@@ -972,11 +1063,12 @@ def write(
             delimiter=delimiter,
             stream=True,
             sheet_name=sheet_name,
+            formula_guard=formula_guard,
         )  # type: ignore[arg-type]
         return
     if str(target) == "-" or _fd_of(target) == 1:
         fmt = normalize_format(format or "csv")
-        payload = to_bytes(frame, fmt, bom=bom, delimiter=delimiter)
+        payload = to_bytes(frame, fmt, bom=bom, delimiter=delimiter, formula_guard=formula_guard)
         try:
             sys.stdout.buffer.write(payload)
             sys.stdout.buffer.flush()
@@ -1001,13 +1093,29 @@ def write(
     if _fd_of(path) is not None or (
         mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode))
     ):
-        _stream_into(frame, path, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
+        _stream_into(
+            frame,
+            path,
+            fmt,
+            bom=bom,
+            delimiter=delimiter,
+            sheet_name=sheet_name,
+            formula_guard=formula_guard,
+        )
         return
     if mode is not None and not stat.S_ISREG(mode):
         raise OutputError(f"{path} is not a regular file; refusing to replace it")
     if mode is not None and path.is_symlink():
         path = path.resolve()  # replace the file the link points to, keep the link
-    _atomic_write(frame, path, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
+    _atomic_write(
+        frame,
+        path,
+        fmt,
+        bom=bom,
+        delimiter=delimiter,
+        sheet_name=sheet_name,
+        formula_guard=formula_guard,
+    )
 
 
 def _atomic_write(
@@ -1018,6 +1126,7 @@ def _atomic_write(
     bom: bool,
     delimiter: str | None,
     sheet_name: str,
+    formula_guard: bool | None = None,
 ) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -1029,11 +1138,21 @@ def _atomic_write(
     except OSError as exc:
         raise OutputError(f"cannot write to the folder {folder}: {_os_error_text(exc)}") from None
     os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
+    try:  # replacing a file keeps its mode; a new file gets file_mode() (0600 by default)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = new_file_mode()
+    os.chmod(tmp, mode)
     try:
-        _write_to(frame, tmp, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
+        _write_to(
+            frame,
+            tmp,
+            fmt,
+            bom=bom,
+            delimiter=delimiter,
+            sheet_name=sheet_name,
+            formula_guard=formula_guard,
+        )
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         if os.environ.get("CUSTDATA_TEST_SLOW_RENAME"):  # fault-injection hook for tests

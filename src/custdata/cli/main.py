@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 import traceback
+import warnings
 from typing import Annotated
 
 import typer
@@ -74,6 +75,11 @@ app.add_typer(_dedupe_app, name="dedupe")  # noqa: E402,E702 (dedupe [find]|link
 # --- end of registration block ----------------------------------------------------------------
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """Library warnings (e.g. a key file others can read) as one ``Warning:`` line on stderr."""
+    print(f"Warning: {message}", file=sys.stderr)
+
+
 def run(argv: list[str] | None = None) -> None:
     """Entry point of the console script: run the app, turning custdata errors into one line.
 
@@ -83,6 +89,7 @@ def run(argv: list[str] | None = None) -> None:
     """
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    warnings.showwarning = _show_warning
     try:
         app(args=args, prog_name="custdata")
     except CustdataError as exc:

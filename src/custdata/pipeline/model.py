@@ -230,6 +230,15 @@ def load_pipeline(
     file = path.name
     if text is None:
         try:
+            mode = path.stat().st_mode
+        except OSError:
+            mode = 0
+        if mode & 0o002:
+            raise PipelineError(
+                f"the pipeline file {path.name} is writable by other users; a pipeline file is "
+                f"code (it chooses what is read and written): chmod o-w {path.name}"
+            )
+        try:
             text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             raise PipelineError(f"pipeline file not found: {path}") from None

@@ -78,8 +78,11 @@ class RunReport:
         """Write the report atomically (temporary file, then rename)."""
         target = Path(path)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        from custdata.io import new_file_mode
+
         try:
-            with open(tmp, "w", encoding="utf-8") as fh:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, new_file_mode())
+            with open(fd, "w", encoding="utf-8") as fh:
                 fh.write(self.to_json() + "\n")
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -354,7 +354,7 @@ def open_log(path: str | os.PathLike[str]) -> str:
         raise OutputError("the log path is a folder; give a file name")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, cio.new_file_mode())
         os.close(fd)
     except OSError as exc:
         raise OutputError(f"cannot open the log file {target.name}: {exc.strerror}") from None

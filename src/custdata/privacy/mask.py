@@ -350,17 +350,24 @@ def mask_email(email: str) -> str:
     local, sep, domain = email.rpartition("@")
     if not sep:
         return mask_text(email)
-    return f"{local[:1]}***@{domain}"
+    first = "*" if local[:1] in ("=", "+", "-", "@", "\t", "\r") else local[:1]
+    return f"{first}***@{domain}"
 
 
 def mask_text(value: str) -> str:
     """First character then ``***`` (the length is not revealed).
 
-    >>> mask_text("ул. Ленина, 1")
-    'у***'
+    A first character a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``) is
+    masked too, so masking never creates a leading ``=``.
+
+    >>> mask_text("ул. Ленина, 1"), mask_text("=HYPERLINK(...)")
+    ('у***', '****')
     """
     value = value.strip()
-    return f"{value[:1]}***" if value else value
+    if not value:
+        return value
+    first = "*" if value[0] in "=+-@\t\r" else value[0]
+    return f"{first}***"
 
 
 def _initial(part: str | None) -> str:
