@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 internal error; 2 invalid pipeline file or input; 3 row
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import threading
@@ -15,7 +16,7 @@ from typing import Annotated
 import typer
 
 from custdata.cli._common import DebugOpt, QuietOpt
-from custdata.pipeline import load_pipeline, make_plan, run_pipeline
+from custdata.pipeline import check_manifest, load_pipeline, make_plan, run_pipeline
 from custdata.pipeline.runner import log as pipeline_log
 from custdata.pipeline.runner import open_log
 
@@ -75,6 +76,13 @@ def run(
             show_default=False,
         ),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Verify the last run's outputs against its manifest (SHA-256 of each); run nothing.",
+        ),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the run report (or the plan) as JSON on stdout.")
     ] = False,
@@ -87,6 +95,15 @@ def run(
     first output. Exit codes: 0 ok, 2 invalid file or input, 4 no input file, 5 locked.
     """
     parsed = load_pipeline(pipeline, overrides=list(set_ or []))
+    if check:
+        manifest = check_manifest(parsed)
+        if as_json:
+            typer.echo(json.dumps(manifest, ensure_ascii=False, indent=2))
+        elif not quiet:
+            typer.echo(
+                f"ok: {len(manifest['outputs'])} output(s) match run {manifest['run_id']}", err=True
+            )
+        return
     if dry_run:
         plan = make_plan(parsed)
         if as_json:

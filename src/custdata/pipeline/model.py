@@ -34,7 +34,15 @@ from typing import Any
 from custdata.pipeline.errors import PipelineError
 
 #: Keys of ``[pipeline]``.
-PIPELINE_KEYS: tuple[str, ...] = ("name", "date", "lock", "report", "log", "base_dir")
+PIPELINE_KEYS: tuple[str, ...] = (
+    "name",
+    "date",
+    "lock",
+    "report",
+    "log",
+    "base_dir",
+    "manifest",
+)
 #: Keys of a step that are not keyword arguments of its function.
 STEP_META_KEYS: tuple[str, ...] = ("step", "id", "input")
 #: Fields a path template may use.
@@ -82,6 +90,7 @@ class Pipeline:
     report: str | None = None
     log: str | None = None
     base_dir: Path = field(default_factory=Path.cwd)
+    manifest: str | None = None
     key_lines: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -271,7 +280,7 @@ def load_pipeline(
                 line=pipeline_lines.get(key),
                 key=key,
             )
-    for key in ("name", "lock", "report", "log", "base_dir"):
+    for key in ("name", "lock", "report", "log", "base_dir", "manifest"):
         if key in head and not isinstance(head[key], str):
             raise PipelineError(
                 "must be a string", file=file, line=pipeline_lines.get(key), key=key
@@ -366,5 +375,6 @@ def load_pipeline(
         report=head.get("report"),
         log=head.get("log"),
         base_dir=base,
+        manifest=head.get("manifest"),
         key_lines=pipeline_lines,
     )

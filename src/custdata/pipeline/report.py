@@ -64,6 +64,8 @@ class RunReport:
     steps: list[StepReport] = field(default_factory=list)
     outputs: list[dict[str, Any]] = field(default_factory=list)
     report_path: str | None = None
+    run_id: str | None = None
+    manifest: str | None = None
     versions: dict[str, str] = field(default_factory=versions)
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,10 +22,12 @@ import datetime as dt
 import fnmatch
 import glob
 import hashlib
+import json
 import logging
 import os
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,7 @@ import polars as pl
 from custdata import io as cio
 from custdata.errors import CustdataError, OutputError, header_is_data, mask_name, safe_names
 from custdata.normalize._common import EMPTY, OK
-from custdata.pipeline.errors import NoInputFiles, PipelineError
+from custdata.pipeline.errors import ManifestMismatch, NoInputFiles, PipelineError
 from custdata.pipeline.lock import PipelineLock
 from custdata.pipeline.model import Pipeline, load_pipeline
 from custdata.pipeline.registry import ResolvedStep, validate
@@ -69,6 +71,7 @@ class Plan:
     outputs: list[Output] = field(default_factory=list)
     lock: Path | None = None
     report: Path | None = None
+    manifest: Path | None = None
 
     def describe(self) -> list[str]:
         """Human-readable lines of the plan (what ``--dry-run`` shows)."""
@@ -88,6 +91,7 @@ class Plan:
                     lines.append(f"       writes {out.target}")
         lines.append(f"  lock: {self.lock}")
         lines.append(f"  report: {self.report}")
+        lines.append(f"  manifest: {self.manifest}")
         return lines
 
 
@@ -146,6 +150,11 @@ def make_plan(pipeline: Pipeline) -> Plan:
         pipeline.resolve(pipeline.render(pipeline.report, key="report"))
         if pipeline.report
         else first.with_name(f"{first.stem}.report.json")
+    )
+    plan.manifest = (
+        pipeline.resolve(pipeline.render(pipeline.manifest, key="manifest"))
+        if pipeline.manifest
+        else first.with_name(f"{first.stem}.manifest.json")
     )
     return plan
 
@@ -286,8 +295,12 @@ def _clean_leftovers(targets: list[Path]) -> int:
     return removed
 
 
-def _commit(outputs: list[Output], report: RunReport) -> None:
-    """Stage every output in full, then rename them all over their targets."""
+def _commit(outputs: list[Output], report: RunReport, manifest: Path | None = None) -> None:
+    """Stage every output in full, then rename them all over their targets.
+
+    The previous run's manifest is removed before the first rename, so a run killed between
+    two renames leaves no manifest that would vouch for a mixed set of outputs.
+    """
     try:
         for out in outputs:
             assert out.frame is not None
@@ -295,6 +308,8 @@ def _commit(outputs: list[Output], report: RunReport) -> None:
             fmt = out.args.get("format") or cio.format_from_path(out.target)
             out.staging = out.target.with_name(f".{out.target.name}.{os.getpid()}.partial")
             cio.write(out.frame, out.staging, **{**out.args, "format": fmt})
+        if manifest is not None:
+            manifest.unlink(missing_ok=True)
         pause = os.environ.get(PAUSE_ENV)
         if pause:
             time.sleep(float(pause))
@@ -325,6 +340,76 @@ def _commit(outputs: list[Output], report: RunReport) -> None:
                 "sha256": _sha256(out.target),
             }
         )
+
+
+def write_manifest(path: Path, report: RunReport) -> None:
+    """Write the run manifest last, atomically: run id and the SHA-256 of every output.
+
+    A consumer trusts a set of outputs only when every file matches the manifest
+    (:func:`check_manifest`, ``custdata run --check``).
+    """
+    data = {
+        "run_id": report.run_id,
+        "pipeline": report.pipeline,
+        "run_date": report.run_date,
+        "finished_at": report.finished_at,
+        "report": report.report_path,
+        "outputs": [
+            {k: o.get(k) for k in ("path", "rows", "bytes", "sha256")} for o in report.outputs
+        ],
+    }
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, cio.new_file_mode())
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def check_manifest(
+    pipeline: Pipeline | str | os.PathLike[str], *, overrides: list[str] | None = None
+) -> dict[str, Any]:
+    """Verify that the outputs of a pipeline's last run are complete and unchanged.
+
+    Reads the manifest the last successful run wrote and compares every output's SHA-256.
+    Returns the manifest; raises :class:`~custdata.pipeline.errors.ManifestMismatch` (exit
+    code 2) when the manifest is missing (no finished run, or one was interrupted) or an
+    output is missing or differs (a mixed or changed set).
+    """
+    if not isinstance(pipeline, Pipeline):
+        pipeline = load_pipeline(pipeline, overrides=overrides)
+    plan = make_plan(pipeline)
+    assert plan.manifest is not None
+    try:
+        data = json.loads(plan.manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestMismatch(
+            f"no manifest {plan.manifest.name}: no run has finished since the last one started "
+            "(or none ran); do not use the outputs"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise ManifestMismatch(
+            f"cannot read the manifest {plan.manifest.name} ({type(exc).__name__})"
+        ) from None
+    listed = {o["path"]: o for o in data.get("outputs", [])}
+    for out in plan.outputs:
+        entry = listed.get(str(out.target))
+        if entry is None:
+            raise ManifestMismatch(
+                f"{out.target.name} is not in the manifest of run {data.get('run_id')}"
+            )
+        if not out.target.is_file():
+            raise ManifestMismatch(f"{out.target.name} is missing (run {data.get('run_id')})")
+        if _sha256(out.target) != entry.get("sha256"):
+            raise ManifestMismatch(
+                f"{out.target.name} does not match the manifest of run {data.get('run_id')}: "
+                "changed since, or a later run was interrupted; do not use this set"
+            )
+    return data
 
 
 def _exit_code(exc: BaseException) -> int:
@@ -446,7 +531,7 @@ def execute(plan: Plan, *, report: RunReport) -> None:
         if c.id:
             frames[c.id] = result
         current = result
-    _commit(plan.outputs, report)
+    _commit(plan.outputs, report, plan.manifest)
 
 
 def run_pipeline(
@@ -488,6 +573,10 @@ def run_pipeline(
     for out in plan.outputs:
         check_writable(out.target, "output")
     check_writable(plan.report, "run report")
+    assert plan.manifest is not None
+    check_writable(plan.manifest, "manifest")
+    report.run_id = uuid.uuid4().hex
+    report.manifest = str(plan.manifest)
     check_writable(plan.lock, "lock file")
     with PipelineLock(plan.lock) as lock:
         if lock.stale:
@@ -498,10 +587,14 @@ def run_pipeline(
                 lock.stale.get("pid"),
                 lock.stale.get("started"),
             )
-        removed = _clean_leftovers([o.target for o in plan.outputs] + [plan.report])
+        removed = _clean_leftovers([o.target for o in plan.outputs] + [plan.report, plan.manifest])
         if removed:
             log.warning("removed %d unfinished file(s) left by an interrupted run", removed)
         try:
+            # a "running" report replaces the previous run's at once: a run killed by SIGKILL
+            # never leaves the last run's "ok" behind
+            plan.report.parent.mkdir(parents=True, exist_ok=True)
+            report.write(plan.report)
             execute(plan, report=report)
         except BaseException as exc:
             report.status = "failed"
@@ -529,10 +622,10 @@ def run_pipeline(
         try:
             plan.report.parent.mkdir(parents=True, exist_ok=True)
             report.write(plan.report)
+            write_manifest(plan.manifest, report)
         except OSError as exc:
             raise OutputError(
-                f"outputs written, but the run report {plan.report.name} could not be: "
-                f"{exc.strerror}"
+                f"outputs written, but the run report or manifest could not be: {exc.strerror}"
             ) from None
     log.info("done in %.2f s; report %s", report.duration_s, plan.report)
     return report
