@@ -4,7 +4,7 @@
     python benchmarks/bench_dedupe.py --rows 10000 --datasets synthetic,families --tools custdata,splink
 
 Datasets: Febrl 1-4 (``febrl``; febrl4 = 4a + 4b deduplicated as one table), ``synthetic``
-(:func:`custdata.dedupe.synthetic.generate_customers`, ru/uk/en, 30 % of people with corrupted
+(:func:`custdata.synth.generate_customers`, ru/uk/en, 30 % of people with corrupted
 duplicates) and ``families`` (the same plus 40 % of people living in families that share surname,
 address, often phone and patronymic). Sizes come from ``--rows`` (comma-separated; Febrl has its own
 fixed sizes).
@@ -87,7 +87,7 @@ def prepare(dataset: str, rows: int, seed: int = 42) -> tuple[Path, Path, int]:
         df = df.with_columns(pl.lit(None, dtype=pl.String).alias("household_id"),
                              pl.lit(None, dtype=pl.String).alias("corruption"))
     else:
-        from custdata.dedupe.synthetic import generate_customers
+        from custdata.synth import generate_customers
 
         df = generate_customers(n_rows=rows, dup_rate=0.3, families=dataset == "families",
                                 name_format="parts", seed=seed)
@@ -347,14 +347,23 @@ def run_tool(tool: str, inp: Path, kind: str, timeout: float) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     out = work / f"{inp.stem}_{tool}.csv"
     info = work / f"{inp.stem}_{tool}.json"
-    for p in (out, info):
-        p.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", tool, str(inp), str(out), kind,
            str(info)]
-    err_path = work / f"{inp.stem}_{tool}.stderr"
+    return run_measured(cmd, out, info, work / f"{inp.stem}_{tool}.stderr", timeout)
+
+
+def run_measured(cmd: list[str], out: Path, info: Path | None, err_path: Path, timeout: float,
+                 env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``cmd`` (which writes ``out``, and phase timings to ``info``); wall time + peak RSS.
+
+    Also used by bench_orgs.py, which runs the custdata CLI itself as the command.
+    """
+    for p in (out, info):
+        if p is not None:
+            p.unlink(missing_ok=True)
     start = time.perf_counter()
     with open(err_path, "wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env=env)
         deadline = start + timeout
         status, rusage = 0, None
         while True:
@@ -379,7 +388,7 @@ def run_tool(tool: str, inp: Path, kind: str, timeout: float) -> dict[str, Any]:
         return row
     row["status"] = "ok"
     row["output"] = str(out)
-    if info.exists():
+    if info is not None and info.exists():
         row["phases"] = json.loads(info.read_text())
     return row
 

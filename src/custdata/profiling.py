@@ -22,8 +22,9 @@ from typing import Any
 import polars as pl
 
 from custdata import normalize as _norm
-from custdata.normalize._common import EMPTY, JUNK, OK, junk_expr
+from custdata.junk import junk_expr
 from custdata.privacy.mask import PII_KINDS, column_kinds, masked
+from custdata.status import EMPTY, JUNK, OK
 
 #: Kinds whose validity is checked with a normalizer (its ``<column>_status``).
 VALIDATED_KINDS: tuple[str, ...] = ("phone", "email", "full_name", "birth_date", "gender")

@@ -80,21 +80,6 @@ _EMAIL_RE = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"
 _PHONE_RE = r"^[\s+()\-.\d]*\d[\s()\-.\d]{5,}\d[\s()\-.\d]*(\s*(доб|ext|x)\.?\s*\d+)?\s*$"
 _DATE_RE = r"^\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}([ T].*)?)\s*$"
 _NAME_RE = r"^\s*[A-Za-zА-Яа-яЁёІіЇїЄєҐґ'’.\-]+(\s+[A-Za-zА-Яа-яЁёІіЇїЄєҐґ'’.\-]+){1,3}\s*$"
-_GENDER_VALUES = [
-    "м",
-    "ж",
-    "муж",
-    "жен",
-    "мужской",
-    "женский",
-    "m",
-    "f",
-    "male",
-    "female",
-    "ч",
-    "чол",
-    "жін",
-]
 
 
 def _header_key(name: str) -> str:
@@ -120,6 +105,8 @@ def kind_from_values(values: pl.Series) -> str | None:
     >>> kind_from_values(pl.Series(["+7 912 345-67-89", "8(913)1234567", None]))
     'phone'
     """
+    from custdata.normalize.gender import GENDER_WORDS  # the one list of gender words
+
     s = values.cast(pl.String).drop_nulls().str.strip_chars()
     s = s.filter(s != "").head(500)
     if s.len() == 0:
@@ -128,7 +115,7 @@ def kind_from_values(values: pl.Series) -> str | None:
         "email": s.str.contains(_EMAIL_RE).mean(),
         "phone": s.str.contains(_PHONE_RE).mean(),
         "birth_date": s.str.contains(_DATE_RE).mean(),
-        "gender": s.str.to_lowercase().is_in(_GENDER_VALUES).mean(),
+        "gender": s.str.to_lowercase().is_in(list(GENDER_WORDS)).mean(),
         "full_name": s.str.contains(_NAME_RE).mean(),
     }
     # In priority order: "31.12.1985" also looks like a phone, so dates are tried first.
@@ -168,6 +155,15 @@ DERIVED_SUFFIXES: tuple[str, ...] = (
     "_middle_key",
     "_all",
     "_source_row",
+    "_legal_form",
+    "_postcode",
+    "_street",
+    "_street_type",
+    "_house",
+    "_building",
+    "_flat",
+    "_house_key",
+    "_city",
 )
 
 
@@ -274,3 +270,16 @@ def unify_sources(
             schema={source_column: pl.String, row_column: pl.Int64},
         )
     return pl.concat(parts, how="diagonal")
+
+
+#: Header words of tax-number columns: ИНН, ІПН, ОГРН, ЄДРПОУ/ЕДРПОУ, РНОКПП, УНП and Latin spellings.
+TAX_ID_HEADER = re.compile(r"(?i)инн|іпн|огрн|єдрпоу|едрпоу|рнокпп|унп|\binn\b|edrpou|ogrn")
+
+
+def tax_id_columns(columns: list[str]) -> list[str]:
+    """The columns whose header names a tax number (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП), in order.
+
+    >>> tax_id_columns(["Код клиента", "ИНН", "ЄДРПОУ", "inn_2", "phone"])
+    ['ИНН', 'ЄДРПОУ']
+    """
+    return [c for c in columns if TAX_ID_HEADER.search(c)]

@@ -151,8 +151,8 @@ def test_ids_command(cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     frame = pl.read_parquet(out)
     assert frame["ИНН_status"].to_list() == ["ok", "unknown_kind", "junk"]
-    typed = cli("normalize", "ids", src, "-c", "ИНН", "--kind", "ru_inn", "-o", out)
+    typed = cli("normalize", "ids", src, "-c", "ИНН", "--id-type", "ru_inn", "-o", out)
     assert typed.exit_code == 0
     assert pl.read_parquet(out)["ИНН_status"].to_list() == ["ok", "invalid_checksum", "junk"]
-    bad = cli("normalize", "ids", src, "--kind", "ssn", "-o", tmp_path / "x.csv")
+    bad = cli("normalize", "ids", src, "--id-type", "ssn", "-o", tmp_path / "x.csv")
     assert bad.exit_code == 2 and "unknown id kind" in bad.stderr

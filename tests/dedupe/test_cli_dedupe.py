@@ -41,7 +41,7 @@ def test_default_command_with_several_inputs(cli, tmp_path):
 def test_link_subcommand(cli, tmp_path):
     a = _write(tmp_path, "crm.csv", FAMILY_CSV, "cp1251")
     b = _write(tmp_path, "shop.csv", SHOP_CSV)
-    r = cli("dedupe", "link", a, b, "-c", "full_name=ФИО", "-c", "full_name=full_name", "-c", "phone=Телефон", "-c", "phone=phone")
+    r = cli("dedupe", "link", a, b, "-k", "full_name=ФИО", "-k", "full_name=full_name", "-k", "phone=Телефон", "-k", "phone=phone")
     assert r.exit_code == 0, r.stderr
     lines = r.text.strip().splitlines()
     assert lines[0].startswith("row_left,row_right,match_probability")
@@ -91,7 +91,7 @@ def test_config_file(cli, tmp_path):
 
 def test_missing_column_is_one_clear_line(cli, tmp_path):
     a = _write(tmp_path, "crm.csv", FAMILY_CSV, "cp1251")
-    r = cli("dedupe", a, "-c", "phone=tel")
+    r = cli("dedupe", a, "-k", "phone=tel")
     assert r.exit_code == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: column 'tel' not found")

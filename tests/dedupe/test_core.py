@@ -80,7 +80,7 @@ def test_explosion_guard_end_to_end():
     df2 = pl.DataFrame({"id": [str(i) for i in range(3000)], "code": ["12345678"] * 3000})
     res2 = deduplicate(df2, columns={"code": "code"}, max_block_size=1000)
     assert res2.pairs.height == 0
-    assert any(d["kind"] == "block_skipped" and d["largest_block"] == 3000 for d in res2.diagnostics)
+    assert any(d.kind == "block_skipped" and d.largest_block == 3000 for d in res2.diagnostics)
 
 
 def test_bad_structure_errors():

@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import custdata._workers
 from custdata.errors import ColumnNotFound, InvalidOption
 from custdata.normalize import email_key, emails, parse_email
 from custdata.normalize._email_worker import error_code
@@ -470,6 +471,6 @@ def test_non_string_column_is_cast() -> None:
 def test_parallel_slow_path_matches_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
     values = [f"Иван{i}@пример.рф" for i in range(300)] + [f"bad{i}@" for i in range(300)]
     sequential = _analyze(pl.Series(values))
-    monkeypatch.setattr(em, "_PARALLEL_MIN", 10)
-    parallel = _analyze(pl.Series(values))
+    monkeypatch.setattr(custdata._workers, "POOL_MIN", 10)
+    parallel = _analyze(pl.Series(values), workers=2)
     assert parallel.to_list() == sequential.to_list()

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import custdata._workers
 from custdata.errors import ColumnNotFound, InvalidOption
 from custdata.normalize import parse_phone, phone, phone_details, phones, summarize
 from custdata.normalize._phone_core import STATUSES
@@ -189,7 +190,7 @@ def test_frame_step_columns_in_place_and_lazy() -> None:
     frame = pl.DataFrame({"id": [1, 2], "tel": ["8 912 345 67 89", "нет"], "x": [0, 0]})
     out = phones(frame, "tel")
     assert out.columns == ["id", "tel", "x", "tel_e164", "tel_status", "tel_type", "tel_region",
-                           "tel_ext", "tel_possible", "tel_extra"]
+                           "tel_ext", "tel_possible", "tel_extra", "tel_reason"]  # reason: issue 11
     assert out["tel"].to_list() == frame["tel"].to_list()
     inplace = phones(frame, "tel", in_place=True)
     assert inplace.columns[:3] == ["id", "tel", "x"]
@@ -215,7 +216,7 @@ def test_phone_details_struct() -> None:
     assert out.row(0, named=True) == {
         "e164": "+442079460958", "status": "ok", "type": "fixed_line", "region": "GB",
         "ext": None, "possible": True, "national": "020 7946 0958",
-        "international": "+44 20 7946 0958", "extra": None,
+        "international": "+44 20 7946 0958", "extra": None, "reason": None,
     }
 
 
@@ -236,7 +237,7 @@ def test_bad_structure_raises() -> None:
 
 def test_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The residual can run in worker processes; results are the same as in-process."""
-    monkeypatch.setattr(phone_module, "POOL_MIN", 10)
+    monkeypatch.setattr(custdata._workers, "POOL_MIN", 10)
     values = [f"тел: 8 912 {i:03d} 45 67 доп. 1" for i in range(40)] + ["x", None]
     frame = pl.DataFrame({"tel": values})
     pooled = phones(frame, "tel", workers=2)
@@ -296,3 +297,71 @@ def test_fallback_region() -> None:
     assert parse_phone("050 123 45 67", fallback_region="UA").region == "UA"
     with pytest.raises(InvalidOption):
         phones(frame, "tel", fallback_region="Atlantis")
+
+
+# --- issue 11: a national number invalid in the default region, valid where the data points
+
+
+MIXED = ["+380 50 123 45 67", "+38 (067) 984-64-52", "8 912 345-67-89", "0975419469",
+         "(073) 346-59-24", "0443334455", None, "нет"]
+
+
+def test_region_inferred_from_the_column():
+    out = phones(pl.DataFrame({"tel": MIXED}), "tel")
+    assert out["tel_e164"].to_list()[3:6] == ["+380975419469", "+380733465924", "+380443334455"]
+    assert out["tel_status"].to_list()[3:6] == ["ok"] * 3
+    assert out["tel_reason"].to_list() == [None, None, None, *["region_inferred"] * 3, None, None]
+    assert out["tel_e164"].to_list()[:3] == ["+380501234567", "+380679846452", "+79123456789"]
+
+
+def test_no_evidence_keeps_the_number_invalid_and_inference_can_be_switched_off():
+    alone = phones(pl.DataFrame({"tel": ["0975419469", "8 912 345-67-89"]}), "tel")
+    assert alone["tel_status"].to_list() == ["invalid_for_region", "ok"]
+    off = phones(pl.DataFrame({"tel": MIXED}), "tel", infer_region=False)
+    assert off["tel_status"][3] == "invalid_for_region" and off["tel_reason"].null_count() == 8
+
+
+def test_two_plausible_regions_stay_unresolved():
+    # 0443334455 is valid in UA, BY and DE: with UA and BY both in the data it is ambiguous
+    out = phones(pl.DataFrame({"tel": ["0443334455"]}), "tel", regions=["UA", "BY"])
+    assert out.row(0, named=True)["tel_e164"] is None
+    assert (out["tel_status"][0], out["tel_reason"][0]) == ("ambiguous_region", "ambiguous_region")
+    assert parse_phone("0443334455", regions=["UA", "BY"]).status == "ambiguous_region"
+    assert parse_phone("0975419469", regions=["UA", "BY"]).e164 == "+380975419469"
+
+
+def test_row_evidence_city_name_letters_and_country_column():
+    df = pl.DataFrame({
+        "tel": ["0975419469", "0975419469", "0975419469", "0975419469"],
+        "city": ["Київ", None, None, "Москва"],
+        "name": [None, "Гнатюк Ярослав Ігорович", None, "Иванов Иван"],
+        "country": [None, None, "Україна", None],
+    })
+    out = phones(df, "tel", hints=["city", "name", "country"])
+    assert out["tel_e164"].to_list() == ["+380975419469"] * 3 + [None]
+    assert out["tel_reason"].to_list() == ["region_inferred"] * 3 + [None]
+
+
+def test_explicit_regions_make_a_batch_independent_of_its_other_rows():
+    a = pl.DataFrame({"tel": ["0975419469"]})
+    b = pl.DataFrame({"tel": ["0975419469", "8 912 345-67-89"]})
+    ra = phones(a, "tel", regions=["UA"])["tel_e164"][0]
+    rb = phones(b, "tel", regions=["UA"])["tel_e164"][0]
+    assert ra == rb == "+380975419469"
+
+
+def test_fallback_region_still_wins_when_given():
+    out = phones(pl.DataFrame({"tel": ["0443334455"]}), "tel", regions=["UA", "BY"],
+                 fallback_region="UA")
+    assert out["tel_e164"][0] == "+380443334455" and out["tel_status"][0] == "ok"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=15),
+                          st.sampled_from(MIXED)), min_size=1, max_size=12))
+def test_property_inference_keeps_rows_and_never_invalidates_a_valid_number(values):
+    df = pl.DataFrame({"tel": values}, schema={"tel": pl.String})
+    on, off = phones(df, "tel"), phones(df, "tel", infer_region=False)
+    assert on.height == df.height
+    was_ok = off["tel_status"] == "ok"
+    assert (on["tel_e164"].filter(was_ok) == off["tel_e164"].filter(was_ok)).all()

@@ -75,7 +75,7 @@ def test_suppress_drop_and_flag(cli, inproc, tmp_path):
     assert "2 of 3 rows matched" in res.stderr  # the count is shown even with -q
     assert pl.read_csv(res.stdout, infer_schema=False)["id"].to_list() == ["3"]
     res = inproc("suppress", src, "--list", optouts, "--on", "phone", "--mode", "flag",
-                 "-c", "phone=Телефон")
+                 "-k", "phone=Телефон")
     assert res.exit_code == 0, res.stderr
     flagged = pl.read_csv(res.stdout, infer_schema=False)
     assert flagged["suppressed"].to_list() == ["true", "false", "false"]

@@ -104,3 +104,14 @@ def test_never_removes_a_row_whose_keys_are_not_listed(rows, listed):
         on_list = tel.replace(" ", "").replace("-", "") in listed_set or mail in listed_set
         assert flagged == on_list
     assert suppress(df, listed, columns=COLUMNS).height == df.height - int(out["suppressed"].sum())
+
+
+def test_suppress_ua_national_numbers_with_region_inference():
+    """Issue 11: the data's region evidence must never make an opted-out number slip through."""
+    people = pl.DataFrame({"tel": ["+380 50 123 45 67", "+38 067 984 64 52", "0975419469",
+                                   "+380 97 541 94 69", "8 912 345-67-89"]})
+    # the list writes the number nationally, the data internationally (and vice versa)
+    flagged = suppress(people, ["0975419469"], columns={"phone": ["tel"]}, mode="flag")
+    assert flagged["suppressed"].to_list() == [False, False, True, True, False]
+    flagged = suppress(people.head(3), ["+380975419469"], columns={"phone": ["tel"]}, mode="flag")
+    assert flagged["suppressed"].to_list() == [False, False, True]

@@ -82,7 +82,7 @@ def test_never_crashes_and_counts_add_up(values):
 
 
 def test_cli_profile_writes_reports(cli, examples_dir, tmp_path):
-    res = cli("profile", examples_dir / "crm_export.csv", "--json", tmp_path / "p.json",
+    res = cli("profile", examples_dir / "crm_export.csv", "--json-file", tmp_path / "p.json",
               "--html", tmp_path / "p.html")
     assert res.exit_code == 0, res.stderr
     assert "Телефон" in res.stderr and "duplicate rows" in res.stderr

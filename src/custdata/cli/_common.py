@@ -7,11 +7,14 @@ stderr, and progress is shown only when stderr is a terminal and ``--quiet`` is 
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import polars as pl
 import typer
@@ -19,6 +22,12 @@ from rich.console import Console
 
 from custdata import io as cio
 from custdata.errors import InvalidOption, RowsRejected
+from custdata.progress import ProgressCallback, ProgressEvent
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+T = TypeVar("T")
 
 #: The stderr console. ``highlight=False`` so numbers in messages are not coloured randomly.
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -28,11 +37,14 @@ InputArg = Annotated[
     typer.Argument(
         help="Input file (CSV, TSV, Parquet, Excel, JSON Lines, Arrow), or - for stdin.",
         show_default=False,
+        metavar="FILE",
     ),
 ]
 InputsArg = Annotated[
-    list[str], typer.Argument(help="Input files, or - for stdin.", show_default=False)
+    list[str],
+    typer.Argument(help="Input files, or - for stdin.", show_default=False, metavar="FILE..."),
 ]
+FORMATS = "csv, tsv, parquet, xlsx, jsonl, arrow"
 OutputOpt = Annotated[
     str | None,
     typer.Option(
@@ -40,22 +52,25 @@ OutputOpt = Annotated[
         "--output",
         help="Output file; format from its extension. Default: stdout (CSV, or --to).",
         show_default=False,
+        metavar="FILE",
     ),
 ]
 FromOpt = Annotated[
     str | None,
     typer.Option(
         "--from",
-        help="Input format: csv, tsv, parquet, xlsx, jsonl, arrow (default: from the extension).",
+        help=f"Input format: {FORMATS} (default: from the extension).",
         show_default=False,
+        metavar="FORMAT",
     ),
 ]
 ToOpt = Annotated[
     str | None,
     typer.Option(
         "--to",
-        help="Output format: csv, tsv, parquet, xlsx, jsonl, arrow (default: from the extension; csv on stdout).",
+        help=f"Output format: {FORMATS} (default: from the extension; csv on stdout).",
         show_default=False,
+        metavar="FORMAT",
     ),
 ]
 EncodingOpt = Annotated[
@@ -64,12 +79,16 @@ EncodingOpt = Annotated[
         "--encoding",
         help="Input text encoding, e.g. utf-8, cp1251 (default: detected).",
         show_default=False,
+        metavar="ENCODING",
     ),
 ]
 DelimiterOpt = Annotated[
     str | None,
     typer.Option(
-        "--delimiter", help="CSV delimiter: , ; | or tab (default: detected).", show_default=False
+        "--delimiter",
+        help="CSV delimiter: , ; | or tab (default: detected).",
+        show_default=False,
+        metavar="CHAR",
     ),
 ]
 SheetOpt = Annotated[
@@ -78,18 +97,20 @@ SheetOpt = Annotated[
         "--sheet",
         help="Excel sheet name or 1-based number (default: the first).",
         show_default=False,
+        metavar="SHEET",
     ),
 ]
 QuietOpt = Annotated[
     bool,
     typer.Option("-q", "--quiet", help="No progress or summary on stderr (errors still shown)."),
 ]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
-InPlaceOpt = Annotated[
+IN_PLACE_HELP = {
+    "columns": "Replace the original columns instead of adding new ones (and allow -o to be the input file).",
+    "file": "Allow the output to be the input file (it is replaced atomically).",
+}
+BomOpt = Annotated[
     bool,
-    typer.Option(
-        "--in-place", help="Replace the original columns (and allow writing over the input file)."
-    ),
+    typer.Option("--bom", help="Write a UTF-8 byte-order mark in CSV output (what Excel wants)."),
 ]
 ColumnOpt = Annotated[
     list[str] | None,
@@ -98,12 +119,232 @@ ColumnOpt = Annotated[
         "--column",
         help="Column to process; repeat for several (default: detected).",
         show_default=False,
+        metavar="COLUMN",
     ),
 ]
-BomOpt = Annotated[
-    bool,
-    typer.Option("--bom", help="Write a UTF-8 byte-order mark in CSV output (what Excel wants)."),
+KINDS_HELP = (
+    "full_name, first_name, last_name, middle_name, phone, email, birth_date, gender, address, city"
+)
+KindColumnOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "-k",
+        "--kind",
+        help=(
+            "Say which kind of data a column holds, as KIND=COLUMN (e.g. -k phone=Телефон); "
+            "repeat. Default: detected."
+        ),
+        show_default=False,
+        metavar="KIND=COLUMN",
+    ),
 ]
+DeprecatedKindColumnOpt = Annotated[
+    list[str] | None,
+    typer.Option("-c", "--column", hidden=True, show_default=False, metavar="KIND=COLUMN"),
+]
+RegionOpt = Annotated[
+    str,
+    typer.Option(
+        "--region",
+        help="Default region (ISO code) for phones without a country code.",
+        metavar="REGION",
+    ),
+]
+FallbackRegionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fallback-region",
+        help="Second region tried when --region rejects a phone without + (e.g. UA in a mostly Russian table).",
+        show_default=False,
+        metavar="REGION",
+    ),
+]
+DayfirstOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+
+@dataclass
+class CliState:
+    """What the root callback learns for the whole invocation (only ``--debug`` today)."""
+
+    debug: bool = False
+
+
+def _state(ctx: typer.Context) -> CliState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState()
+    return root.obj
+
+
+def set_debug(ctx: typer.Context, value: bool) -> bool:
+    """Option callback: ``--debug`` anywhere on the command line turns tracebacks on."""
+    if value:
+        _state(ctx).debug = True
+    return value
+
+
+#: ``--debug`` after a subcommand (``custdata convert a.csv b.csv --debug``): a hidden alias of
+#: the root option, kept so older invocations keep working.
+DebugAliasOpt = Annotated[
+    bool,
+    typer.Option("--debug", hidden=True, callback=set_debug, expose_value=False),
+]
+
+
+def deprecated(old: str, new: str) -> None:
+    """One line on stderr: an old option spelling still works but has a new name."""
+    console.print(
+        f"Warning: {old} is deprecated; use {new} (the old spelling goes in a later release)",
+        markup=False,
+        style="yellow",
+    )
+
+
+def alias(new_value: T, old_value: T | None, *, old: str, new: str, default: object = None) -> T:
+    """The value of an option given by its new or its deprecated old spelling (with a warning).
+
+    ``old_value`` counts as given when it is not None/empty; giving both (the new one away from
+    its ``default``) is an error.
+    """
+    if old_value is None or old_value == []:
+        return new_value
+    deprecated(old, new)
+    if new_value not in (None, [], default) and new_value != old_value:
+        raise InvalidOption(f"give {new} only (not also the deprecated {old})")
+    return old_value
+
+
+def kind_columns(specs: list[str] | None, option: str = "--kind") -> dict[str, list[str]]:
+    """Parse repeated ``KIND=COLUMN`` values into kind -> columns (in the order given).
+
+    >>> kind_columns(["phone=Телефон", "phone=Моб", "email=mail"])
+    {'phone': ['Телефон', 'Моб'], 'email': ['mail']}
+    """
+    out: dict[str, list[str]] = {}
+    for spec in specs or []:
+        kind, sep, col = spec.partition("=")
+        if not sep or not kind.strip() or not col.strip():
+            raise InvalidOption(f"{option} takes KIND=COLUMN, e.g. {option} phone=Телефон")
+        out.setdefault(kind.strip(), []).append(col.strip())
+    return out
+
+
+@dataclass(frozen=True)
+class IOOptions:
+    """The input/output options every command shares, declared once (see :func:`io_options`).
+
+    A command reads with :meth:`read`, writes with :meth:`write` and prints with :meth:`say`.
+    """
+
+    from_: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    output: str | None = None
+    to: str | None = None
+    bom: bool = False
+    in_place: bool = False
+    quiet: bool = False
+
+    def read(self, path: str) -> pl.DataFrame:
+        """Read one input with this command's format, encoding, delimiter and sheet."""
+        return read_input(
+            path,
+            from_=self.from_,
+            encoding=self.encoding,
+            delimiter=self.delimiter,
+            sheet=self.sheet,
+            quiet=self.quiet,
+        )
+
+    def read_plain(self, path: str) -> pl.DataFrame:
+        """Read a side file (labels, opt-out list, ...): format and encoding from the file."""
+        return read_input(path, quiet=self.quiet)
+
+    def write(self, frame: pl.DataFrame | pl.LazyFrame, *, inputs: str | list[str]) -> None:
+        """Write the command's result to -o (stdout by default) in the --to format."""
+        write_output(
+            frame,
+            self.output,
+            to=self.to,
+            input_path=inputs,
+            in_place=self.in_place,
+            quiet=self.quiet,
+            bom=self.bom,
+        )
+
+    def write_side(
+        self, frame: pl.DataFrame | pl.LazyFrame, path: str, *, inputs: str | list[str]
+    ) -> None:
+        """Write a second output (golden records, pairs, ...): its format from its extension."""
+        write_output(frame, path, input_path=inputs, quiet=self.quiet, bom=self.bom)
+
+    def say(self, text: str) -> None:
+        """One summary line on stderr unless -q."""
+        message(text, quiet=self.quiet)
+
+
+def _opt(name: str, annotation: object, default: object) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+def io_options(
+    *, read: bool = True, write: bool = True, output: bool = True, in_place: str | None = None
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the shared input/output options, declared here once.
+
+    The command takes one parameter ``io: IOOptions``; this decorator replaces it by the
+    options (``--from --encoding --delimiter --sheet`` when ``read``, ``-o --to --bom`` when
+    ``write``, ``--in-place`` when ``in_place`` is "columns" or "file", always ``-q`` and the
+    hidden ``--debug`` alias) and packs their values back into an :class:`IOOptions`.
+    """
+    extra: list[inspect.Parameter] = []
+    if read:
+        extra += [
+            _opt("from_", FromOpt, None),
+            _opt("encoding", EncodingOpt, None),
+            _opt("delimiter", DelimiterOpt, None),
+            _opt("sheet", SheetOpt, None),
+        ]
+    if write:
+        if output:
+            extra.append(_opt("output", OutputOpt, None))
+        extra += [_opt("to", ToOpt, None), _opt("bom", BomOpt, False)]
+    if in_place:
+        help_ = IN_PLACE_HELP[in_place]
+        extra.append(
+            _opt("in_place", Annotated[bool, typer.Option("--in-place", help=help_)], False)
+        )
+    extra += [_opt("quiet", QuietOpt, False), _opt("debug", DebugAliasOpt, False)]
+    names = [p.name for p in extra if p.name != "debug"]
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        sig = inspect.signature(func, eval_str=True)
+        if "io" not in sig.parameters:
+            raise TypeError(f"{func.__name__} needs an `io: IOOptions` parameter")
+        own = [p for p in sig.parameters.values() if p.name != "io"]
+
+        @functools.wraps(func)
+        def command(*args: object, **kwargs: object) -> None:
+            values = {n: kwargs.pop(n) for n in names if n in kwargs}
+            kwargs.pop("debug", None)
+            return func(*args, io=IOOptions(**values), **kwargs)  # type: ignore[arg-type]
+
+        params = own + extra
+        command.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        del command.__wrapped__  # typer must see the new signature, not the original
+        return command
+
+    return decorate
 
 
 class lazy_module:  # noqa: N801 - used like a module
@@ -204,6 +445,56 @@ def progress(label: str, *, quiet: bool = False) -> Iterator[None]:
         return
     with console.status(label, spinner="dots"):
         yield
+
+
+@contextlib.contextmanager
+def stages(quiet: bool = False, *, to: Console | None = None) -> Iterator[ProgressCallback | None]:
+    """A progress callback for a library call, drawn as rich progress bars on stderr.
+
+    Yields None (the library then reports nothing) unless :func:`show_progress`. Each stage
+    (``normalizing``, ``blocking``, ``scoring``, ...) gets one line with its count and elapsed
+    time; the line of a finished stage stays, so the terminal shows where the time went.
+    """
+    out = to or console
+    if to is None and not show_progress(quiet):
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    bars = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[unit]}"),
+        TimeElapsedColumn(),
+        console=out,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def on_event(event: ProgressEvent) -> None:
+        label = event.stage + (f" {event.detail}" if event.detail else "")
+        task = tasks.get(event.stage)
+        if task is None:
+            for previous in tasks.values():  # a new stage: the earlier ones are done
+                done = bars.tasks[previous].total
+                bars.update(previous, completed=done)
+                bars.stop_task(previous)
+            task = tasks[event.stage] = bars.add_task(label, total=event.total, unit=event.unit)
+        bars.update(task, description=label, completed=event.done or 0, total=event.total)
+
+    with bars:
+        yield on_event
+        for task in tasks.values():
+            bars.update(task, completed=bars.tasks[task].total)
+            bars.stop_task(task)
 
 
 def reject_rows_exit(count: int, reject_file: str | None) -> None:

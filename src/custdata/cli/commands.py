@@ -4,36 +4,38 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from custdata import io as cio
 from custdata.cli._common import (
-    BomOpt,
-    DebugOpt,
-    DelimiterOpt,
-    EncodingOpt,
-    FromOpt,
-    InPlaceOpt,
+    DayfirstOpt,
+    FallbackRegionOpt,
     InputArg,
-    OutputOpt,
-    QuietOpt,
-    SheetOpt,
-    ToOpt,
-    message,
+    IOOptions,
+    JsonOpt,
+    RegionOpt,
+    io_options,
     progress,
     reject_rows_exit,
-    write_output,
+    stages,
 )
 from custdata.errors import InvalidOption, column_labels
 from custdata.schema import detect_columns
+
+if TYPE_CHECKING:
+    from custdata.cleaning import QualityChange
 
 BadRowsOpt = Annotated[
     str,
     typer.Option(
         "--bad-rows",
-        help="CSV rows with a wrong number of fields: 'error' (stop, default) or 'reject' (keep going, write them to --reject-file, exit code 3).",
+        metavar="error|reject",
+        help=(
+            "CSV rows with a wrong number of fields: 'error' (stop, default) or 'reject' (keep "
+            "going, write them to --reject-file, exit code 3)."
+        ),
     ),
 ]
 RejectFileOpt = Annotated[
@@ -42,81 +44,80 @@ RejectFileOpt = Annotated[
         "--reject-file",
         help="Where --bad-rows reject writes the rejected rows (CSV). Default: OUTPUT.rejects.csv",
         show_default=False,
+        metavar="FILE",
     ),
 ]
 
 
+@io_options(output=False, in_place="file")
 def convert(
     input: InputArg,
     output: Annotated[
-        str, typer.Argument(help="Output file, or - for stdout.", show_default=False)
+        str,
+        typer.Argument(help="Output file, or - for stdout.", show_default=False, metavar="OUTPUT"),
     ],
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
+    io: IOOptions,
     bad_rows: BadRowsOpt = "error",
     reject_file: RejectFileOpt = None,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     """Convert a table between CSV, TSV, Parquet, Excel, JSON Lines and Arrow.
 
     CSV is read as text (no type guessing); the encoding and delimiter are detected.
+
+    Examples:
+
+    \b
+      custdata convert examples/crm_export.csv crm.parquet
+      custdata convert examples/shop_customers.xlsx shop.csv --sheet customers --bom
     """
     if bad_rows not in ("error", "reject"):
         raise InvalidOption("--bad-rows must be 'error' or 'reject'")
+    from dataclasses import replace
+
+    io = replace(io, output=output)
     cio.check_outputs(
         [("output", output), ("--reject-file", reject_file if bad_rows == "reject" else None)],
         [input],
-        in_place=in_place,
+        in_place=io.in_place,
     )
     fmt_in = (
-        cio.normalize_format(from_)
-        if from_
+        cio.normalize_format(io.from_)
+        if io.from_
         else (None if input == "-" else cio.format_from_path(input))
     )
     rejects = None
-    with progress(f"reading {Path(input).name}", quiet=quiet):
-        if bad_rows == "reject" and (fmt_in in ("csv", "tsv") or (fmt_in is None and input == "-")):
+    if bad_rows == "reject" and (fmt_in in ("csv", "tsv") or (fmt_in is None and input == "-")):
+        with progress(f"reading {Path(input).name}", quiet=io.quiet):
             result = cio.read_csv_with_rejects(
                 input,
-                encoding=encoding,
-                delimiter=delimiter or ("\t" if fmt_in == "tsv" else None),
+                encoding=io.encoding,
+                delimiter=io.delimiter or ("\t" if fmt_in == "tsv" else None),
                 bad_rows="reject",
             )
-            frame, rejects = result.frame, result
-        else:
-            frame = cio.read(
-                input, format=from_, encoding=encoding, delimiter=delimiter, sheet=sheet
-            )
-    write_output(frame, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
-    message(f"convert: {frame.height:,} rows, {frame.width} columns", quiet=quiet)
+        frame, rejects = result.frame, result
+    else:
+        frame = io.read(input)
+    io.write(frame, inputs=input)
+    io.say(f"convert: {frame.height:,} rows, {frame.width} columns")
     if rejects is not None and rejects.rejects:
         target = reject_file or (f"{output}.rejects.csv" if output != "-" else "rejects.csv")
         cio.write(rejects.rejects_frame(), target, format="csv")
         reject_rows_exit(len(rejects.rejects), target)
 
 
-def info(
-    input: InputArg,
-    from_: FromOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the facts as JSON on stdout.")
-    ] = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
-) -> None:
-    """Show rows, columns, detected encoding, delimiter, sheets and the kind of each column."""
-    with progress(f"reading {Path(input).name}", quiet=quiet):
+@io_options(write=False)
+def info(input: InputArg, io: IOOptions, as_json: JsonOpt = False) -> None:
+    """Show rows, columns, detected encoding, delimiter, sheets and the kind of each column.
+
+    Examples:
+
+    \b
+      custdata info examples/crm_export.csv
+      custdata info examples/shop_customers.xlsx --json
+    """
+    with progress(f"reading {Path(input).name}", quiet=io.quiet):
         frame, src = cio.read_with_info(
-            input, format=from_, encoding=encoding, delimiter=delimiter, sheet=sheet
+            input, format=io.from_, encoding=io.encoding, delimiter=io.delimiter, sheet=io.sheet
         )
     kinds = detect_columns(frame)
     by_column = {col: kind for kind, cols in kinds.items() for col in cols}
@@ -160,83 +161,71 @@ def info(
     console.print(table)
 
 
+@io_options()
 def clean(
     inputs: Annotated[
         list[str],
         typer.Argument(
             help="One or more exports (CSV, Excel, Parquet, ...), or - for stdin.",
             show_default=False,
+            metavar="FILE...",
         ),
     ],
-    output: OutputOpt = None,
+    io: IOOptions,
     golden: Annotated[
         str | None,
         typer.Option(
             "--golden",
             help="Also write one golden record per person to this file.",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     no_dedupe: Annotated[
         bool, typer.Option("--no-dedupe", help="Only normalize; do not look for duplicates.")
     ] = False,
-    region: Annotated[
-        str,
-        typer.Option(
-            "--region", help="Default region (ISO code) for phones without a country code."
-        ),
-    ] = "RU",
-    fallback_region: Annotated[
-        str | None,
-        typer.Option(
-            "--fallback-region",
-            help="Second region tried when --region rejects a phone without + (e.g. UA).",
-            show_default=False,
-        ),
-    ] = None,
-    dayfirst: Annotated[
-        bool,
-        typer.Option(
-            "--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2."
-        ),
-    ] = True,
+    region: RegionOpt = "RU",
+    fallback_region: FallbackRegionOpt = None,
+    dayfirst: DayfirstOpt = True,
     threshold: Annotated[
         float | None,
         typer.Option(
             "--threshold",
             help="Match probability above which two records are the same person (default: dedupe's).",
             show_default=False,
+            metavar="PROBABILITY",
         ),
     ] = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     """The main job: normalize every contact column, find the same person across and within files, golden records.
 
     Several inputs are stacked (a 'source' column says where each row came from) and their
     columns get one vocabulary (phone, email, full_name, ...). Every input row is kept.
+
+    Examples:
+
+    \b
+      custdata clean examples/crm_export.csv -o customers.csv
+      custdata clean examples/crm_export.csv examples/shop_customers.xlsx -o customers.csv --golden golden.csv
     """
     from custdata.cleaning import clean as run_clean
-    from custdata.cli._common import read_input
+    from custdata.cleaning import quality_before_after
 
+    if no_dedupe and golden is not None:
+        raise InvalidOption(
+            "--golden needs dedupe (golden records are one row per person): drop --no-dedupe, "
+            "or drop --golden to only normalize"
+        )
     if threshold is not None and not 0.0 < threshold < 1.0:
         raise InvalidOption("--threshold must be between 0 and 1")
-    cio.check_outputs([("-o", output), ("--golden", golden)], inputs)
+    cio.check_outputs([("-o", io.output), ("--golden", golden)], inputs)
     frames = {}
     for path in inputs:
         name = "stdin" if path == "-" else Path(path).name
         if name in frames:
             name = path
-        frames[name] = read_input(
-            path, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
-        )
-    with progress("cleaning", quiet=quiet):
+        frames[name] = io.read(path)
+    with stages(io.quiet) as on_progress:
         result = run_clean(
             frames,
             region=region,
@@ -245,43 +234,39 @@ def clean(
             dedupe=not no_dedupe,
             golden=golden is not None,
             threshold=threshold,
+            progress=on_progress,
         )
-    write_output(result.frame, output, to=to, input_path=inputs, quiet=quiet, bom=bom)
+    io.write(result.frame, inputs=inputs)
     if golden is not None and result.golden is not None:
-        write_output(result.golden, golden, input_path=inputs, quiet=quiet, bom=bom)
+        io.write_side(result.golden, golden, inputs=inputs)
     labels = column_labels([c for f in frames.values() for c in f.columns])
     for key, counts in result.validity.items():
         col = key.split(":", 1)[1]
-        message(
+        io.say(
             f"{labels.get(col, col)}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
-            f"{counts['invalid']:,} invalid, {counts['empty']:,} empty",
-            quiet=quiet,
+            f"{counts['invalid']:,} invalid, {counts['empty']:,} empty"
         )
-    if not quiet:
-        _before_after(frames, result)
+    if not io.quiet:
+        _before_after(quality_before_after(frames, result))
     if result.dedupe:
         d = result.dedupe
-        message(
-            f"dedupe: {d['rows']:,} rows are {d['clusters']:,} people; "
-            f"{d['duplicate_rows']:,} rows have a duplicate ({d['pairs']:,} candidate pairs scored)",
-            quiet=quiet,
+        nid = d.get("no_identity", 0)
+        io.say(
+            f"dedupe: {d['rows'] - nid:,} rows are {d['clusters']:,} people; "
+            f"{d['duplicate_rows']:,} rows have a duplicate ({d['pairs']:,} candidate pairs scored)"
+            + (
+                f"; {nid:,} rows have no name, phone or email (record_status no_identity)"
+                if nid
+                else ""
+            )
         )
 
 
-def _before_after(frames: dict, result) -> None:
-    """A before/after quality table on stderr: fill, validity and junk of each contact column."""
+def _before_after(rows: list[QualityChange]) -> None:
+    """The before/after quality table on stderr: fill, validity and junk of each contact column."""
     from rich.table import Table
 
-    from custdata.cleaning import normalized_view
     from custdata.cli._common import console
-    from custdata.profiling import compare_profiles, profile
-    from custdata.schema import unify_sources
-
-    raw = next(iter(frames.values())) if len(frames) == 1 else unify_sources(frames)
-    originals = [c for cols in result.columns.values() for c in cols if c in raw.columns]
-    rows = compare_profiles(
-        profile(raw.select(list(dict.fromkeys(originals)))), profile(normalized_view(result))
-    )
 
     def pct(v: float | None) -> str:
         return "-" if v is None else f"{v:.0%}"
@@ -289,16 +274,14 @@ def _before_after(frames: dict, result) -> None:
     table = Table(title="quality before → after cleaning", title_justify="left")
     for name in ("column", "kind", "filled", "valid", "junk"):
         table.add_column(name, justify="left" if name in ("column", "kind") else "right")
-    labels = column_labels(list(raw.columns))
+    labels = column_labels([r.column for r in rows])
     for r in rows:
-        if r["valid_before"] is None and not r["junk_before"]:
-            continue
         table.add_row(
-            labels.get(r["column"], r["column"]),
-            r["kind"] or "",
-            f"{pct(r['fill_before'])} → {pct(r['fill_after'])}",
-            f"{pct(r['valid_before'])} → {pct(r['valid_after'])}",
-            f"{r['junk_before'] or 0:,} → {r['junk_after'] or 0:,}",
+            labels.get(r.column, r.column),
+            r.kind or "",
+            f"{pct(r.fill_before)} → {pct(r.fill_after)}",
+            f"{pct(r.valid_before)} → {pct(r.valid_after)}",
+            f"{r.junk_before:,} → {r.junk_after:,}",
         )
     console.print(table)
 

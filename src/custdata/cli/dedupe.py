@@ -16,25 +16,23 @@ import typer
 from typer.core import TyperGroup
 
 from custdata import io as cio
-from custdata.cli._common import lazy_module
-
-dd = lazy_module("custdata.dedupe")
 from custdata.cli._common import (
-    DebugOpt,
-    DelimiterOpt,
-    EncodingOpt,
-    FromOpt,
-    OutputOpt,
-    QuietOpt,
-    SheetOpt,
-    ToOpt,
+    DeprecatedKindColumnOpt,
+    IOOptions,
+    JsonOpt,
+    KindColumnOpt,
+    alias,
+    io_options,
+    kind_columns,
+    lazy_module,
     message,
     progress,
-    read_input,
+    stages,
     warn,
-    write_output,
 )
 from custdata.errors import InvalidOption
+
+dd = lazy_module("custdata.dedupe")
 
 DEFAULT_COMMAND = "find"
 
@@ -65,27 +63,22 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-KindColumnOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "-c",
-        "--column",
-        help="Column of a kind, as KIND=COLUMN (kinds: full_name, first_name, last_name, middle_name, phone, email, birth_date, gender, address, city, or any name for a generic field); repeat. Default: detected.",
-        show_default=False,
-    ),
-]
 RuleOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--rule",
         help="Match rule: 'email' (same canonical email = same person), 'name~0.92,birth_date'; repeat for several.",
         show_default=False,
+        metavar="RULE",
     ),
 ]
 ThresholdOpt = Annotated[
     float | None,
     typer.Option(
-        "--threshold", help="Match probability a pair needs (default 0.9).", show_default=False
+        "--threshold",
+        help="Match probability a pair needs (default 0.9).",
+        show_default=False,
+        metavar="PROBABILITY",
     ),
 ]
 ConfigOpt = Annotated[
@@ -94,26 +87,20 @@ ConfigOpt = Annotated[
         "--config",
         help="Dedupe settings file (TOML): columns, rules, comparisons, blocking.",
         show_default=False,
+        metavar="FILE",
     ),
 ]
 
 
-def _columns(specs: list[str] | None) -> dict[str, list[str]] | None:
-    if not specs:
-        return None
-    out: dict[str, list[str]] = {}
-    for spec in specs:
-        kind, sep, col = spec.partition("=")
-        if not sep or not kind.strip() or not col.strip():
-            raise InvalidOption(f"--column takes KIND=COLUMN, e.g. -c phone=Телефон (got {spec!r})")
-        out.setdefault(kind.strip(), []).append(col.strip())
-    return out
+def _columns(kind: list[str] | None, column: list[str] | None) -> dict[str, list[str]] | None:
+    specs = alias(kind, column, old="-c/--column KIND=COLUMN", new="-k/--kind KIND=COLUMN")
+    return kind_columns(specs) or None
 
 
-def _read_many(inputs: list[str], **kw) -> pl.DataFrame:
+def _read_many(inputs: list[str], io: IOOptions) -> pl.DataFrame:
     if not inputs:
         raise InvalidOption("give at least one input file (or - for stdin)")
-    frames = [read_input(path, **kw) for path in inputs]
+    frames = [io.read(path) for path in inputs]
     if len(frames) == 1:
         return frames[0]
     from custdata.schema import unify_sources
@@ -125,15 +112,17 @@ def _read_many(inputs: list[str], **kw) -> pl.DataFrame:
     return unify_sources(named)
 
 
-def _report(diagnostics: list[dict], quiet: bool) -> None:
+def _report(diagnostics: list[dd.Diagnostic], quiet: bool) -> None:
+    shown = {"split_clusters", "labels", "households", "second_look"}
     for d in diagnostics:
-        if d.get("kind") in ("block_skipped", "pair_budget", "oversized_cluster"):
-            warn(d["message"])
-        elif d.get("kind") in ("split_clusters", "labels", "households") and not quiet:
-            message(f"dedupe: {d['message']}", quiet=quiet)
+        if d.warning:
+            warn(d.message)
+        elif d.kind in shown and not quiet:
+            message(f"dedupe: {d.message}", quiet=quiet)
 
 
 @app.command(DEFAULT_COMMAND)
+@io_options()
 def find(
     inputs: Annotated[
         list[str],
@@ -142,8 +131,9 @@ def find(
             show_default=False,
         ),
     ],
-    output: OutputOpt = None,
-    column: KindColumnOpt = None,
+    io: IOOptions,
+    kind: KindColumnOpt = None,
+    column: DeprecatedKindColumnOpt = None,
     rule: RuleOpt = None,
     threshold: ThresholdOpt = None,
     config: ConfigOpt = None,
@@ -153,6 +143,7 @@ def find(
             "--golden",
             help="Also write one golden record per person to this file.",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     date_column: Annotated[
@@ -161,6 +152,7 @@ def find(
             "--date-column",
             help="Golden records: take the most recent value by this date column.",
             show_default=False,
+            metavar="COLUMN",
         ),
     ] = None,
     pairs: Annotated[
@@ -169,6 +161,7 @@ def find(
             "--pairs",
             help="Also write the scored candidate pairs with per-field levels and weights (why two records match).",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     review: Annotated[
@@ -177,6 +170,7 @@ def find(
             "--review",
             help="Also write borderline pairs to label (fill the 'label' column with y/n, feed back with --labels).",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     labels: Annotated[
@@ -185,6 +179,7 @@ def find(
             "--labels",
             help="A labelled review file: labelled pairs are forced and the threshold adjusted.",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     master: Annotated[
@@ -193,6 +188,7 @@ def find(
             "--master",
             help="Existing table with cluster_id: match the input against it, keep its ids, new people get new ids.",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     households: Annotated[
@@ -201,82 +197,84 @@ def find(
             "--households", help="Add household_id: people sharing an address and surname."
         ),
     ] = False,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
-    """Find records of the same person: every row plus cluster_id, match_score, match_reason."""
+    """Find records of the same person: every row plus cluster_id, match_score, match_reason.
+
+    Examples:
+
+    \b
+      custdata dedupe examples/crm_export.csv -k phone=Телефон -o people.csv
+      custdata dedupe examples/crm_export.csv examples/shop_customers.xlsx --golden golden.csv -o people.csv
+    """
     cio.check_outputs(
-        [("-o", output), ("--pairs", pairs), ("--review", review), ("--golden", golden)],
+        [("-o", io.output), ("--pairs", pairs), ("--review", review), ("--golden", golden)],
         [*inputs, *(p for p in (labels, master, config) if p)],
     )
-    kw = dict(from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
-    frame = _read_many(inputs, **kw)
-    cols = _columns(column)
-    opts = dict(columns=cols, rules=rule or None, threshold=threshold, config=config)
-    labels_frame = read_input(labels, quiet=quiet) if labels else None
-    with progress("matching", quiet=quiet):
-        if master:
-            master_frame = read_input(master, quiet=quiet)
-            out = dd.match_master(frame, master_frame, **opts)
-            result = None
-        else:
-            result = dd.deduplicate(frame, labels=labels_frame, **opts)
-            out = result.frame
-        if households:
-            out = dd.households(out)
-    write_output(out, output, to=to, input_path=inputs, quiet=quiet)
-    if result is not None:
-        _report(result.diagnostics, quiet)
-        if pairs:
-            write_output(result.pairs, pairs, quiet=quiet)
-        if review:
-            write_output(dd.review_pairs(result, frame), review, quiet=quiet)
-    if golden:
-        write_output(dd.golden_records(out, date_column=date_column), golden, quiet=quiet)
-    people = out["cluster_id"].n_unique() if out.height else 0
-    dups = out.filter(pl.len().over("cluster_id") > 1).height if out.height else 0
-    extra = f", {out['household_id'].n_unique()} households" if households else ""
-    message(
-        f"dedupe: {out.height} rows -> {people} people ({dups} rows have duplicates){extra}",
-        quiet=quiet,
+    from custdata.dedupe.job import FindOptions
+    from custdata.dedupe.job import find as run_find
+
+    options = FindOptions(
+        columns=_columns(kind, column),
+        rules=rule or None,
+        threshold=threshold,
+        config=config,
+        households=households,
+        golden=golden is not None,
+        date_column=date_column,
+        pairs=pairs is not None,
+        review=review is not None,
+    )
+    frame = _read_many(inputs, io)
+    labels_frame = io.read_plain(labels) if labels else None
+    master_frame = io.read_plain(master) if master else None
+    with stages(io.quiet) as on_progress:
+        found = run_find(
+            frame, options, labels=labels_frame, master=master_frame, progress=on_progress
+        )
+    io.write(found.frame, inputs=inputs)
+    if found.result is not None:
+        _report(found.result.diagnostics, io.quiet)
+    for table, path in ((found.pairs, pairs), (found.review, review), (found.golden, golden)):
+        if table is not None and path is not None:
+            io.write_side(table, path, inputs=inputs)
+    extra = f", {found.households} households" if found.households is not None else ""
+    io.say(
+        f"dedupe: {found.frame.height} rows -> {found.people} people "
+        f"({found.duplicate_rows} rows have duplicates){extra}"
     )
 
 
 @app.command("link")
+@io_options()
 def link_cmd(
     left: Annotated[str, typer.Argument(help="Left table (e.g. the CRM).", show_default=False)],
     right: Annotated[
         str, typer.Argument(help="Right table (e.g. web-shop customers).", show_default=False)
     ],
-    output: OutputOpt = None,
-    column: KindColumnOpt = None,
+    io: IOOptions,
+    kind: KindColumnOpt = None,
+    column: DeprecatedKindColumnOpt = None,
     rule: RuleOpt = None,
     threshold: ThresholdOpt = None,
     config: ConfigOpt = None,
     all_matches: Annotated[
         bool, typer.Option("--all", help="Keep every match of a right row, not only its best.")
     ] = False,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
-    """Match the records of RIGHT to the records of LEFT: one row per match, both records side by side."""
-    kw = dict(from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet)
-    lf, rf = read_input(left, **kw), read_input(right, **kw)
+    """Match the records of RIGHT to the records of LEFT: one row per match, both records side by side.
+
+    Examples:
+
+    \b
+      custdata dedupe link examples/crm_export.csv examples/shop_customers.xlsx -o matches.csv
+    """
+    quiet = io.quiet
+    lf, rf = io.read(left), io.read(right)
     with progress("linking", quiet=quiet):
         pairs = dd.link(
             lf,
             rf,
-            columns=_columns(column),
+            columns=_columns(kind, column),
             rules=rule or None,
             threshold=threshold,
             config=config,
@@ -291,32 +289,42 @@ def link_cmd(
         ],
         how="horizontal",
     )
-    write_output(out, output, to=to, input_path=[left, right], quiet=quiet)
+    io.write(out, inputs=[left, right])
     matched = pairs["row_right"].n_unique() if pairs.height else 0
-    message(
-        f"dedupe link: {matched} of {rf.height} right rows matched {pairs['row_left'].n_unique() if pairs.height else 0} left rows",
-        quiet=quiet,
-    )
+    targets = pairs["row_left"].n_unique() if pairs.height else 0
+    io.say(f"dedupe link: {matched} of {rf.height} right rows matched {targets} left rows")
 
 
 @app.command("evaluate")
+@io_options(write=False)
 def evaluate_cmd(
     pred: Annotated[
-        str, typer.Argument(help="Output of custdata dedupe (with cluster_id).", show_default=False)
+        str,
+        typer.Argument(
+            help="Output of custdata dedupe (with cluster_id).", show_default=False, metavar="FILE"
+        ),
     ],
+    io: IOOptions,
     truth: Annotated[
         str,
         typer.Option(
             "--truth",
-            help="File with the true entity id per row (same rows, or joined with --on), or true matching pairs (two key columns, with --on).",
+            metavar="FILE",
+            help=(
+                "File with the true entity id per row (same rows, or joined with --on), or true "
+                "matching pairs (two key columns, with --on)."
+            ),
             show_default=False,
         ),
     ],
     truth_column: Annotated[
-        str, typer.Option("--truth-column", help="Entity id column of the truth file.")
+        str,
+        typer.Option(
+            "--truth-column", help="Entity id column of the truth file.", metavar="COLUMN"
+        ),
     ] = "true_id",
     pred_column: Annotated[
-        str, typer.Option("--pred-column", help="Cluster column of PRED.")
+        str, typer.Option("--pred-column", help="Cluster column of PRED.", metavar="COLUMN")
     ] = "cluster_id",
     on: Annotated[
         str | None,
@@ -324,19 +332,21 @@ def evaluate_cmd(
             "--on",
             help="Record key column present in both files (join truth by key / name rows in truth pairs).",
             show_default=False,
+            metavar="COLUMN",
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    from_: FromOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Pairwise precision/recall/F1, B-cubed and adjusted Rand of PRED against the truth."""
-    kw = dict(from_=from_, encoding=encoding, delimiter=delimiter, quiet=quiet)
-    pf = read_input(pred, **kw)
-    tf = read_input(truth, **kw)
+    """Pairwise precision/recall/F1, B-cubed and adjusted Rand of PRED against the truth.
+
+    Examples:
+
+    \b
+      custdata dedupe evaluate people.csv --truth examples/truth.csv --on source_id --truth-column person_id
+    """
+    quiet = io.quiet
+    pf = io.read(pred)
+    tf = io.read(truth)
     if pred == truth:
         scores = dd.evaluate(pf, truth_column, pred_column=pred_column)
     else:

@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from custdata import __version__
+from custdata.cli._common import CliState, set_debug
 from custdata.errors import CustdataError
 
 app = typer.Typer(
@@ -40,14 +41,19 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool | None,
         typer.Option(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback on errors (for bug reports).")
+    ] = False,
 ) -> None:
     """Customer data hygiene: normalize, dedupe, segment. Data on stdout, messages on stderr."""
+    set_debug(ctx, debug)
 
 
 # --- registration block: one line per sub-app or command module -------------------------------
@@ -88,12 +94,12 @@ def run(argv: list[str] | None = None) -> None:
     code; anything else is a bug: one line, exit code 1, and the traceback with ``--debug``.
     """
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
+    state = CliState()  # the root callback (or a command's hidden --debug) sets state.debug
     warnings.showwarning = _show_warning
     try:
-        app(args=args, prog_name="custdata")
+        app(args=args, prog_name="custdata", obj=state)
     except CustdataError as exc:
-        if debug:  # the traceback, and still the error's own exit code (never 1 for a user error)
+        if state.debug:  # the traceback, and still the error's own exit code (never 1)
             traceback.print_exc()
         print(f"Error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
@@ -105,7 +111,7 @@ def run(argv: list[str] | None = None) -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if debug:
+        if state.debug:
             traceback.print_exc()
         print(
             f"Error: internal error ({type(exc).__name__}); rerun with --debug and report it",

@@ -8,52 +8,26 @@ import polars as pl
 import typer
 
 from custdata.cli._common import (
-    BomOpt,
     ColumnOpt,
-    DebugOpt,
-    DelimiterOpt,
-    EncodingOpt,
-    FromOpt,
-    InPlaceOpt,
+    DayfirstOpt,
+    FallbackRegionOpt,
     InputArg,
-    OutputOpt,
-    QuietOpt,
-    SheetOpt,
-    ToOpt,
+    IOOptions,
+    RegionOpt,
+    alias,
+    io_options,
     lazy_module,
-    message,
     progress,
-    read_input,
-    write_output,
+    stages,
 )
 from custdata.errors import InvalidOption, column_labels
-from custdata.schema import detect_columns
+from custdata.schema import detect_columns, tax_id_columns
 
 app = typer.Typer(
     help="Normalize phones, emails, names, birth dates and gender values; adds <column>_status reason codes.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-RegionOpt = Annotated[
-    str,
-    typer.Option("--region", help="Default region (ISO code) for numbers without a country code."),
-]
-FallbackRegionOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--fallback-region",
-        help="Second region tried when --region rejects a number without + (e.g. UA in a mostly Russian table).",
-        show_default=False,
-    ),
-]
-DayfirstOpt = Annotated[
-    bool,
-    typer.Option(
-        "--dayfirst/--monthfirst", help="Read 01/02/1985 as 1 February (default) or January 2."
-    ),
-]
-
 
 normalize = lazy_module("custdata.normalize")
 
@@ -80,19 +54,14 @@ def _columns(frame: pl.DataFrame, given: list[str] | None, kind: str, label: str
 
 
 def _report(
-    before: pl.DataFrame,
-    after: pl.DataFrame,
-    kinds: dict[str, list[str]],
-    in_place: bool,
-    quiet: bool,
+    before: pl.DataFrame, after: pl.DataFrame, kinds: dict[str, list[str]], io: IOOptions
 ) -> None:
     labels = column_labels(before.columns)
-    for key, counts in summaries(before, after, kinds, in_place=in_place).items():
+    for key, counts in summaries(before, after, kinds, in_place=io.in_place).items():
         kind, col = key.split(":", 1)
-        message(
+        io.say(
             f"{labels.get(col, col)}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
-            f"{counts['invalid']:,} invalid, {counts['empty']:,} empty of {counts['rows']:,} rows",
-            quiet=quiet,
+            f"{counts['invalid']:,} invalid, {counts['empty']:,} empty of {counts['rows']:,} rows"
         )
 
 
@@ -102,31 +71,22 @@ def _normalize_columns(
     column: list[str] | None,
     kind: str,
     label: str,
-    *,
-    output: str | None,
-    from_: str | None,
-    to: str | None,
-    encoding: str | None,
-    delimiter: str | None,
-    sheet: str | None,
-    bom: bool,
-    in_place: bool,
-    quiet: bool,
+    io: IOOptions,
 ) -> None:
     """The body every single-kind command shares: read, find columns, ``step(frame, cols)``, write, report."""
-    frame = read_input(
-        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
-    )
+    frame = io.read(input)
     cols = _columns(frame, column, kind, label)
-    with progress(f"normalizing {label}s", quiet=quiet):
+    with progress(f"normalizing {label}s", quiet=io.quiet):
         out = step(frame, cols)
-    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
-    _report(frame, out, {kind: cols}, in_place, quiet)
+    io.write(out, inputs=input)
+    _report(frame, out, {kind: cols}, io)
 
 
 @app.command("phones")
+@io_options(in_place="columns")
 def phones_cmd(
     input: InputArg,
+    io: IOOptions,
     column: ColumnOpt = None,
     region: RegionOpt = "RU",
     region_column: Annotated[
@@ -135,13 +95,18 @@ def phones_cmd(
             "--region-column",
             help="Column with each row's country (ISO code); --region fills the gaps.",
             show_default=False,
+            metavar="COLUMN",
         ),
     ] = None,
     multiple: Annotated[
         str,
         typer.Option(
             "--multiple",
-            help="Cells with several numbers: 'first' keeps the first and flags the rest, 'explode' gives one row per number.",
+            help=(
+                "Cells with several numbers: 'first' keeps the first and flags the rest, "
+                "'explode' gives one row per number."
+            ),
+            metavar="first|explode",
         ),
     ] = "first",
     formats: Annotated[
@@ -154,20 +119,17 @@ def phones_cmd(
             "--workers",
             help="Worker processes for the slow path (1 = none; default: automatic).",
             show_default=False,
+            metavar="N",
         ),
     ] = None,
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
-    """Phones to E.164 (phonenumbers), with type, region and a reason code for each invalid value."""
+    """Phones to E.164 (phonenumbers), with type, region and a reason code for each invalid value.
+
+    Examples:
+
+    \b
+      custdata normalize phones examples/crm_export.csv -c Телефон --region RU -o phones.csv
+    """
     if multiple not in ("first", "explode"):
         raise InvalidOption("--multiple must be 'first' or 'explode'")
     _normalize_columns(
@@ -179,28 +141,22 @@ def phones_cmd(
             fallback_region=fallback_region,
             multiple=multiple,
             formats=formats,
-            in_place=in_place,
+            in_place=io.in_place,
             workers=workers,
         ),
         input,
         column,
         "phone",
         "phone",
-        output=output,
-        from_=from_,
-        to=to,
-        encoding=encoding,
-        delimiter=delimiter,
-        sheet=sheet,
-        bom=bom,
-        in_place=in_place,
-        quiet=quiet,
+        io,
     )
 
 
 @app.command("emails")
+@io_options(in_place="columns")
 def emails_cmd(
     input: InputArg,
+    io: IOOptions,
     column: ColumnOpt = None,
     keep_local_case: Annotated[
         bool,
@@ -215,108 +171,106 @@ def emails_cmd(
             "--check-deliverability", help="Also look up the domain's DNS (slow, needs network)."
         ),
     ] = False,
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
-    """Emails: validated (email-validator), normalized, a canonical matching key, typo/disposable/role flags."""
+    """Emails: validated (email-validator), normalized, a canonical matching key, typo/disposable/role flags.
+
+    Examples:
+
+    \b
+      custdata normalize emails examples/shop_customers.xlsx -c email -o emails.csv
+    """
     _normalize_columns(
         lambda frame, cols: normalize.emails(
             frame,
             cols,
             lowercase_local=not keep_local_case,
             check_deliverability=check_deliverability,
-            in_place=in_place,
+            in_place=io.in_place,
         ),
         input,
         column,
         "email",
         "email",
-        output=output,
-        from_=from_,
-        to=to,
-        encoding=encoding,
-        delimiter=delimiter,
-        sheet=sheet,
-        bom=bom,
-        in_place=in_place,
-        quiet=quiet,
+        io,
     )
 
 
 @app.command("names")
+@io_options(in_place="columns")
 def names_cmd(
     input: InputArg,
+    io: IOOptions,
     column: ColumnOpt = None,
-    order: Annotated[
+    word_order: Annotated[
         str,
         typer.Option(
-            "--order",
-            help="Word order of full names: auto, eastern (Фамилия Имя Отчество) or western (First Middle Last).",
+            "--word-order",
+            help=(
+                "Word order of full names: auto, eastern (Фамилия Имя Отчество) "
+                "or western (First Middle Last)."
+            ),
+            metavar="ORDER",
         ),
     ] = "auto",
+    order: Annotated[str | None, typer.Option("--order", hidden=True)] = None,
     first: Annotated[
         str | None,
         typer.Option(
             "--first",
             help="Column with first names (for tables with separate name columns).",
             show_default=False,
+            metavar="COLUMN",
         ),
     ] = None,
     last: Annotated[
-        str | None, typer.Option("--last", help="Column with surnames.", show_default=False)
+        str | None,
+        typer.Option("--last", help="Column with surnames.", show_default=False, metavar="COLUMN"),
     ] = None,
     middle: Annotated[
         str | None,
         typer.Option(
-            "--middle", help="Column with patronymics / middle names.", show_default=False
+            "--middle",
+            help="Column with patronymics / middle names.",
+            show_default=False,
+            metavar="COLUMN",
         ),
     ] = None,
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
-    """Names: cleaned, split into last/first/middle, gender hint, transliterated matching key."""
+    """Names: cleaned, split into last/first/middle, gender hint, transliterated matching key.
+
+    Examples:
+
+    \b
+      custdata normalize names examples/crm_export.csv -c ФИО -o names.csv
+      custdata normalize names examples/shop_customers.xlsx --first first_name --last last_name -o parts.csv
+    """
+    order = alias(word_order, order, old="--order", new="--word-order", default="auto")
     if order not in ("auto", "eastern", "western"):
-        raise InvalidOption("--order must be auto, eastern or western")
-    frame = read_input(
-        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
-    )
+        raise InvalidOption("--word-order must be auto, eastern or western")
+    frame = io.read(input)
     parts = {k: v for k, v in (("first", first), ("last", last), ("middle", middle)) if v}
     out = frame
     cols: list[str] = []
-    with progress("normalizing names", quiet=quiet):
+    with progress("normalizing names", quiet=io.quiet):
         if parts:
-            from custdata.normalize._common import check_columns
+            from custdata.frames import check_columns
 
             check_columns(frame, list(parts.values()))
-            out = normalize.name_parts(out, **parts, in_place=in_place)
+            out = normalize.name_parts(out, **parts, in_place=io.in_place)
         if column or not parts:
             cols = _columns(frame, column, "full_name", "full-name")
-            out = normalize.names(out, cols, order=order, in_place=in_place)
-    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
-    _report(frame, out, {"full_name": cols}, in_place, quiet)
+            out = normalize.names(out, cols, order=order, in_place=io.in_place)
+    io.write(out, inputs=input)
+    _report(frame, out, {"full_name": cols}, io)
     if parts:
-        message(f"name parts: {', '.join(parts.values())} cleaned and keyed", quiet=quiet)
+        io.say(f"name parts: {', '.join(parts.values())} cleaned and keyed")
 
 
 @app.command("dates")
+@io_options(in_place="columns")
 def dates_cmd(
     input: InputArg,
+    io: IOOptions,
     column: ColumnOpt = None,
     dayfirst: DayfirstOpt = True,
     ambiguous_flag: Annotated[
@@ -327,23 +281,18 @@ def dates_cmd(
         ),
     ] = False,
     min_year: Annotated[
-        int, typer.Option("--min-year", help="Earliest plausible birth year.")
+        int, typer.Option("--min-year", help="Earliest plausible birth year.", metavar="YEAR")
     ] = 1900,
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     """Birth dates in mixed formats (31.12.1985, 1985-12-31, Excel serials, ...) to ISO dates.
 
     Dates before --min-year or in the future get status out_of_range; with --ambiguous-flag,
     03/04/1985 is flagged 'ambiguous' instead of being read by --dayfirst.
+
+    Examples:
+
+    \b
+      custdata normalize dates examples/crm_export.csv -c "Дата рождения" -o dates.csv
     """
     _normalize_columns(
         lambda frame, cols: normalize.birth_dates(
@@ -351,133 +300,108 @@ def dates_cmd(
             cols,
             dayfirst=None if ambiguous_flag else dayfirst,
             min_year=min_year,
-            in_place=in_place,
+            in_place=io.in_place,
         ),
         input,
         column,
         "birth_date",
         "birth-date",
-        output=output,
-        from_=from_,
-        to=to,
-        encoding=encoding,
-        delimiter=delimiter,
-        sheet=sheet,
-        bom=bom,
-        in_place=in_place,
-        quiet=quiet,
+        io,
     )
 
 
 @app.command("genders")
+@io_options(in_place="columns")
 def genders_cmd(
     input: InputArg,
+    io: IOOptions,
     column: ColumnOpt = None,
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
-    """Gender values (М/Ж, муж/жен, male/f, ...) to one code: male, female or empty."""
+    """Gender values (М/Ж, муж/жен, male/f, ...) to one code: male, female or empty.
+
+    Examples:
+
+    \b
+      custdata normalize genders examples/crm_export.csv -c Пол -o genders.csv
+    """
     _normalize_columns(
-        lambda frame, cols: normalize.genders(frame, cols, in_place=in_place),
+        lambda frame, cols: normalize.genders(frame, cols, in_place=io.in_place),
         input,
         column,
         "gender",
         "gender",
-        output=output,
-        from_=from_,
-        to=to,
-        encoding=encoding,
-        delimiter=delimiter,
-        sheet=sheet,
-        bom=bom,
-        in_place=in_place,
-        quiet=quiet,
+        io,
     )
 
 
 @app.command("ids")
+@io_options(in_place="columns")
 def ids_cmd(
     input: InputArg,
+    io: IOOptions,
     column: ColumnOpt = None,
-    kind: Annotated[
+    id_type: Annotated[
         str,
         typer.Option(
-            "--kind",
-            help="auto, ru_inn (ИНН), ru_ogrn (ОГРН), ua_edrpou (ЄДРПОУ), ua_rntrc (РНОКПП/ІПН) or by_unp (УНП).",
+            "--id-type",
+            help=(
+                "auto, ru_inn (ИНН), ru_ogrn (ОГРН), ua_edrpou (ЄДРПОУ), ua_rntrc (РНОКПП/ІПН) "
+                "or by_unp (УНП)."
+            ),
+            metavar="TYPE",
         ),
     ] = "auto",
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
+    kind: Annotated[str | None, typer.Option("--kind", hidden=True)] = None,
 ) -> None:
-    """Russian, Ukrainian and Belarusian tax numbers (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП), checked with python-stdnum."""
-    import re
+    """Russian, Ukrainian and Belarusian tax numbers (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП), checked with python-stdnum.
 
-    frame = read_input(
-        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
-    )
-    cols = column or [
-        c
-        for c in frame.columns
-        if re.search(r"(?i)инн|іпн|огрн|єдрпоу|едрпоу|рнокпп|унп|\binn\b|edrpou|ogrn", c)
-    ]
+    Examples:
+
+    \b
+      custdata normalize ids firms.csv -c ИНН --id-type ru_inn -o firms_checked.csv
+    """
+    frame = io.read(input)
+    cols = column or tax_id_columns(frame.columns)
     if not cols:
         raise InvalidOption(
             "no tax-number column found (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП); name it with -c COLUMN"
         )
-    out = normalize.tax_ids(frame, cols, kind=kind, in_place=in_place)
-    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    kind = alias(id_type, kind, old="--kind", new="--id-type", default="auto")
+    out = normalize.tax_ids(frame, cols, kind=kind, in_place=io.in_place)
+    io.write(out, inputs=input)
     for col in cols:
         counts = out[f"{col}_status"].value_counts(sort=True)
         shown = ", ".join(f"{s} {n:,}" for s, n in counts.iter_rows())
-        message(f"{col}: {shown}", quiet=quiet)
+        io.say(f"{col}: {shown}")
 
 
 @app.command("all")
+@io_options(in_place="columns")
 def all_cmd(
     input: InputArg,
+    io: IOOptions,
     region: RegionOpt = "RU",
     fallback_region: FallbackRegionOpt = None,
     dayfirst: DayfirstOpt = True,
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
-    """Normalize every detected contact column (phones, emails, names, birth dates, gender)."""
-    frame = read_input(
-        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
-    )
+    """Normalize every detected contact column (phones, emails, names, birth dates, gender).
+
+    Examples:
+
+    \b
+      custdata normalize all examples/crm_export.csv -o normalized.parquet
+    """
+    frame = io.read(input)
     kinds = detect_columns(frame)
-    with progress("normalizing", quiet=quiet):
+    with stages(io.quiet) as on_progress:
         out = normalize_all(
             frame,
             columns=kinds,
             region=region,
             fallback_region=fallback_region,
             dayfirst=dayfirst,
-            in_place=in_place,
+            in_place=io.in_place,
+            progress=on_progress,
         )
-    write_output(out, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
-    _report(frame, out, kinds, in_place, quiet)
+    io.write(out, inputs=input)
+    _report(frame, out, kinds, io)

@@ -9,45 +9,35 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from custdata.cli._common import lazy_module
-
-privacy = lazy_module("custdata.privacy")
 from custdata.cli._common import (
-    BomOpt,
     ColumnOpt,
-    DebugOpt,
-    DelimiterOpt,
-    EncodingOpt,
-    FromOpt,
-    InPlaceOpt,
+    DebugAliasOpt,
+    DeprecatedKindColumnOpt,
     InputArg,
-    OutputOpt,
+    IOOptions,
+    KindColumnOpt,
     QuietOpt,
-    SheetOpt,
-    ToOpt,
+    RegionOpt,
+    alias,
+    deprecated,
+    io_options,
+    lazy_module,
     message,
-    read_input,
     warn,
-    write_output,
 )
 from custdata.errors import InvalidOption, OutputError, header_is_data, show_columns
+
+privacy = lazy_module("custdata.privacy")
 
 KeyFileOpt = Annotated[
     Path | None,
     typer.Option(
         "--key-file",
-        help="File holding the secret key (default: the CUSTDATA_KEY environment variable). Never pass the key itself on the command line.",
-        show_default=False,
-    ),
-]
-RegionOpt = Annotated[
-    str, typer.Option("--region", help="Default country for phones without a country code.")
-]
-KindOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--kind",
-        help="Column kind when detection is wrong: COLUMN=KIND (phone, email, full_name, birth_date, text, contact = email or phone, ...). Repeatable.",
+        metavar="FILE",
+        help=(
+            "File holding the secret key (default: the CUSTDATA_KEY environment variable). "
+            "Never pass the key itself on the command line."
+        ),
         show_default=False,
     ),
 ]
@@ -70,46 +60,80 @@ def _pairs(values: list[str] | None, option: str, example: str) -> list[tuple[st
     return out
 
 
+def _column_kinds(specs: list[str] | None, frame: pl.DataFrame) -> dict[str, str]:
+    """``--kind KIND=COLUMN`` as column -> kind; the old order COLUMN=KIND still works (warned).
+
+    The old order is recognised when the left side is a column of the input and the right
+    side is not, or the right side is a kind name and the left side is not.
+    """
+    from custdata.privacy.mask import EXTRA_KINDS, KIND_ORDER
+
+    known = set(KIND_ORDER) | set(EXTRA_KINDS)
+    out: dict[str, str] = {}
+    for first, second in _pairs(specs, "--kind", "phone=tel"):
+        old_order = (first in frame.columns and second not in frame.columns) or (
+            second in known and first not in known
+        )
+        if first in known and second in frame.columns:
+            old_order = False
+        if old_order:
+            deprecated("--kind COLUMN=KIND", "--kind KIND=COLUMN")
+            out[first] = second
+        else:
+            out[second] = first
+    return out
+
+
+@io_options(in_place="file")
 def mask(
     input: InputArg,
+    io: IOOptions,
     column: ColumnOpt = None,
     method: Annotated[
         str,
         typer.Option(
             "--method",
-            help="hash (keyed HMAC-SHA256 of the normalized value), mask (readable partial), tokenize (reversible with the key), or drop.",
+            metavar="hash|mask|tokenize|drop",
+            help=(
+                "hash (keyed HMAC-SHA256 of the normalized value), mask (readable partial), "
+                "tokenize (reversible with the key), or drop."
+            ),
         ),
     ] = "hash",
     key_file: KeyFileOpt = None,
-    kind: KindOpt = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-k",
+            "--kind",
+            help=(
+                "Say which kind of data a column holds when detection is wrong, as KIND=COLUMN "
+                "(phone, email, full_name, birth_date, text, contact = email or phone, ...); repeat."
+            ),
+            show_default=False,
+            metavar="KIND=COLUMN",
+        ),
+    ] = None,
     region: RegionOpt = "RU",
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     """Protect personal data columns: hash, mask, tokenize or drop them.
 
     Without -c, every detected personal-data column (phones, emails, names, birth dates,
     addresses; not ids) is protected. The key for hash and tokenize comes from CUSTDATA_KEY or
     --key-file (make one with `custdata keygen`).
+
+    Examples:
+
+    \b
+      custdata mask examples/crm_export.csv --method mask -o masked.csv
+      custdata mask examples/crm_export.csv -c Телефон --method hash --key-file my.key -o hashed.csv
     """
     if method not in privacy.METHODS:
         raise InvalidOption(f"--method must be one of: {', '.join(privacy.METHODS)}")
-    if method in ("hash", "tokenize"):
-        key = privacy.load_key(key_file=key_file)  # fail before reading a large input
-    else:
-        key = None
-    frame = read_input(
-        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
-    )
-    kinds = dict(_pairs(kind, "--kind", "tel=phone"))
+    # the key first: fail before reading a large input
+    key = privacy.load_key(key_file=key_file) if method in ("hash", "tokenize") else None
+    frame = io.read(input)
+    kinds = _column_kinds(kind, frame)
     columns = _split(column)
     if not columns:
         detected = privacy.column_kinds(frame, kinds=kinds)
@@ -117,81 +141,78 @@ def mask(
         if not columns:
             raise InvalidOption("no personal-data column detected; name the columns with -c")
     result = privacy.mask(frame, columns, method=method, key=key, kinds=kinds, region=region)
-    write_output(result, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
-    message(
-        f"mask: {method} applied to {len(columns)} column(s): "
-        f"{show_columns(columns) if not header_is_data(frame.columns) else '(names hidden)'}",
-        quiet=quiet,
-    )
+    io.write(result, inputs=input)
+    shown = show_columns(columns) if not header_is_data(frame.columns) else "(names hidden)"
+    io.say(f"mask: {method} applied to {len(columns)} column(s): {shown}")
 
 
+@io_options(in_place="file")
 def unmask(
     input: InputArg,
+    io: IOOptions,
     column: Annotated[
         list[str],
         typer.Option(
-            "-c", "--column", help="Tokenized column to restore; repeatable.", show_default=False
+            "-c",
+            "--column",
+            help="Tokenized column to restore; repeatable.",
+            show_default=False,
+            metavar="COLUMN",
         ),
     ],
     key_file: KeyFileOpt = None,
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     """Restore the original values of columns tokenized with `custdata mask --method tokenize`.
 
     Cells that are not valid tokens for this key become empty; their count is reported.
+
+    Examples:
+
+    \b
+      custdata unmask tokens.parquet -c "Эл. почта" --key-file my.key -o restored.csv
     """
     key = privacy.load_key(key_file=key_file)
-    frame = read_input(
-        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
-    )
+    frame = io.read(input)
     columns = _split(column)
     result = privacy.unmask(frame, columns, key=key)
     failed = sum(
         int((frame[c].is_not_null() & (frame[c].cast(pl.String) != "") & result[c].is_null()).sum())
         for c in columns
     )
-    write_output(result, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    io.write(result, inputs=input)
     note = f", {failed:,} cell(s) were not valid tokens for this key (left empty)" if failed else ""
-    message(f"unmask: {len(columns)} column(s) restored{note}", quiet=quiet)
+    io.say(f"unmask: {len(columns)} column(s) restored{note}")
 
 
+@io_options(in_place="file")
 def suppress(
     input: InputArg,
+    io: IOOptions,
     list_: Annotated[
         str,
         typer.Option(
             "--list",
             help="Opt-out list: any table of emails and/or phones (plain, or hashed with the same key).",
             show_default=False,
+            metavar="FILE",
         ),
     ],
     on: Annotated[
-        str, typer.Option("--on", help="Keys to match on: email, phone or email,phone.")
+        str,
+        typer.Option(
+            "--on", help="Keys to match on: email, phone or email,phone.", metavar="email,phone"
+        ),
     ] = "email,phone",
     mode: Annotated[
         str,
         typer.Option(
-            "--mode", help="drop the matching rows, or flag them in a 'suppressed' column."
+            "--mode",
+            help="drop the matching rows, or flag them in a 'suppressed' column.",
+            metavar="drop|flag",
         ),
     ] = "drop",
-    column: Annotated[
-        list[str] | None,
-        typer.Option(
-            "-c",
-            "--column",
-            help="Input column for a key: KIND=COLUMN, e.g. -c phone=tel (default: detected). Repeatable.",
-            show_default=False,
-        ),
-    ] = None,
+    kind: KindColumnOpt = None,
+    column: DeprecatedKindColumnOpt = None,
     hashed: Annotated[
         bool | None,
         typer.Option(
@@ -202,30 +223,25 @@ def suppress(
     ] = None,
     key_file: KeyFileOpt = None,
     region: RegionOpt = "RU",
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    bom: BomOpt = False,
-    in_place: InPlaceOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     """Remove or flag people who opted out, matched on normalized email and phone keys.
 
     "+7 912 345-67-89" on the list catches "8 (912) 345 67 89" in the input. The number
     suppressed is printed on stderr even with --quiet (cron logs want it).
+
+    Examples:
+
+    \b
+      custdata suppress examples/crm_export.csv --list examples/optouts.csv -o mailing.csv
+      custdata suppress examples/crm_export.csv --list examples/optouts.csv --on email --mode flag -o flagged.csv
     """
     kinds = _split([on])
     columns: dict[str, list[str]] = {}
-    for k, c in _pairs(column, "-c", "phone=tel"):
+    specs = alias(kind, column, old="-c/--column KIND=COLUMN", new="-k/--kind KIND=COLUMN")
+    for k, c in _pairs(specs, "--kind", "phone=tel"):
         columns.setdefault(k, []).append(c)
-    frame = read_input(
-        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
-    )
-    optouts = read_input(list_, quiet=quiet)
+    frame = io.read(input)
+    optouts = io.read_plain(list_)
     if not any(privacy.optout_keys(optouts, on=kinds, hashed=hashed, region=region).values()):
         warn(f"the opt-out list has no usable {' or '.join(kinds)} value; nothing can match it")
     flagged = privacy.suppress(
@@ -246,7 +262,7 @@ def suppress(
         result = flagged.filter(~pl.col("__custdata_suppressed")).drop("__custdata_suppressed")
     else:
         result = flagged.rename({"__custdata_suppressed": "suppressed"})
-    write_output(result, output, to=to, input_path=input, in_place=in_place, quiet=quiet, bom=bom)
+    io.write(result, inputs=input)
     verb = "dropped" if mode == "drop" else "flagged"
     message(f"suppress: {count:,} of {frame.height:,} rows matched the opt-out list ({verb})")
 
@@ -259,11 +275,19 @@ def keygen(
             "--output",
             help="Key file to create (mode 0600). Default: print the key on stdout.",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     quiet: QuietOpt = False,
+    debug: DebugAliasOpt = False,
 ) -> None:
-    """Make a new random secret key for mask/suppress/unmask (keep it out of the data folder)."""
+    """Make a new random secret key for mask/suppress/unmask (keep it out of the data folder).
+
+    Examples:
+
+    \b
+      custdata keygen -o my.key
+    """
     secret = privacy.new_secret()
     if output in (None, "-"):
         typer.echo(secret)

@@ -8,18 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from custdata.cli._common import (
-    DebugOpt,
-    DelimiterOpt,
-    EncodingOpt,
-    FromOpt,
-    InputArg,
-    QuietOpt,
-    SheetOpt,
-    console,
-    read_input,
-)
-from custdata.errors import OutputError, column_labels
+from custdata.cli._common import InputArg, IOOptions, RegionOpt, console, deprecated, io_options
+from custdata.errors import InvalidOption, OutputError, column_labels
 from custdata.profiling import Profile, profile_html
 from custdata.profiling import profile as build_profile
 
@@ -90,14 +80,21 @@ def _write_text(path: str, text: str) -> None:
     tmp.replace(target)
 
 
+@io_options(write=False)
 def profile(
     input: InputArg,
-    json_: Annotated[
+    io: IOOptions,
+    legacy_json: Annotated[str | None, typer.Argument(hidden=True, show_default=False)] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the profile as JSON on stdout.")
+    ] = False,
+    json_file: Annotated[
         str | None,
         typer.Option(
-            "--json",
-            help="Write the profile as JSON to this file (- for stdout).",
+            "--json-file",
+            help="Write the profile as JSON to this file.",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     html: Annotated[
@@ -106,6 +103,7 @@ def profile(
             "--html",
             help="Write a self-contained HTML report (charts, no network) to this file.",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     show_values: Annotated[
@@ -115,32 +113,37 @@ def profile(
             help="Show top values of personal-data columns in full (masked by default).",
         ),
     ] = False,
-    top: Annotated[int, typer.Option("--top", help="How many top values per column.")] = 5,
-    region: Annotated[
-        str, typer.Option("--region", help="Default country for phones without a country code.")
-    ] = "RU",
-    from_: FromOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
+    top: Annotated[
+        int, typer.Option("--top", help="How many top values per column.", metavar="N")
+    ] = 5,
+    region: RegionOpt = "RU",
 ) -> None:
     """Profile data quality: fill rate, distinct values, validity, junk, duplicates per column.
 
     The summary goes to stderr; --json and --html write reports for machines and people.
+
+    Examples:
+
+    \b
+      custdata profile examples/crm_export.csv
+      custdata profile examples/shop_customers.xlsx --json-file profile.json --html profile.html
     """
-    frame = read_input(
-        input, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
-    )
+    if legacy_json is not None:  # the old `--json FILE`: --json was an option taking a path
+        if not as_json:
+            raise InvalidOption("profile takes one input file")
+        deprecated("--json FILE", "--json-file FILE (or --json for stdout)")
+        if Path(input).suffix.lower() == ".json" and Path(legacy_json).suffix.lower() != ".json":
+            input, legacy_json = legacy_json, input  # `profile --json out.json data.csv`
+        json_file, as_json = (None, True) if legacy_json == "-" else (legacy_json, False)
+    frame = io.read(input)
     result = build_profile(frame, top=top, show_values=show_values, region=region)
-    if json_ == "-":
+    if as_json:
         typer.echo(result.to_json())
-    elif json_:
-        _write_text(json_, result.to_json() + "\n")
+    if json_file:
+        _write_text(json_file, result.to_json() + "\n")
     if html:
         _write_text(html, profile_html(result, title=f"Quality profile: {Path(input).name}"))
-    if not quiet:
+    if not io.quiet:
         console.print(
             render(result, title=f"Quality profile: {Path(input).name}", width=console.width)
         )

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from custdata.cli._common import DebugOpt, QuietOpt
+from custdata.cli._common import DebugAliasOpt, QuietOpt
 from custdata.pipeline import check_manifest, load_pipeline, make_plan, run_pipeline
 from custdata.pipeline.runner import log as pipeline_log
 from custdata.pipeline.runner import open_log
@@ -64,7 +64,11 @@ def run(
         list[str] | None,
         typer.Option(
             "--set",
-            help="Override a value: KEY=VALUE for [pipeline] keys (e.g. date=2026-01-31), STEP.KEY=VALUE for a step (STEP: id, name or number). Repeatable.",
+            metavar="KEY=VALUE",
+            help=(
+                "Override a value: KEY=VALUE for [pipeline] keys (e.g. date=2026-01-31), "
+                "STEP.KEY=VALUE for a step (STEP: id, name or number). Repeatable."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -74,6 +78,7 @@ def run(
             "--log",
             help="Also append the log to this file (default: [pipeline] log, if set).",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     check: Annotated[
@@ -87,12 +92,18 @@ def run(
         bool, typer.Option("--json", help="Print the run report (or the plan) as JSON on stdout.")
     ] = False,
     quiet: QuietOpt = False,
-    debug: DebugOpt = False,
+    debug: DebugAliasOpt = False,
 ) -> None:
     """Run a pipeline of steps (read, normalize, dedupe, segment, mask, suppress, write).
 
     Outputs appear all at once at the end (crash-safe); a JSON run report is written next to the
     first output. Exit codes: 0 ok, 2 invalid file or input, 4 no input file, 5 locked.
+
+    Examples:
+
+    \b
+      custdata run examples/nightly.toml --set date=2026-01-31 --dry-run
+      custdata run examples/nightly.toml --set date=2026-03-01 -q
     """
     parsed = load_pipeline(pipeline, overrides=list(set_ or []))
     if check:

@@ -9,26 +9,21 @@ import polars as pl
 import typer
 from rich.table import Table
 
-from custdata.cli._common import lazy_module
-
-seg = lazy_module("custdata.segment")
 from custdata.cli._common import (
-    DebugOpt,
-    DelimiterOpt,
-    EncodingOpt,
-    FromOpt,
+    DayfirstOpt,
     InputArg,
-    OutputOpt,
-    QuietOpt,
-    SheetOpt,
-    ToOpt,
+    IOOptions,
     console,
+    deprecated,
+    io_options,
+    lazy_module,
     message,
     progress,
     read_input,
-    write_output,
 )
 from custdata.errors import InvalidOption, OutputError
+
+seg = lazy_module("custdata.segment")
 
 app = typer.Typer(
     name="segment",
@@ -45,6 +40,7 @@ CustomerOpt = Annotated[
         "--customer",
         help="Customer id column (default: customer_id, client_id, Код клиента, ...).",
         show_default=False,
+        metavar="COLUMN",
     ),
 ]
 DateOpt = Annotated[
@@ -53,6 +49,7 @@ DateOpt = Annotated[
         "--date",
         help="Order date column (default: order_date, date, Дата, ...).",
         show_default=False,
+        metavar="COLUMN",
     ),
 ]
 AmountOpt = Annotated[
@@ -61,6 +58,7 @@ AmountOpt = Annotated[
         "--amount",
         help="Order amount column; negative = return (default: amount, total, Сумма, ...).",
         show_default=False,
+        metavar="COLUMN",
     ),
 ]
 AsOfOpt = Annotated[
@@ -69,6 +67,7 @@ AsOfOpt = Annotated[
         "--as-of",
         help="Analysis date YYYY-MM-DD (default: the last order date).",
         show_default=False,
+        metavar="YYYY-MM-DD",
     ),
 ]
 CurrencyOpt = Annotated[
@@ -76,6 +75,7 @@ CurrencyOpt = Annotated[
     typer.Option(
         "--currency",
         help="Currency column: 'auto' (a column named currency/валюта), a column name, or 'none'.",
+        metavar="auto|COLUMN|none",
     ),
 ]
 RateOpt = Annotated[
@@ -84,10 +84,14 @@ RateOpt = Annotated[
         "--rate",
         help="Conversion rate CODE=VALUE (one unit in the base currency), repeat per currency, e.g. --rate USD=92.5.",
         show_default=False,
+        metavar="CODE=VALUE",
     ),
 ]
 BaseOpt = Annotated[
-    str, typer.Option("--base-currency", help="Currency the --rate values convert to (rate 1).")
+    str,
+    typer.Option(
+        "--base-currency", help="Currency the --rate values convert to (rate 1).", metavar="CODE"
+    ),
 ]
 ClustersOpt = Annotated[
     str | None,
@@ -95,6 +99,7 @@ ClustersOpt = Annotated[
         "--clusters",
         help="Dedupe result: a file with the source id column and cluster_id; orders of one person count once.",
         show_default=False,
+        metavar="FILE",
     ),
 ]
 ClustersOnOpt = Annotated[
@@ -103,15 +108,13 @@ ClustersOnOpt = Annotated[
         "--clusters-on",
         help="Source id column in --clusters (default: same name as --customer, or detected).",
         show_default=False,
+        metavar="COLUMN",
     ),
 ]
 ClusterColOpt = Annotated[
-    str, typer.Option("--cluster-column", help="Person id column in --clusters.")
+    str, typer.Option("--cluster-column", help="Person id column in --clusters.", metavar="COLUMN")
 ]
-MonthFirstOpt = Annotated[
-    bool,
-    typer.Option("--month-first", help="Read ambiguous dates like 03/01/2024 as month first (US)."),
-]
+MonthFirstOpt = Annotated[bool, typer.Option("--month-first", hidden=True)]
 
 
 def _rates(rate: list[str] | None, base: str) -> dict[str, float] | None:
@@ -131,12 +134,6 @@ def _rates(rate: list[str] | None, base: str) -> dict[str, float] | None:
 
 def _currency(value: str) -> str | None:
     return None if value.strip().lower() == "none" else value
-
-
-def _read(path: str, from_, encoding, delimiter, sheet, quiet) -> pl.DataFrame:  # type: ignore[no-untyped-def]
-    return read_input(
-        path, from_=from_, encoding=encoding, delimiter=delimiter, sheet=sheet, quiet=quiet
-    )
 
 
 def _transactions(
@@ -186,8 +183,10 @@ def _summary_table(summary: pl.DataFrame, quiet: bool) -> None:
 
 
 @app.command("rfm")
+@io_options()
 def rfm_command(
     input: InputArg,
+    io: IOOptions,
     customer: CustomerOpt = None,
     date: DateOpt = None,
     amount: AmountOpt = None,
@@ -197,22 +196,28 @@ def rfm_command(
             "--order",
             help="Order id column: frequency counts distinct orders, not rows.",
             show_default=False,
+            metavar="COLUMN",
         ),
     ] = None,
     as_of: AsOfOpt = None,
     bins: Annotated[
-        int, typer.Option("--bins", help="Number of score bins (2-10; 5 or 4 usual).")
+        int, typer.Option("--bins", help="Number of score bins (2-10; 5 or 4 usual).", metavar="N")
     ] = 5,
     segment_map: Annotated[
         str,
         typer.Option(
             "--map",
             help="Segment map: 'rf' (R x F grid), 'rfm' (R package rfm table) or a .toml file.",
+            metavar="rf|rfm|FILE",
         ),
     ] = "rf",
     language: Annotated[
         str,
-        typer.Option("--language", help="Also add rfm_segment_name in this language: en, ru, uk."),
+        typer.Option(
+            "--language",
+            help="Also add rfm_segment_name in this language: en, ru, uk.",
+            metavar="en|ru|uk",
+        ),
     ] = "en",
     currency: CurrencyOpt = "auto",
     rate: RateOpt = None,
@@ -220,6 +225,7 @@ def rfm_command(
     clusters: ClustersOpt = None,
     clusters_on: ClustersOnOpt = None,
     cluster_column: ClusterColOpt = "cluster_id",
+    dayfirst: DayfirstOpt = True,
     month_first: MonthFirstOpt = False,
     report: Annotated[
         str | None,
@@ -227,40 +233,40 @@ def rfm_command(
             "--report",
             help="Also write a self-contained HTML report (RFM grid, segments, cohorts).",
             show_default=False,
+            metavar="FILE.html",
         ),
     ] = None,
     exceptions: Annotated[
         str | None,
         typer.Option(
             "--exceptions",
-            help="Also write the rows left out (bad or implausible dates and amounts, ...) with their row_status.",
+            help="Also write the rows left out (unreadable or implausible dates and amounts, ...) "
+            "with their row_status.",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     """RFM per customer: recency, frequency, monetary, R/F/M scores, RFM code and segment.
 
     Returns (negative amounts) lower the spend, zero amounts and rows without a readable date
     are left out and counted; several currencies need --rate. A table of segments is shown on
     stderr.
+
+    Examples:
+
+    \b
+      custdata segment rfm examples/orders.csv --rate UAH=2.3 --rate USD=92 -o rfm.csv
     """
     if report and Path(report).suffix.lower() not in (".html", ".htm"):
         raise InvalidOption("--report must name an .html file")
     from custdata.io import check_outputs
 
     check_outputs(
-        [("-o", output), ("--exceptions", exceptions), ("--report", report)],
+        [("-o", io.output), ("--exceptions", exceptions), ("--report", report)],
         [input, *([clusters] if clusters else [])],
     )
-    frame = _read(input, from_, encoding, delimiter, sheet, quiet)
+    frame = io.read(input)
     frame, customer, date, amount = _transactions(
         frame,
         customer=customer,
@@ -269,11 +275,14 @@ def rfm_command(
         clusters=clusters,
         clusters_on=clusters_on,
         cluster_column=cluster_column,
-        quiet=quiet,
+        quiet=io.quiet,
     )
+    if month_first:
+        deprecated("--month-first", "--monthfirst")
+        dayfirst = False
     rates = _rates(rate, base_currency)
     smap = seg.load_segment_map(segment_map)
-    with progress("scoring", quiet=quiet):
+    with progress("scoring", quiet=io.quiet):
         result, facts = seg.rfm_with_report(
             frame,
             customer=customer,
@@ -285,10 +294,10 @@ def rfm_command(
             order=order,
             currency=_currency(currency),
             rates=rates,
-            dayfirst=not month_first,
+            dayfirst=dayfirst,
             language=language,
         )
-    write_output(result, output, to=to, input_path=input, quiet=quiet)
+    io.write(result, inputs=input)
     if exceptions:
         left_out = seg.transaction_exceptions(
             frame,
@@ -298,9 +307,9 @@ def rfm_command(
             order=order,
             currency=_currency(currency),
             rates=rates,
-            dayfirst=not month_first,
+            dayfirst=dayfirst,
         )
-        write_output(left_out, exceptions, input_path=input, quiet=quiet)
+        io.write_side(left_out, exceptions, inputs=input)
     if report:
         _write_report(
             report,
@@ -314,10 +323,10 @@ def rfm_command(
             bins=bins,
             as_of=as_of,
             notes=[seg.describe_report(facts)],
-            quiet=quiet,
+            quiet=io.quiet,
         )
-    _summary_table(seg.segment_summary(result), quiet)
-    message(f"rfm: {result.height:,} customers from {seg.describe_report(facts)}", quiet=quiet)
+    _summary_table(seg.segment_summary(result), io.quiet)
+    message(f"rfm: {result.height:,} customers from {seg.describe_report(facts)}", quiet=io.quiet)
 
 
 def _write_report(
@@ -357,14 +366,17 @@ def _write_report(
 
 
 @app.command("rules")
+@io_options()
 def rules_command(
     input: InputArg,
+    io: IOOptions,
     rules: Annotated[
         str,
         typer.Option(
             "--rules",
             help="TOML rule file: [[segment]] tables with name and where.",
             show_default=False,
+            metavar="FILE",
         ),
     ],
     mode: Annotated[
@@ -373,6 +385,7 @@ def rules_command(
             "--mode",
             help="'first' matching segment or 'all' matches as a list (default: from the file, else first).",
             show_default=False,
+            metavar="first|all",
         ),
     ] = None,
     column: Annotated[
@@ -381,12 +394,16 @@ def rules_command(
             "--column-name",
             help="Output column (default: from the file, else 'segment').",
             show_default=False,
+            metavar="NAME",
         ),
     ] = None,
     default: Annotated[
         str | None,
         typer.Option(
-            "--default", help="Label when no rule matches (first mode).", show_default=False
+            "--default",
+            help="Label when no rule matches (first mode).",
+            show_default=False,
+            metavar="LABEL",
         ),
     ] = None,
     id: Annotated[
@@ -395,18 +412,25 @@ def rules_command(
             "--id",
             help="Customer id column of INPUT (to join RFM fields from --transactions).",
             show_default=False,
+            metavar="COLUMN",
         ),
     ] = None,
     birth_date: Annotated[
         str | None,
         typer.Option(
-            "--birth-date", help="Birth date column: adds age and age_band.", show_default=False
+            "--birth-date",
+            help="Birth date column: adds age and age_band.",
+            show_default=False,
+            metavar="COLUMN",
         ),
     ] = None,
     gender: Annotated[
         str | None,
         typer.Option(
-            "--gender", help="Gender column: adds gender (male/female).", show_default=False
+            "--gender",
+            help="Gender column: adds gender (male/female).",
+            show_default=False,
+            metavar="COLUMN",
         ),
     ] = None,
     name: Annotated[
@@ -415,6 +439,7 @@ def rules_command(
             "--name",
             help="Full name column: gender from the name normalizer (when --gender is not given).",
             show_default=False,
+            metavar="COLUMN",
         ),
     ] = None,
     transactions: Annotated[
@@ -423,6 +448,7 @@ def rules_command(
             "--transactions",
             help="Orders file: adds RFM fields (days_since_last_order, order_count, total_spend, rfm_segment...).",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     customer: CustomerOpt = None,
@@ -435,76 +461,80 @@ def rules_command(
     clusters: ClustersOpt = None,
     clusters_on: ClustersOnOpt = None,
     cluster_column: ClusterColOpt = "cluster_id",
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
-    """Apply a TOML file of named segments (SQL conditions) to a customer table, in order."""
-    ruleset = seg.load_rules(rules)
-    frame = _read(input, from_, encoding, delimiter, sheet, quiet)
-    rfm_table = None
-    if transactions:
-        if not id:
-            raise InvalidOption("--transactions needs --id: the customer id column of INPUT")
-        orders = read_input(transactions, quiet=quiet)
-        orders, cust, dcol, acol = _transactions(
-            orders,
+    """Apply a TOML file of named segments (SQL conditions) to a customer table, in order.
+
+    Examples:
+
+    \b
+      custdata segment rules examples/crm_export.csv --rules examples/segments.toml \\
+        --id "Код клиента" --birth-date "Дата рождения" \\
+        --transactions examples/orders.csv --rate UAH=2.3 --rate USD=92 -o segments.csv
+    """
+    from custdata.segment.job import OrderColumns, RulesOptions, segment_customers
+
+    if transactions and not id:
+        raise InvalidOption("--transactions needs --id: the customer id column of INPUT")
+    options = RulesOptions(
+        mode=mode,
+        column=column,
+        default=default,
+        id=id,
+        birth_date=birth_date,
+        gender=gender,
+        name=name,
+        orders=OrderColumns(
             customer=customer,
             date=date,
             amount=amount,
-            clusters=clusters,
-            clusters_on=clusters_on,
-            cluster_column=cluster_column,
-            quiet=quiet,
-        )
-        rfm_table = seg.rfm(
-            orders,
-            customer=cust,
-            date=dcol,
-            amount=acol,
             as_of=as_of,
             currency=_currency(currency),
             rates=_rates(rate, base_currency),
-        )
-        if clusters:
-            table = read_input(clusters, quiet=quiet)
-            frame = seg.map_clusters(
-                frame, table, customer=id, on=clusters_on, cluster=cluster_column
-            )
-    frame = seg.customer_fields(
-        frame, id=id, birth_date=birth_date, gender=gender, name=name, rfm=rfm_table, as_of=as_of
+            clusters_on=clusters_on,
+            cluster_column=cluster_column,
+        ),
     )
-    result = seg.apply_rules(frame, ruleset, mode=mode, column=column, default=default)
-    write_output(result, output, to=to, input_path=input, quiet=quiet)
-    out_col = column or ruleset.column
+    ruleset = seg.load_rules(rules)
+    frame = io.read(input)
+    orders = io.read_plain(transactions) if transactions else None
+    table = io.read_plain(clusters) if clusters and transactions else None
+    found = segment_customers(frame, ruleset, options, orders=orders, clusters=table)
+    if found.ids_before is not None:
+        io.say(f"clusters: {found.ids_before:,} customer ids -> {found.ids_after:,} people")
+    result = found.frame
+    io.write(result, inputs=input)
+    out_col = found.column
     if result.schema[out_col] == pl.String:
         top = result.group_by(out_col).len().sort("len", descending=True).head(5)
         shown = ", ".join(f"{k if k is not None else 'none'} {v:,}" for k, v in top.iter_rows())
     else:
         shown = f"{int(result.select(pl.col(out_col).list.len().gt(0).sum()).item()):,} matched"
-    message(f"rules: {result.height:,} customers, {len(ruleset.rules)} rules; {shown}", quiet=quiet)
+    message(
+        f"rules: {result.height:,} customers, {len(ruleset.rules)} rules; {shown}", quiet=io.quiet
+    )
 
 
 @app.command("clv")
+@io_options()
 def clv_command(
     input: InputArg,
+    io: IOOptions,
     customer: CustomerOpt = None,
     date: DateOpt = None,
     amount: AmountOpt = None,
     as_of: AsOfOpt = None,
-    horizon: Annotated[int, typer.Option("--horizon", help="Months to predict.")] = 12,
+    horizon: Annotated[
+        int, typer.Option("--horizon", help="Months to predict.", metavar="MONTHS")
+    ] = 12,
     discount_rate: Annotated[
-        float, typer.Option("--discount-rate", help="Monthly discount rate.")
+        float, typer.Option("--discount-rate", help="Monthly discount rate.", metavar="RATE")
     ] = 0.01,
     penalizer: Annotated[
         float,
         typer.Option(
-            "--penalizer", help="L2 penalty for small data (0 = plain maximum likelihood)."
+            "--penalizer",
+            help="L2 penalty for small data (0 = plain maximum likelihood).",
+            metavar="L2",
         ),
     ] = 0.001,
     currency: CurrencyOpt = "auto",
@@ -513,18 +543,16 @@ def clv_command(
     clusters: ClustersOpt = None,
     clusters_on: ClustersOnOpt = None,
     cluster_column: ClusterColOpt = "cluster_id",
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     """Lifetime value per customer: history, BG/NBD expected purchases and probability alive,
-    Gamma-Gamma expected order value, CLV over --horizon months."""
-    frame = _read(input, from_, encoding, delimiter, sheet, quiet)
+    Gamma-Gamma expected order value, CLV over --horizon months.
+
+    Examples:
+
+    \b
+      custdata segment clv examples/orders.csv --rate UAH=2.3 --rate USD=92 --horizon 12 -o clv.csv
+    """
+    frame = io.read(input)
     frame, customer, date, amount = _transactions(
         frame,
         customer=customer,
@@ -533,9 +561,9 @@ def clv_command(
         clusters=clusters,
         clusters_on=clusters_on,
         cluster_column=cluster_column,
-        quiet=quiet,
+        quiet=io.quiet,
     )
-    with progress("fitting BG/NBD and Gamma-Gamma", quiet=quiet):
+    with progress("fitting BG/NBD and Gamma-Gamma", quiet=io.quiet):
         result = seg.clv(
             frame,
             customer=customer,
@@ -548,19 +576,21 @@ def clv_command(
             currency=_currency(currency),
             rates=_rates(rate, base_currency),
         )
-    write_output(result, output, to=to, input_path=input, quiet=quiet)
+    io.write(result, inputs=input)
     total = float(result["clv"].sum() or 0.0)
     alive = float(result["probability_alive"].mean() or 0.0)
     message(
         f"clv: {result.height:,} customers, {horizon}-month CLV total {total:,.0f}, "
         f"mean probability alive {alive:.0%}",
-        quiet=quiet,
+        quiet=io.quiet,
     )
 
 
 @app.command("cohorts")
+@io_options()
 def cohorts_command(
     input: InputArg,
+    io: IOOptions,
     customer: CustomerOpt = None,
     date: DateOpt = None,
     amount: AmountOpt = None,
@@ -568,11 +598,20 @@ def cohorts_command(
         str,
         typer.Option(
             "--shape",
-            help="'wide' (one row per cohort, columns m0, m1, ...) or 'long' (one row per cohort and month, with revenue).",
+            metavar="wide|long",
+            help=(
+                "'wide' (one row per cohort, columns m0, m1, ...) or 'long' (one row per cohort "
+                "and month, with revenue)."
+            ),
         ),
     ] = "wide",
     value: Annotated[
-        str, typer.Option("--value", help="Wide cells: retention, active or revenue.")
+        str,
+        typer.Option(
+            "--value",
+            help="Wide cells: retention, active or revenue.",
+            metavar="retention|active|revenue",
+        ),
     ] = "retention",
     currency: CurrencyOpt = "auto",
     rate: RateOpt = None,
@@ -580,21 +619,19 @@ def cohorts_command(
     clusters: ClustersOpt = None,
     clusters_on: ClustersOnOpt = None,
     cluster_column: ClusterColOpt = "cluster_id",
-    output: OutputOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
-    """Acquisition-month cohorts: share of each cohort ordering again k months later, and revenue."""
+    """Acquisition-month cohorts: share of each cohort ordering again k months later, and revenue.
+
+    Examples:
+
+    \b
+      custdata segment cohorts examples/orders.csv --rate UAH=2.3 --rate USD=92 -o retention.csv
+    """
     if shape not in ("wide", "long"):
         raise InvalidOption("--shape must be 'wide' or 'long'")
     if value not in ("retention", "active", "revenue"):
         raise InvalidOption("--value must be retention, active or revenue")
-    frame = _read(input, from_, encoding, delimiter, sheet, quiet)
+    frame = io.read(input)
     frame, customer, date, amount = _transactions(
         frame,
         customer=customer,
@@ -603,7 +640,7 @@ def cohorts_command(
         clusters=clusters,
         clusters_on=clusters_on,
         cluster_column=cluster_column,
-        quiet=quiet,
+        quiet=io.quiet,
     )
     table = seg.cohorts(
         frame,
@@ -614,8 +651,8 @@ def cohorts_command(
         rates=_rates(rate, base_currency),
     )
     result = table if shape == "long" else seg.retention_matrix(table, value=value)
-    write_output(result, output, to=to, input_path=input, quiet=quiet)
+    io.write(result, inputs=input)
     n = table.select(pl.col("cohort").n_unique()).item()
     m1 = table.filter(pl.col("period") == 1)
     mean_m1 = float(m1["retention"].mean() or 0.0) if m1.height else 0.0
-    message(f"cohorts: {n} monthly cohorts; mean month-1 retention {mean_m1:.0%}", quiet=quiet)
+    message(f"cohorts: {n} monthly cohorts; mean month-1 retention {mean_m1:.0%}", quiet=io.quiet)

@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from custdata.dedupe.blocking import BlockingRule, block_on, default_blocking_rules
+from custdata.dedupe.blocking import BlockingResult, BlockingRule, block_on, default_blocking_rules
+from custdata.dedupe.clustering import Clusters
 from custdata.dedupe.comparison import (
     AddressComparison,
     Comparison,
@@ -21,21 +22,40 @@ from custdata.dedupe.comparison import (
     PhoneComparison,
 )
 from custdata.dedupe.config import DedupeConfig, load_config
-from custdata.dedupe.core import DedupeResult, deduplicate, find_duplicates, record_keys
+from custdata.dedupe.core import (
+    DedupeResult,
+    Prepared,
+    ScoredPairs,
+    assign,
+    block,
+    cluster_records,
+    compare,
+    comparison_set,
+    deduplicate,
+    find_duplicates,
+    prepare_records,
+    score,
+)
+from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
 from custdata.dedupe.evaluate import evaluate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households, link, match_master
+from custdata.dedupe.records import record_keys
 from custdata.dedupe.review import parse_labels, review_pairs
 from custdata.dedupe.rules import And, Exact, Fuzzy, Level, Not, Or, Rule, YearsApart, parse_rule
 
 __all__ = [
     "AddressComparison",
     "And",
+    "BlockingResult",
     "BlockingRule",
+    "Clusters",
     "Comparison",
     "DateComparison",
     "DedupeConfig",
     "DedupeResult",
+    "Diagnostic",
+    "DiagnosticKind",
     "EmailComparison",
     "Exact",
     "ExactMatch",
@@ -46,8 +66,15 @@ __all__ = [
     "Not",
     "Or",
     "PhoneComparison",
+    "Prepared",
     "Rule",
+    "ScoredPairs",
+    "assign",
+    "block",
     "block_on",
+    "cluster_records",
+    "compare",
+    "comparison_set",
     "deduplicate",
     "default_blocking_rules",
     "evaluate",
@@ -59,7 +86,9 @@ __all__ = [
     "match_master",
     "parse_labels",
     "parse_rule",
+    "prepare_records",
     "record_keys",
     "review_pairs",
+    "score",
     "YearsApart",
 ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from custdata.normalize._common import JUNK_VALUES, as_expr
+from custdata.frames import as_expr
+from custdata.junk import JUNK_VALUES
 
 # One Latin spelling per Cyrillic letter (Russian + Ukrainian). The skeleton below folds the
 # variants of other systems (ICAO "iu"/"ia", "kh"/"h", "y"/"i") so the exact table matters little.

@@ -20,18 +20,22 @@ family) together: A~B and B~C make A, B, C one person even when A and C clearly 
 >>> edges = pl.DataFrame({"row_l": [0, 1], "row_r": [1, 2], "prob": [0.99, 0.97], "distinct": [False, False]})
 >>> def score(l, r):  # the pair (0, 2) was never blocked: it is a different person
 ...     return np.zeros(len(l)), np.ones(len(l), dtype=bool)
->>> labels, diag = cluster(3, edges, score, threshold=0.9)
->>> labels.tolist()
+>>> result = cluster(3, edges, score, threshold=0.9)
+>>> result.labels.tolist()
 [0, 0, 2]
+>>> [d.kind.value for d in result.diagnostics]
+['split_clusters']
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
+from custdata.dedupe.diagnostics import Diagnostic, OversizedCluster, SplitClusters
 from custdata.graph import component_min_labels
 
 LEFT, RIGHT = "row_l", "row_r"
@@ -113,62 +117,67 @@ def _average_linkage(
     return out
 
 
-def cluster(
-    n: int,
-    edges: pl.DataFrame,
-    score: ScoreFn,
-    *,
-    threshold: float = 0.9,
-    support: float = 0.5,
-    max_cluster_size: int = 50,
-) -> tuple[np.ndarray, list[dict]]:
-    """Cluster label (smallest member row) of each of ``n`` rows, plus diagnostics.
+@dataclass
+class Clusters:
+    """Result of the cluster stage: a label per record (its cluster's smallest record id)."""
 
-    ``edges`` has ``row_l``, ``row_r``, ``prob`` and ``distinct`` (a distinct rule holds) for the
-    scored candidate pairs. ``score(left_rows, right_rows)`` returns ``(prob, distinct)`` for
-    any other pairs (used to check components as a whole).
-    """
-    diagnostics: list[dict] = []
-    strong = edges.filter((pl.col("prob") >= threshold) & ~pl.col("distinct"))
-    left = strong[LEFT].to_numpy().astype(np.int64)
-    right = strong[RIGHT].to_numpy().astype(np.int64)
-    labels = components(n, left, right)
-    if n == 0 or strong.height == 0:
-        return labels, diagnostics
+    labels: np.ndarray
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    lab = pl.DataFrame({"row": np.arange(n, dtype=np.int64), "label": labels})
-    sizes = lab.group_by("label").agg(pl.len().alias("size"))
-    big = sizes.filter(pl.col("size") > max_cluster_size)
-    if big.height:
-        big_labels = set(big["label"].to_list())
-        in_big = np.isin(labels[left], list(big_labels))
-        nodes = lab.filter(pl.col("label").is_in(list(big_labels)))["row"].to_numpy()
-        probs = strong["prob"].to_numpy()
-        roots = _capped_union(nodes, left[in_big], right[in_big], probs[in_big], max_cluster_size)
-        for node, root in roots.items():
-            labels[node] = root
-        # Relabel to the smallest member of each new group.
-        sub = pl.DataFrame({"row": list(roots), "root": list(roots.values())})
-        sub = sub.with_columns(pl.col("row").min().over("root").alias("new"))
-        labels[sub["row"].to_numpy()] = sub["new"].to_numpy()
-        diagnostics.append(
+    def frame(self) -> pl.DataFrame:
+        """``row`` (internal record id) and ``cluster`` (smallest member id) as a frame.
+
+        >>> Clusters(np.array([0, 0, 2])).frame().rows()
+        [(0, 0), (1, 0), (2, 2)]
+        """
+        n = self.labels.size
+        return pl.DataFrame(
             {
-                "kind": "oversized_cluster",
-                "components": big.height,
-                "largest": int(big["size"].max()),
-                "message": (
-                    f"{big.height} group(s) of more than {max_cluster_size} records "
-                    f"(largest {int(big['size'].max())}) were cut at their weakest links; "
-                    "check the blocking keys for placeholder values"
-                ),
+                "row": np.arange(n, dtype=np.uint32),
+                "cluster": self.labels.astype(np.uint32),
             }
         )
 
-    # Check every component of 3+ records as a whole.
+
+def _relabel_min(labels: np.ndarray, rows: np.ndarray, roots: np.ndarray) -> None:
+    """Set ``labels[rows]`` to the smallest row sharing each root (in place)."""
+    sub = pl.DataFrame({"row": rows, "root": roots}).with_columns(
+        pl.col("row").min().over("root").alias("new")
+    )
+    labels[sub["row"].to_numpy()] = sub["new"].to_numpy()
+
+
+def cut_oversized(
+    labels: np.ndarray, strong: pl.DataFrame, max_cluster_size: int
+) -> OversizedCluster | None:
+    """Cut components bigger than ``max_cluster_size`` at their weakest edges (in place)."""
+    n = labels.size
+    lab = pl.DataFrame({"row": np.arange(n, dtype=np.int64), "label": labels})
+    sizes = lab.group_by("label").agg(pl.len().alias("size"))
+    big = sizes.filter(pl.col("size") > max_cluster_size)
+    if big.height == 0:
+        return None
+    left = strong[LEFT].to_numpy().astype(np.int64)
+    right = strong[RIGHT].to_numpy().astype(np.int64)
+    big_labels = big["label"].to_list()
+    in_big = np.isin(labels[left], big_labels)
+    nodes = lab.filter(pl.col("label").is_in(big_labels))["row"].to_numpy()
+    probs = strong["prob"].to_numpy()
+    roots = _capped_union(nodes, left[in_big], right[in_big], probs[in_big], max_cluster_size)
+    _relabel_min(labels, np.array(list(roots), dtype=np.int64), np.array(list(roots.values())))
+    return OversizedCluster(
+        components=big.height, largest=int(big["size"].max()), max_cluster_size=max_cluster_size
+    )
+
+
+def pairs_within(labels: np.ndarray, edges: pl.DataFrame, score: ScoreFn) -> pl.DataFrame:
+    """Every pair inside each component of 3+ records: ``label``, rows, ``prob``, ``distinct``.
+
+    Pairs that blocking never generated are scored with ``score``.
+    """
+    n = labels.size
     lab = pl.DataFrame({"row": np.arange(n, dtype=np.int64), "label": labels})
     multi = lab.filter(pl.len().over("label") >= 3)
-    if multi.height == 0:
-        return labels, diagnostics
     allpairs = (
         multi.join(multi, on="label", suffix="_r")
         .filter(pl.col("row") < pl.col("row_r"))
@@ -185,24 +194,28 @@ def cluster(
             prob=pl.Series(p, dtype=pl.Float64), distinct=pl.Series(d, dtype=pl.Boolean)
         )
         allpairs = pl.concat([allpairs.filter(pl.col("prob").is_not_null()), filled])
+    return allpairs.sort(["label", LEFT, RIGHT])
+
+
+def split_inconsistent(
+    labels: np.ndarray, allpairs: pl.DataFrame, *, threshold: float, support: float
+) -> SplitClusters | None:
+    """Re-cluster (in place) the components where some pair is weak or forbidden."""
     bad = (
         allpairs.group_by("label")
         .agg(((pl.col("prob") < support) | pl.col("distinct")).any().alias("bad"))
         .filter("bad")
     )
     if bad.height == 0:
-        return labels, diagnostics
-
+        return None
     todo = allpairs.join(bad.select("label"), on="label", how="semi").sort(["label", LEFT, RIGHT])
-    members = multi.join(bad.select("label"), on="label", how="semi").sort(["label", "row"])
+    rows_all = np.unique(np.concatenate([todo[LEFT].to_numpy(), todo[RIGHT].to_numpy()]))
+    members = pl.DataFrame({"row": rows_all, "label": labels[rows_all]}).sort(["label", "row"])
     split = 0
-    m_label = members["label"].to_numpy()
-    m_row = members["row"].to_numpy()
+    m_label, m_row = members["label"].to_numpy(), members["row"].to_numpy()
     t_label = todo["label"].to_numpy()
-    t_left = todo[LEFT].to_numpy()
-    t_right = todo[RIGHT].to_numpy()
-    t_prob = todo["prob"].to_numpy()
-    t_dist = todo["distinct"].to_numpy()
+    t_left, t_right = todo[LEFT].to_numpy(), todo[RIGHT].to_numpy()
+    t_prob, t_dist = todo["prob"].to_numpy(), todo["distinct"].to_numpy()
     uniq, m_start = np.unique(m_label, return_index=True)
     m_end = np.append(m_start[1:], m_label.size)
     t_start = np.searchsorted(t_label, uniq, side="left")
@@ -224,15 +237,40 @@ def cluster(
         for g in np.unique(groups):
             mem = rows[groups == g]
             labels[mem] = mem.min()
-    diagnostics.append(
-        {
-            "kind": "split_clusters",
-            "components": bad.height,
-            "split": split,
-            "message": (
-                f"{bad.height} group(s) linked records that do not all match each other "
-                f"(e.g. relatives sharing a phone); {split} were split into several people"
-            ),
-        }
+    return SplitClusters(components=bad.height, split=split)
+
+
+def cluster(
+    n: int,
+    edges: pl.DataFrame,
+    score: ScoreFn,
+    *,
+    threshold: float = 0.9,
+    support: float = 0.5,
+    max_cluster_size: int = 50,
+) -> Clusters:
+    """Cluster label (smallest member row) of each of ``n`` rows, plus diagnostics.
+
+    ``edges`` has ``row_l``, ``row_r``, ``prob`` and ``distinct`` (a distinct rule holds) for the
+    scored candidate pairs. ``score(left_rows, right_rows)`` returns ``(prob, distinct)`` for
+    any other pairs (used to check components as a whole). Steps: connected components of the
+    strong edges, :func:`cut_oversized`, :func:`pairs_within`, :func:`split_inconsistent`.
+    """
+    diagnostics: list[Diagnostic] = []
+    strong = edges.filter((pl.col("prob") >= threshold) & ~pl.col("distinct"))
+    labels = components(
+        n,
+        strong[LEFT].to_numpy().astype(np.int64),
+        strong[RIGHT].to_numpy().astype(np.int64),
     )
-    return labels, diagnostics
+    if n == 0 or strong.height == 0:
+        return Clusters(labels, diagnostics)
+    cut = cut_oversized(labels, strong, max_cluster_size)
+    if cut is not None:
+        diagnostics.append(cut)
+    allpairs = pairs_within(labels, edges, score)
+    if allpairs.height:
+        split = split_inconsistent(labels, allpairs, threshold=threshold, support=support)
+        if split is not None:
+            diagnostics.append(split)
+    return Clusters(labels, diagnostics)

@@ -143,7 +143,8 @@ class NameComparison(JaroWinklerAtThresholds):
     """Names on their keys (transliterated, diminutives folded): exact, Jaro-Winkler, initials.
 
     An initial ("I.") agreeing with the other side's first letter, one typo (``Lia``/``Lisa``)
-    or one name starting the other (``Tim``/``Timofei``) count as the lowest fuzzy level. Term-frequency adjustment is on by default: "Иванов" = "Иванов" weighs less than a rare
+    or one name starting the other (``Tim``/``Timofei``) count as the lowest fuzzy level.
+    Term-frequency adjustment is on by default: "Иванов" = "Иванов" weighs less than a rare
     surname.
 
     >>> c = NameComparison("first_name_key")

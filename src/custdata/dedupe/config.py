@@ -27,17 +27,17 @@ True
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from custdata.config import load_toml
 from custdata.dedupe import comparison as _cmp
 from custdata.dedupe.blocking import BlockingRule, block_on
 from custdata.dedupe.comparison import Comparison
 from custdata.dedupe.rules import Rule, as_rules
-from custdata.errors import InvalidOption, UnreadableInput
+from custdata.errors import InvalidOption
 
 _COMPARISON_TYPES: dict[str, type[Comparison]] = {
     cls.__name__: cls
@@ -181,12 +181,6 @@ def load_config(path: str | Path) -> DedupeConfig:
     0.8
     >>> os.unlink(f.name)
     """
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UnreadableInput(f"config file {str(p)!r} not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UnreadableInput(f"config file {p.name!r} is not valid TOML: {exc}") from None
+    data = load_toml(path, what="config file")
     section = data.get("dedupe", data)
     return DedupeConfig.from_dict(section)

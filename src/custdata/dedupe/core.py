@@ -1,31 +1,83 @@
-"""The dedupe pipeline: keys -> blocking -> comparison levels -> model -> clustering -> ids.
+"""The dedupe pipeline as named stages: prepare -> block -> compare -> score -> cluster -> assign.
 
-Everything here is a pure function of the input frame and the options: no I/O, no printing, no
-global state. The rows are processed in an order derived from their content (not their position),
-so the same records in another order get the same clusters and the same ``cluster_id``.
+Each stage is a public function over frames with a small typed result, so that another engine
+(Spark) can run them one by one:
+
+==================  ===========================================  ======================
+stage               function                                     result
+==================  ===========================================  ======================
+prepare             :func:`prepare_records`                      :class:`Prepared`
+block               :func:`block`                                :class:`BlockingResult`
+compare             :func:`compare`                              level table (frame)
+score               :func:`score`                                :class:`ScoredPairs`
+cluster             :func:`cluster_records`                      :class:`Clusters`
+assign              :func:`assign`                               :class:`DedupeResult`
+golden              :func:`custdata.dedupe.golden_records`       frame
+==================  ===========================================  ======================
+
+Everything is a pure function of the input frame and the options: no I/O, no printing, no
+global state. Records are ordered by content (see :mod:`custdata.dedupe.records`), so the same
+records in another order get the same pairs, probabilities, clusters and ``cluster_id``.
+
+>>> df = pl.DataFrame({"email": ["a@x.ru", "A@x.ru", "b@y.ru"]})
+>>> cfg = DedupeConfig(columns={"email": "email"})
+>>> prepared = prepare_records(df, cfg)
+>>> blocked = block(prepared, cfg)
+>>> scored = score(prepared, compare(prepared, blocked.pairs, comparison_set(prepared, cfg)), cfg)
+>>> clusters = cluster_records(prepared, scored, cfg)
+>>> assign(df, prepared, scored, clusters, cfg).frame["cluster_id"].n_unique()
+2
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
 
-from custdata.dedupe.blocking import LEFT, RIGHT, block_pairs, default_blocking_rules
-from custdata.dedupe.clustering import cluster
+from custdata.dedupe.blocking import (
+    LEFT,
+    RIGHT,
+    BlockingResult,
+    block_pairs,
+    default_blocking_rules,
+)
+from custdata.dedupe.clustering import Clusters, cluster
 from custdata.dedupe.comparison import ComparisonSet, default_comparisons
 from custdata.dedupe.config import DedupeConfig, load_config
+from custdata.dedupe.diagnostics import Diagnostic, Households, LabelsApplied, ModelFitted
 from custdata.dedupe.model import FellegiSunter, estimate_u, term_frequencies
 from custdata.dedupe.prepare import ROW, prepare
+from custdata.dedupe.records import Records, index_records, record_keys, stable_id
+from custdata.dedupe.review import parse_labels
 from custdata.dedupe.rules import Rule, as_rules, default_distinct_rules, household_evidence
-from custdata.errors import InvalidOption
+from custdata.dedupe.scoring import MATCH_REASON, Scorer, reason
+from custdata.progress import ProgressCallback, report
+
+__all__ = [
+    "CLUSTER_ID",
+    "MATCH_REASON",
+    "MATCH_SCORE",
+    "DedupeResult",
+    "Prepared",
+    "ScoredPairs",
+    "assign",
+    "block",
+    "cluster_records",
+    "compare",
+    "comparison_set",
+    "deduplicate",
+    "find_duplicates",
+    "prepare_records",
+    "record_keys",
+    "score",
+    "stable_id",
+]
 
 #: Output columns added to every input row.
-CLUSTER_ID, MATCH_SCORE, MATCH_REASON = "cluster_id", "match_score", "match_reason"
-_TF_BOUNDS = (-10.0, 5.0)
+CLUSTER_ID, MATCH_SCORE = "cluster_id", "match_score"
 #: Share of "obvious relatives" among contact-sharing pairs above which the data has households.
 HOUSEHOLD_SHARE = 0.03
 #: Below this share the data has no relatives sharing contacts: the default distinct rules
@@ -41,12 +93,12 @@ class DedupeResult:
     ``pairs``: scored candidate pairs (original row numbers ``row_l < row_r``), with the level,
     label and weight of each comparison, ``match_probability``, ``distinct`` (a distinct rule
     forbids the pair), ``rule`` (match rule that fired) and ``same_cluster``.
-    ``diagnostics``: skipped blocks, split clusters, model parameters (never customer values).
+    ``diagnostics``: typed diagnostics (:mod:`custdata.dedupe.diagnostics`), never customer values.
     """
 
     frame: pl.DataFrame
     pairs: pl.DataFrame
-    diagnostics: list[dict] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     model: FellegiSunter | None = None
     config: DedupeConfig | None = None
 
@@ -67,31 +119,6 @@ class DedupeResult:
         }
 
 
-def _content_key(frame: pl.DataFrame) -> pl.Series:
-    """A string per row made of all its values: equal strings = identical rows."""
-    parts = []
-    for name, dtype in frame.schema.items():
-        col = pl.col(name)
-        text = (
-            pl.struct(col).struct.json_encode()
-            if dtype.is_nested() or dtype == pl.Object
-            else col.cast(pl.String)
-        )
-        parts.append(text.fill_null("\x00"))
-    if not parts:
-        return pl.Series("_content", [""] * frame.height, dtype=pl.String)
-    return frame.select(pl.concat_str(parts, separator="\x1f").alias("_content")).to_series()
-
-
-def stable_id(text: str) -> str:
-    """A short id derived from text only (same on every machine and run).
-
-    >>> stable_id("x")
-    'c4adf4367f96e584f'
-    """
-    return "c" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-
-
 def _resolve_config(config: DedupeConfig | Mapping | str | None, overrides: dict) -> DedupeConfig:
     if config is None:
         cfg = DedupeConfig()
@@ -105,137 +132,400 @@ def _resolve_config(config: DedupeConfig | Mapping | str | None, overrides: dict
     return replace(cfg, **given)
 
 
-class _Scorer:
-    """Scores arbitrary pairs of the key frame with one fitted model and the rules."""
+# ------------------------------------------------------------------------------------------
+# stage 1: prepare
+# ------------------------------------------------------------------------------------------
+@dataclass
+class Prepared:
+    """The prepare stage: match keys of each distinct record, in content order.
 
-    def __init__(
-        self,
-        keys: pl.DataFrame,
-        cset: ComparisonSet,
-        cfg: DedupeConfig,
-        match_rules: list[Rule],
-        distinct_rules: list[Rule],
-    ) -> None:
-        self.keys = keys
-        self.cset = cset
-        self.cfg = cfg
-        self.match_rules = match_rules
-        self.distinct_rules = distinct_rules
-        self.model: FellegiSunter | None = None
-        self.tf: dict[str, pl.DataFrame] = {}
-        needed: set[str] = set()
-        for r in [*match_rules, *distinct_rules]:
-            needed |= r.key_columns()
-        missing = [c for c in needed if c not in keys.columns]
-        if missing:
-            raise InvalidOption(
-                f"a rule uses the field {missing[0]!r}, which is not in the data; "
-                f"available: {', '.join(k for k in keys.columns if not k.startswith('_'))}"
-            )
-        self.rule_keys = sorted(needed)
-        levels_known = {c.output for c in cset.comparisons}
-        for r in [*match_rules, *distinct_rules]:
-            for lv in r.level_columns():
-                if lv not in levels_known:
-                    raise InvalidOption(
-                        f"a rule uses the comparison {lv!r}, which is not defined; "
-                        f"defined: {', '.join(sorted(levels_known))}"
-                    )
+    ``keys``: one row per record, ``_row`` = internal id (0..n-1), one key column per field.
+    ``records``: how records map to input rows. ``link_split``: first internal id of the
+    second table when linking, else None.
+    """
 
-    def levels(self, left: pl.Series, right: pl.Series) -> pl.DataFrame:
-        return self.cset.level_table(self.keys, left, right)
+    keys: pl.DataFrame
+    records: Records
+    link_split: int | None = None
 
-    def context(self, left: pl.Series, right: pl.Series, levels: pl.DataFrame) -> pl.DataFrame:
-        cols = [left.alias(LEFT), right.alias(RIGHT), *levels.get_columns()]
-        for k in self.rule_keys:
-            cols.append(self.keys[k].gather(left).alias(f"{k}_l"))
-            cols.append(self.keys[k].gather(right).alias(f"{k}_r"))
-        return pl.DataFrame(cols)
-
-    def flags(self, ctx: pl.DataFrame) -> tuple[np.ndarray, pl.Series]:
-        """(distinct flag, name of the first match rule that holds or null) per pair."""
-        n = ctx.height
-        if self.distinct_rules and n:
-            distinct = (
-                ctx.select(pl.any_horizontal([r.expr() for r in self.distinct_rules]))
-                .to_series()
-                .to_numpy()
-            )
-        else:
-            distinct = np.zeros(n, dtype=bool)
-        if self.match_rules and n:
-            rule = pl.lit(None, dtype=pl.String)
-            for r in reversed(self.match_rules):
-                rule = pl.when(r.expr()).then(pl.lit(f"rule:{r.describe()}")).otherwise(rule)
-            fired = ctx.select(rule.alias("rule")).to_series()
-        else:
-            fired = pl.Series("rule", [None] * n, dtype=pl.String)
-        return distinct.astype(bool), fired
-
-    def tf_adjust(self, left: pl.Series, right: pl.Series, levels: pl.DataFrame) -> np.ndarray:
-        adj = np.zeros(levels.height)
-        assert self.model is not None
-        for c in self.cset.comparisons:
-            if not c.term_frequency or c.output not in self.tf:
-                continue
-            top = c.n_levels - 1
-            exact = (levels[c.output] == top).to_numpy()
-            if not exact.any():
-                continue
-            vals = self.keys[c.column].gather(left).cast(pl.String)
-            tf = (
-                vals.to_frame("value")
-                .join(self.tf[c.output], on="value", how="left", maintain_order="left")["tf"]
-                .fill_null(1.0)
-                .to_numpy()
-            )
-            u_exact = float(self.model.u[c.output][top])
-            a = np.log2(u_exact) - np.log2(np.clip(tf, 1e-9, 1.0))
-            adj[exact] += np.clip(a[exact], *_TF_BOUNDS)
-        return adj
-
-    def score(
-        self, left: pl.Series, right: pl.Series
-    ) -> tuple[pl.DataFrame, np.ndarray, np.ndarray, np.ndarray, pl.Series]:
-        """(levels, weight, probability, distinct, rule) of the pairs."""
-        assert self.model is not None
-        levels = self.levels(left, right)
-        ctx = self.context(left, right, levels)
-        distinct, fired = self.flags(ctx)
-        weight = self.model.weights(levels, self.tf_adjust(left, right, levels))
-        prob = FellegiSunter.probability(weight)
-        prob = np.where(fired.is_not_null().to_numpy(), 1.0, prob)
-        return levels, weight, prob, distinct, fired
-
-    def score_for_clustering(
-        self, left: pl.Series, right: pl.Series
-    ) -> tuple[np.ndarray, np.ndarray]:
-        _, _, prob, distinct, _ = self.score(left, right)
-        return prob, distinct
+    @property
+    def n(self) -> int:
+        """Number of distinct records."""
+        return self.keys.height
 
 
-def _reason(cset: ComparisonSet, levels: pl.DataFrame, fired: pl.Series) -> pl.Series:
-    """Short "why" per pair: the rule, or the fields that agree (``~`` = approximately)."""
-    parts = []
-    for c in cset.comparisons:
-        lv = pl.col(c.output)
-        top = c.n_levels - 1
-        parts.append(
-            pl.when(lv == top)
-            .then(pl.lit(c.output))
-            .when(lv > 0)
-            .then(pl.lit(f"{c.output}~"))
-            .otherwise(None)
+def prepare_records(
+    frame: pl.DataFrame, cfg: DedupeConfig, *, link_split: int | None = None
+) -> Prepared:
+    """Stage 1: match keys per distinct record, records ordered by content.
+
+    >>> p = prepare_records(pl.DataFrame({"email": ["b@x.ru", "a@x.ru"]}), DedupeConfig(columns={"email": "email"}))
+    >>> p.keys.rows()
+    [(0, 'a@x.ru'), (1, 'b@x.ru')]
+    """
+    keys0 = prepare(frame, columns=cfg.columns)
+    records = index_records(frame, link_split=link_split)
+    keys = keys0[records.order].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
+    return Prepared(keys=keys, records=records, link_split=link_split)
+
+
+# ------------------------------------------------------------------------------------------
+# stage 2: block
+# ------------------------------------------------------------------------------------------
+def block(prepared: Prepared, cfg: DedupeConfig) -> BlockingResult:
+    """Stage 2: candidate pairs (internal ids, ``row_l < row_r``) from the blocking rules."""
+    rules = (
+        list(cfg.blocking)
+        if cfg.blocking is not None
+        else default_blocking_rules(prepared.keys.columns)
+    )
+    return block_pairs(
+        prepared.keys,
+        rules,
+        max_block_size=cfg.max_block_size,
+        max_pairs=cfg.max_pairs,
+        link_split=prepared.link_split,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# stage 3: compare
+# ------------------------------------------------------------------------------------------
+def comparison_set(prepared: Prepared, cfg: DedupeConfig) -> ComparisonSet:
+    """The comparisons of the run: the configured ones, else the defaults for the keys built."""
+    return ComparisonSet(
+        list(cfg.comparisons)
+        if cfg.comparisons is not None
+        else default_comparisons(prepared.keys.columns)
+    )
+
+
+def compare(prepared: Prepared, pairs: pl.DataFrame, cset: ComparisonSet) -> pl.DataFrame:
+    """Stage 3: ``row_l``, ``row_r`` and one Int8 level column per comparison.
+
+    Pairs are oriented by content (``row_l`` is the record whose content sorts first).
+    """
+    left, right = pairs[LEFT].cast(pl.UInt32), pairs[RIGHT].cast(pl.UInt32)
+    flip = (left > right).to_numpy()
+    if flip.any():
+        s = pl.Series(flip)
+        left, right = (
+            pl.select(pl.when(s).then(right).otherwise(left)).to_series().alias(LEFT),
+            pl.select(pl.when(s).then(left).otherwise(right)).to_series().alias(RIGHT),
         )
-    frame = levels.with_columns(fired.alias("_rule"))
-    expr = pl.concat_str(parts, separator="+", ignore_nulls=True) if parts else pl.lit("")
-    return frame.select(
-        pl.coalesce(pl.col("_rule"), pl.when(expr != "").then(expr)).alias(MATCH_REASON)
-    ).to_series()
+    levels = cset.level_table(prepared.keys, left, right)
+    return pl.concat(
+        [pl.DataFrame([left.alias(LEFT), right.alias(RIGHT)]), levels], how="horizontal"
+    )
 
 
-def deduplicate(
+# ------------------------------------------------------------------------------------------
+# stage 4: score
+# ------------------------------------------------------------------------------------------
+@dataclass
+class ScoredPairs:
+    """Stage 4: every compared pair with its score, and what produced it.
+
+    ``frame``: ``row_l``, ``row_r`` (internal ids), the level columns, ``match_weight``,
+    ``match_probability``, ``distinct``, ``rule`` (match rule or label), ``veto`` (distinct rule).
+    ``scorer`` scores any other pair the same way (clustering needs it).
+    """
+
+    frame: pl.DataFrame
+    scorer: Scorer
+    model: FellegiSunter
+    threshold: float
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def levels(self) -> pl.DataFrame:
+        """The level columns only."""
+        return self.frame.select([c.output for c in self.scorer.cset.comparisons])
+
+
+def distinct_rules_for(levels: pl.DataFrame, names: Sequence[str]) -> tuple[list[Rule], Households]:
+    """The default distinct rules for this data, from how many contact-sharing pairs are relatives.
+
+    >>> lv = pl.DataFrame({"phone": [2, 2], "first_name": [3, 3], "birth_date": [4, 4]})
+    >>> rules, diag = distinct_rules_for(lv, ["phone", "first_name", "birth_date"])
+    >>> diag.strict, [r.describe() for r in rules]
+    (False, [])
+    """
+    share = household_evidence(levels)
+    strict = share >= HOUSEHOLD_SHARE
+    if share >= NO_RELATIVES_SHARE:
+        rules = default_distinct_rules(names, households=strict)
+    else:
+        # Only the patronymic rule: a different patronymic and birth date is never a typo.
+        rules = [
+            r
+            for r in default_distinct_rules(names, households=False)
+            if r.level_columns() == {"middle_name", "birth_date"}
+        ]
+    diag = Households(
+        relatives_share=round(share, 4),
+        strict=strict,
+        patronymic_only=share < NO_RELATIVES_SHARE,
+    )
+    return rules, diag
+
+
+def fit_model(
+    prepared: Prepared, scorer: Scorer, levels: pl.DataFrame, train: np.ndarray
+) -> FellegiSunter:
+    """u from a content-hash sample of record pairs, m by EM on the ``train`` pairs.
+
+    Sets the scorer's model and term-frequency tables.
+    """
+    cset = scorer.cset
+    n_levels = {c.output: c.n_levels for c in cset.comparisons}
+    u = estimate_u(
+        prepared.keys,
+        scorer.levels,
+        n_levels,
+        {c.output: c.column for c in cset.comparisons},
+        hashes=prepared.records.hashes(),
+    )
+    model = FellegiSunter.fit(
+        levels.filter(pl.Series(train)) if levels.height else levels, u=u, n_levels=n_levels
+    )
+    scorer.model = model
+    for c in cset.comparisons:
+        if c.term_frequency:
+            scorer.tf[c.output] = term_frequencies(
+                prepared.keys[c.column].cast(pl.String).alias("value")
+            )
+    return model
+
+
+def score(
+    prepared: Prepared,
+    compared: pl.DataFrame,
+    cfg: DedupeConfig,
+    *,
+    cset: ComparisonSet | None = None,
+    labels: pl.DataFrame | None = None,
+) -> ScoredPairs:
+    """Stage 4: fit the model on the compared pairs and score them (rules and labels applied).
+
+    ``labels``: labelled pairs as internal ids (``row_l``, ``row_r``, ``match``); a labelled
+    match is forced, a labelled non-match forbidden, and the threshold moves between them.
+    """
+    cset = cset or comparison_set(prepared, cfg)
+    names = [c.output for c in cset.comparisons]
+    left, right = compared[LEFT], compared[RIGHT]
+    levels = compared.select(names)
+    diagnostics: list[Diagnostic] = []
+    if cfg.distinct is not None:
+        distinct_rules = list(cfg.distinct)
+    else:
+        distinct_rules, hdiag = distinct_rules_for(levels, names)
+        diagnostics.append(hdiag)
+    scorer = Scorer(prepared.keys, cset, list(cfg.rules or []), distinct_rules)
+    is_distinct, fired, veto = scorer.flags(scorer.context(left, right, levels))
+    model = fit_model(prepared, scorer, levels, ~is_distinct)
+
+    tf_adj = scorer.tf_adjust(left, right, levels)
+    bf = model.bayes_factors(levels, tf_adj)
+    n = prepared.n
+    model.set_prior(bf[~is_distinct], n * (n - 1) // 2)
+    weight = bf + model.prior_weight
+    prob = FellegiSunter.probability(weight)
+    prob = np.where(fired.is_not_null().to_numpy(), 1.0, prob)
+    diagnostics.append(
+        ModelFitted(parameters=model.to_dict(), identical_pairs=prepared.records.identical_pairs)
+    )
+    threshold = cfg.threshold
+    if labels is not None and labels.height:
+        lab = pl.DataFrame({LEFT: left, RIGHT: right, "prob": prob}).join(
+            labels, on=[LEFT, RIGHT], how="inner"
+        )
+        threshold = _threshold_from_labels(lab, cfg.threshold)
+        diagnostics.append(
+            LabelsApplied(
+                pairs=lab.height,
+                matches=int(lab["match"].sum()),
+                threshold=threshold,
+                previous=cfg.threshold,
+            )
+        )
+        is_match = pl.DataFrame({LEFT: left, RIGHT: right}).join(
+            labels, on=[LEFT, RIGHT], how="left", maintain_order="left"
+        )["match"]
+        yes = is_match.fill_null(False).to_numpy()
+        no = (~is_match).fill_null(False).to_numpy()
+        prob = np.where(yes, 1.0, np.where(no, 0.0, prob))
+        is_distinct = (is_distinct | no) & ~yes
+        fired = (
+            pl.select(pl.when(pl.Series(yes)).then(pl.lit("label")).otherwise(fired))
+            .to_series()
+            .alias("rule")
+        )
+        veto = (
+            pl.select(pl.when(pl.Series(no)).then(pl.lit("label")).otherwise(veto))
+            .to_series()
+            .alias("veto")
+        )
+    frame = compared.with_columns(
+        pl.Series("match_weight", weight),
+        pl.Series("match_probability", prob),
+        pl.Series("distinct", is_distinct, dtype=pl.Boolean),
+        fired.alias("rule"),
+        veto.alias("veto"),
+    )
+    return ScoredPairs(frame, scorer, model, threshold, diagnostics)
+
+
+# ------------------------------------------------------------------------------------------
+# stage 5: cluster
+# ------------------------------------------------------------------------------------------
+def cluster_records(prepared: Prepared, scored: ScoredPairs, cfg: DedupeConfig) -> Clusters:
+    """Stage 5: a cluster label per record (see :func:`custdata.dedupe.clustering.cluster`)."""
+    edges = scored.frame.select(LEFT, RIGHT, pl.col("match_probability").alias("prob"), "distinct")
+    return cluster(
+        prepared.n,
+        edges,
+        scored.scorer.score_for_clustering,
+        threshold=scored.threshold,
+        support=cfg.support,
+        max_cluster_size=cfg.max_cluster_size,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# stage 6: assign (ids, scores and reasons per input row; the pairs table)
+# ------------------------------------------------------------------------------------------
+def assign(
     frame: pl.DataFrame,
+    prepared: Prepared,
+    scored: ScoredPairs,
+    clusters: Clusters,
+    cfg: DedupeConfig,
+) -> DedupeResult:
+    """Stage 6: every input row with ``cluster_id``, ``match_score``, ``match_reason``; pairs."""
+    records = prepared.records
+    n = prepared.n
+    labels = clusters.labels
+    sf = scored.frame
+    left, right = sf[LEFT], sf[RIGHT]
+    cset = scored.scorer.cset
+    same = labels[left.to_numpy()] == labels[right.to_numpy()] if n else np.zeros(0, dtype=bool)
+    why = reason(cset, scored.levels, sf["rule"])
+    best = _best_pair_per_record(left, right, sf["match_probability"], why, same)
+    rep_content = (
+        records.content.gather(pl.Series(labels.astype(np.uint32))) if n else records.content
+    )
+    rep = pl.DataFrame({"label": labels, "content": rep_content}).unique("label")
+    ids = {
+        lab: stable_id(c)
+        for lab, c in zip(rep["label"].to_list(), rep["content"].to_list(), strict=True)
+    }
+    internal = pl.DataFrame(
+        {
+            "r": pl.int_range(n, dtype=pl.UInt32, eager=True),
+            CLUSTER_ID: pl.Series([ids[x] for x in labels.tolist()], dtype=pl.String),
+        }
+    ).join(best, on="r", how="left", maintain_order="left")
+    inverse = records.inverse
+    per_row = pl.DataFrame({"r": inverse}).join(internal, on="r", how="left", maintain_order="left")
+    twin = pl.DataFrame({"r": inverse}).select(pl.len().over("r") > 1).to_series()
+    out = frame.with_columns(
+        per_row[CLUSTER_ID].alias(CLUSTER_ID),
+        pl.select(pl.when(twin).then(1.0).otherwise(per_row["match_probability"].round(4)))
+        .to_series()
+        .alias(MATCH_SCORE),
+        pl.select(pl.coalesce(per_row["reason"], pl.when(twin).then(pl.lit("identical"))))
+        .to_series()
+        .alias(MATCH_REASON),
+    )
+    pairs_out = _pairs_table(records, scored, same)
+    return DedupeResult(
+        frame=out,
+        pairs=pairs_out,
+        diagnostics=[*scored.diagnostics, *clusters.diagnostics],
+        model=scored.model,
+        config=cfg,
+    )
+
+
+def _best_pair_per_record(
+    left: pl.Series, right: pl.Series, prob: pl.Series, why: pl.Series, same: np.ndarray
+) -> pl.DataFrame:
+    """Per record: probability and reason of its best pair inside its cluster."""
+    scored = pl.DataFrame(
+        {LEFT: left, RIGHT: right, "match_probability": prob, "reason": why, "same": same}
+    ).filter("same")
+    return (
+        pl.concat(
+            [
+                scored.select(pl.col(LEFT).alias("r"), "match_probability", "reason"),
+                scored.select(pl.col(RIGHT).alias("r"), "match_probability", "reason"),
+            ]
+        )
+        .sort(
+            ["r", "match_probability", "reason"], descending=[False, True, False], nulls_last=True
+        )
+        .unique("r", keep="first")
+    )
+
+
+def _pairs_table(records: Records, scored: ScoredPairs, same: np.ndarray) -> pl.DataFrame:
+    """Pairs in original row numbers, with level, label and weight per comparison."""
+    sf = scored.frame
+    o = records.order.to_numpy()
+    ol, orr = o[sf[LEFT].to_numpy()], o[sf[RIGHT].to_numpy()]
+    explain: list[pl.Series] = []
+    for c in scored.scorer.cset.comparisons:
+        lv = sf[c.output].to_numpy().astype(np.int64)
+        labels_arr = np.array(["null", *c.labels], dtype=object)
+        w = np.where(lv >= 0, scored.model.level_weights(c.output)[np.clip(lv, 0, None)], 0.0)
+        explain += [
+            pl.Series(f"{c.output}_level", lv.astype(np.int8)),
+            pl.Series(f"{c.output}_label", labels_arr[lv + 1].tolist(), dtype=pl.String),
+            pl.Series(f"{c.output}_weight", np.round(w, 3)),
+        ]
+    return (
+        pl.DataFrame(
+            [
+                pl.Series(LEFT, np.minimum(ol, orr), dtype=pl.UInt32),
+                pl.Series(RIGHT, np.maximum(ol, orr), dtype=pl.UInt32),
+            ]
+            + explain
+        )
+        .with_columns(
+            sf["match_weight"].round(3),
+            sf["match_probability"].round(6),
+            sf["distinct"],
+            sf["rule"],
+            pl.Series("same_cluster", same, dtype=pl.Boolean),
+        )
+        .sort([LEFT, RIGHT])
+    )
+
+
+def _link_result(
+    frame: pl.DataFrame, prepared: Prepared, scored: ScoredPairs, cfg: DedupeConfig
+) -> DedupeResult:
+    """Linking: the pairs across the two tables at or above the threshold, in original rows."""
+    o = prepared.records.order.to_numpy()
+    sf = scored.frame.with_columns(reason(scored.scorer.cset, scored.levels, scored.frame["rule"]))
+    hits = sf.filter((pl.col("match_probability") >= scored.threshold) & ~pl.col("distinct"))
+    pairs = hits.select(
+        pl.Series("row_left", o[hits[LEFT].to_numpy()], dtype=pl.UInt32),
+        pl.Series("row_right", o[hits[RIGHT].to_numpy()], dtype=pl.UInt32),
+        pl.col("match_probability").round(6),
+        pl.col(MATCH_REASON),
+    ).sort(["row_left", "row_right"])
+    return DedupeResult(
+        frame=frame, pairs=pairs, diagnostics=scored.diagnostics, model=scored.model, config=cfg
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# the whole pipeline
+# ------------------------------------------------------------------------------------------
+def deduplicate(
+    frame: pl.DataFrame | pl.LazyFrame,
     *,
     columns: Mapping[str, str | list[str]] | None = None,
     rules: Rule | str | Sequence[Rule | str] | None = None,
@@ -250,14 +540,18 @@ def deduplicate(
     max_cluster_size: int | None = None,
     labels: pl.DataFrame | None = None,
     link_split: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> DedupeResult:
     """Find the records that are the same person; the full result (pairs, diagnostics, model).
 
-    ``labels``: pairs a person has labelled (see :mod:`custdata.dedupe.review`): a labelled
-    match is always merged, a labelled non-match never, and the threshold moves between the
-    scores of the labelled matches and non-matches. ``link_split``: the first ``link_split``
-    rows are one table and the rest another; only pairs across them are compared (used by
-    :func:`custdata.dedupe.link`).
+    Runs the stages of this module in order. A LazyFrame is collected first (matching needs
+    every row at once). ``labels``: pairs a person has labelled (see
+    :mod:`custdata.dedupe.review`): a labelled match is always merged, a labelled non-match
+    never, and the threshold moves between the scores of the labelled matches and non-matches.
+    ``link_split``: the first ``link_split`` rows are one table and the rest another; only pairs
+    across them are compared (used by :func:`custdata.dedupe.link`). ``progress`` receives a
+    :class:`~custdata.progress.ProgressEvent` at each stage (preparing, blocking, comparing,
+    scoring, clustering) with its counts.
 
     Options not given come from ``config`` (a :class:`DedupeConfig`, a dict in the TOML
     vocabulary or the path of a TOML file), else from the defaults. See :func:`find_duplicates`.
@@ -269,7 +563,6 @@ def deduplicate(
     2
     """
     if isinstance(frame, pl.LazyFrame):
-        # Matching needs every row at once: collect here (find_duplicates hands back a LazyFrame).
         frame = frame.collect()
     cfg = _resolve_config(
         config,
@@ -287,274 +580,43 @@ def deduplicate(
         },
     )
     cfg.validate()
-    for reserved in (CLUSTER_ID, MATCH_SCORE, MATCH_REASON):
-        if reserved in frame.columns:
-            frame = frame.drop(reserved)
-    n = frame.height
-    diagnostics: list[dict] = []
+    frame = frame.drop([c for c in (CLUSTER_ID, MATCH_SCORE, MATCH_REASON) if c in frame.columns])
 
-    keys0 = prepare(frame, columns=cfg.columns)
-    content = _content_key(frame)
-    if link_split is not None:
-        # Sort within each table, so the left table keeps the internal ids 0..link_split-1.
-        side = pl.Series(np.arange(n) >= link_split).cast(pl.String)
-        content = pl.select(pl.concat_str([side, content], separator="\x1e")).to_series()
-    # Internal ids: one per distinct row content, in content order (row order never matters;
-    # exact duplicate rows are one record for the model and always share a cluster).
-    cf = pl.DataFrame({"c": content}).with_row_index("orig")
-    reps = (
-        cf.group_by("c").agg(pl.col("orig").min()).sort("c") if link_split is None else cf.sort("c")
-    )
-    order = reps["orig"].cast(pl.UInt32)  # internal id -> original (representative) row
-    content_sorted = reps["c"]
-    inverse = cf.join(
-        reps.select("c", pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i")),
-        on="c",
-        how="left",
-        maintain_order="left",
-    )["_i"]
-    n_all, n = frame.height, reps.height
-    keys = keys0[order].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
-
-    cset = ComparisonSet(
-        list(cfg.comparisons) if cfg.comparisons is not None else default_comparisons(keys.columns)
-    )
-    names = [c.output for c in cset.comparisons]
-    match_rules = list(cfg.rules or [])
-
-    # Candidate pairs: blocking rules + identical rows (identical rows are always one person).
-    brules = (
-        list(cfg.blocking) if cfg.blocking is not None else default_blocking_rules(keys.columns)
-    )
-    pairs, bdiag = block_pairs(
-        keys,
-        brules,
-        max_block_size=cfg.max_block_size,
-        max_pairs=cfg.max_pairs,
-        link_split=link_split,
-    )
-    diagnostics.extend(bdiag)
-    labelled = _labelled_pairs(labels, content_sorted, link_split) if labels is not None else None
+    report(progress, "preparing", 0, frame.height, unit="rows")
+    prepared = prepare_records(frame, cfg, link_split=link_split)
+    report(progress, "blocking", 0, frame.height, unit="rows")
+    blocked = block(prepared, cfg)
+    pairs = blocked.pairs
+    labelled = _labelled_pairs(labels, prepared) if labels is not None else None
     if labelled is not None and labelled.height:
         pairs = pl.concat([pairs, labelled.select(LEFT, RIGHT)]).unique().sort([LEFT, RIGHT])
-    identical_pairs = n_all - n
-    left, right = pairs[LEFT], pairs[RIGHT]
-    levels = cset.level_table(keys, left, right)
-    if cfg.distinct is not None:
-        distinct_rules = list(cfg.distinct)
-    else:
-        share = household_evidence(levels)
-        strict = share >= HOUSEHOLD_SHARE
-        if share >= NO_RELATIVES_SHARE:
-            distinct_rules = default_distinct_rules(names, households=strict)
-        else:
-            # Only the patronymic rule: a different patronymic and birth date is never a typo.
-            distinct_rules = [
-                r
-                for r in default_distinct_rules(names, households=False)
-                if r.level_columns() == {"middle_name", "birth_date"}
-            ]
-        diagnostics.append(
-            {
-                "kind": "households",
-                "relatives_share": round(share, 4),
-                "strict": strict,
-                "message": (
-                    f"{share:.1%} of candidate pairs sharing a contact look like relatives: "
-                    + (
-                        "a shared phone/address is treated as weak evidence"
-                        if strict
-                        else "contacts are treated as personal"
-                        if distinct_rules
-                        else "no relatives to tell apart, so only the patronymic rule"
-                    )
-                ),
-            }
-        )
-    scorer = _Scorer(keys, cset, cfg, match_rules, distinct_rules)
-    ctx = scorer.context(left, right, levels)
-    is_distinct, fired = scorer.flags(ctx)
-
-    # Model: u from random pairs, m by EM on the pairs no distinct rule excludes.
-    n_levels = {c.output: c.n_levels for c in cset.comparisons}
-    u = estimate_u(keys, scorer.levels, n_levels, {c.output: c.column for c in cset.comparisons})
-    train = levels.filter(pl.Series(~is_distinct)) if levels.height else levels
-    model = FellegiSunter.fit(train, u=u, n_levels=n_levels)
-    scorer.model = model
-    for c in cset.comparisons:
-        if c.term_frequency:
-            scorer.tf[c.output] = term_frequencies(keys[c.column].cast(pl.String).alias("value"))
-
-    tf_adj = scorer.tf_adjust(left, right, levels)
-    bf = model.bayes_factors(levels, tf_adj)
-    model.set_prior(bf[~is_distinct], n * (n - 1) // 2)
-    weight = bf + model.prior_weight
-    prob = FellegiSunter.probability(weight)
-    prob = np.where(fired.is_not_null().to_numpy(), 1.0, prob)
-    diagnostics.append({"kind": "model", **model.to_dict(), "identical_pairs": identical_pairs})
-    threshold = cfg.threshold
-    if labelled is not None and labelled.height:
-        lab = pl.DataFrame({LEFT: left, RIGHT: right, "prob": prob}).join(
-            labelled, on=[LEFT, RIGHT], how="inner"
-        )
-        threshold = _threshold_from_labels(lab, cfg.threshold)
-        diagnostics.append(
-            {
-                "kind": "labels",
-                "pairs": lab.height,
-                "matches": int(lab["match"].sum()),
-                "threshold": threshold,
-                "message": f"{lab.height} labelled pairs applied; threshold {cfg.threshold:g} -> {threshold:g}",
-            }
-        )
-        is_match = pl.DataFrame({LEFT: left, RIGHT: right}).join(
-            labelled, on=[LEFT, RIGHT], how="left", maintain_order="left"
-        )["match"]
-        yes = is_match.fill_null(False).to_numpy()
-        no = (~is_match).fill_null(False).to_numpy()
-        prob = np.where(yes, 1.0, np.where(no, 0.0, prob))
-        is_distinct = (is_distinct | no) & ~yes
-        fired = (
-            pl.select(pl.when(pl.Series(yes)).then(pl.lit("label")).otherwise(fired))
-            .to_series()
-            .alias("rule")
-        )
-    edges = pl.DataFrame({LEFT: left, RIGHT: right, "prob": prob, "distinct": is_distinct})
+    cset = comparison_set(prepared, cfg)
+    report(progress, "comparing", 0, pairs.height, unit="pairs")
+    compared = compare(prepared, pairs, cset)
+    report(progress, "scoring", 0, pairs.height, unit="pairs")
+    scored = score(prepared, compared, cfg, cset=cset, labels=labelled)
+    report(progress, "scoring", pairs.height, pairs.height, unit="pairs")
+    scored.diagnostics[:0] = [*blocked.diagnostics, *blocked.rules]
     if link_split is not None:
         # Linking: no clustering inside a table, only pairs across (see custdata.dedupe.link).
-        return _link_result(
-            frame, order, edges, levels, fired, cset, threshold, diagnostics, model, cfg
-        )
-    labels, cdiag = cluster(
-        n,
-        edges,
-        scorer.score_for_clustering,
-        threshold=threshold,
-        support=cfg.support,
-        max_cluster_size=cfg.max_cluster_size,
-    )
-    diagnostics.extend(cdiag)
-
-    # Per pair: same final cluster? Per row: best same-cluster pair's score and reason.
-    same = labels[left.to_numpy()] == labels[right.to_numpy()] if n else np.zeros(0, dtype=bool)
-    reason = _reason(cset, levels, fired)
-    scored = pl.DataFrame(
-        {
-            LEFT: left,
-            RIGHT: right,
-            "match_weight": weight,
-            "match_probability": prob,
-            "distinct": is_distinct,
-            "rule": fired,
-            "same_cluster": same,
-            "reason": reason,
-        }
-    )
-    best = (
-        pl.concat(
-            [
-                scored.filter("same_cluster").select(
-                    pl.col(LEFT).alias("r"), "match_probability", "reason"
-                ),
-                scored.filter("same_cluster").select(
-                    pl.col(RIGHT).alias("r"), "match_probability", "reason"
-                ),
-            ]
-        )
-        .sort(
-            ["r", "match_probability", "reason"], descending=[False, True, False], nulls_last=True
-        )
-        .unique("r", keep="first")
-    )
-    rep_content = (
-        content_sorted.gather(pl.Series(labels.astype(np.uint32))) if n else content_sorted
-    )
-    rep = pl.DataFrame({"label": labels, "content": rep_content}).unique("label")
-    ids = {
-        lab: stable_id(c)
-        for lab, c in zip(rep["label"].to_list(), rep["content"].to_list(), strict=True)
-    }
-    internal = pl.DataFrame(
-        {
-            "r": pl.int_range(n, dtype=pl.UInt32, eager=True),
-            CLUSTER_ID: pl.Series([ids[x] for x in labels.tolist()], dtype=pl.String),
-        }
-    ).join(best, on="r", how="left", maintain_order="left")
-    per_row = pl.DataFrame({"r": inverse}).join(internal, on="r", how="left", maintain_order="left")
-    twin = pl.DataFrame({"r": inverse}).select(pl.len().over("r") > 1).to_series()
-    out = frame.with_columns(
-        per_row[CLUSTER_ID].alias(CLUSTER_ID),
-        pl.select(pl.when(twin).then(1.0).otherwise(per_row["match_probability"].round(4)))
-        .to_series()
-        .alias(MATCH_SCORE),
-        pl.select(pl.coalesce(per_row["reason"], pl.when(twin).then(pl.lit("identical"))))
-        .to_series()
-        .alias(MATCH_REASON),
-    )
-
-    # Pairs table in original row numbers, with the explanation per comparison.
-    o = order.to_numpy()
-    ol, orr = o[left.to_numpy()], o[right.to_numpy()]
-    explain: list[pl.Series] = []
-    for c in cset.comparisons:
-        lv = levels[c.output].to_numpy().astype(np.int64)
-        labels_arr = np.array(["null", *c.labels], dtype=object)
-        w = np.where(lv >= 0, model.level_weights(c.output)[np.clip(lv, 0, None)], 0.0)
-        explain += [
-            pl.Series(f"{c.output}_level", lv.astype(np.int8)),
-            pl.Series(f"{c.output}_label", labels_arr[lv + 1].tolist(), dtype=pl.String),
-            pl.Series(f"{c.output}_weight", np.round(w, 3)),
-        ]
-    pairs_out = (
-        pl.DataFrame(
-            [
-                pl.Series(LEFT, np.minimum(ol, orr), dtype=pl.UInt32),
-                pl.Series(RIGHT, np.maximum(ol, orr), dtype=pl.UInt32),
-            ]
-            + explain
-        )
-        .with_columns(
-            scored["match_weight"].round(3),
-            scored["match_probability"].round(6),
-            scored["distinct"],
-            scored["rule"],
-            scored["same_cluster"],
-        )
-        .sort([LEFT, RIGHT])
-    )
-    return DedupeResult(
-        frame=out, pairs=pairs_out, diagnostics=diagnostics, model=model, config=cfg
-    )
+        return _link_result(frame, prepared, scored, cfg)
+    report(progress, "clustering", 0, frame.height, unit="rows")
+    clusters = cluster_records(prepared, scored, cfg)
+    return assign(frame, prepared, scored, clusters, cfg)
 
 
-def record_keys(frame: pl.DataFrame) -> pl.Series:
-    """A stable key per row from its content (used to name rows in review and label files).
-
-    >>> record_keys(pl.DataFrame({"a": ["x", "y"]})).to_list()
-    ['c4adf4367f96e584f', 'c0fa38cc58395a65f']
-    """
-    return pl.Series(
-        "record_key", [stable_id(c) for c in _content_key(frame).to_list()], dtype=pl.String
-    )
-
-
-def _labelled_pairs(
-    labels: pl.DataFrame, content_sorted: pl.Series, link_split: int | None
-) -> pl.DataFrame:
-    """Labelled pairs as internal row ids + a boolean ``match``."""
-    from custdata.dedupe.review import parse_labels
-
+def _labelled_pairs(labels: pl.DataFrame, prepared: Prepared) -> pl.DataFrame:
+    """Labelled pairs as internal record ids + a boolean ``match``."""
     parsed = parse_labels(labels)
+    content = prepared.records.content
+    split = prepared.link_split is not None
     keys = pl.DataFrame(
         {
-            "k": [
-                stable_id(c.split("\x1e", 1)[1] if link_split is not None else c)
-                for c in content_sorted.to_list()
-            ],
-            "i": pl.int_range(content_sorted.len(), dtype=pl.UInt32, eager=True),
+            "k": [stable_id(c.split("\x1e", 1)[1] if split else c) for c in content.to_list()],
+            "i": pl.int_range(content.len(), dtype=pl.UInt32, eager=True),
         }
     ).unique("k", keep="first")
-    p = (
+    return (
         parsed.join(keys.rename({"k": "left_key", "i": "a"}), on="left_key", how="inner")
         .join(keys.rename({"k": "right_key", "i": "b"}), on="right_key", how="inner")
         .filter(pl.col("a") != pl.col("b"))
@@ -565,7 +627,6 @@ def _labelled_pairs(
         )
         .unique([LEFT, RIGHT], keep="last")
     )
-    return p
 
 
 def _threshold_from_labels(lab: pl.DataFrame, current: float) -> float:
@@ -585,23 +646,6 @@ def _threshold_from_labels(lab: pl.DataFrame, current: float) -> float:
         )
         t = best
     return float(min(max(t, 0.5), 0.999))
-
-
-def _link_result(
-    frame, order, edges, levels, fired, cset, threshold, diagnostics, model, cfg
-) -> DedupeResult:
-    o = order.to_numpy()
-    reason = _reason(cset, levels, fired)
-    scored = edges.with_columns(reason.alias(MATCH_REASON)).filter(
-        (pl.col("prob") >= threshold) & ~pl.col("distinct")
-    )
-    pairs = scored.select(
-        pl.Series("row_left", o[scored[LEFT].to_numpy()], dtype=pl.UInt32),
-        pl.Series("row_right", o[scored[RIGHT].to_numpy()], dtype=pl.UInt32),
-        pl.col("prob").round(6).alias("match_probability"),
-        pl.col(MATCH_REASON),
-    ).sort(["row_left", "row_right"])
-    return DedupeResult(frame=frame, pairs=pairs, diagnostics=diagnostics, model=model, config=cfg)
 
 
 def find_duplicates(

@@ -17,7 +17,8 @@ import numpy as np
 import polars as pl
 
 from custdata.dedupe._text import address_key, surname_stem
-from custdata.dedupe.core import CLUSTER_ID, MATCH_REASON, MATCH_SCORE, deduplicate, stable_id
+from custdata.dedupe.core import CLUSTER_ID, MATCH_REASON, MATCH_SCORE, deduplicate
+from custdata.dedupe.records import stable_id
 from custdata.errors import InvalidOption, require_columns
 
 

@@ -94,7 +94,8 @@ class FellegiSunter:
         model = cls(m=m_arr, u=u_arr, lam=float(np.clip(lam, EPS, 1 - EPS)))
         if levels.height == 0 or not names:
             return model
-        patterns = levels.group_by(names).agg(pl.len().alias("_count"))
+        # Sorted patterns: the sums of EM run in the same order whatever the row order.
+        patterns = levels.group_by(names).agg(pl.len().alias("_count")).sort(names)
         counts = patterns["_count"].to_numpy().astype(np.float64)
         g = {n: patterns[n].to_numpy().astype(np.int64) for n in names}
         for it in range(max_iterations):
@@ -201,34 +202,55 @@ class FellegiSunter:
         }
 
 
+def sample_pairs(hashes: np.ndarray, sample_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of record ids for the u sample, chosen by content hash, oriented ``i < j``.
+
+    Every pair when there are at most ``sample_size``; otherwise records are ranked by hash
+    and each is paired with the records 1, 2, ... ranks after it (cyclically) until
+    ``sample_size`` pairs are drawn. Depends only on the hashes, never on row positions, so
+    any engine that hashes the same content draws the same sample.
+
+    >>> i, j = sample_pairs(np.array([30, 10, 20], dtype=np.uint64), 2)
+    >>> sorted(zip(i.tolist(), j.tolist()))
+    [(0, 2), (1, 2)]
+    """
+    n = hashes.size
+    if n * (n - 1) // 2 <= sample_size:
+        i, j = np.triu_indices(n, k=1)
+        return i.astype(np.int64), j.astype(np.int64)
+    by_hash = np.lexsort((np.arange(n), hashes))  # ids in hash order (ties: by id)
+    offsets = -(-sample_size // n)
+    a_parts, b_parts = [], []
+    for k in range(1, offsets + 1):
+        take = min(n, sample_size - k * n + n)
+        ranks = np.arange(take)
+        a_parts.append(by_hash[ranks])
+        b_parts.append(by_hash[(ranks + k) % n])
+    a, b = np.concatenate(a_parts), np.concatenate(b_parts)
+    return np.minimum(a, b), np.maximum(a, b)
+
+
 def estimate_u(
     keys: pl.DataFrame,
     level_fn,
     n_levels: Mapping[str, int],
     columns: Mapping[str, str],
     *,
+    hashes: np.ndarray,
     sample_size: int = 200_000,
-    seed: int = 42,
 ) -> dict[str, np.ndarray]:
     """u probabilities from random record pairs (exact level from value frequencies).
 
     ``level_fn(left_rows, right_rows)`` returns the level table of those pairs; ``columns``
-    maps comparison name -> key column. The sample is drawn with a fixed seed over the row
-    positions of ``keys``, which the caller orders by content, so u does not depend on the
-    input order.
+    maps comparison name -> key column; ``hashes`` is a content hash per record of ``keys``
+    (see :func:`sample_pairs`), so u depends neither on the input order nor on the engine.
     """
     n = keys.height
     u: dict[str, np.ndarray] = {}
     if n < 2:
         return {name: _normalize(np.ones(k)) for name, k in n_levels.items()}
-    rng = np.random.default_rng(seed)
     total_pairs = n * (n - 1) // 2
-    if total_pairs <= sample_size:
-        i, j = np.triu_indices(n, k=1)
-    else:
-        i = rng.integers(0, n, size=sample_size)
-        j = rng.integers(0, n - 1, size=sample_size)
-        j = np.where(j >= i, j + 1, j)
+    i, j = sample_pairs(hashes, sample_size)
     lt = level_fn(pl.Series(i.astype(np.uint32)), pl.Series(j.astype(np.uint32)))
     for name, k in n_levels.items():
         lv = lt[name].to_numpy()

@@ -37,7 +37,7 @@ from custdata.dedupe._text import (
     surname_stem,
 )
 from custdata.errors import InvalidOption, require_columns
-from custdata.normalize._common import JUNK_VALUES
+from custdata.junk import JUNK_VALUES
 
 #: Row index column of the key frame (position of the row in the input).
 ROW = "_row"
@@ -304,19 +304,7 @@ def _birth_date_stages(col: str, dtype: pl.DataType, out: str) -> list[dict[str,
     elif isinstance(dtype, pl.Datetime):
         parsed = c.dt.date()
     else:
-        build = _normalizer("birth_date")
-        text = c.cast(pl.String).str.strip_chars()
-        if build is not None:
-            parsed = build(text)
-        else:
-            parsed = pl.coalesce(
-                text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-                text.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
-                text.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
-                text.str.strptime(pl.Date, "%d-%m-%Y", strict=False),
-                text.str.strptime(pl.Date, "%Y%m%d", strict=False),
-                text.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-            )
+        parsed = _normalize.birth_date(c.cast(pl.String).str.strip_chars())
     year = pl.col(out).dt.year()
     # 1900-01-01-style placeholders and far-future dates are not birth dates.
     return [
@@ -326,13 +314,9 @@ def _birth_date_stages(col: str, dtype: pl.DataType, out: str) -> list[dict[str,
 
 
 def _gender(expr: pl.Expr) -> pl.Expr:
-    first = expr.cast(pl.String).str.strip_chars().str.to_lowercase().str.slice(0, 1)
-    return (
-        pl.when(first.is_in(["m", "м", "ч"]))
-        .then(pl.lit("m"))
-        .when(first.is_in(["f", "w", "ж"]))
-        .then(pl.lit("f"))
-        .otherwise(None)
+    """``"m"``/``"f"`` from any gender word the gender normalizer reads (else null)."""
+    return _normalize.gender(expr).replace_strict(
+        {"male": "m", "female": "f"}, default=None, return_dtype=pl.String
     )
 
 

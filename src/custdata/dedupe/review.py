@@ -10,7 +10,7 @@ key derived from their content (``left_key``/``right_key``), so the labels still
 input is re-exported in another order.
 
 >>> df = pl.DataFrame({"name": ["Ivan Petrov", "Ivan Petrov", "Olga Ivanova"], "phone": ["1111111", None, "1111111"]})
->>> from custdata.dedupe.core import deduplicate
+>>> from custdata.dedupe import deduplicate
 >>> res = deduplicate(df, columns={"full_name": "name", "phone": "phone"})
 >>> review_pairs(res, df, low=0.0, high=1.0).columns[:4]
 ['left_key', 'right_key', 'match_probability', 'label']
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from custdata.dedupe.records import record_keys
 from custdata.errors import InvalidOption
 
 _YES = {"y", "yes", "1", "true", "match", "same", "да", "д", "так", "+"}
@@ -40,8 +41,6 @@ def review_pairs(
     ``left_key``, ``right_key``, ``match_probability``, ``label`` (empty), ``reason``, then every
     input column as ``<column>_left`` / ``<column>_right``.
     """
-    from custdata.dedupe.core import record_keys
-
     if not 0 <= low <= high <= 1:
         raise InvalidOption("review range must satisfy 0 <= low <= high <= 1")
     threshold = result.config.threshold if result.config is not None else 0.9

@@ -1,4 +1,4 @@
-"""Normalizers: phones, emails, names, birth dates, gender.
+"""Normalizers: phones, emails, names, birth dates, gender, tax ids, organizations, addresses.
 
 Each kind offers an expression builder (``phone("tel")``), a frame-level step
 (``phones(frame, "tel")``) that adds normalized and status columns, and a scalar helper.
@@ -6,7 +6,17 @@ Each kind offers an expression builder (``phone("tel")``), a frame-level step
 
 from __future__ import annotations
 
-from custdata.normalize._common import JUNK_VALUES, is_junk, summarize
+from custdata.junk import JUNK_VALUES, is_junk
+from custdata.normalize._common import summarize
+from custdata.normalize.address import (
+    AddressResult,
+    address,
+    address_details,
+    address_key,
+    addresses,
+    parse_address,
+    postcode,
+)
 from custdata.normalize.date import birth_date, birth_dates, parse_birth_date
 from custdata.normalize.email import EmailResult, email, email_key, emails, parse_email
 from custdata.normalize.gender import gender, genders, parse_gender
@@ -25,13 +35,38 @@ from custdata.normalize.name import (
     surname_key,
     transliterate,
 )
-from custdata.normalize.phone import PhoneResult, parse_phone, phone, phone_details, phones
+from custdata.normalize.organization import (
+    OrganizationResult,
+    legal_form,
+    organization,
+    organization_details,
+    organization_key,
+    organization_similarity,
+    organizations,
+    parse_organization,
+)
+from custdata.normalize.phone import (
+    PhoneResult,
+    parse_phone,
+    phone,
+    phone_details,
+    phone_regions,
+    phones,
+)
 
 __all__ = [
+    "AddressResult",
+    "address",
+    "address_details",
+    "address_key",
+    "addresses",
+    "parse_address",
+    "postcode",
     "JUNK_VALUES",
     "EmailResult",
     "IdResult",
     "NameResult",
+    "OrganizationResult",
     "PhoneResult",
     "birth_date",
     "birth_dates",
@@ -45,19 +80,27 @@ __all__ = [
     "genders",
     "id_details",
     "is_junk",
+    "legal_form",
     "middle_name_key",
     "name",
     "name_key",
     "name_parts",
     "names",
+    "organization",
+    "organization_details",
+    "organization_key",
+    "organization_similarity",
+    "organizations",
     "parse_birth_date",
     "parse_email",
     "parse_gender",
     "parse_id",
     "parse_name",
+    "parse_organization",
     "parse_phone",
     "phone",
     "phone_details",
+    "phone_regions",
     "phones",
     "summarize",
     "surname_key",

@@ -26,8 +26,9 @@ from typing import NamedTuple
 
 import polars as pl
 
-from custdata.normalize._common import EMPTY, JUNK, OK, is_junk
+from custdata.junk import is_junk
 from custdata.normalize._diminutives import FULL_FORMS, diminutive_table
+from custdata.status import EMPTY, JUNK, OK
 
 # ---- status codes -------------------------------------------------------------------------
 NOT_A_NAME = "not_a_name"

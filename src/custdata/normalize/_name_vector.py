@@ -15,7 +15,7 @@ import functools
 
 import polars as pl
 
-from custdata.normalize._common import JUNK_VALUES
+from custdata.junk import JUNK_VALUES
 from custdata.normalize._name_parse import (
     _FEMALE_PATRONYMIC_RE,
     _LATIN_RU_SURNAME,

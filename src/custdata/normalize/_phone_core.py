@@ -28,7 +28,8 @@ from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 from phonenumbers.phonemetadata import PhoneMetadata
 from phonenumbers.phonenumberutil import _number_type_helper  # what is_valid_number uses
 
-from custdata.normalize._common import EMPTY, JUNK, JUNK_VALUES, OK
+from custdata.junk import JUNK_VALUES
+from custdata.status import EMPTY, JUNK, OK
 
 NOT_A_NUMBER = "not_a_number"
 TOO_SHORT = "too_short"
@@ -50,6 +51,7 @@ STATUSES: tuple[str, ...] = (
     INVALID_LENGTH,
     INVALID_COUNTRY_CODE,
     INVALID_FOR_REGION,
+    "ambiguous_region",
 )
 
 TYPE_NAMES: dict[int, str | None] = {

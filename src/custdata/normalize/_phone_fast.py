@@ -19,12 +19,12 @@ scalar reference :func:`custdata.normalize._phone_core.parse_cell`. custdata's o
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import polars as pl
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, SUPPORTED_REGIONS
 from phonenumbers.phonemetadata import PhoneMetadata
 
-from custdata.normalize._common import JUNK, OK
 from custdata.normalize._phone_core import (
     INVALID_FOR_REGION,
     INVALID_LENGTH,
@@ -34,6 +34,7 @@ from custdata.normalize._phone_core import (
     _result,
     national_prefix,
 )
+from custdata.status import JUNK, OK
 
 #: Characters a "simple" value may hold (plus one leading '+').
 SIMPLE_RE = r"^[ \-().]*\+?[ \-().0-9]*$"
@@ -149,7 +150,7 @@ def _type_expr(nsn: pl.Expr, m) -> pl.Expr:
     general = _desc(nsn, length, m.general_desc)
     if general is None:
         return pl.lit(None, dtype=pl.String)
-    chain = pl.when(~general).then(pl.lit(None, dtype=pl.String))
+    chain: Any = pl.when(~general).then(pl.lit(None, dtype=pl.String))  # Then, then ChainedThen
     for name, attr in _TYPE_DESCS:
         cond = _desc(nsn, length, getattr(m, attr))
         if cond is not None:
@@ -227,7 +228,7 @@ def _by_key(frame: pl.DataFrame, key: str):
 def _cc_expr(digits: pl.Expr) -> pl.Expr:
     """Country calling code at the start of the digits (``_extract_country_code``), null if none."""
     codes = {str(cc) for cc in COUNTRY_CODE_TO_REGION_CODE}
-    chain = pl.when(digits.str.slice(0, 1) == "0").then(pl.lit(None, dtype=pl.Int64))
+    chain: Any = pl.when(digits.str.slice(0, 1) == "0").then(pl.lit(None, dtype=pl.Int64))
     for k in (1, 2, 3):
         chain = chain.when(digits.str.slice(0, k).is_in([c for c in codes if len(c) == k])).then(
             digits.str.slice(0, k).cast(pl.Int64)

@@ -203,3 +203,49 @@ def translit_text(value: str, *, system: str = "auto") -> str:
         value = _KMU_INITIAL_RE.sub(lambda m: m.group(1) + _KMU_INITIAL_FULL[m.group(2)], value)
         return _KMU_RE.sub(lambda m: _KMU_FULL[m.group(0)], value)
     return _ICAO_RE.sub(lambda m: _ICAO_FULL[m.group(0)], value)
+
+
+#: The "popular" Russian romanization people type by hand (Yuliya, Khabarov -> Habarov):
+#: ICAO with й -> y, ю -> yu, я -> ya, х -> h, ё -> yo and a silent ъ.
+POPULAR_RU: dict[str, str] = {
+    **ICAO_RU,
+    "й": "y",
+    "ю": "yu",
+    "я": "ya",
+    "х": "h",
+    "ё": "yo",
+    "ъ": "",
+}
+_APOSTROPHES = {"'": "", "’": "", "ʼ": ""}
+_LETTER_TABLES = {
+    "icao": ICAO_RU,
+    "popular": POPULAR_RU,
+    # KMU 2010 letter by letter (no word-initial forms, no зг), as it is often written by hand
+    "kmu": {k: v for k, v in KMU_UA.items() if len(k) == 1},
+}
+LETTER_SYSTEMS = tuple(_LETTER_TABLES)
+
+
+def _translate_table(table: dict[str, str]) -> dict[int, str]:
+    full = {**table, **_APOSTROPHES}
+    for src, dst in list(full.items()):
+        if src.upper() != src:
+            full[src.upper()] = dst.capitalize()
+    return str.maketrans(full)
+
+
+_TRANSLATE = {name: _translate_table(table) for name, table in _LETTER_TABLES.items()}
+
+
+def translit_letters(value: str, *, system: str = "icao") -> str:
+    """Letter-by-letter transliteration of one string (``icao``, ``popular`` or ``kmu``).
+
+    The spellings people produce when they write a Cyrillic name in Latin letters themselves
+    (used by :mod:`custdata.synth` to make realistic variants); apostrophes are dropped.
+
+    >>> translit_letters("Юлия"), translit_letters("Юлия", system="popular")
+    ('Iuliia', 'Yuliya')
+    >>> translit_letters("Григорій", system="kmu")
+    'Hryhorii'
+    """
+    return value.translate(_TRANSLATE[system])

@@ -6,11 +6,12 @@ normalizer: phones, emails, full names, separate name parts, birth dates and gen
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import polars as pl
 
 from custdata.normalize._common import summarize
+from custdata.progress import ProgressCallback, report
 from custdata.schema import detect_columns
 
 #: kind -> suffix of the normalized column that the normalizer adds.
@@ -31,12 +32,16 @@ def normalize_all(
     fallback_region: str | None = None,
     dayfirst: bool = True,
     in_place: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> pl.DataFrame:
     """Run every normalizer on the columns of its kind (detected when ``columns`` is None).
 
     ``columns`` maps kinds (``phone``, ``email``, ``full_name``, ``first_name``, ``last_name``,
     ``middle_name``, ``birth_date``, ``gender``) to column names. ``fallback_region`` is a second
-    region tried for phones that ``region`` rejects. Row count and order are kept.
+    region tried for phones that ``region`` rejects; without it a national number ``region``
+    rejects is read in the one region the data points to (the column's other numbers, the row's
+    name, city and address: see :func:`~custdata.normalize.phones`). ``progress`` receives a
+    :class:`~custdata.progress.ProgressEvent` before each kind. Row count and order are kept.
 
     >>> df = pl.DataFrame({"Телефон": ["8 (912) 345-67-89"], "E-mail": [" Ivan@Mail.RU "]})
     >>> out = normalize_all(df)
@@ -46,24 +51,55 @@ def normalize_all(
     from custdata import normalize
 
     kinds = dict(columns) if columns is not None else detect_columns(frame)
-    out = frame
-    if kinds.get("phone"):
-        out = normalize.phones(
-            out, kinds["phone"], region=region, fallback_region=fallback_region, in_place=in_place
-        )
-    if kinds.get("email"):
-        out = normalize.emails(out, kinds["email"], in_place=in_place)
-    if kinds.get("full_name"):
-        out = normalize.names(out, kinds["full_name"], in_place=in_place)
     parts = {
         k: kinds[f"{k}_name"][0] for k in ("first", "last", "middle") if kinds.get(f"{k}_name")
     }
+    steps: list[tuple[str, Callable[[pl.DataFrame], pl.DataFrame]]] = []
+    # row evidence for a national number's region: the row's name, city and address
+    hints = [
+        c
+        for k in ("full_name", "last_name", "first_name", "middle_name", "city", "address")
+        for c in kinds.get(k, [])
+        if c in frame.columns
+    ]
+    if kinds.get("phone"):
+        steps.append(
+            (
+                "phone",
+                lambda f: normalize.phones(
+                    f,
+                    kinds["phone"],
+                    region=region,
+                    fallback_region=fallback_region,
+                    in_place=in_place,
+                    hints=hints,
+                ),
+            )
+        )
+    if kinds.get("email"):
+        steps.append(("email", lambda f: normalize.emails(f, kinds["email"], in_place=in_place)))
+    if kinds.get("full_name"):
+        steps.append(
+            ("full_name", lambda f: normalize.names(f, kinds["full_name"], in_place=in_place))
+        )
     if parts:
-        out = normalize.name_parts(out, **parts, in_place=in_place)
+        steps.append(("name_parts", lambda f: normalize.name_parts(f, **parts, in_place=in_place)))
     if kinds.get("birth_date"):
-        out = normalize.birth_dates(out, kinds["birth_date"], dayfirst=dayfirst, in_place=in_place)
+        steps.append(
+            (
+                "birth_date",
+                lambda f: normalize.birth_dates(
+                    f, kinds["birth_date"], dayfirst=dayfirst, in_place=in_place
+                ),
+            )
+        )
     if kinds.get("gender"):
-        out = normalize.genders(out, kinds["gender"], in_place=in_place)
+        steps.append(("gender", lambda f: normalize.genders(f, kinds["gender"], in_place=in_place)))
+    out = frame
+    for i, (kind, step) in enumerate(steps):
+        report(progress, "normalizing", i, len(steps), unit="kinds", detail=kind)
+        out = step(out)
+    report(progress, "normalizing", len(steps), len(steps), unit="kinds")
     return out
 
 

@@ -32,18 +32,19 @@ from collections.abc import Iterable
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import (
-    EMPTY,
-    JUNK,
-    JUNK_VALUES,
-    OK,
-    as_expr,
-    check_columns,
-    refuse_clashes,
-)
-from custdata.normalize._common import columns_arg as _columns_arg
+from custdata.frames import as_expr, check_columns, refuse_clashes
+from custdata.frames import columns_arg as _columns_arg
+from custdata.junk import JUNK_VALUES
+from custdata.status import EMPTY, JUNK, OK
 
-__all__ = ["DATE_STATUSES", "birth_date", "birth_dates", "parse_birth_date"]
+__all__ = [
+    "DATE_STATUSES",
+    "birth_date",
+    "birth_dates",
+    "parse_birth_date",
+    "parse_date",
+    "parse_datetime",
+]
 
 UNPARSEABLE = "unparseable"
 AMBIGUOUS = "ambiguous"
@@ -103,8 +104,11 @@ def _int(e: pl.Expr) -> pl.Expr:
     return e.cast(pl.Int32, strict=False)
 
 
-def _parse_text(text: pl.Expr, *, dayfirst: bool | None, today: dt.date) -> pl.Expr:
-    """Struct (y, m, d, ambiguous) from a trimmed lower-cased string expression."""
+def _parse_text(text: pl.Expr, *, dayfirst: bool | None, pivot: int) -> pl.Expr:
+    """Struct (y, m, d, ambiguous) from a trimmed lower-cased string expression.
+
+    A two-digit year ``yy`` is ``20yy`` when ``yy <= pivot``, else ``19yy``.
+    """
     ymd = text.str.extract_groups(_RE_YMD)
     dmy = text.str.extract_groups(_RE_DMY)
     compact = text.str.extract(_RE_COMPACT, 1)
@@ -116,7 +120,6 @@ def _parse_text(text: pl.Expr, *, dayfirst: bool | None, today: dt.date) -> pl.E
     a, sep, b = _int(dmy.struct[0]), dmy.struct[1], _int(dmy.struct[2])
     yy = dmy.struct[3]
     y_num = _int(yy)
-    pivot = today.year % 100
     year = (
         pl.when(yy.str.len_chars() == 2)
         .then(pl.when(y_num <= pivot).then(y_num + 2000).otherwise(y_num + 1900))
@@ -220,7 +223,7 @@ def _analyze_series(
         ).to_series()
     raw = series.cast(pl.String)
     text = pl.col("raw").str.strip_chars().str.to_lowercase()
-    parts = _parse_text(text, dayfirst=dayfirst, today=today)
+    parts = _parse_text(text, dayfirst=dayfirst, pivot=today.year % 100)
     distinct = (
         pl.LazyFrame({"raw": raw.unique()})
         .with_columns(parts.alias("p"))
@@ -263,6 +266,7 @@ def _struct_expr(
     return as_expr(col).map_batches(
         lambda s: _analyze_series(s, dayfirst=dayfirst, min_year=min_year, today=today),
         return_dtype=_STRUCT,
+        is_elementwise=True,
     )
 
 
@@ -311,8 +315,9 @@ def birth_dates(
 
     >>> df = pl.DataFrame({"dob": ["12/31/1985", "03/04/1985", "2099-01-01", ""]})
     >>> out = birth_dates(df, "dob", dayfirst=None, today=dt.date(2025, 1, 1))
-    >>> out.rows()
-    [('12/31/1985', datetime.date(1985, 12, 31), 'ok'), ('03/04/1985', None, 'ambiguous'), ('2099-01-01', None, 'out_of_range'), ('', None, 'empty')]
+    >>> out.rows()  # doctest: +NORMALIZE_WHITESPACE
+    [('12/31/1985', datetime.date(1985, 12, 31), 'ok'), ('03/04/1985', None, 'ambiguous'),
+     ('2099-01-01', None, 'out_of_range'), ('', None, 'empty')]
     """
     cols = _columns_arg(columns)
     check_columns(frame, cols)
@@ -360,3 +365,97 @@ def parse_birth_date(
         series = series.cast(pl.String)
     row = _analyze_series(series, dayfirst=dayfirst, min_year=min_year, today=ref)[0]
     return row["iso"], row["status"]
+
+
+#: Two-digit years of :func:`parse_date`: ``00``-``68`` are 20xx, ``69``-``99`` 19xx (as POSIX
+#: ``strptime`` reads ``%y``). Birth dates use a sliding pivot on ``today`` instead.
+_GENERAL_PIVOT = 68
+#: A time of day after the date: ``10:30``, ``10:30:15``, ``T10:30:15.123``.
+_RE_TIME = r"^\S+?(?:,?\s+|t)(\d{1,2}):(\d{2})(?::(\d{2}))?"
+
+
+def _general_lookup(texts: pl.Series, *, dayfirst: bool, with_time: bool) -> pl.DataFrame:
+    """Each distinct text -> its date (and time of day), in any format birth dates accept."""
+    text = pl.col("raw").str.strip_chars().str.to_lowercase()
+    parts = _parse_text(text, dayfirst=dayfirst, pivot=_GENERAL_PIVOT)
+    y, m, d = (pl.col("p").struct[f] for f in ("y", "m", "d"))
+    value = pl.when(y >= 1000).then(_to_date(y, m, d))
+    if with_time:
+        clock = text.str.extract_groups(_RE_TIME)
+        hours, minutes = _int(clock.struct[0]), _int(clock.struct[1])
+        seconds = _int(clock.struct[2]).fill_null(0)
+        ok_time = hours.is_between(0, 23) & minutes.is_between(0, 59) & seconds.is_between(0, 59)
+        offset = pl.when(ok_time).then(pl.duration(hours=hours, minutes=minutes, seconds=seconds))
+        value = value.cast(pl.Datetime("us")) + offset.fill_null(pl.duration(seconds=0))
+    return (
+        pl.LazyFrame({"raw": texts})
+        .with_columns(parts.alias("p"))
+        .select("raw", value.alias("value"))
+        .collect(engine="in-memory")
+    )
+
+
+def _general_series(series: pl.Series, *, dayfirst: bool, with_time: bool) -> pl.Series:
+    dtype = pl.Datetime("us") if with_time else pl.Date
+    if series.dtype == pl.Date or isinstance(series.dtype, pl.Datetime):
+        return series.cast(dtype)
+    raw = series.cast(pl.String)
+    # fast path: ISO dates are read natively; only the other texts go through the parser
+    iso = "%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d"
+    fast = raw.str.strptime(dtype, iso, strict=False)  # type: ignore[arg-type]
+    if with_time:
+        fast = fast.fill_null(raw.str.strptime(pl.Date, "%Y-%m-%d", strict=False).cast(dtype))
+    failed = fast.is_null() & raw.is_not_null()
+    if not failed.any():
+        return fast.alias(series.name)
+    rest = raw.filter(failed)
+    # few distinct dates, many rows: parse each distinct text once
+    lookup = _general_lookup(rest.unique().drop_nulls(), dayfirst=dayfirst, with_time=with_time)
+    fixed = (
+        pl.DataFrame({"raw": rest})
+        .join(lookup, on="raw", how="left", maintain_order="left")
+        .get_column("value")
+    )
+    return fast.scatter(failed.arg_true(), fixed).alias(series.name)
+
+
+def _check_dayfirst(dayfirst: object) -> bool:
+    if not isinstance(dayfirst, bool):
+        raise InvalidOption("dayfirst must be True or False")
+    return dayfirst
+
+
+def parse_date(column: str | pl.Expr, *, dayfirst: bool = True) -> pl.Expr:
+    """Any date (order, visit, update date) as ``pl.Date``; null where no known form reads it.
+
+    The same forms as :func:`birth_date` (``01.03.2024``, ``2024-03-01``, ``01/03/2024``,
+    month names, Excel serials, a time part ignored), without a range check: the date may be
+    recent or in the future. Two-digit years ``00``-``68`` are 20xx, ``69``-``99`` 19xx; years
+    before 1000 are not dates. ``pl.Date``/``pl.Datetime`` columns are taken as they are.
+
+    >>> df = pl.DataFrame({"d": ["2024-03-01", "01.03.2024", "1/3/2024 10:30", "1 марта 2024", "soon"]})
+    >>> df.select(parse_date("d"))["d"].to_list()  # doctest: +NORMALIZE_WHITESPACE
+    [datetime.date(2024, 3, 1), datetime.date(2024, 3, 1), datetime.date(2024, 3, 1),
+     datetime.date(2024, 3, 1), None]
+    """
+    first = _check_dayfirst(dayfirst)
+    return as_expr(column).map_batches(
+        lambda s: _general_series(s, dayfirst=first, with_time=False),
+        return_dtype=pl.Date,
+        is_elementwise=True,
+    )
+
+
+def parse_datetime(column: str | pl.Expr, *, dayfirst: bool = True) -> pl.Expr:
+    """Like :func:`parse_date`, keeping the time of day when there is one (``Datetime("us")``).
+
+    >>> df = pl.DataFrame({"d": ["2024-03-01 10:30", "01.03.2024 9:05:30", "2024-03-01T10:00:00Z", "01.03.2024"]})
+    >>> [str(v) for v in df.select(parse_datetime("d"))["d"]]
+    ['2024-03-01 10:30:00', '2024-03-01 09:05:30', '2024-03-01 10:00:00', '2024-03-01 00:00:00']
+    """
+    first = _check_dayfirst(dayfirst)
+    return as_expr(column).map_batches(
+        lambda s: _general_series(s, dayfirst=first, with_time=True),
+        return_dtype=pl.Datetime("us"),
+        is_elementwise=True,
+    )

@@ -24,11 +24,7 @@ Status codes (``<col>_status``): ``ok``, ``empty``, ``junk``, ``missing_at``,
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -36,19 +32,14 @@ import polars as pl
 from email_validator import EmailNotValidError, EmailUndeliverableError, validate_email
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
+from custdata._workers import check_workers, map_chunks
 from custdata.errors import InvalidOption
+from custdata.frames import as_expr, check_columns, refuse_clashes
+from custdata.frames import columns_arg as _columns_arg
+from custdata.junk import JUNK_VALUES
 from custdata.normalize import _email_data as data
-from custdata.normalize._common import (
-    EMPTY,
-    JUNK,
-    JUNK_VALUES,
-    OK,
-    as_expr,
-    check_columns,
-    refuse_clashes,
-)
-from custdata.normalize._common import columns_arg as _columns_arg
 from custdata.normalize._email_worker import MISSING_AT, validate_many
+from custdata.status import EMPTY, JUNK, OK
 
 __all__ = [
     "EMAIL_STATUSES",
@@ -98,7 +89,6 @@ _LOCAL_RE = rf"^[{_ATEXT}{_CYRILLIC}]+(?:\.[{_ATEXT}{_CYRILLIC}]+)*$"
 _DOMAIN_RE = rf"^(?:{_LABEL}\.)+{_TLD}$"
 _LONG_LABEL_RE = r"[^.]{64}"
 _SPECIAL_USE_RE = r"\.(?:arpa|invalid|local|localhost|onion|test)$"
-_PARALLEL_MIN = 10_000
 
 _OUT_SCHEMA = {
     "normalized": pl.String,
@@ -289,23 +279,15 @@ def _fast_path(frame: pl.LazyFrame, *, lowercase_local: bool) -> pl.LazyFrame:
     )
 
 
-def _slow_path(texts: list[str], lowercase_local: bool) -> list[tuple[str | None, str | None, str]]:
-    """email-validator on each text; on both cores when there are many and fork is available."""
-    workers = min(2, os.cpu_count() or 1)
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if len(texts) < _PARALLEL_MIN or workers < 2 or not can_fork:
-        return validate_many(texts, lowercase_local)
-    # one chunk per worker, grouped by domain so that each worker validates a domain once
+def _slow_path(
+    texts: list[str], lowercase_local: bool, workers: int | None = None
+) -> list[tuple[str | None, str | None, str]]:
+    """email-validator on each text, in worker processes when there are many (see _workers)."""
+    # grouped by domain, so that a worker's chunk holds few domains (validated once each)
     order = sorted(range(len(texts)), key=lambda i: texts[i].rpartition("@")[2])
-    size = -(-len(texts) // workers)
-    chunks = [[texts[i] for i in order[k : k + size]] for k in range(0, len(order), size)]
-    with warnings.catch_warnings():
-        # The children run only email-validator (pure Python), never polars.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(validate_many, chunks, [lowercase_local] * len(chunks)))
+    done = map_chunks(validate_many, [texts[i] for i in order], lowercase_local, workers=workers)
     results: list[tuple[str | None, str | None, str]] = [(None, None, "")] * len(texts)
-    for i, r in zip(order, (r for part in parts for r in part), strict=True):
+    for i, r in zip(order, done, strict=True):
         results[i] = r
     return results
 
@@ -450,7 +432,7 @@ def _derived(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _analyze_distinct(
-    raw: pl.Series, *, lowercase_local: bool, check_deliverability: bool
+    raw: pl.Series, *, lowercase_local: bool, check_deliverability: bool, workers: int | None
 ) -> pl.DataFrame:
     """One row per distinct value of ``raw``: raw + the six output columns."""
     empty = pl.col("raw").is_null() | (pl.col("raw").str.strip_chars(WHITESPACE) == "")
@@ -478,7 +460,7 @@ def _analyze_distinct(
     )
     todo = u.filter(pl.col("status").is_null())["cand"].unique().to_list()
     if todo:
-        results = _slow_path(todo, lowercase_local)
+        results = _slow_path(todo, lowercase_local, workers)
         slow = pl.DataFrame(
             {
                 "cand": todo,
@@ -516,12 +498,19 @@ def _analyze_distinct(
 
 
 def _analyze(
-    series: pl.Series, *, lowercase_local: bool = True, check_deliverability: bool = False
+    series: pl.Series,
+    *,
+    lowercase_local: bool = True,
+    check_deliverability: bool = False,
+    workers: int | None = None,
 ) -> pl.Series:
     """The six outputs for every row of ``series`` as one struct Series (order preserved)."""
     raw = series.cast(pl.String)
     distinct = _analyze_distinct(
-        raw, lowercase_local=lowercase_local, check_deliverability=check_deliverability
+        raw,
+        lowercase_local=lowercase_local,
+        check_deliverability=check_deliverability,
+        workers=workers,
     )
     out = pl.DataFrame({"raw": raw}).join(
         distinct, on="raw", how="left", nulls_equal=True, maintain_order="left"
@@ -530,13 +519,22 @@ def _analyze(
 
 
 def _struct_expr(
-    col: str | pl.Expr, *, lowercase_local: bool, check_deliverability: bool
+    col: str | pl.Expr,
+    *,
+    lowercase_local: bool,
+    check_deliverability: bool,
+    workers: int | None = None,
 ) -> pl.Expr:
+    check_workers(workers)
     return as_expr(col).map_batches(
         lambda s: _analyze(
-            s, lowercase_local=lowercase_local, check_deliverability=check_deliverability
+            s,
+            lowercase_local=lowercase_local,
+            check_deliverability=check_deliverability,
+            workers=workers,
         ),
         return_dtype=_STRUCT,
+        is_elementwise=True,
     )
 
 
@@ -548,13 +546,16 @@ def _check_bool(name: str, value: object) -> None:
 # --------------------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------------------
-def email(col: str | pl.Expr, *, lowercase_local: bool = True) -> pl.Expr:
+def email(
+    col: str | pl.Expr, *, lowercase_local: bool = True, workers: int | None = None
+) -> pl.Expr:
     """Normalized email address; null where the cell holds no valid address.
 
     Trims spaces and pasted wrappers (``mailto:``, ``<...>``, trailing dots/commas), lower-cases
     the domain (and the local part unless ``lowercase_local=False``; RFC 5321 leaves it
     case-sensitive, but practically every provider ignores case), decodes Punycode domains to
-    Unicode. From a cell holding several addresses, the first one.
+    Unicode. From a cell holding several addresses, the first one. ``workers``: processes for
+    the addresses only email-validator can judge (as in :func:`emails`).
 
     >>> df = pl.DataFrame({"mail": [" Ivan.Petrov@Mail.RU ", "mailto:olga@xn--d1acufc.xn--p1ai",
     ...                             "нет", "ivan@", None]})
@@ -562,23 +563,26 @@ def email(col: str | pl.Expr, *, lowercase_local: bool = True) -> pl.Expr:
     ['ivan.petrov@mail.ru', 'olga@домен.рф', None, None, None]
     """
     _check_bool("lowercase_local", lowercase_local)
-    out = _struct_expr(col, lowercase_local=lowercase_local, check_deliverability=False)
+    out = _struct_expr(
+        col, lowercase_local=lowercase_local, check_deliverability=False, workers=workers
+    )
     return out.struct.field("normalized").name.keep()
 
 
-def email_key(col: str | pl.Expr) -> pl.Expr:
+def email_key(col: str | pl.Expr, *, workers: int | None = None) -> pl.Expr:
     """Canonical matching key for deduplication; null where the address is not valid.
 
     Lower-cased; ``googlemail.com`` -> ``gmail.com``, Yandex alias domains (``ya.ru``,
     ``yandex.com``, ``narod.ru``...) -> ``yandex.ru``, ``me.com``/``mac.com`` -> ``icloud.com``;
     ``+tag`` removed for providers with plus addressing (Gmail, Yandex, Outlook/Hotmail,
     iCloud, Fastmail, Proton, Zoho); dots removed for Gmail. Not meant for sending mail.
+    ``workers`` as in :func:`emails`.
 
     >>> df = pl.DataFrame({"mail": ["I.Van+shop@googlemail.com", "petrov+1@ya.ru", "a+b@mail.ru"]})
     >>> df.select(email_key("mail"))["mail"].to_list()
     ['ivan@gmail.com', 'petrov@yandex.ru', 'a+b@mail.ru']
     """
-    out = _struct_expr(col, lowercase_local=True, check_deliverability=False)
+    out = _struct_expr(col, lowercase_local=True, check_deliverability=False, workers=workers)
     return out.struct.field("key").name.keep()
 
 
@@ -590,6 +594,7 @@ def emails(
     lowercase_local: bool = True,
     check_deliverability: bool = False,
     in_place: bool = False,
+    workers: int | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Normalize email columns: add ``<col>_normalized``, ``_key``, ``_status``, ``_suggestion``,
     ``_disposable`` and ``_role`` after the original columns.
@@ -600,11 +605,15 @@ def emails(
     domain) and turns ``ok`` into ``undeliverable`` for domains that accept no mail.
     With ``in_place=True`` the original column is overwritten by the normalized address where
     one was found (other cells keep their original text) and ``<col>_normalized`` is not added.
+    ``workers``: processes for the addresses the vectorized path cannot judge (default: up to
+    2, only when there are many; 1 = none; see :mod:`custdata._workers`).
 
     >>> df = pl.DataFrame({"email": ["Ivan@Mail.RY", "info@firma.ru", "x@mailinator.com", "-"]})
     >>> out = emails(df, "email")
     >>> out.select("email_normalized", "email_status", "email_suggestion").rows()
-    [('ivan@mail.ry', 'ok', 'ivan@mail.ru'), ('info@firma.ru', 'ok', None), ('x@mailinator.com', 'ok', None), (None, 'junk', None)]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('ivan@mail.ry', 'ok', 'ivan@mail.ru'), ('info@firma.ru', 'ok', None),
+     ('x@mailinator.com', 'ok', None), (None, 'junk', None)]
     >>> out["email_role"].to_list(), out["email_disposable"].to_list()
     ([False, True, False, None], [False, False, True, None])
     """
@@ -616,10 +625,14 @@ def emails(
         ("in_place", in_place),
     ):
         _check_bool(name, value)
+    check_workers(workers)
     tmp = [f"__custdata_email_{i}" for i in range(len(cols))]
     out = frame.with_columns(
         _struct_expr(
-            c, lowercase_local=lowercase_local, check_deliverability=check_deliverability
+            c,
+            lowercase_local=lowercase_local,
+            check_deliverability=check_deliverability,
+            workers=workers,
         ).alias(t)
         for c, t in zip(cols, tmp, strict=True)
     )

@@ -22,18 +22,19 @@ from collections.abc import Iterable
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import (
-    EMPTY,
-    JUNK,
-    JUNK_VALUES,
-    OK,
-    as_expr,
-    check_columns,
-    refuse_clashes,
-)
-from custdata.normalize._common import columns_arg as _columns_arg
+from custdata.frames import as_expr, check_columns, refuse_clashes
+from custdata.frames import columns_arg as _columns_arg
+from custdata.junk import JUNK_VALUES
+from custdata.status import EMPTY, JUNK, OK
 
-__all__ = ["GENDER_STATUSES", "GENDER_VALUES", "gender", "genders", "parse_gender"]
+__all__ = [
+    "GENDER_STATUSES",
+    "GENDER_VALUES",
+    "GENDER_WORDS",
+    "gender",
+    "genders",
+    "parse_gender",
+]
 
 OTHER = "other"
 UNRECOGNIZED = "unrecognized"
@@ -62,6 +63,8 @@ for _phrase in ("мужской пол", "женский пол"):
 for _v in ("мужск.пол", "женск.пол"):
     GENDER_VALUES[_v] = "male" if _v.startswith("муж") else "female"
 _OTHER_VALUES = frozenset(_OTHER.split())
+#: The recognized words (no digit codes): what the column detector looks for in a gender column.
+GENDER_WORDS: frozenset[str] = frozenset(v for v in GENDER_VALUES if not v.isdigit())
 
 
 def _key(col: str | pl.Expr) -> pl.Expr:
@@ -120,8 +123,9 @@ def genders(
     (other cells keep their text); ``<col>_code`` is still added.
 
     >>> df = pl.DataFrame({"Пол": ["Ж", "муж", "другое", "не указан", "абв"]})
-    >>> genders(df, "Пол").rows()
-    [('Ж', 'female', 'ok'), ('муж', 'male', 'ok'), ('другое', None, 'other'), ('не указан', None, 'junk'), ('абв', None, 'unrecognized')]
+    >>> genders(df, "Пол").rows()  # doctest: +NORMALIZE_WHITESPACE
+    [('Ж', 'female', 'ok'), ('муж', 'male', 'ok'), ('другое', None, 'other'),
+     ('не указан', None, 'junk'), ('абв', None, 'unrecognized')]
     """
     cols = _columns_arg(columns)
     check_columns(frame, cols)

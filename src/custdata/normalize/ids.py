@@ -28,16 +28,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import (
-    EMPTY,
-    JUNK,
-    OK,
-    as_expr,
-    check_columns,
-    columns_arg,
-    is_junk,
-    refuse_clashes,
-)
+from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
+from custdata.junk import is_junk
+from custdata.status import EMPTY, JUNK, OK
 
 #: kind -> python-stdnum module path.
 ID_KINDS: dict[str, str] = {
@@ -123,7 +116,9 @@ def id_details(column: str | pl.Expr, *, kind: str = "auto") -> pl.Expr:
         _module(kind)  # fail early on an unknown kind
     dtype = pl.Struct({"normalized": pl.String, "kind": pl.String, "status": pl.String})
     expr = as_expr(column).cast(pl.String)
-    return expr.map_batches(lambda s: _by_distinct(s, kind), return_dtype=dtype)
+    return expr.map_batches(
+        lambda s: _by_distinct(s, kind), return_dtype=dtype, is_elementwise=True
+    )
 
 
 def _by_distinct(values: pl.Series, kind: str) -> pl.Series:

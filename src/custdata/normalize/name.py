@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import as_expr, check_columns, columns_arg, is_junk, refuse_clashes
+from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
+from custdata.junk import is_junk
 from custdata.normalize._diminutives import diminutive_table
 from custdata.normalize._name_parse import (
     INITIALS_ONLY,

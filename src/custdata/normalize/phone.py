@@ -9,17 +9,16 @@ when there is a lot of it. See ``docs/normalize/phones.md``.
 
 from __future__ import annotations
 
-import os
+import dataclasses
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from typing import Literal
 
 import phonenumbers as pn
 import polars as pl
 
+from custdata._workers import check_workers, map_chunks
 from custdata.errors import InvalidOption
-from custdata.normalize._common import as_expr, check_columns, columns_arg, refuse_clashes
+from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
 from custdata.normalize._phone_core import (
     STATUSES,
     TUPLE_FIELDS,
@@ -33,8 +32,19 @@ from custdata.normalize._phone_core import (
     prepare_cell,
 )
 from custdata.normalize._phone_fast import fast_path
+from custdata.normalize._phone_region import AMBIGUOUS_REGION, REGION_INFERRED, infer, row_hints
 
-__all__ = ["PhoneResult", "STATUSES", "parse_phone", "phone", "phone_details", "phones"]
+__all__ = [
+    "AMBIGUOUS_REGION",
+    "phone_regions",
+    "REGION_INFERRED",
+    "PhoneResult",
+    "STATUSES",
+    "parse_phone",
+    "phone",
+    "phone_details",
+    "phones",
+]
 
 #: Country names accepted in a region column besides ISO 3166 alpha-2 codes (compared casefolded).
 REGION_NAMES: dict[str, str] = {
@@ -71,9 +81,6 @@ REGION_NAMES: dict[str, str] = {
 }
 _SUPPORTED = sorted(pn.SUPPORTED_REGIONS)
 
-#: Distinct residual values from which worker processes are used (when ``workers`` allows).
-POOL_MIN = 20_000
-
 _PART_FIELDS = {
     "e164": pl.String,
     "status": pl.String,
@@ -98,11 +105,6 @@ def _check_region(region: str | None) -> str | None:
     return code
 
 
-def _check_workers(workers: int | None) -> None:
-    if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise InvalidOption("workers must be a positive whole number (1 = no worker processes)")
-
-
 def _region_values(regions: pl.Series, default: str | None) -> pl.Series:
     """Per-row region codes: ISO codes or known country names; unknown or empty -> default."""
     r = regions.cast(pl.String).str.strip_chars()
@@ -114,23 +116,11 @@ def _region_values(regions: pl.Series, default: str | None) -> pl.Series:
     return code
 
 
-def _in_workers(func, items: list, workers: int | None, *args) -> list:
-    """``func(items, *args)``, split over worker processes when there are many items."""
-    n_workers = min(2, os.cpu_count() or 1) if workers is None else workers
-    if n_workers <= 1 or len(items) < POOL_MIN:
-        return func(items, *args)
-    size = -(-len(items) // (n_workers * 4))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn")) as pool:
-        results = pool.map(func, chunks, *[[a] * len(chunks) for a in args])
-        return [row for chunk in results for row in chunk]
-
-
 def _run_scalar(
     items: list[tuple], *, workers: int | None, fallback: str | None = None
 ) -> list[tuple]:
     """:func:`parse_parts_many` over (piece, region) pairs, in worker processes if many."""
-    return _in_workers(parse_parts_many, items, workers, fallback)
+    return map_chunks(parse_parts_many, items, fallback, workers=workers)
 
 
 def _formats_for(
@@ -138,7 +128,7 @@ def _formats_for(
 ) -> dict[str, tuple[str, str]]:
     """National and international formats of distinct valid E.164 numbers."""
     distinct = sorted({v for v in values if v is not None})
-    return dict(zip(distinct, _in_workers(format_many, distinct, workers), strict=True))
+    return dict(zip(distinct, map_chunks(format_many, distinct, workers=workers), strict=True))
 
 
 def _residual_rows(
@@ -193,6 +183,9 @@ def _details_frame(
     parts: bool = False,
     workers: int | None = None,
     fallback: str | None = None,
+    infer_region: bool = True,
+    hint_regions: list[str] | None = None,
+    hints: pl.Series | None = None,
 ) -> pl.DataFrame:
     """Row-aligned frame of phone details for ``values`` (the engine behind every public call)."""
     v = values.cast(pl.String)
@@ -237,6 +230,17 @@ def _details_frame(
         )
         .drop(keys)
     )
+    if infer_region:
+        out = infer(
+            out,
+            v,
+            frame["r"] if regions is not None else None,
+            region=region,
+            regions=hint_regions,
+            hints=row_hints(hints, REGION_NAMES) if hints is not None else None,
+        )
+    else:
+        out = out.with_columns(reason=pl.lit(None, dtype=pl.String))
     if formats:
         e164s = out["e164"].drop_nulls().unique().to_list()
         if parts:
@@ -271,8 +275,9 @@ def _struct_dtype(formats: bool, parts: bool) -> pl.Struct:
         k: t for k, t in _PART_FIELDS.items() if formats or k not in ("national", "international")
     }
     fields["extra"] = pl.String
+    fields["reason"] = pl.String
     if parts:
-        part_fields = {k: t for k, t in fields.items() if k != "extra"}
+        part_fields = {k: t for k, t in fields.items() if k not in ("extra", "reason")}
         fields["parts"] = pl.List(pl.Struct({**part_fields, "part": pl.Int32}))
     return pl.Struct(fields)
 
@@ -286,14 +291,23 @@ def _details_expr(
     parts: bool,
     workers: int | None,
     fallback_region: str | None = None,
+    infer_region: bool = True,
+    regions: Iterable[str] | None = None,
+    hint_columns: str | pl.Expr | Iterable[str | pl.Expr] | None = None,
 ) -> pl.Expr:
     region = _check_region(region)
     fallback = _check_region(fallback_region)
-    _check_workers(workers)
+    check_workers(workers)
+    hint_regions = None if regions is None else [_check_region(r) for r in regions]
+    if isinstance(hint_columns, (str, pl.Expr)):
+        hint_columns = [hint_columns]
+    hint_list = list(hint_columns or [])
     dtype = _struct_dtype(formats, parts)
     names = list(dtype.to_schema())
 
-    def run(values: pl.Series, regions: pl.Series | None) -> pl.Series:
+    def run(
+        values: pl.Series, regions: pl.Series | None, hints: pl.Series | None = None
+    ) -> pl.Series:
         out = _details_frame(
             values,
             regions,
@@ -302,21 +316,35 @@ def _details_expr(
             parts=parts,
             workers=workers,
             fallback=fallback,
+            infer_region=infer_region,
+            hint_regions=hint_regions,
+            hints=hints,
         )
         return out.select(names).to_struct(values.name)
 
     expr = as_expr(col)
-    if region_column is None:
-        return expr.map_batches(lambda s: run(s, None), return_dtype=dtype)
-    both = pl.struct(
-        expr.cast(pl.String).alias("v"), as_expr(region_column).cast(pl.String).alias("r")
-    )
+    if region_column is None and not hint_list:
+        return expr.map_batches(lambda s: run(s, None), return_dtype=dtype, is_elementwise=True)
+    packed = [expr.cast(pl.String).alias("v")]
+    if region_column is not None:
+        packed.append(as_expr(region_column).cast(pl.String).alias("r"))
+    if hint_list:
+        hint_text = pl.concat_str(
+            [as_expr(h).cast(pl.String) for h in hint_list], separator="\x1f", ignore_nulls=True
+        )
+        packed.append(hint_text.alias("h"))
+    both = pl.struct(packed)
 
     def run_pair(s: pl.Series) -> pl.Series:
-        return run(s.struct.field("v"), s.struct.field("r")).alias(s.name)
+        fields = set(s.struct.unnest().columns)
+        return run(
+            s.struct.field("v"),
+            s.struct.field("r") if "r" in fields else None,
+            s.struct.field("h") if "h" in fields else None,
+        ).alias(s.name)
 
     name = col if isinstance(col, str) else expr.meta.output_name(raise_if_undetermined=False)
-    out = both.map_batches(run_pair, return_dtype=dtype)
+    out = both.map_batches(run_pair, return_dtype=dtype, is_elementwise=True)
     return out.alias(name) if name else out
 
 
@@ -326,6 +354,9 @@ def phone(
     region: str | None = "RU",
     region_column: str | pl.Expr | None = None,
     fallback_region: str | None = None,
+    infer_region: bool = True,
+    regions: Iterable[str] | None = None,
+    hints: str | pl.Expr | Iterable[str | pl.Expr] | None = None,
 ) -> pl.Expr:
     """E.164 form of each phone number; null where the cell holds no valid number.
 
@@ -333,12 +364,19 @@ def phone(
     ``region_column`` names a column with a per-row region (ISO code or country name; empty or
     unknown cells fall back to ``region``); ``fallback_region`` is tried for numbers without ``+``
     the default region rejects. A cell with several numbers gives its first valid one.
+    ``infer_region`` (on by default) re-reads a national number the default region rejects in
+    the one region the data points to: ``regions`` (the column's regions, e.g. computed on a
+    Spark driver; default: the regions of the column's own numbers written with a country code,
+    so a batch's result may depend on its other rows) and ``hints`` (columns whose text points to
+    a region: name, city, address, country).
 
     >>> df = pl.DataFrame({"tel": ["8 (912) 345-67-89", "+7 913 000-11-22 доб. 5", "нет",
     ...                            "050 123 45 67"]})
     >>> df.select(phone("tel"))["tel"].to_list()
     ['+79123456789', '+79130001122', None, None]
     >>> df.select(phone("tel", region="UA"))["tel"].to_list()[3]
+    '+380501234567'
+    >>> df.select(phone("tel", regions=["UA"]))["tel"].to_list()[3]
     '+380501234567'
     """
     details = _details_expr(
@@ -349,6 +387,9 @@ def phone(
         parts=False,
         workers=None,
         fallback_region=fallback_region,
+        infer_region=infer_region,
+        regions=regions,
+        hint_columns=hints,
     )
     name = col if isinstance(col, str) else col.meta.output_name(raise_if_undetermined=False)
     field = details.struct.field("e164")
@@ -363,9 +404,13 @@ def phone_details(
     formats: bool = False,
     workers: int | None = None,
     fallback_region: str | None = None,
+    infer_region: bool = True,
+    regions: Iterable[str] | None = None,
+    hints: str | pl.Expr | Iterable[str | pl.Expr] | None = None,
 ) -> pl.Expr:
     """Struct of phone details per cell: ``e164``, ``status``, ``type``, ``region``, ``ext``,
-    ``possible``, ``extra`` (+ ``national`` and ``international`` with ``formats=True``).
+    ``possible``, ``extra``, ``reason`` (+ ``national`` and ``international`` with
+    ``formats=True``). Region inference options as in :func:`phone`.
 
     >>> df = pl.DataFrame({"tel": ["8-912-345-67-89, 8-913-000-11-22", "112"]})
     >>> out = df.select(phone_details("tel")).unnest("tel")
@@ -380,6 +425,9 @@ def phone_details(
         parts=False,
         workers=workers,
         fallback_region=fallback_region,
+        infer_region=infer_region,
+        regions=regions,
+        hint_columns=hints,
     )
 
 
@@ -395,9 +443,12 @@ def phones(
     formats: bool = False,
     in_place: bool = False,
     workers: int | None = None,
+    infer_region: bool = True,
+    regions: Iterable[str] | None = None,
+    hints: str | Iterable[str] | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Normalize phone columns: add ``<col>_e164``, ``<col>_status``, ``<col>_type``,
-    ``<col>_region``, ``<col>_ext``, ``<col>_possible`` and ``<col>_extra``.
+    ``<col>_region``, ``<col>_ext``, ``<col>_possible``, ``<col>_extra`` and ``<col>_reason``.
 
     - ``region``: default region (ISO code) for numbers without ``+`` (``None``: ``+`` numbers
       only).
@@ -415,6 +466,15 @@ def phones(
       (cells without a valid number keep their text; the status says why).
     - ``workers``: processes for values the fast path does not cover (default: up to 2, only when
       there are many; 1 = never start processes).
+    - ``infer_region`` (default on): a national number the row's region rejects is re-read in
+      the regions the data points to. Column evidence: ``regions`` if given, else the regions
+      of the column's own numbers written with a country code (two distinct numbers or more),
+      so the result for a row may depend on the other rows of the frame (or of the batch or
+      partition it is processed in; pass ``regions=`` computed over the whole data to avoid
+      that). Row evidence: the ``hints`` columns (name, city, address, country: a country name,
+      a big city, Ukrainian letters і ї є ґ), tried first. Valid in exactly one region: status
+      ``ok``, ``<col>_reason`` = ``region_inferred``; in several: status and reason
+      ``ambiguous_region``, no number.
 
     Row count and order are preserved (except ``multiple="explode"``); a bad value never raises.
 
@@ -433,7 +493,8 @@ def phones(
             "multiple='explode' works on one phone column at a time: give one "
             "column, or run phones() once per column"
         )
-    check_columns(frame, cols + ([region_column] if region_column else []))
+    hint_cols = [hints] if isinstance(hints, str) else list(hints or [])
+    check_columns(frame, cols + ([region_column] if region_column else []) + hint_cols)
     explode = multiple == "explode"
     out = frame
     for col in cols:
@@ -446,6 +507,9 @@ def phones(
             parts=explode,
             workers=workers,
             fallback_region=fallback_region,
+            infer_region=infer_region,
+            regions=regions,
+            hint_columns=hint_cols,
         )
         out = out.with_columns(details.alias(tmp))
         names = ["e164", "status", "type", "region", "ext", "possible"]
@@ -455,7 +519,7 @@ def phones(
             out = out.with_columns(pl.col(tmp).struct.field("parts").alias(tmp)).explode(tmp)
             names.append("part")
         else:
-            names.append("extra")
+            names += ["extra", "reason"]
         new = [pl.col(tmp).struct.field(n).alias(f"{col}_{n}") for n in names]
         if in_place:  # cells without a valid number keep their text: nothing is lost
             new[0] = pl.coalesce(
@@ -471,8 +535,12 @@ def parse_phone(
     region: str | None = "RU",
     fallback_region: str | None = None,
     formats: bool = False,
+    regions: Iterable[str] | None = None,
 ) -> PhoneResult:
     """Normalize one phone value (web forms, single checks). Never raises on a bad value.
+
+    ``regions``: the regions the data points to; a national number ``region`` rejects that is
+    valid in exactly one of them is read there (status ``ok``), in several: ``ambiguous_region``.
 
     >>> r = parse_phone("8 (912) 345-67-89 доб. 12")
     >>> r.e164, r.status, r.type, r.region, r.extension
@@ -483,7 +551,47 @@ def parse_phone(
     'too_short'
     >>> parse_phone("050 123 45 67", fallback_region="UA").e164
     '+380501234567'
+    >>> parse_phone("050 123 45 67", regions=["UA", "BY"]).status
+    'ok'
     """
     code = _check_region(region)
     cell, _ = parse_cell(value, code, formats=formats, fallback=_check_region(fallback_region))
+    if regions is not None and cell.status != "ok" and value is not None:
+        out = infer(
+            pl.DataFrame(
+                [as_tuple(cell)],
+                schema={f: _PART_FIELDS[f] for f in TUPLE_FIELDS},
+                orient="row",
+            ),
+            pl.Series([str(value)]),
+            None,
+            region=code,
+            regions=[_check_region(r) for r in regions],
+            hints=None,
+        )
+        if out["reason"][0] == REGION_INFERRED:
+            region_code = out["region"][0]
+            cell, _ = parse_cell(value, region_code, formats=formats)
+        elif out["reason"][0] == AMBIGUOUS_REGION:
+            cell = dataclasses.replace(cell, status=AMBIGUOUS_REGION)
     return cell
+
+
+def phone_regions(values: pl.Series | Iterable[object], *, region: str | None = "RU") -> list[str]:
+    """The regions a phone column points to: the regions (other than ``region``) of its valid
+    numbers written with a country code, two distinct numbers or more each.
+
+    This is the column evidence :func:`phones` uses for region inference when ``regions=`` is
+    not given. Compute it once over all the data (a Spark driver, a whole file) and pass it as
+    ``regions=`` so each batch or partition gives the same result for a row.
+
+    >>> phone_regions(["+380 50 123 45 67", "+38 (067) 984-64-52", "8 912 345-67-89"])
+    ['UA']
+    """
+    from custdata.normalize._phone_region import column_regions
+
+    code = _check_region(region)
+    series = values if isinstance(values, pl.Series) else pl.Series(list(values), dtype=pl.String)
+    series = series.cast(pl.String)
+    out = _details_frame(series, None, region=code, infer_region=False)
+    return column_regions(out, series, code)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from custdata.config import parse_toml, read_config_text
 from custdata.pipeline.errors import PipelineError
 
 #: Keys of ``[pipeline]``.
@@ -247,18 +248,8 @@ def load_pipeline(
                 f"the pipeline file {path.name} is writable by other users; a pipeline file is "
                 f"code (it chooses what is read and written): chmod o-w {path.name}"
             )
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise PipelineError(f"pipeline file not found: {path}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PipelineError(
-                f"cannot read the pipeline file {path} ({type(exc).__name__})"
-            ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PipelineError(f"not valid TOML: {exc}", file=file) from None
+        text = read_config_text(path, what="pipeline file", error=PipelineError)
+    data = parse_toml(text, what="pipeline file", source=file, error=PipelineError)
     pipeline_lines, step_lines = _scan_lines(text)
     _apply_overrides(data, list(overrides or []), file)
 

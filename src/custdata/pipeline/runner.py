@@ -36,12 +36,12 @@ import polars as pl
 
 from custdata import io as cio
 from custdata.errors import CustdataError, OutputError, header_is_data, mask_name, safe_names
-from custdata.normalize._common import EMPTY, OK
 from custdata.pipeline.errors import ManifestMismatch, NoInputFiles, PipelineError
 from custdata.pipeline.lock import PipelineLock
 from custdata.pipeline.model import Pipeline, load_pipeline
 from custdata.pipeline.registry import ResolvedStep, validate
 from custdata.pipeline.report import RunReport, StepReport
+from custdata.status import EMPTY, OK
 
 log = logging.getLogger("custdata.pipeline")
 

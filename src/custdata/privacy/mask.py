@@ -33,7 +33,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from custdata import normalize as _norm
 from custdata.errors import InvalidOption, show_column
-from custdata.normalize._common import JUNK_VALUES, as_expr, check_columns, columns_arg
+from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.junk import JUNK_VALUES
 from custdata.privacy.keys import Key, load_key
 
 Method = Literal["hash", "mask", "drop", "tokenize"]
@@ -154,17 +155,19 @@ def _per_distinct(column: str | pl.Expr, build: Callable[[pl.Expr], pl.Expr]) ->
     return out.alias(name) if name else out
 
 
-def _match_key_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
+def _match_key_expr(
+    expr: pl.Expr, kind: str, region: str, infer_region: bool = True, regions: list | None = None
+) -> pl.Expr:
     if kind == "contact":
         return (
             pl.when(expr.str.contains("@", literal=True))
             .then(_match_key_expr(expr, "email", region))
-            .otherwise(_match_key_expr(expr, "phone", region))
+            .otherwise(_match_key_expr(expr, "phone", region, infer_region, regions))
         )
     cleaned = _clean_text(expr)
     fallback = cleaned.str.to_lowercase()
     if kind == "phone":
-        key = _norm.phone(expr, region=region)
+        key = _norm.phone(expr, region=region, infer_region=infer_region, regions=regions)
     elif kind == "email":
         key = _norm.email_key(expr)
     elif kind in NAME_KINDS:
@@ -176,8 +179,18 @@ def _match_key_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
     return pl.when(cleaned.is_not_null()).then(pl.coalesce(key, fallback))
 
 
-def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> pl.Expr:
+def match_key(
+    column: str | pl.Expr,
+    *,
+    kind: str = "text",
+    region: str = "RU",
+    infer_region: bool = True,
+    regions: list[str] | None = None,
+) -> pl.Expr:
     """Normalized matching key of a column, as hashed by ``method="hash"`` and used by suppress.
+
+    A national phone number ``region`` rejects is read in the region the column's other numbers
+    point to, or in ``regions`` when given (``infer_region``, see :func:`custdata.normalize.phones`).
 
     Phones give E.164, emails the :func:`custdata.normalize.email_key`, names the
     :func:`custdata.normalize.name_key`, dates ISO ``YYYY-MM-DD``; ``contact`` is an email key
@@ -188,7 +201,7 @@ def match_key(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") 
     >>> df.select(match_key("c"))["c"].to_list()
     ['moscow', None, None]
     """
-    return _per_distinct(column, lambda v: _match_key_expr(v, kind, region))
+    return _per_distinct(column, lambda v: _match_key_expr(v, kind, region, infer_region, regions))
 
 
 def _map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Series:
@@ -232,8 +245,11 @@ def hashed(
     key: Key | str | bytes | None = None,
     key_file: str | os.PathLike[str] | None = None,
     region: str = "RU",
+    regions: list[str] | None = None,
 ) -> pl.Expr:
     """Keyed HMAC-SHA256 (hex) of the normalized value; null for empty and junk cells.
+
+    ``regions``: the regions a national phone number may be read in (see :func:`match_key`).
 
     >>> df = pl.DataFrame({"tel": ["8 (912) 345-67-89", "+7 912 345 67 89", None]})
     >>> out = df.select(hashed("tel", kind="text", key="example key, 16+ bytes"))["tel"]
@@ -245,7 +261,7 @@ def hashed(
     def digest(value: str) -> str:
         return hmac.new(k.hash_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
-    return match_key(column, kind=kind, region=region).map_batches(
+    return match_key(column, kind=kind, region=region, regions=regions).map_batches(
         lambda s: _map_distinct(s, digest), return_dtype=pl.String, is_elementwise=True
     )
 
@@ -401,19 +417,19 @@ def _mask_names(series: pl.Series) -> pl.Series:
     )
 
 
-def _masked_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
+def _masked_expr(expr: pl.Expr, kind: str, region: str, regions: list | None = None) -> pl.Expr:
     if kind == "contact":
         return (
             pl.when(expr.str.contains("@", literal=True))
             .then(_masked_expr(expr, "email", region))
-            .otherwise(_masked_expr(expr, "phone", region))
+            .otherwise(_masked_expr(expr, "phone", region, regions))
         )
     cleaned = _clean_text(expr)
     by_distinct = lambda fn: (  # noqa: E731 - tiny local adapter
         lambda s: _map_distinct(s, fn)
     )
     if kind == "phone":
-        e164 = _norm.phone(expr, region=region)
+        e164 = _norm.phone(expr, region=region, regions=regions)
         body = pl.coalesce(
             e164.map_batches(by_distinct(mask_phone), return_dtype=pl.String, is_elementwise=True),
             cleaned.map_batches(
@@ -447,7 +463,13 @@ def _masked_expr(expr: pl.Expr, kind: str, region: str) -> pl.Expr:
     return pl.when(cleaned.is_not_null()).then(body)
 
 
-def masked(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> pl.Expr:
+def masked(
+    column: str | pl.Expr,
+    *,
+    kind: str = "text",
+    region: str = "RU",
+    regions: list[str] | None = None,
+) -> pl.Expr:
     """Readable partial mask by kind (see :func:`mask_phone`, :func:`mask_email`).
 
     Full names keep the surname and initials, first and middle names become an initial,
@@ -457,7 +479,7 @@ def masked(column: str | pl.Expr, *, kind: str = "text", region: str = "RU") -> 
     >>> df.select(masked("d", kind="text"))["d"].to_list()
     ['1***', None]
     """
-    return _per_distinct(column, lambda v: _masked_expr(v, kind, region))
+    return _per_distinct(column, lambda v: _masked_expr(v, kind, region, regions))
 
 
 # --------------------------------------------------------------------------- frame steps
@@ -473,6 +495,7 @@ def mask(
     kinds: Mapping[str, str] | None = None,
     region: str = "RU",
     in_place: bool = True,
+    regions: list[str] | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Protect personal data in ``columns`` with ``method`` ("hash", "mask", "tokenize", "drop").
 
@@ -481,7 +504,11 @@ def mask(
     Column kinds are detected (or given in ``kinds``) to pick the normalization.
     Unlike the normalizers, the columns are replaced by default (``in_place=True``): keeping the
     originals next to their masks would defeat the purpose. ``in_place=False`` adds
-    ``<column>_<method>`` columns instead (not allowed with ``drop``).
+    ``<column>_<method>`` columns instead (not allowed with ``drop``). A national phone number
+    the default ``region`` rejects is read in the region the column's numbers point to, or in
+    ``regions`` when given (pass it, e.g. from :func:`custdata.normalize.phone_regions` over all
+    the data, when the frame is processed in batches or partitions: see
+    :func:`custdata.normalize.phones`).
 
     >>> df = pl.DataFrame({"email": ["Ivan.Petrov@gmail.com", "ivanpetrov@gmail.com"]})
     >>> out = mask(df, "email", method="hash", key="example key, 16+ bytes",
@@ -506,11 +533,11 @@ def mask(
     exprs = []
     for c in cols:
         if method == "hash":
-            e = hashed(c, kind=col_kinds[c], key=loaded, region=region)
+            e = hashed(c, kind=col_kinds[c], key=loaded, region=region, regions=regions)
         elif method == "tokenize":
             e = tokenized(c, key=loaded)
         else:
-            e = masked(c, kind=col_kinds[c], region=region)
+            e = masked(c, kind=col_kinds[c], region=region, regions=regions)
         exprs.append(e.alias(c if in_place else f"{c}_{method}"))
     return frame.with_columns(exprs)
 

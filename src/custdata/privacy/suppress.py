@@ -15,7 +15,7 @@ from typing import Literal
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import check_columns
+from custdata.frames import check_columns
 from custdata.privacy.keys import Key, load_key
 from custdata.privacy.mask import column_kinds, looks_hashed, match_key
 from custdata.privacy.mask import hashed as hashed_expr
@@ -51,12 +51,15 @@ def optout_keys(
     on: Iterable[str] = SUPPRESS_KINDS,
     hashed: bool | None = None,
     region: str = "RU",
+    regions: list[str] | None = None,
 ) -> dict[str, set[str]]:
     """The set of normalized keys per kind in an opt-out list (``{"email": {...}, ...}``).
 
     Every non-empty cell of every column is classified by itself: a value with ``@`` is an
     email, anything else a phone. With ``hashed`` (or when every value looks like a hash and
-    ``hashed`` is None) the values are returned under the key ``"hash"`` as they are.
+    ``hashed`` is None) the values are returned under the key ``"hash"`` as they are. A national
+    phone number gives two keys: as written and read in the one region of ``regions`` (the
+    regions the checked data points to) or of the list's own international numbers.
 
     >>> optout_keys(["+7 912 345-67-89", "Ivan.Petrov+news@gmail.com"])["phone"]
     {'+79123456789'}
@@ -72,8 +75,11 @@ def optout_keys(
     out: dict[str, set[str]] = {}
     for kind in kinds:
         subset = frame.filter(is_email if kind == "email" else ~is_email)
-        keys = subset.select(match_key("v", kind=kind, region=region))["v"]
+        keys = subset.select(match_key("v", kind=kind, region=region, regions=regions))["v"]
         out[kind] = set(keys.drop_nulls().to_list())
+        if kind == "phone":  # also as written: a list has less region evidence than the data
+            plain = subset.select(match_key("v", kind=kind, region=region, infer_region=False))
+            out[kind] |= set(plain["v"].drop_nulls().to_list())
     return out
 
 
@@ -101,6 +107,7 @@ def suppress(
     key_file: str | os.PathLike[str] | None = None,
     region: str = "RU",
     flag_column: str = "suppressed",
+    regions: list[str] | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Drop (``mode="drop"``) or flag (``mode="flag"``) rows whose email or phone is opted out.
 
@@ -108,7 +115,10 @@ def suppress(
     kinds it does not name are found with :func:`custdata.schema.detect_columns`. A hashed list
     (detected when every value is a 64-digit hex hash, or forced with ``hashed=True``) needs
     the same key that hashed it (``key``, ``key_file`` or ``CUSTDATA_KEY``). ``mode="flag"`` adds
-    a boolean ``flag_column`` and keeps every row.
+    a boolean ``flag_column`` and keeps every row. ``regions``: the regions a national phone
+    number may be read in, for the data and the list alike (default: those the data's phone
+    columns point to, see :func:`custdata.normalize.phone_regions`; pass them when the frame is
+    processed in batches or partitions). A national number also matches as written.
 
     >>> people = pl.DataFrame({"tel": ["8 (912) 345-67-89", "8 903 000 00 01"],
     ...                        "mail": ["a@x.ru", "b@x.ru"]})
@@ -140,18 +150,30 @@ def suppress(
             f"no {' or '.join(kinds)} column found to match opt-outs on; "
             "name them with --column (e.g. -c phone=tel)"
         )
-    keys = optout_keys(optouts, on=kinds, hashed=hashed, region=region)
+    if regions is None and by_kind.get("phone") and "phone" in kinds:
+        # the data's regions read the list too
+        from custdata.normalize import phone_regions
+
+        sample = frame.select(by_kind["phone"])
+        sample = sample.collect() if isinstance(sample, pl.LazyFrame) else sample
+        values = pl.concat([sample[c].cast(pl.String) for c in sample.columns])
+        regions = sorted(set(phone_regions(values, region=region)))
+    keys = optout_keys(optouts, on=kinds, hashed=hashed, region=region, regions=regions)
     hits: list[pl.Expr] = []
     if "hash" in keys:
         loaded = load_key(key, key_file=key_file)
         for kind, cols in by_kind.items():
             for c in cols:
-                digest = hashed_expr(c, kind=kind, key=loaded, region=region)
+                digest = hashed_expr(c, kind=kind, key=loaded, region=region, regions=regions)
                 hits.append(digest.is_in(list(keys["hash"])))
     else:
         for kind, cols in by_kind.items():
             for c in cols:
-                hits.append(match_key(c, kind=kind, region=region).is_in(list(keys[kind])))
+                key_expr = match_key(c, kind=kind, region=region, regions=regions)
+                hits.append(key_expr.is_in(list(keys[kind])))
+                if kind == "phone":  # a national number matches as inferred and as written
+                    plain = match_key(c, kind=kind, region=region, infer_region=False)
+                    hits.append(plain.is_in(list(keys[kind])))
     flag = pl.any_horizontal(hits).fill_null(False) if hits else pl.lit(False)
     if mode == "flag":
         return frame.with_columns(flag.alias(flag_column))

@@ -25,7 +25,8 @@ from typing import Any
 import polars as pl
 
 from custdata.errors import InvalidOption, show_columns
-from custdata.normalize._common import as_expr, check_columns
+from custdata.frames import as_expr, check_columns, column_names
+from custdata.normalize.date import parse_date
 
 #: Status codes of prepared transaction rows, in report order.
 ROW_STATUSES = (
@@ -47,27 +48,6 @@ PLAUSIBLE_DATES = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
 #: Amounts whose absolute value reaches this are ``implausible_amount`` rows.
 MAX_AMOUNT = 1e15
 
-#: Date formats tried, in order, for text dates (day first, as in Russian and Ukrainian data).
-DATE_FORMATS_DAYFIRST = (
-    "%Y-%m-%d",
-    "%d.%m.%Y",
-    "%d/%m/%Y",
-    "%d-%m-%Y",
-    "%Y/%m/%d",
-    "%Y.%m.%d",
-    "%d.%m.%y",
-)
-#: The same with month first for ambiguous slash dates (US exports).
-DATE_FORMATS_MONTHFIRST = (
-    "%Y-%m-%d",
-    "%m/%d/%Y",
-    "%d.%m.%Y",
-    "%m-%d-%Y",
-    "%Y/%m/%d",
-    "%Y.%m.%d",
-    "%d.%m.%y",
-)
-
 #: Names of a currency column picked up automatically (compared case-insensitively).
 CURRENCY_NAMES = ("currency", "валюта", "curr", "currency_code")
 
@@ -79,67 +59,6 @@ CUSTOMER = "customer_id"
 DATE = "order_date"
 AMOUNT = "amount"
 STATUS = "row_status"
-
-
-def _names(frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
-    return frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
-
-
-def _text_date(text: pl.Expr, *, dayfirst: bool) -> pl.Expr:
-    formats = DATE_FORMATS_DAYFIRST if dayfirst else DATE_FORMATS_MONTHFIRST
-    # the date part only: "2024-01-05 10:11", "2024-01-05T10:11:12Z" -> "2024-01-05"
-    head = text.str.strip_chars().str.extract(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}.*)?$", 1)
-    parsed = [head.str.strptime(pl.Date, f, strict=False) for f in formats]
-    # "%Y" also reads "24" as the year 24: a four-digit year is required for those formats
-    return pl.coalesce(
-        [
-            pl.when(p.dt.year() >= 1000).then(p) if "%Y" in f else p
-            for p, f in zip(parsed, formats, strict=True)
-        ]
-    )
-
-
-def parse_date(column: str | pl.Expr, *, dayfirst: bool = True) -> pl.Expr:
-    """A date expression from a column of dates, datetimes or text in mixed formats.
-
-    Text is read with the first format that fits: ISO ``2024-03-01``, ``01.03.2024``,
-    ``01/03/2024`` (``03/01/2024`` with ``dayfirst=False``), ``2024/03/01``, a time part is
-    ignored. Text no format reads becomes null.
-
-    >>> df = pl.DataFrame({"d": ["2024-03-01", "01.03.2024", "1/3/2024 10:30", "soon", None]})
-    >>> df.select(parse_date("d"))["d"].to_list()
-    [datetime.date(2024, 3, 1), datetime.date(2024, 3, 1), datetime.date(2024, 3, 1), None, None]
-    """
-    expr = as_expr(column)
-    return expr.map_batches(
-        lambda s: _parse_date_series(s, dayfirst=dayfirst), return_dtype=pl.Date
-    )
-
-
-def _parse_date_series(series: pl.Series, *, dayfirst: bool) -> pl.Series:
-    dtype = series.dtype
-    if dtype == pl.Date:
-        return series
-    if isinstance(dtype, pl.Datetime):
-        return series.dt.date()
-    if dtype != pl.String:
-        series = series.cast(pl.String)
-    # fast path: ISO dates, read natively; only the other texts go through the format list
-    fast = series.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-    failed = fast.is_null() & series.is_not_null()
-    if not failed.any():
-        return fast.alias(series.name)
-    rest = series.filter(failed)
-    # few distinct dates, many rows: parse each distinct text once
-    uniq = rest.unique().drop_nulls()
-    parsed = pl.select(_text_date(pl.lit(uniq), dayfirst=dayfirst)).to_series()
-    lookup = pl.DataFrame({"k": uniq, "v": parsed})
-    fixed = (
-        pl.DataFrame({"k": rest})
-        .join(lookup, on="k", how="left", maintain_order="left")
-        .get_column("v")
-    )
-    return fast.scatter(failed.arg_true(), fixed).alias(series.name)
 
 
 def parse_amount(column: str | pl.Expr) -> pl.Expr:
@@ -308,7 +227,7 @@ def prepare_transactions(
     >>> prepare_transactions(tx, customer="c", date="d", amount="s")["row_status"].to_list()
     ['order', 'return', 'missing_date', 'missing_customer']
     """
-    names = _names(frame)
+    names = column_names(frame)
     check_columns(
         frame, [customer, date] + ([amount] if amount else []) + ([order] if order else [])
     )
@@ -391,7 +310,7 @@ def prepare_transactions(
         .otherwise(pl.lit("zero_amount", dtype=STATUS_DTYPE))
     )
     out = out.with_columns(status.alias(STATUS)).drop(
-        [c for c in ("__date_missing", "__amount_missing", "__rate") if c in _names(out)]
+        [c for c in ("__date_missing", "__amount_missing", "__rate") if c in column_names(out)]
     )
     return out
 
@@ -442,7 +361,7 @@ def transaction_report(prepared: pl.DataFrame | pl.LazyFrame) -> dict[str, Any]:
     """
     lf = prepared.lazy()
     plans = [lf.group_by(STATUS).len()]
-    has_currency = "currency" in _names(prepared)
+    has_currency = "currency" in column_names(prepared)
     if has_currency:
         plans.append(lf.group_by("currency").len().sort("currency", nulls_last=True))
     frames = pl.collect_all(plans)

@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from custdata.errors import InvalidOption, require_package
-from custdata.normalize._common import check_columns
+from custdata.frames import check_columns
 from custdata.segment._prep import AMOUNT, CUSTOMER, DATE, STATUS, as_of_date, prepare_transactions
 
 

@@ -27,7 +27,6 @@ TOML format of a custom map::
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,8 @@ from typing import Any
 
 import polars as pl
 
-from custdata.errors import InvalidOption, UnreadableInput
+from custdata.config import load_toml
+from custdata.errors import InvalidOption
 
 #: Languages of display names.
 LANGUAGES = ("en", "ru", "uk")
@@ -228,12 +228,7 @@ def load_segment_map(source: str | Path) -> SegmentMap:
     path = Path(text)
     if path.suffix.lower() != ".toml":
         return preset(text)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UnreadableInput(f"segment map file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UnreadableInput(f"segment map file {path} is not valid TOML: {exc}") from None
+    data = load_toml(path, what="segment map file")
     return segment_map_from_dict(data, name=path.stem)
 
 

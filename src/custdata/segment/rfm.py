@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import as_expr
+from custdata.frames import as_expr
 from custdata.segment._prep import (
     AMOUNT,
     CUSTOMER,
@@ -81,10 +81,35 @@ def rfm_from_prepared(
 ) -> pl.DataFrame | pl.LazyFrame:
     """RFM table from :func:`~custdata.segment.prepare_transactions` output (one row per customer).
 
-    Rows dated after ``as_of`` are ignored (their customers still get a row).
+    Rows dated after ``as_of`` are ignored (their customers still get a row). The same as
+    :func:`rfm_score` of :func:`rfm_aggregate`.
     """
     _check_bins(bins)
-    smap = load_segment_map(segment_map) if isinstance(segment_map, str) else segment_map
+    out = rfm_score(
+        rfm_aggregate(prepared.lazy(), as_of=as_of),
+        as_of=as_of,
+        bins=bins,
+        segment_map=segment_map,
+        customer_name=customer_name,
+    )
+    return out.collect() if isinstance(prepared, pl.DataFrame) else out
+
+
+def rfm_aggregate(
+    prepared: pl.DataFrame | pl.LazyFrame, *, as_of: str | dt.date | None = None
+) -> pl.DataFrame | pl.LazyFrame:
+    """Per-customer sums of prepared transactions, before any score (no global statistic).
+
+    One row per customer: ``first_order``, ``last_order``, ``frequency``, ``monetary`` and
+    ``returns``. Each customer's row depends only on that customer's transactions, so the
+    transactions can be split by customer and aggregated part by part (custdata.spark does).
+
+    >>> from custdata.segment import prepare_transactions
+    >>> tx = prepare_transactions(pl.DataFrame({"c": ["a", "a", "b"], "d": ["2024-01-01",
+    ...     "2024-02-01", "2024-01-05"], "s": [10, 5, 7]}), customer="c", date="d", amount="s")
+    >>> rfm_aggregate(tx).sort("customer_id").select("customer_id", "frequency").rows()
+    [('a', 2), ('b', 1)]
+    """
     lazy = prepared.lazy()
     as_of_d = as_of_date(as_of)
     is_order = pl.col(STATUS) == "order"
@@ -108,9 +133,30 @@ def rfm_from_prepared(
         pl.col("__order_date").min().alias("first_order"),
         pl.col("__order_date").max().alias("last_order"),
         freq.cast(pl.UInt32).alias("frequency"),
-        pl.col("__amount").sum().alias("monetary"),
+        # summed exactly (to 1e-9) in decimal: the same float whatever the row order (or the
+        # engine, or how the rows were split into parts) was; a float sum is not
+        pl.col("__amount").cast(pl.Decimal(38, 9)).sum().cast(pl.Float64).alias("monetary"),
         pl.col("__is_return").sum().cast(pl.UInt32).alias("returns"),
     )
+    return grouped.collect() if isinstance(prepared, pl.DataFrame) else grouped
+
+
+def rfm_score(
+    aggregated: pl.DataFrame | pl.LazyFrame,
+    *,
+    as_of: str | dt.date | None = None,
+    bins: int = 5,
+    segment_map: SegmentMap | str = "rf",
+    customer_name: str = CUSTOMER,
+) -> pl.DataFrame | pl.LazyFrame:
+    """Recency, quantile scores, code and segment for :func:`rfm_aggregate`'s table.
+
+    The scores compare every customer with all the others: give it the whole table.
+    """
+    _check_bins(bins)
+    smap = load_segment_map(segment_map) if isinstance(segment_map, str) else segment_map
+    as_of_d = as_of_date(as_of)
+    grouped = aggregated.lazy()
     ref = pl.lit(as_of_d, dtype=pl.Date) if as_of_d is not None else pl.col("last_order").max()
     bought = pl.col("frequency") > 0
     out = grouped.with_columns(
@@ -137,7 +183,7 @@ def rfm_from_prepared(
     out = out.select(CUSTOMER, *RFM_COLUMNS).sort(CUSTOMER)
     if customer_name != CUSTOMER:
         out = out.rename({CUSTOMER: customer_name})
-    return out.collect() if isinstance(prepared, pl.DataFrame) else out
+    return out.collect() if isinstance(aggregated, pl.DataFrame) else out
 
 
 def rfm(

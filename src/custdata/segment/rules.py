@@ -17,15 +17,16 @@ derived fields :func:`customer_fields` adds (age, age band, gender, RFM fields..
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from custdata.errors import InvalidOption, UnreadableInput, show_column, show_columns
-from custdata.normalize._common import check_columns
+from custdata.config import load_toml
+from custdata.errors import InvalidOption, show_column, show_columns
+from custdata.frames import check_columns, column_names
+from custdata.normalize.gender import gender as normalize_gender
 from custdata.segment._prep import as_of_date, parse_date
 
 #: Age bands (lower bound, label); the last band is open.
@@ -52,28 +53,6 @@ RFM_FIELDS = {
     "rfm_segment": "rfm_segment",
     "last_order": "last_order",
     "first_order": "first_order",
-}
-
-_GENDER_WORDS = {
-    "m": "male",
-    "male": "male",
-    "man": "male",
-    "м": "male",
-    "муж": "male",
-    "мужской": "male",
-    "ч": "male",
-    "чол": "male",
-    "чоловіча": "male",
-    "чоловічий": "male",
-    "f": "female",
-    "female": "female",
-    "woman": "female",
-    "ж": "female",
-    "жен": "female",
-    "женский": "female",
-    "жін": "female",
-    "жіноча": "female",
-    "жіночий": "female",
 }
 
 
@@ -129,14 +108,7 @@ def _check_mode(mode: object) -> None:
 
 def load_rules(path: str | Path) -> RuleSet:
     """Read a TOML rule file."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UnreadableInput(f"rule file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UnreadableInput(f"rule file {path} is not valid TOML: {exc}") from None
-    return rules_from_dict(data)
+    return rules_from_dict(load_toml(path, what="rule file"))
 
 
 def _compile(rule: Rule, frame: pl.DataFrame | pl.LazyFrame) -> pl.Expr:
@@ -145,7 +117,7 @@ def _compile(rule: Rule, frame: pl.DataFrame | pl.LazyFrame) -> pl.Expr:
     except Exception as exc:  # noqa: BLE001 - polars raises several SQL error types
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidOption(f"rule {rule.name!r}: cannot read the condition ({first})") from None
-    names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+    names = column_names(frame)
     for column in expr.meta.root_names():
         if column not in names:
             raise InvalidOption(
@@ -211,17 +183,6 @@ def _age_band(age: pl.Expr) -> pl.Expr:
     return expr.otherwise(None)
 
 
-def _gender_expr(frame: pl.DataFrame | pl.LazyFrame, column: str) -> pl.Expr:
-    try:
-        from custdata.normalize import gender as normalize_gender  # the normalizer, when present
-    except ImportError:
-        normalize_gender = None
-    if normalize_gender is not None:
-        return normalize_gender(column)
-    words = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase().str.strip_chars(".")
-    return words.replace_strict(_GENDER_WORDS, default=None, return_dtype=pl.String)
-
-
 def customer_fields(
     customers: pl.DataFrame,
     *,
@@ -264,16 +225,11 @@ def customer_fields(
         )
     if gender:
         out = out.with_columns(
-            _gender_expr(out, gender).alias("gender" if gender != "gender" else "gender_code")
+            normalize_gender(gender).alias("gender" if gender != "gender" else "gender_code")
         )
     elif name:
-        try:
-            from custdata.normalize import names as normalize_names
-        except ImportError:
-            raise InvalidOption(
-                "gender from names needs the name normalizer (custdata.normalize.names), "
-                "which is not available; give a gender column instead"
-            ) from None
+        from custdata.normalize.name import names as normalize_names
+
         parsed = normalize_names(out.select(name), name)
         guessed = parsed.get_column(f"{name}_gender")
         out = out.with_columns(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custdata.dedupe.synthetic import CORRUPTIONS, generate_customers, pairs_from_ids, translit
+from custdata.synth import CORRUPTIONS, generate_customers, pairs_from_ids, translit
 from custdata.errors import InvalidOption
 
 pytest.importorskip("faker")

@@ -1,0 +1,244 @@
+"""Region inference for national phone numbers the default region rejects.
+
+A number written without ``+`` (``0975419469``) is read in the default region (RU). When that
+region rejects it, the data itself may say where it is from:
+
+* **column evidence**: other numbers of the column written with a country code (``+380...``)
+  show which regions the customers live in; or the caller passes them (``regions=``), e.g.
+  computed once on a Spark driver over the whole column;
+* **row evidence**: a region/country column, the row's city (a small built-in table of big
+  cities), Ukrainian letters ``і ї є ґ`` in the row's name or address.
+
+The number is re-read in each region the evidence points to. Valid in exactly one: status
+``ok``, reason ``region_inferred``. Valid in two or more: status ``ambiguous_region`` (no
+number is chosen). Row evidence is tried first and wins over column evidence.
+
+Purity: with ``regions=None`` the column evidence is computed from the values passed in, so
+the result for a row may depend on the other rows of the same frame (or of the same batch or
+partition when a frame is processed in pieces). Pass ``regions=`` to make it depend on the row
+alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import polars as pl
+
+from custdata.normalize._phone_core import INVALID_FOR_REGION, as_tuple, parse_cell
+
+#: Status of a national number valid in two or more of the regions the data points to.
+AMBIGUOUS_REGION = "ambiguous_region"
+#: Reason of a number read in a region the data points to (status ``ok``).
+REGION_INFERRED = "region_inferred"
+
+#: Statuses of a national number that another region might read correctly.
+_RETRY = {INVALID_FOR_REGION, "invalid_length", "too_long", "too_short"}
+#: Distinct numbers of one region (with a country code) that make it column evidence.
+MIN_EVIDENCE = 2
+
+_UA_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
+#: Big cities (lower-case, Russian/Ukrainian/Latin spellings) -> region.
+CITY_REGIONS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "київ",
+            "киев",
+            "kyiv",
+            "kiev",
+            "харків",
+            "харьков",
+            "kharkiv",
+            "одеса",
+            "одесса",
+            "odesa",
+            "odessa",
+            "дніпро",
+            "днепр",
+            "dnipro",
+            "львів",
+            "львов",
+            "lviv",
+            "запоріжжя",
+            "запорожье",
+            "zaporizhzhia",
+            "вінниця",
+            "винница",
+            "vinnytsia",
+            "полтава",
+            "poltava",
+            "чернігів",
+            "чернигов",
+            "chernihiv",
+            "черкаси",
+            "черкассы",
+            "cherkasy",
+            "житомир",
+            "zhytomyr",
+            "суми",
+            "сумы",
+            "sumy",
+            "рівне",
+            "ровно",
+            "rivne",
+            "тернопіль",
+            "тернополь",
+            "ternopil",
+            "луцьк",
+            "луцк",
+            "lutsk",
+            "ужгород",
+            "uzhhorod",
+            "івано-франківськ",
+            "ивано-франковск",
+            "ivano-frankivsk",
+            "хмельницький",
+            "хмельницкий",
+            "khmelnytskyi",
+            "чернівці",
+            "черновцы",
+            "chernivtsi",
+            "кропивницький",
+            "кропивницкий",
+            "kropyvnytskyi",
+            "миколаїв",
+            "николаев",
+            "mykolaiv",
+            "херсон",
+            "kherson",
+            "кривий ріг",
+            "кривой рог",
+            "kryvyi rih",
+            "маріуполь",
+            "мариуполь",
+            "mariupol",
+            "біла церква",
+            "белая церковь",
+            "бровари",
+            "бровары",
+            "ірпінь",
+            "ирпень",
+        ],
+        "UA",
+    ),
+    **dict.fromkeys(
+        ["мінск", "минск", "minsk", "гомель", "gomel", "брест", "brest", "гродно", "grodno"],
+        "BY",
+    ),
+    **dict.fromkeys(
+        ["алматы", "алма-ата", "almaty", "астана", "astana", "шымкент", "shymkent"], "KZ"
+    ),
+}
+_CITY_PREFIX = re.compile(r"^(г\.|м\.|город|місто|пгт|смт|с\.)\s*", re.IGNORECASE)
+
+
+def row_hints(texts: pl.Series, region_names: dict[str, str]) -> pl.Series:
+    """Per row: the region its text points to (country name, big city, Ukrainian letters), or null.
+
+    ``texts`` holds each row's hint text (name, city, address, country joined by ``\\x1f``).
+
+    >>> row_hints(pl.Series(["Київ", "Петренко Олексій Іванович", "Москва", None]), {}).to_list()
+    ['UA', 'UA', None, None]
+    """
+    out: list[str | None] = []
+    cache: dict[str, str | None] = {}
+    for text in texts.cast(pl.String).to_list():
+        if text is None:
+            out.append(None)
+            continue
+        if text not in cache:
+            cache[text] = _hint(text, region_names)
+        out.append(cache[text])
+    return pl.Series("", out, dtype=pl.String)
+
+
+def _hint(text: str, region_names: dict[str, str]) -> str | None:
+    for piece in text.split("\x1f"):
+        key = _CITY_PREFIX.sub("", piece.strip().casefold()).strip()
+        if key in region_names:
+            return region_names[key]
+        if key in CITY_REGIONS:
+            return CITY_REGIONS[key]
+    return "UA" if _UA_LETTERS.search(text) else None
+
+
+def column_regions(out: pl.DataFrame, values: pl.Series, default: str | None) -> list[str]:
+    """Regions of the column's valid numbers written with a country code (at least
+    :data:`MIN_EVIDENCE` distinct numbers each), other than ``default``."""
+    intl = values.cast(pl.String).str.strip_chars().str.contains(r"^(\+|00|810)")
+    found = (
+        out.select("e164", "region", "status")
+        .with_columns(intl.alias("_intl"))
+        .filter(
+            (pl.col("status") == "ok")
+            & pl.col("_intl")
+            & pl.col("region").ne_missing(pl.lit(default, dtype=pl.String))
+        )
+        .group_by("region")
+        .agg(pl.col("e164").n_unique().alias("n"))
+        .filter(pl.col("n") >= MIN_EVIDENCE)
+    )
+    return sorted(found["region"].to_list())
+
+
+def infer(
+    out: pl.DataFrame,
+    values: pl.Series,
+    defaults: pl.Series | None,
+    *,
+    region: str | None,
+    regions: Sequence[str] | None,
+    hints: pl.Series | None,
+) -> pl.DataFrame:
+    """``out`` (row-aligned details) with national numbers re-read where the data says where.
+
+    Adds the ``reason`` column (null, ``region_inferred`` or ``ambiguous_region``).
+    """
+    reason = pl.Series("reason", [None] * out.height, dtype=pl.String)
+    evidence = list(regions) if regions is not None else column_regions(out, values, region)
+    if not evidence and hints is None:
+        return out.with_columns(reason)
+    v = values.cast(pl.String)
+    cand = out.select("status").with_columns(
+        v.alias("v"),
+        (defaults if defaults is not None else pl.Series([region] * out.height)).alias("d"),
+        (hints if hints is not None else pl.Series([None] * out.height, dtype=pl.String)).alias(
+            "h"
+        ),
+        pl.int_range(out.height).alias("i"),
+    )
+    cand = cand.filter(
+        pl.col("status").is_in(list(_RETRY))
+        & ~pl.col("v").str.strip_chars().str.contains(r"^(\+|00)")
+    )
+    if cand.height == 0:
+        return out.with_columns(reason)
+    rows = {c: out[c].to_list() for c in ("e164", "status", "type", "region", "ext", "possible")}
+    reasons = reason.to_list()
+    cache: dict[tuple[str, str], tuple] = {}
+
+    def read(value: str, r: str) -> tuple:
+        if (value, r) not in cache:
+            cache[(value, r)] = as_tuple(parse_cell(value, r)[0])
+        return cache[(value, r)]
+
+    for value, d, h, i in cand.select("v", "d", "h", "i").iter_rows():
+        hit: list[tuple] = []
+        if h is not None and h != d:
+            t = read(value, h)
+            if t[1] == "ok":
+                hit = [t]
+        if not hit:
+            hit = [t for r in evidence if r != d and (t := read(value, r))[1] == "ok"]
+        if len(hit) == 1:
+            for name, x in zip(rows, hit[0], strict=True):
+                rows[name][i] = x
+            reasons[i] = REGION_INFERRED
+        elif len(hit) > 1:
+            rows["status"][i] = AMBIGUOUS_REGION
+            reasons[i] = AMBIGUOUS_REGION
+    return out.with_columns(
+        *(pl.Series(name, vals, dtype=out.schema[name]) for name, vals in rows.items()),
+        pl.Series("reason", reasons, dtype=pl.String),
+    )

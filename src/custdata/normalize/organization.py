@@ -1,0 +1,509 @@
+"""Organization names: legal form extracted and folded, a clean name, a matching key.
+
+``ООО "Ромашка"``, ``Ромашка, ООО``, ``OOO Romashka`` and ``Общество с ограниченной
+ответственностью «Ромашка»`` all become the name ``Ромашка`` / ``Romashka`` with legal form
+``ООО`` and the same key ``romashka``.
+
+What is done, in order, for each distinct value:
+
+1. Unicode NFKC, quotes (``« » " „ “ ” ' ‘ ’ ‹ ›``) and brackets become spaces, dotted
+   abbreviations lose their dots (``L.L.C.`` -> ``LLC``, ``О.О.О.`` -> ``ООО``);
+2. spelled-out legal forms are found anywhere (``Общество с ограниченной ответственностью``,
+   ``Товариство з обмеженою відповідальністю``, ``Limited Liability Company``, ...);
+3. short legal forms (:data:`LEGAL_FORMS`) are taken off the start and the end of the name,
+   repeatedly (``Acme Co., Ltd.``); a value that is nothing but legal forms has no name
+   (status ``no_name``). Forms that are also common words are only taken where they are
+   legal forms: ``АТ``, ``ДП``, ``КП`` at the start, ``Co``, ``Company``, ``Limited``,
+   ``KG`` at the end; ``000`` (typed with zeros) is ``ООО`` at the start;
+4. the key: every word transliterated to Latin (ICAO for Russian, KMU 2010 for Ukrainian, the
+   same tables as names), lower-cased, accents dropped, spelling variants folded
+   (``kh``/``h``, ``w``/``v``, doubled letters), stop words (``the``, ``and``, ``и``, ``та``...)
+   dropped, words sorted: word order and script do not matter.
+
+The legal form table is our own: `cleanco <https://pypi.org/project/cleanco/>`_ (legal terms of
+many countries) was evaluated and covers the Western forms, but for Russia it only knows
+``ООО/ОАО/ЗАО/ПАО`` (no ``АО``, ``ИП``, ``НАО``, ``ГУП``/``МУП``), for Ukraine only Latin
+transliterations (``tov``, ``fop``, ``pp``: not ``ТОВ``, ``ФОП``, ``ПП``, ``ПрАТ``, ``ПАТ``), nothing
+for Belarus (``ОДО``, ``УП``, ``ЧУП``) or Kazakhstan (``ТОО``), no spelled-out Cyrillic forms,
+and it strips forms at the end of a name only (``OOO Romashka`` stays as it is). See
+``docs/normalize/organizations.md`` for the measurement.
+
+Status codes (``<col>_status``): ``ok``, ``empty``, ``junk``, ``no_name`` (only a legal form,
+e.g. ``ООО``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from custdata.errors import InvalidOption
+from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
+from custdata.junk import is_junk
+from custdata.normalize._translit import translit_text
+from custdata.status import EMPTY, JUNK, OK
+
+__all__ = [
+    "LEGAL_FORMS",
+    "ORGANIZATION_STATUSES",
+    "OrganizationResult",
+    "legal_form",
+    "organization",
+    "organization_details",
+    "organization_key",
+    "organization_similarity",
+    "organizations",
+    "parse_organization",
+]
+
+NO_NAME = "no_name"
+#: Every status code of the organization normalizer.
+ORGANIZATION_STATUSES: tuple[str, ...] = (OK, EMPTY, JUNK, NO_NAME)
+
+#: Canonical legal form -> short spellings (lower case, no dots), Cyrillic and Latin.
+LEGAL_FORMS: dict[str, tuple[str, ...]] = {
+    # Russia
+    "ООО": ("ооо", "ooo"),
+    "АО": ("ао", "ao"),
+    "ПАО": ("пао", "pao"),
+    "ЗАО": ("зао", "zao", "3ао"),
+    "ОАО": ("оао", "oao"),
+    "НАО": ("нао",),
+    "ИП": ("ип",),
+    "ГУП": ("гуп",),
+    "МУП": ("муп",),
+    "ФГУП": ("фгуп",),
+    "АНО": ("ано",),
+    "НКО": ("нко",),
+    # Ukraine
+    "ТОВ": ("тов", "tov"),
+    "ПП": ("пп",),
+    "ФОП": ("фоп", "fop"),
+    "ПАТ": ("пат",),
+    "ПрАТ": ("прат",),
+    "АТ": ("ат",),
+    "ТДВ": ("тдв", "tdv"),
+    "ВАТ": ("ват",),
+    "ЗАТ": ("зат",),
+    "ДП": ("дп",),
+    "КП": ("кп",),
+    # Belarus
+    "ОДО": ("одо",),
+    "УП": ("уп",),
+    "ЧУП": ("чуп",),
+    "ЧП": ("чп",),
+    "СООО": ("сооо",),
+    "ИООО": ("иооо",),
+    # Kazakhstan
+    "ТОО": ("тоо",),
+    # Western
+    "LLC": ("llc",),
+    "INC": ("inc", "incorporated"),
+    "CORP": ("corp", "corporation"),
+    "LTD": ("ltd", "limited"),
+    "PTY": ("pty",),
+    "PLC": ("plc",),
+    "LLP": ("llp",),
+    "LP": ("lp",),
+    "PLLC": ("pllc",),
+    "PC": ("pc",),
+    "CO": ("co", "company"),
+    "GMBH": ("gmbh", "ggmbh"),
+    "AG": ("ag", "aktiengesellschaft"),
+    "KG": ("kg",),
+    "UG": ("ug",),
+    "SE": ("se",),
+    "SA": ("sa",),
+    "SAS": ("sas",),
+    "SARL": ("sarl",),
+    "SRL": ("srl",),
+    "BV": ("bv",),
+    "NV": ("nv",),
+    "OY": ("oy", "oyj"),
+    "SP ZOO": ("spzoo", "sp zoo"),
+    "SRO": ("sro",),
+}
+
+#: Spelled-out forms (regular expressions over the lower-cased text) -> canonical form.
+_LONG_FORMS: tuple[tuple[str, str], ...] = (
+    (r"общество с ограниченной ответственностью", "ООО"),
+    (r"общество с дополнительной ответственностью", "ОДО"),
+    (r"товарищество с ограниченной ответственностью", "ТОО"),
+    (r"публичное акционерное общество", "ПАО"),
+    (r"непубличное акционерное общество", "НАО"),
+    (r"закрытое акционерное общество", "ЗАО"),
+    (r"открытое акционерное общество", "ОАО"),
+    (r"акционерное общество", "АО"),
+    (r"индивидуальный предприниматель", "ИП"),
+    (r"федеральное государственное унитарное предприятие", "ФГУП"),
+    (r"государственное унитарное предприятие", "ГУП"),
+    (r"муниципальное унитарное предприятие", "МУП"),
+    (r"частное унитарное предприятие", "ЧУП"),
+    (r"унитарное предприятие", "УП"),
+    (r"частное предприятие", "ЧП"),
+    (r"автономная некоммерческая организация", "АНО"),
+    (r"товариство з обмеженою відповідальністю", "ТОВ"),
+    (r"товариство з додатковою відповідальністю", "ТДВ"),
+    (r"публічне акціонерне товариство", "ПАТ"),
+    (r"приватне акціонерне товариство", "ПрАТ"),
+    (r"відкрите акціонерне товариство", "ВАТ"),
+    (r"закрите акціонерне товариство", "ЗАТ"),
+    (r"акціонерне товариство", "АТ"),
+    (r"приватне підприємство", "ПП"),
+    (r"державне підприємство", "ДП"),
+    (r"комунальне підприємство", "КП"),
+    (r"фізична особа\s*[- ]?\s*підприємець", "ФОП"),
+    (r"limited liability company", "LLC"),
+    (r"limited liability partnership", "LLP"),
+    (r"limited partnership", "LP"),
+    (r"public limited company", "PLC"),
+    (r"professional corporation", "PC"),
+    (r"gesellschaft mit beschr(?:ä|ae|a)nkter haftung", "GMBH"),
+    (r"soci[ée]t[ée] anonyme", "SA"),
+    (r"sociedad an[óo]nima", "SA"),
+    (r"besloten vennootschap", "BV"),
+    (r"naamloze vennootschap", "NV"),
+    (r"spółka z ograniczoną odpowiedzialnością", "SP ZOO"),
+)
+_LONG_RE = re.compile(
+    r"(?<!\w)(?:" + "|".join(f"(?P<f{i}>{p})" for i, (p, _) in enumerate(_LONG_FORMS)) + r")(?!\w)"
+)
+
+#: Short forms that are only taken at the start of a name (at the end they are ordinary words).
+_START_ONLY = frozenset({"дп", "кп", "ат", "ват"})
+#: Short forms that are only taken at the end of a name.
+_END_ONLY = frozenset({"co", "company", "limited", "corporation", "pc", "lp", "se", "ug", "kg"})
+#: Digit look-alikes of ``ООО`` typed with zeros; only at the start of a name.
+_ZEROS = frozenset({"000"})
+
+_SHORT: dict[str, str] = {}
+for _canon, _spellings in LEGAL_FORMS.items():
+    for _s in _spellings:
+        _SHORT[_s.replace(".", "")] = _canon
+
+#: Words dropped from the key (they do not tell two organizations apart).
+STOP_WORDS: frozenset[str] = frozenset(
+    {"the", "and", "of", "&", "+", "и", "та", "і", "й", "a", "an"}
+)
+_CONNECTORS = frozenset({"&", "and", "+", "и", "та", "і"})
+
+_QUOTES = "«»\"„“”‟'‘’‚‛‹›`´〝〞＂"
+_QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + r"()\[\]{}<>]")
+_DOTTED_RE = re.compile(r"(?<!\w)((?:\w\.){1,}\w)\.?(?!\w)")
+_SPLIT_RE = re.compile(r"[\s,;:!?/\\|*#№=~^]+|(?<!\w)[.\-]+|[.\-]+(?!\w)")
+_KEY_KEEP_RE = re.compile(r"[^a-z0-9]")
+_SPECIAL_LATIN = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"}
+_FOLD = (
+    ("shch", "sh"),
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("tz", "ts"),
+    ("x", "ks"),
+    ("w", "v"),
+    ("q", "k"),
+    ("j", "i"),
+    ("y", "i"),
+)
+_FOLD_RE = re.compile("|".join(re.escape(a) for a, _ in _FOLD))
+_FOLD_MAP = dict(_FOLD)
+_DOUBLE_RE = re.compile(r"([a-z])\1+")
+# transliteration variants of я/ю/є (ICAO ``ia``/``iu``/``ie`` vs ``ya``/``yu``/``ye`` vs ``a``/``u``)
+_VOWEL_RE = re.compile(r"i([aue])")
+_NUMBER_RE = re.compile(r"№|(?<![^\W\d_])(?:no|nr|n)\.?\s*(?=\d)", re.IGNORECASE)
+
+_STRUCT = pl.Struct(
+    {"normalized": pl.String, "legal_form": pl.String, "key": pl.String, "status": pl.String}
+)
+
+
+@dataclass(frozen=True)
+class OrganizationResult:
+    """One organization name: clean name, legal form, key (None when there is no name), status."""
+
+    normalized: str | None
+    legal_form: str | None
+    key: str | None
+    status: str
+
+
+def _undot(match: re.Match[str]) -> str:
+    return match.group(1).replace(".", "")
+
+
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """Words of ``text`` and the canonical legal forms found spelled out in it."""
+    text = _NUMBER_RE.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _NUMBER_RE.sub(" ", text)
+    text = _QUOTE_RE.sub(" ", text)
+    text = _DOTTED_RE.sub(_undot, text)
+    words = [w for w in _SPLIT_RE.split(text) if w and not _only_punct(w)]
+    forms: list[str] = []
+    text = " ".join(words)
+    while True:
+        lowered = text.lower()
+        match = _LONG_RE.search(lowered)
+        if match is None:
+            break
+        name = next(k for k, v in match.groupdict().items() if v is not None)
+        forms.append(_LONG_FORMS[int(name[1:])][1])
+        if len(lowered) == len(text):
+            text = text[: match.start()] + " " + text[match.end() :]
+        else:  # a letter whose lower case has another length: keep the lower-cased text
+            text = lowered[: match.start()] + " " + lowered[match.end() :]
+        text = " ".join(text.split())
+    return text.split(), forms
+
+
+def _only_punct(word: str) -> bool:
+    return not any(ch.isalnum() or ch in "&+" for ch in word)
+
+
+def _short_form(word: str, *, at_start: bool) -> str | None:
+    low = word.lower().replace(".", "")
+    if at_start and low in _ZEROS:
+        return "ООО"
+    canon = _SHORT.get(low)
+    if canon is None:
+        return None
+    if at_start and low in _END_ONLY:
+        return None
+    if not at_start and low in _START_ONLY:
+        return None
+    return canon
+
+
+def _strip_forms(words: list[str]) -> tuple[list[str], list[str]]:
+    """Take legal forms (and dangling ``&``/``and``) off both ends, until none is left there."""
+    start: list[str] = []
+    end: list[str] = []
+    changed = True
+    while changed and words:
+        changed = False
+        if words[-1].lower() in _CONNECTORS:
+            words = words[:-1]
+            changed = True
+            continue
+        if words[0].lower() in _CONNECTORS:
+            words = words[1:]
+            changed = True
+            continue
+        form = _short_form(words[0], at_start=True)
+        if form is not None:
+            start.append(form)
+            words = words[1:]
+            changed = True
+            continue
+        form = _short_form(words[-1], at_start=False)
+        if form is not None:
+            end.insert(0, form)
+            words = words[:-1]
+            changed = True
+    return words, start + end
+
+
+def _fold_word(word: str) -> str:
+    latin = translit_text(word.lower().replace("ё", "е"))
+    latin = "".join(_SPECIAL_LATIN.get(ch, ch) for ch in latin)
+    latin = unicodedata.normalize("NFKD", latin)
+    latin = _KEY_KEEP_RE.sub("", latin)
+    latin = _FOLD_RE.sub(lambda m: _FOLD_MAP[m.group(0)], latin)
+    latin = _DOUBLE_RE.sub(r"\1", latin)
+    return _VOWEL_RE.sub(r"\1", latin)
+
+
+def _key(words: list[str]) -> str | None:
+    folded = [_fold_word(w) for w in words if w.lower() not in STOP_WORDS]
+    folded = [w for w in folded if w]
+    if not folded:
+        folded = [w for w in (_fold_word(w) for w in words) if w]
+    return " ".join(sorted(set(folded))) or None
+
+
+@lru_cache(maxsize=65536)
+def parse_organization(value: str | None) -> OrganizationResult:
+    """Read one organization name; never raises on a bad value.
+
+    >>> parse_organization('ООО "Ромашка"')
+    OrganizationResult(normalized='Ромашка', legal_form='ООО', key='romashka', status='ok')
+    >>> parse_organization("Общество с ограниченной ответственностью «Ромашка»").key
+    'romashka'
+    >>> parse_organization("Acme Co., Ltd.")
+    OrganizationResult(normalized='Acme', legal_form='CO LTD', key='acme', status='ok')
+    >>> parse_organization("ТОВ").status
+    'no_name'
+    """
+    if value is None or not str(value).strip():
+        return OrganizationResult(None, None, None, EMPTY)
+    text = str(value)
+    if is_junk(text):
+        return OrganizationResult(None, None, None, JUNK)
+    words, long_forms = _tokens(text)
+    if not words:
+        form = " ".join(long_forms) or None
+        return OrganizationResult(None, form, None, NO_NAME if form else JUNK)
+    words, short_forms = _strip_forms(words)
+    forms = long_forms + [f for f in short_forms if f not in long_forms]
+    key = _key(words)
+    if key is not None and is_junk(" ".join(words)):
+        return OrganizationResult(None, " ".join(forms) or None, None, JUNK)
+    if key is None:
+        return OrganizationResult(None, " ".join(forms) or None, None, NO_NAME)
+    return OrganizationResult(" ".join(words), " ".join(forms) or None, key, OK)
+
+
+def _struct_values(values: pl.Series) -> pl.Series:
+    uniques = values.cast(pl.String).unique()
+    parsed = [parse_organization(v) for v in uniques.to_list()]
+    table = pl.DataFrame(
+        {
+            "__v": uniques,
+            "__r": pl.Series(
+                [
+                    {
+                        "normalized": r.normalized,
+                        "legal_form": r.legal_form,
+                        "key": r.key,
+                        "status": r.status,
+                    }
+                    for r in parsed
+                ],
+                dtype=_STRUCT,
+            ),
+        }
+    )
+    joined = (
+        values.cast(pl.String)
+        .to_frame("__v")
+        .join(table, on="__v", how="left", nulls_equal=True, maintain_order="left")
+    )
+    return joined["__r"].alias(values.name)
+
+
+def organization_details(column: str | pl.Expr) -> pl.Expr:
+    """Struct expression (normalized, legal_form, key, status), computed once per distinct value.
+
+    >>> df = pl.DataFrame({"org": ["ТОВ «Сонечко»", "Sonechko LLC", None]})
+    >>> df.select(organization_details("org").struct.field("key"))["key"].to_list()
+    ['sonechko', 'sonechko', None]
+    """
+    return as_expr(column).map_batches(_struct_values, return_dtype=_STRUCT, is_elementwise=True)
+
+
+def _named(expr: pl.Expr, column: str | pl.Expr) -> pl.Expr:
+    return expr.alias(column) if isinstance(column, str) else expr
+
+
+def organization(column: str | pl.Expr) -> pl.Expr:
+    """The name without its legal form, quotes and stray punctuation; null when there is none.
+
+    >>> pl.DataFrame({"c": ["Ромашка, ООО", "Siemens AG"]}).select(organization("c"))["c"].to_list()
+    ['Ромашка', 'Siemens']
+    """
+    return _named(organization_details(column).struct.field("normalized"), column)
+
+
+def legal_form(column: str | pl.Expr) -> pl.Expr:
+    """The canonical legal form(s) (``ООО``, ``ТОВ``, ``LLC``, ``CO LTD``...) or null.
+
+    >>> pl.DataFrame({"c": ["OOO Romashka", "Иванов И.И., ИП", "Google"]}).select(legal_form("c"))["c"].to_list()
+    ['ООО', 'ИП', None]
+    """
+    return _named(organization_details(column).struct.field("legal_form"), column)
+
+
+def organization_key(column: str | pl.Expr) -> pl.Expr:
+    """Matching key: folded Latin words of the name, legal form and stop words dropped, sorted.
+
+    >>> df = pl.DataFrame({"c": ["ООО «Ромашка Плюс»", "Romashka Plus LLC", "The Plus & Romashka"]})
+    >>> df.select(organization_key("c"))["c"].to_list()
+    ['plus romashka', 'plus romashka', 'plus romashka']
+    """
+    return _named(organization_details(column).struct.field("key"), column)
+
+
+def organization_similarity(a: str | None, b: str | None) -> float | None:
+    """Token-set similarity (0..1) of two organization names over their keys; None if either
+    has no name.
+
+    >>> organization_similarity('ООО "Ромашка"', "Romashka LLC")
+    1.0
+    >>> round(organization_similarity("Ромашка Плюс", "Ромашка"), 2)
+    1.0
+    >>> organization_similarity("Ромашка", "Лютик") < 0.5
+    True
+    """
+    ka, kb = parse_organization(a).key, parse_organization(b).key
+    if ka is None or kb is None:
+        return None
+    return fuzz.token_set_ratio(ka, kb) / 100.0
+
+
+@refuse_clashes
+def organizations(
+    frame: pl.DataFrame | pl.LazyFrame,
+    columns: str | Iterable[str],
+    *,
+    in_place: bool = False,
+) -> pl.DataFrame | pl.LazyFrame:
+    """Add ``<col>_normalized``, ``<col>_legal_form``, ``<col>_key`` and ``<col>_status``.
+
+    With ``in_place=True`` the clean name replaces the original where there is one.
+
+    >>> df = pl.DataFrame({"Контрагент": ['ООО "Ромашка"', "OOO Romashka", "нет"]})
+    >>> organizations(df, "Контрагент").select("Контрагент_key", "Контрагент_status").rows()
+    [('romashka', 'ok'), ('romashka', 'ok'), (None, 'junk')]
+    """
+    cols = columns_arg(columns)
+    check_columns(frame, cols)
+    if not isinstance(in_place, bool):
+        raise InvalidOption("in_place must be True or False")
+    out = frame
+    for col in cols:
+        tmp = f"__{col}_org"
+        out = out.with_columns(organization_details(pl.col(col).cast(pl.String)).alias(tmp))
+        field = pl.col(tmp).struct.field
+        added = [
+            field("legal_form").alias(f"{col}_legal_form"),
+            field("key").alias(f"{col}_key"),
+            field("status").alias(f"{col}_status"),
+        ]
+        if in_place:
+            added.append(pl.coalesce(field("normalized"), pl.col(col).cast(pl.String)).alias(col))
+        else:
+            added.append(field("normalized").alias(f"{col}_normalized"))
+        out = out.with_columns(added).drop(tmp)
+    order = [c for c in _column_order(out, cols, in_place)]
+    return out.select(order)
+
+
+def _column_order(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], in_place: bool) -> list[str]:
+    names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+    added = {f"{c}_{s}" for c in cols for s in ("normalized", "legal_form", "key", "status")}
+    out: list[str] = []
+    for name in names:
+        if name in added:
+            continue
+        out.append(name)
+        if name in cols:
+            suffixes = (
+                ("legal_form", "key", "status")
+                if in_place
+                else (
+                    "normalized",
+                    "legal_form",
+                    "key",
+                    "status",
+                )
+            )
+            out += [f"{name}_{s}" for s in suffixes]
+    return out

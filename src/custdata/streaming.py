@@ -1,0 +1,208 @@
+"""Run a frame → frame step from file to file in large batches, in bounded memory.
+
+:func:`stream` scans the input lazily (:func:`custdata.io.scan`: CSV in any single-byte
+encoding or UTF-8, Parquet, Arrow, JSON Lines), hands the step one batch of ``batch_rows`` rows
+at a time (polars' ``collect_batches``) and appends each result to the output (Parquet row
+groups, CSV/TSV and JSON Lines lines, Arrow IPC record batches). The output is a temporary file
+in the target folder, renamed over the target at the end: it appears complete or not at all.
+
+Only steps that treat each row on its own may be streamed (normalizers with explicit columns,
+masking, suppression with explicit columns and ``today``); the result is then the same as
+running the step on the whole table (the tests check that, with batch sizes that cut the file
+at odd places). A step that needs the whole table (dedupe, RFM scores, a ``detect_columns``
+on the data) must run in memory.
+
+>>> import tempfile, pathlib, polars as pl
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "in.csv").write_text("tel\\n8 912 345-67-89\\n+44 20 7946 0958\\n")
+>>> from custdata.normalize import phones
+>>> step = lambda df: phones(df, "tel", region="RU")
+>>> stream(step, folder / "in.csv", folder / "out.parquet", batch_rows=1).rows_out
+2
+>>> pl.read_parquet(folder / "out.parquet")["tel_e164"].to_list()
+['+79123456789', '+442079460958']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import polars as pl
+
+from custdata import io as cio
+from custdata.errors import InvalidOption, OutputError, UnreadableInput
+
+#: Rows per batch when none is given: big enough that a normalizer's fixed cost per call is
+#: lost in the work, small enough that a batch of wide text rows stays well under a gigabyte
+#: (docs/benchmarks.md has the measurement behind it).
+DEFAULT_BATCH_ROWS = 500_000
+
+#: Output formats written batch by batch (Excel needs the whole sheet: write it in memory).
+STREAM_FORMATS: tuple[str, ...] = ("csv", "tsv", "parquet", "jsonl", "arrow")
+
+Step = Callable[[pl.DataFrame], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class StreamResult:
+    """What :func:`stream` did: rows read, rows written, batches run."""
+
+    rows_in: int
+    rows_out: int
+    batches: int
+
+
+def stream(
+    step: Step,
+    source: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    *,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    to: str | None = None,
+    bom: bool = False,
+    in_place: bool = False,
+    observe: Callable[[pl.DataFrame, pl.DataFrame], None] | None = None,
+) -> StreamResult:
+    """Run ``step`` over ``source`` in batches of ``batch_rows`` rows, writing ``target``.
+
+    ``format``/``encoding``/``delimiter`` describe the input (detected when None), ``to`` the
+    output format (else from the extension). ``observe(batch_in, batch_out)`` is called after
+    each batch (a report can count statuses there). Writing over ``source`` is refused unless
+    ``in_place``. The output schema is the step's result on the first batch; every later batch
+    must have the same column names (dtypes are cast to the first batch's).
+
+    >>> import tempfile, pathlib, polars as pl
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.csv").write_text("x\\n1\\n2\\n3\\n")
+    >>> stream(lambda df: df.with_columns(y=pl.col("x") + "!"), d / "a.csv", d / "b.csv",
+    ...        batch_rows=2)
+    StreamResult(rows_in=3, rows_out=3, batches=2)
+    >>> (d / "b.csv").read_text()
+    'x,y\\n1,1!\\n2,2!\\n3,3!\\n'
+    """
+    if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
+        raise InvalidOption("batch_rows must be a whole number of rows, at least 1")
+    if str(target) == "-":
+        raise InvalidOption("streaming writes a file; give an output path, not stdout")
+    path = Path(target)
+    fmt = cio.normalize_format(to) if to else cio.format_from_path(path)
+    if fmt not in STREAM_FORMATS:
+        raise InvalidOption(
+            f"{fmt} output cannot be written batch by batch; write {', '.join(STREAM_FORMATS)}"
+        )
+    if not in_place and cio.same_file(path, source):
+        raise OutputError(
+            f"refusing to overwrite the input file {path.name}; choose another -o or pass --in-place"
+        )
+    lazy = cio.scan(source, format=format, encoding=encoding, delimiter=delimiter)
+    rows_in = rows_out = batches = 0
+    with _atomic(path) as fh:
+        writer = _BatchWriter(fh, fmt, bom=bom)
+        try:
+            for batch in _batches(lazy, batch_rows, Path(source).name):
+                out = step(batch)
+                if not isinstance(out, pl.DataFrame):
+                    raise TypeError("a streamed step must return a DataFrame for a DataFrame")
+                writer.write(out)
+                if observe is not None:
+                    observe(batch, out)
+                rows_in += batch.height
+                rows_out += out.height
+                batches += 1
+            if batches == 0:  # an input with a header and no rows: still write the header
+                empty = lazy.clear().collect()
+                writer.write(step(empty))
+        finally:
+            writer.close()
+    return StreamResult(rows_in=rows_in, rows_out=rows_out, batches=batches)
+
+
+def _batches(lazy: pl.LazyFrame, batch_rows: int, name: str) -> Iterator[pl.DataFrame]:
+    try:
+        for batch in lazy.collect_batches(chunk_size=batch_rows, maintain_order=True):
+            if batch.height:
+                yield batch
+    except pl.exceptions.PolarsError as exc:
+        raise UnreadableInput(f"{name} cannot be read ({type(exc).__name__})") from None
+
+
+class _BatchWriter:
+    """Appends frames to an open binary file in one output format."""
+
+    def __init__(self, fh: IO[bytes], fmt: str, *, bom: bool) -> None:
+        self.fh, self.fmt, self.bom = fh, fmt, bom
+        self.schema: pl.Schema | None = None
+        self._arrow_writer = None
+
+    def write(self, frame: pl.DataFrame) -> None:
+        first = self.schema is None
+        if first:
+            self.schema = frame.schema
+        else:
+            assert self.schema is not None
+            if frame.columns != list(self.schema):
+                raise OutputError("a batch came out with other columns than the first one")
+            if frame.schema != self.schema:
+                frame = frame.cast(dict(self.schema))  # type: ignore[arg-type]
+        if self.fmt in ("csv", "tsv"):
+            if first and self.bom:
+                self.fh.write(b"\xef\xbb\xbf")
+            sep = "\t" if self.fmt == "tsv" else ","
+            cio._flatten_for_text(frame).write_csv(self.fh, separator=sep, include_header=first)
+        elif self.fmt == "jsonl":
+            frame.write_ndjson(self.fh)
+        else:
+            table = frame.to_arrow()
+            if self._arrow_writer is None:
+                if self.fmt == "parquet":
+                    import pyarrow.parquet as pq
+
+                    self._arrow_writer = pq.ParquetWriter(self.fh, table.schema)
+                else:
+                    import pyarrow.ipc as ipc
+
+                    self._arrow_writer = ipc.new_file(self.fh, table.schema)
+            self._arrow_writer.write_table(table)
+
+    def close(self) -> None:
+        if self._arrow_writer is not None:
+            self._arrow_writer.close()
+            self._arrow_writer = None
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[IO[bytes]]:
+    """A temporary file beside ``path``, renamed over it when the block ends without error."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"output folder does not exist: {folder}")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write to the folder {folder}: {exc.strerror}") from None
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {path.name}: {exc.strerror}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
