@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -83,14 +84,16 @@ def test_key_file_readable_by_others_warns(inproc, tmp_path):
     assert "Warning" not in res.stderr
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=x"])
+@pytest.mark.parametrize("value", ["=1+1", "+1+cmd|' /C calc'!A0", "-A1+3", "@SUM(A1:A2)", "\t=x"])
 def test_formula_cells_are_guarded_for_excel(tmp_path, value):
     frame = pl.DataFrame({"v": [value, "+7 912 345-67-89", "-12.5", "ok"]})
     cio.write(frame, tmp_path / "b.csv", bom=True)
     back = cio.read(tmp_path / "b.csv")["v"].to_list()
     assert back == ["'" + value, "+7 912 345-67-89", "-12.5", "ok"]
-    cio.write(frame, tmp_path / "x.xlsx")
-    assert cio.read(tmp_path / "x.xlsx")["v"].to_list()[0] == "'" + value
+    cio.write(frame, tmp_path / "x.xlsx")  # text cells, never formulas: kept exact
+    assert cio.read(tmp_path / "x.xlsx")["v"].to_list()[0] == value
+    with zipfile.ZipFile(tmp_path / "x.xlsx") as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
     cio.write(frame, tmp_path / "plain.csv")  # plain CSV (for programs) is left exact
     assert cio.read(tmp_path / "plain.csv")["v"].to_list()[0] == value
     cio.write(frame, tmp_path / "forced.csv", formula_guard=True)

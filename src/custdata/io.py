@@ -82,7 +82,7 @@ _FORMAT_ALIASES: dict[str, str] = {
 FILE_MODE_ENV = "CUSTDATA_FILE_MODE"
 #: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = r"^[+-]?[\d\s().-]*\d[\d\s().-]*$"
+_PLAIN_NUMBER = r"^[+-]?[\d\s().,;+-]*\d[\d\s().,;+-]*$"
 
 #: Excel's sheet limit: 1,048,576 rows including the header row.
 EXCEL_MAX_ROWS = 1_048_576
@@ -980,7 +980,7 @@ def _write_to(
     sheet_name: str = "Sheet1",
     formula_guard: bool | None = None,
 ) -> None:
-    guard = formula_guard if formula_guard is not None else (bom or fmt == "xlsx")
+    guard = formula_guard if formula_guard is not None else bom
     if guard and fmt in ("csv", "tsv", "xlsx"):
         frame = guard_formulas(flatten_for_text(frame))
     if fmt in ("csv", "tsv"):
@@ -1072,8 +1072,8 @@ def guard_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     """Prefix ``'`` to text cells a spreadsheet would run as a formula (OWASP CSV injection).
 
     Cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return get the prefix,
-    except plain numbers and phone numbers (``+7 912 345-67-89``, ``-12.5``), which cannot
-    carry a formula.
+    except cells made only of digits, spaces and ``( ) . , ; + -`` (numbers, phone numbers,
+    lists of them: ``+7 912 345-67-89``, ``-12.5``), which cannot call a function.
 
     >>> df = pl.DataFrame({"a": ["=1+1", "@SUM(A1)", "+7 912 345", "-3", "ok", None]})
     >>> guard_formulas(df)["a"].to_list()
@@ -1257,7 +1257,8 @@ def write(
     ``in_place=True``. CSV output is UTF-8 (``bom=True`` adds the byte-order mark Excel wants);
     list columns are joined with ``"; "``. ``formula_guard`` prefixes ``'`` to cells a
     spreadsheet would run as formulas (:func:`guard_formulas`); default: on for ``bom=True``
-    CSV and for .xlsx, off otherwise. A new file is created with mode 0600 (:func:`file_mode`);
+    CSV (written for Excel), off otherwise. .xlsx cells are always written as text cells,
+    never as formulas, so they need no prefix. A new file is created with mode 0600 (:func:`file_mode`);
     a replaced file keeps its mode.
 
     >>> import tempfile, pathlib

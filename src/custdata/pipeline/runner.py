@@ -298,9 +298,11 @@ def _clean_leftovers(targets: list[Path]) -> int:
 def _commit(outputs: list[Output], report: RunReport, manifest: Path | None = None) -> None:
     """Stage every output in full, then rename them all over their targets.
 
-    The previous run's manifest is removed before the first rename, so a run killed between
+    The previous run's manifest is removed before staging, so a run killed between
     two renames leaves no manifest that would vouch for a mixed set of outputs.
     """
+    if manifest is not None:
+        manifest.unlink(missing_ok=True)
     try:
         for out in outputs:
             assert out.frame is not None
@@ -308,8 +310,6 @@ def _commit(outputs: list[Output], report: RunReport, manifest: Path | None = No
             fmt = out.args.get("format") or cio.format_from_path(out.target)
             out.staging = out.target.with_name(f".{out.target.name}.{os.getpid()}.partial")
             cio.write(out.frame, out.staging, **{**out.args, "format": fmt})
-        if manifest is not None:
-            manifest.unlink(missing_ok=True)
         pause = os.environ.get(PAUSE_ENV)
         if pause:
             time.sleep(float(pause))
