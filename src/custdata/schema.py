@@ -92,6 +92,10 @@ def kind_from_header(name: str) -> str | None:
     >>> kind_from_header("Эл. почта"), kind_from_header("Дата народження"), kind_from_header("notes")
     ('email', 'birth_date', None)
     """
+    from custdata.normalize.consent import consent_columns
+
+    if consent_columns([name]):  # "email_opt_in" is a consent, not an email
+        return "consent"
     key = _header_key(name)
     for kind, pattern in _HEADER_PATTERNS:
         if pattern.search(key):
@@ -250,6 +254,8 @@ def unify_sources(
         kinds = detect_columns(frame)
         rename: dict[str, str] = {}
         for kind, cols in kinds.items():
+            if kind == "consent":  # the header says the channel: keep it
+                continue
             base = CANONICAL_NAMES.get(kind, kind)
             for i, col in enumerate(cols):
                 rename[col] = base if i == 0 else f"{base}_{i + 1}"

@@ -25,6 +25,8 @@ from custdata.errors import InvalidOption, column_labels
 from custdata.schema import detect_columns
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from custdata.cleaning import QualityChange
 
 BadRowsOpt = Annotated[
@@ -49,7 +51,7 @@ RejectFileOpt = Annotated[
 ]
 
 
-@io_options(output=False, in_place="file")
+@io_options(output=False, in_place="file", stream=True)
 def convert(
     input: InputArg,
     output: Annotated[
@@ -95,6 +97,17 @@ def convert(
                 bad_rows="reject",
             )
         frame, rejects = result.frame, result
+    elif io.can_stream(input):  # file to file: batch by batch, in bounded memory
+        seen = {"rows": 0, "columns": 0}
+
+        def observe(batch: pl.DataFrame, _: pl.DataFrame) -> None:
+            seen["rows"] += batch.height
+            seen["columns"] = batch.width
+
+        io.stream(lambda batch: batch, input, observe=observe)
+        columns = seen["columns"] or io.scan(input).collect_schema().len()
+        io.say(f"convert: {seen['rows']:,} rows, {columns} columns")
+        return
     else:
         frame = io.read(input)
     io.write(frame, inputs=input)
