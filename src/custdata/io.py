@@ -943,6 +943,9 @@ def flatten_for_text(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
+_flatten_for_text = flatten_for_text  # the old private name (custdata.streaming uses it)
+
+
 def to_bytes(
     frame: pl.DataFrame,
     format: str,
@@ -980,7 +983,7 @@ def _write_to(
     sheet_name: str = "Sheet1",
     formula_guard: bool | None = None,
 ) -> None:
-    guard = formula_guard if formula_guard is not None else bom
+    guard = formula_guard if formula_guard is not None else default_formula_guard(bom)
     if guard and fmt in ("csv", "tsv", "xlsx"):
         frame = guard_formulas(flatten_for_text(frame))
     if fmt in ("csv", "tsv"):
@@ -1066,6 +1069,18 @@ def new_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return file_mode() & ~umask
+
+
+def default_formula_guard(bom: bool) -> bool:
+    """Whether to guard formulas when not told: ``CUSTDATA_FORMULA_GUARD`` (on/off), else ``bom``.
+
+    >>> default_formula_guard(True), default_formula_guard(False)
+    (True, False)
+    """
+    raw = os.environ.get("CUSTDATA_FORMULA_GUARD", "").strip().lower()
+    flags = {"1": True, "on": True, "yes": True, "true": True}
+    flags.update({"0": False, "off": False, "no": False, "false": False})
+    return flags.get(raw, bom)
 
 
 def guard_formulas(frame: pl.DataFrame) -> pl.DataFrame:
