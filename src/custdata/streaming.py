@@ -145,8 +145,10 @@ def phone_regions(lazy: pl.LazyFrame, column: str, *, region: str | None = "RU")
     >>> phone_regions(lf, "tel")
     ['UA']
     """
+    from custdata.frames import check_columns
     from custdata.normalize import phone_regions as regions_of
 
+    check_columns(lazy, [column])  # a missing column is exit 2, not a polars error
     text = pl.col(column).cast(pl.String)
     written_intl = text.str.strip_chars().str.contains(r"^(\+|00|810)")
     values = lazy.select(text.alias(column)).filter(written_intl).unique().collect()
