@@ -19,6 +19,7 @@ from custdata.dedupe.comparison import (
     ExactMatch,
     JaroWinklerAtThresholds,
     NameComparison,
+    OrgNameComparison,
     PhoneComparison,
 )
 from custdata.dedupe.config import DedupeConfig, load_config
@@ -37,7 +38,7 @@ from custdata.dedupe.core import (
     score,
 )
 from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
-from custdata.dedupe.evaluate import evaluate
+from custdata.dedupe.evaluate import error_pairs, evaluate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households, link, match_master
 from custdata.dedupe.records import record_keys
@@ -46,6 +47,7 @@ from custdata.dedupe.rules import And, Exact, Fuzzy, Level, Not, Or, Rule, Years
 
 __all__ = [
     "AddressComparison",
+    "OrgNameComparison",
     "And",
     "BlockingResult",
     "BlockingRule",
@@ -77,6 +79,7 @@ __all__ = [
     "comparison_set",
     "deduplicate",
     "default_blocking_rules",
+    "error_pairs",
     "evaluate",
     "find_duplicates",
     "golden_records",

@@ -261,10 +261,16 @@ class EmailComparison(Comparison):
 class PhoneComparison(Comparison):
     """Phones (digits keys): exact, one digit wrong or two swapped, else.
 
+    A key may end in ``x<extension>``: two different extensions on one number are two numbers
+    (``else``); an extension on one side only does not count against the pair.
+
     >>> c = PhoneComparison("phone")
     >>> c.levels(pl.Series(["9123456789", "9123456789", "9123456789"]),
     ...          pl.Series(["9123456789", "9123456798", "9031112233"])).to_list()
     [2, 1, 0]
+    >>> c.levels(pl.Series(["4951234567x123", "4951234567x123", "4951234567"]),
+    ...          pl.Series(["4951234567x124", "4951234567x123", "4951234567x7"])).to_list()
+    [0, 2, 2]
     """
 
     @property
@@ -272,6 +278,10 @@ class PhoneComparison(Comparison):
         return ("else", "one_digit", "exact")
 
     def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        lext = left.str.extract(r"x(\d+)$", 1)
+        rext = right.str.extract(r"x(\d+)$", 1)
+        left, right = left.str.replace(r"x\d+$", ""), right.str.replace(r"x\d+$", "")
+        other_ext = (lext.is_not_null() & rext.is_not_null() & (lext != rext)).to_numpy()
         null, equal = _null_and_equal(left, right)
         mask = ~null & ~equal
         # Optimal string alignment: one wrong, missing or extra digit, or two adjacent swapped.
@@ -279,6 +289,7 @@ class PhoneComparison(Comparison):
         level = np.zeros(len(left), dtype=np.int8)
         level[close] = 1
         level[equal] = 2
+        level[other_ext] = 0
         return self._finish(level, null)
 
 
@@ -313,6 +324,52 @@ class AddressComparison(Comparison):
         return super().to_dict() | {"thresholds": list(self.thresholds)}
 
 
+@dataclass(frozen=True)
+class OrgNameComparison(Comparison):
+    """Organization keys: exact, same words give or take typos, one name inside the other, else.
+
+    Levels: ``exact``; ``token_sort>=T`` (the same words, give or take a typo: ``romashka trade`` /
+    ``romashka trada``); ``token_set>=S`` (one name's words are all in the other: ``romashka`` /
+    ``plus romashka``, a branch named with a suffix: its own level, so the model weighs it apart
+    from a real match); ``else``.
+
+    >>> c = OrgNameComparison("org_key")
+    >>> c.levels(pl.Series(["romashka", "plus romashka", "romashka trade", "romashka"]),
+    ...          pl.Series(["romashka", "romashka", "romashka trada", "lutik"])).to_list()
+    [3, 1, 2, 0]
+    """
+
+    thresholds: tuple[float, ...] = (0.9, 0.95)
+
+    def __post_init__(self) -> None:
+        ts = tuple(float(t) for t in self.thresholds)
+        if len(ts) != 2 or any(not 0 < t <= 1 for t in ts):
+            raise InvalidOption(
+                "thresholds must be two numbers between 0 and 1: (token_sort, token_set)"
+            )
+        object.__setattr__(self, "thresholds", ts)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        sort_t, set_t = self.thresholds
+        return ("else", f"token_set>={set_t:g}", f"token_sort>={sort_t:g}", "exact")
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        sort_t, set_t = self.thresholds
+        null, equal = _null_and_equal(left, right)
+        todo = ~null & ~equal
+        by_sort = _batch_scores(left, right, todo, fuzz.token_sort_ratio) / 100.0
+        by_set = _batch_scores(left, right, todo, fuzz.token_set_ratio) / 100.0
+        level = np.zeros(len(left), dtype=np.int8)
+        level[by_set >= set_t] = 1
+        level[by_sort >= sort_t] = 2
+        level[equal] = 3
+        return self._finish(level, null)
+
+    def to_dict(self) -> dict:
+        return super().to_dict() | {"thresholds": list(self.thresholds)}
+
+
 def _swapped(fl: pl.Series, fr: pl.Series, sl: pl.Series, sr: pl.Series) -> np.ndarray:
     """Pairs whose first and last names are (approximately) in each other's columns."""
     full = (fl.is_not_null() & fr.is_not_null() & sl.is_not_null() & sr.is_not_null()).to_numpy()
@@ -337,6 +394,7 @@ DEFAULT_COMPARISONS: dict[str, Comparison] = {
     "email": EmailComparison("email"),
     "address_key": AddressComparison("address_key", name="address"),
     "city_key": JaroWinklerAtThresholds("city_key", name="city", thresholds=(0.9,)),
+    "org_key": OrgNameComparison("org_key", name="org_name"),
 }
 
 

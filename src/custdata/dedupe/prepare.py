@@ -8,11 +8,13 @@ One key column per field, whatever the input looked like:
 ``surname_key``     surname skeleton without the gender ending (Иванов = Иванова)
 ``middle_name_key`` patronymic root (Иванович = Ивановна, not Петрович)
 ``birth_date``      ``pl.Date``
-``gender``          ``"m"`` / ``"f"``
-``phone``           the last 10 digits of the E.164 number
+``gender``          ``"m"`` / ``"f"`` (from the patronymic when there is no gender column)
+``phone``           the last 10 digits of the E.164 number (+ ``x<extension>``)
 ``email``           canonical email key (gmail dots and +tags removed, ...)
 ``address_key``     cleaned, order-insensitive address tokens
 ``city_key``        cleaned city
+``org_key``         organization key: legal form dropped, Latin, folded, words sorted
+                    (:func:`custdata.normalize.organization_key`)
 ==================  ==============================================================
 
 A key is null when the value is empty, junk ("нет", "0", "n/a") or invalid, so junk never
@@ -53,6 +55,7 @@ KEY_COLUMNS: dict[str, str] = {
     "email": "email",
     "address_key": "address",
     "city_key": "city",
+    "org_key": "org_name",
 }
 
 #: Columns the normalizers add beside an input column (``<column><suffix>``, with this dtype)
@@ -311,10 +314,29 @@ def _birth_date_stages(
     ]
 
 
+def _patronymic_gender(middle: pl.Expr) -> pl.Expr:
+    """``"m"``/``"f"`` from a patronymic's ending (-вич/-ич, -вна/-ична, and Latin forms), else null.
+
+    >>> pl.select(_patronymic_gender(pl.lit("Андреевна"))).item()
+    'f'
+    """
+    text = middle.cast(pl.String).str.to_lowercase().str.strip_chars(" .")
+    return (
+        pl.when(text.str.contains(r"(вна|ична|инична|івна|ївна|ovna|evna|ivna|ichna)$"))
+        .then(pl.lit("f"))
+        .when(text.str.contains(r"(вич|ич|ович|евич|ovich|evich|ovych|ych|ich)$"))
+        .then(pl.lit("m"))
+    )
+
+
 def _gender(expr: pl.Expr, done: str | None = None) -> pl.Expr:
     """``"m"``/``"f"`` from any gender word the gender normalizer reads (else null)."""
     code = pl.col(done) if done is not None else _normalize.gender(expr)
     return code.replace_strict({"male": "m", "female": "f"}, default=None, return_dtype=pl.String)
+
+
+#: A phone extension at the end of a cell: "доб. 123", "ext. 84", "вн. 5", "x12", "#7".
+_EXT_RE = r"(?i)\s*,?\s*(?:доб|ext|вн|внутр|доп|x|#)\w*\.?\s*(\d{1,6})\s*$"
 
 
 def _phone_stages(col: str, out: str, done: str | None = None) -> list[dict[str, pl.Expr]]:
@@ -322,7 +344,8 @@ def _phone_stages(col: str, out: str, done: str | None = None) -> list[dict[str,
     # The E.164 form when the normalizer accepts the number, else its digits: a number invalid
     # for the region (or an id number in a phone-looking column) still matches itself.
     e164 = pl.col(done) if done is not None else _normalize.phone(raw)
-    base = pl.coalesce(e164, raw)
+    base = pl.coalesce(e164, raw).str.replace(_EXT_RE, "")
+    ext = raw.str.extract(_EXT_RE, 1)
     d = pl.col(out)
     return [
         {out: base.str.replace_all(r"\D", "")},
@@ -333,6 +356,9 @@ def _phone_stages(col: str, out: str, done: str | None = None) -> list[dict[str,
             .then(None)
             .otherwise(d)
         },
+        # An extension makes another number: one office line with extensions 123 and 124 is
+        # two people's phones (PhoneComparison compares the extensions when both have one).
+        {out: pl.when(d.is_not_null() & ext.is_not_null()).then(d + "x" + ext).otherwise(d)},
     ]
 
 
@@ -377,7 +403,8 @@ def prepare(
     ...                    "Дата рождения": ["01.02.1980"]})
     >>> prepare(df).row(0, named=True)  # doctest: +NORMALIZE_WHITESPACE
     {'_row': 0, 'first_name_key': 'maria', 'surname_key': 'ivanov', 'middle_name_key': 'petr',
-     'birth_date': datetime.date(1980, 2, 1), 'phone': '9123456789', 'full_name_key': 'ivanov maria'}
+     'birth_date': datetime.date(1980, 2, 1), 'gender': 'f', 'phone': '9123456789',
+     'full_name_key': 'ivanov maria'}
     """
     mapping = resolve_columns(frame, columns)
     schema = frame.schema
@@ -463,6 +490,11 @@ def prepare(
         lambda c, o: _birth_date_stages(c, schema[src[c]], o, done.get(c)),
     )
     multi("gender", "gender", lambda c, o: [{o: _gender(pl.col(c), done.get(c))}])
+    if not inputs("gender") and parts["middle"]:
+        # No gender column: the patronymic says it (Андреевич / Андреевна), so that a different
+        # first name and gender behind one phone keep siblings and colleagues apart.
+        stages.append({"gender": _patronymic_gender(pl.col("_middle"))})
+        keys.append("gender")
     multi("phone", "phone", lambda c, o: _phone_stages(c, o, done.get(c)))
     multi("email", "email", lambda c, o: _email_stages(c, o, done.get(c)))
     if inputs("address"):
@@ -470,8 +502,16 @@ def prepare(
         joined = pl.concat_str(
             [pl.col(c).cast(pl.String) for c in inputs("address")], separator=" ", ignore_nulls=True
         )
-        stages.append({"address_key": address_key(joined)})
+        if inputs("org_name"):
+            # Organizations: the building (street folded to Latin, type, house, block) from
+            # normalize.address, so "ул. Ленина, д. 5, оф. 3" = "Lenina ul. 5"; offices are left
+            # out (a site is a building); unparsed addresses fall back to the token key.
+            site = _normalize.address_details(joined).struct.field("house_key")
+            stages.append({"address_key": pl.coalesce(site, address_key(joined))})
+        else:
+            stages.append({"address_key": address_key(joined)})
         keys.append("address_key")
+    multi("org_name", "org_key", lambda c, o: [{o: _normalize.organization_key(pl.col(c))}])
     multi(
         "city",
         "city_key",

@@ -32,6 +32,7 @@ from custdata.segment.clv import (
     fit_gamma_gamma,
     historical_value,
     probability_alive,
+    rows_after,
     summary_data,
 )
 from custdata.segment.cohorts import cohorts, retention_matrix
@@ -74,6 +75,7 @@ __all__ = [
     "apply_rules",
     "assign_segment",
     "clv",
+    "rows_after",
     "cohorts",
     "customer_fields",
     "describe_report",
