@@ -156,8 +156,9 @@ def info(input: InputArg, io: IOOptions, as_json: JsonOpt = False) -> None:
         head += f", sheet {src.sheet!r} of {', '.join(src.sheets)}"
     console.print(head, markup=False)
     table = Table("column", "kind", "filled", "type")
-    for col in facts["columns"]:
-        table.add_row(col["name"], col["kind"] or "", f"{col['filled']:,}", col["dtype"])
+    for c in frame.columns:
+        filled = int(frame[c].is_not_null().sum())
+        table.add_row(c, by_column.get(c) or "", f"{filled:,}", str(frame.schema[c]))
     console.print(table)
 
 
