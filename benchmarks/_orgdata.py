@@ -38,7 +38,7 @@ DATASETS = ("fodors_zagats", "stoxx50", "companies")
 KINDS: dict[str, dict[str, str]] = {
     "fodors_zagats": {"org_name": "name", "address": "addr", "city": "city", "phone": "phone"},
     "stoxx50": {"org_name": "name"},
-    "companies": {"org_name": "company", "id": "tax_id", "address": "address", "city": "city",
+    "companies": {"org_name": "company", "tax_id": "tax_id", "address": "address", "city": "city",
                   "phone": "phone", "email": "email"},
 }
 

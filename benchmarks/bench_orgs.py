@@ -105,6 +105,14 @@ def detected_kinds(inp: Path) -> dict[str, str]:
     return found
 
 
+def named_kinds(dataset: str, kinds_known: list[str]) -> dict[str, str]:
+    """The data set's kinds as -k takes them; ``tax_id`` is ``id`` on a custdata without it."""
+    kinds = dict(KINDS[dataset])
+    if "tax_id" in kinds and "tax_id" not in kinds_known:
+        kinds = {("id" if k == "tax_id" else k): v for k, v in kinds.items()}
+    return kinds
+
+
 KIND_FLAG = "-k"  # set by main() from the custdata being measured
 
 
@@ -142,8 +150,8 @@ def _clean_frame(raw: pl.DataFrame, dataset: str) -> pl.DataFrame:
     if "phone" in kinds:
         digits = pl.col(kinds["phone"]).str.replace_all(r"\D", "").str.slice(-9)
         cols.append(pl.when(digits.str.len_chars() >= 7).then(digits).alias("phone"))
-    if "id" in kinds:
-        digits = pl.col(kinds["id"]).str.replace_all(r"\D", "")
+    if "tax_id" in kinds:
+        digits = pl.col(kinds["tax_id"]).str.replace_all(r"\D", "")
         cols.append(pl.when(digits.str.len_chars() >= 6).then(digits).alias("tax_id"))
     if "email" in kinds:
         cols.append(pl.col(kinds["email"]).str.to_lowercase().str.strip_chars().alias("email"))
@@ -506,7 +514,7 @@ def run_one(tool: str, dataset: str, inp: Path, timeout: float,
     err = OUT / f"{inp.stem}_{tool}.stderr"
     row: dict[str, Any] = {"dataset": dataset, "tool": tool}
     if tool in ("custdata", "custdata_named"):
-        named = KINDS[dataset] if tool == "custdata_named" else None
+        named = named_kinds(dataset, kinds_known) if tool == "custdata_named" else None
         cmd = custdata_cmd(inp, out, named)
         row["command"] = " ".join(["python -m custdata dedupe", _relative(str(inp)), "-o OUT",
                                    *(f"{KIND_FLAG} {k}={v}" for k, v in (named or {}).items())])
@@ -732,7 +740,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                 if tool.startswith("custdata") and not args.no_diagnose:
                     pairs_path = OUT / f"{inp.stem}_{tool}_pairs.csv"
                     out2 = OUT / f"{inp.stem}_{tool}_diag.csv"
-                    named = KINDS[dataset] if tool == "custdata_named" else None
+                    named = named_kinds(dataset, kinds_known) if tool == "custdata_named" else None
                     subprocess.run(custdata_cmd(inp, out2, named, ["--pairs", str(pairs_path)]),
                                    env=_env(), cwd=ROOT, capture_output=True, timeout=args.timeout)
                     if pairs_path.exists():

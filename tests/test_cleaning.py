@@ -125,3 +125,27 @@ def test_clean_keeps_every_row(dedupe):
     df = pl.DataFrame({"phone": ["+79123456789", "нет", None], "email": ["a@b.ru", None, "x"]})
     result = clean(df, dedupe=dedupe, golden=dedupe)
     assert result.frame.height == 3
+
+
+def test_clean_golden_carries_consent_per_channel(tmp_path):
+    crm = pl.DataFrame({
+        "ФИО": ["Иванов Иван Иванович", "Петрова Анна"],
+        "Телефон": ["8 (912) 345-67-89", "+7 903 111-22-33"],
+        "Согласие на рассылку email": ["да", "да"],
+        "Дата регистрации": ["01.01.2020", "01.01.2020"],
+    })
+    shop = pl.DataFrame({
+        "full_name": ["Ivanov Ivan", "Petrova Anna"],
+        "phone": ["+79123456789", "+79031112233"],
+        "email_opt_in": ["no", "2024-05-01"],
+        "created_at": ["2021-01-01", "2024-05-01"],
+    })
+    result = clean({"crm.csv": crm, "shop.csv": shop})
+    assert "email_opt_in" in result.frame.columns  # a consent header is kept, not made an email
+    g = result.golden.sort("full_name")
+    assert g["consent_email"].to_list() == ["opt_out", "opt_in"]
+    assert g["consent_email_source"].to_list() == ["shop.csv", "shop.csv"]
+    from custdata.privacy import suppress
+
+    kept = suppress(result.golden, consent="email")
+    assert kept.height == 1 and kept["consent_email"].to_list() == ["opt_in"]

@@ -12,14 +12,17 @@ from custdata import io as cio
 from custdata.errors import InvalidOption, OutputError, UnreadableInput
 from custdata.normalize import birth_dates, emails, genders, names, phones, tax_ids
 from custdata.privacy import mask, suppress
-from custdata.streaming import stream
+from custdata.streaming import phone_regions, stream
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CRM = EXAMPLES / "crm_export.csv"  # cp1251, ';'-separated, 451 rows
 KEY = "a test key of sixteen bytes or more"
+# Phones infer a national number's region from the column's international numbers: found once
+# over the whole file and passed down, every batch decides as the whole column would.
+REGIONS = phone_regions(cio.scan(CRM), "Телефон", region="RU")
 
 STEPS = {
-    "phones": lambda df: phones(df, "Телефон", region="RU", fallback_region="UA"),
+    "phones": lambda df: phones(df, "Телефон", region="RU", fallback_region="UA", regions=REGIONS),
     "emails": lambda df: emails(df, "Эл. почта"),
     "dates": lambda df: birth_dates(df, "Дата рождения", dayfirst=None, today=dt.date(2025, 1, 1)),
     "genders": lambda df: genders(df, "Пол"),
@@ -31,12 +34,14 @@ STEPS = {
         method="hash",
         key=KEY,
         kinds={"Телефон": "phone", "Эл. почта": "email", "ФИО": "full_name"},
+        regions=REGIONS,
     ),
     "suppress": lambda df: suppress(
         df,
         ["+38 (096) 182-64-24", "TATIANA.BARANOVA@yandex.ru"],
         columns={"phone": ["Телефон"], "email": ["Эл. почта"]},
         mode="flag",
+        regions=REGIONS,
     ),
 }
 
@@ -64,7 +69,9 @@ def test_stream_equals_in_memory(tmp_path: Path, name: str, fmt: str) -> None:
 
 
 def test_suppress_drop_mode_streams(tmp_path: Path) -> None:
-    step = lambda df: suppress(df, ["+38 (096) 182-64-24"], columns={"phone": ["Телефон"]})  # noqa: E731
+    step = lambda df: suppress(  # noqa: E731
+        df, ["+38 (096) 182-64-24"], columns={"phone": ["Телефон"]}, regions=REGIONS
+    )
     expected = _in_memory(step, CRM, tmp_path / "mem.parquet")
     result = stream(step, CRM, tmp_path / "s.parquet", batch_rows=50)
     assert result.rows_out == expected.height < result.rows_in
@@ -105,6 +112,13 @@ def test_failure_leaves_nothing_behind(tmp_path: Path) -> None:
         stream(lambda df: df, src, out, batch_rows=10)
     assert out.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
+def test_phone_regions_of_a_whole_file() -> None:
+    assert "UA" in REGIONS
+    assert REGIONS == __import__("custdata.normalize").normalize.phone_regions(
+        cio.read(CRM)["Телефон"], region="RU"
+    )
 
 
 def test_refusals(tmp_path: Path) -> None:

@@ -82,8 +82,10 @@ def clean(
     result.validity = summaries(frame, normalized, kinds)
     if not dedupe or frame.height == 0:
         return result
+    # the normalized frame: dedupe reuses its phone, email, birth-date and gender columns
+    # (normalized once, not twice)
     found = dd.deduplicate(
-        frame, columns=_dedupe_columns(kinds), threshold=threshold, progress=progress
+        normalized, columns=_dedupe_columns(kinds), threshold=threshold, progress=progress
     )
     identity = _has_identity(normalized, kinds)
     matched = found.frame.select("cluster_id", "match_score", "match_reason")
@@ -182,6 +184,7 @@ def _golden_columns(kinds: Mapping[str, list[str]], frame: pl.DataFrame) -> list
             for suffix in ("_ext", "_type", "_region"):
                 if col in kinds.get("phone", []) and f"{col}{suffix}" in frame.columns:
                     keep.append(f"{col}{suffix}")
+    keep += [c for c in frame.columns if c.startswith("consent_")]  # per channel, own rule
     return [c for c in dict.fromkeys(keep) if c in frame.columns]
 
 

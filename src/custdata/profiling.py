@@ -24,7 +24,7 @@ import polars as pl
 from custdata import normalize as _norm
 from custdata.junk import junk_expr
 from custdata.privacy.mask import PII_KINDS, column_kinds, masked
-from custdata.status import EMPTY, JUNK, OK
+from custdata.status import EMPTY, JUNK, VALID
 
 #: Kinds whose validity is checked with a normalizer (its ``<column>_status``).
 VALIDATED_KINDS: tuple[str, ...] = ("phone", "email", "full_name", "birth_date", "gender")
@@ -147,8 +147,8 @@ def _column_profile(
     )
     if kind in VALIDATED_KINDS and real.height:
         statuses = _validate(real, name, kind, region)
-        ok = statuses.filter(pl.col("status") == OK)
-        bad = statuses.filter(~pl.col("status").is_in([OK, EMPTY, JUNK]))
+        ok = statuses.filter(pl.col("status").is_in(list(VALID)))
+        bad = statuses.filter(~pl.col("status").is_in([*VALID, EMPTY, JUNK]))
         # a normalizer may call more placeholders junk than the shared list does
         late_junk = int(statuses.filter(pl.col("status").is_in([EMPTY, JUNK]))["n"].sum())
         result.valid = int(ok["n"].sum())

@@ -109,7 +109,7 @@ def stream(
         writer = _BatchWriter(fh, fmt, bom=bom)
         try:
             for batch in _batches(lazy, batch_rows, Path(source).name):
-                out = step(batch)
+                out = step(batch.rechunk())  # one chunk: one call of each UDF
                 if not isinstance(out, pl.DataFrame):
                     raise TypeError("a streamed step must return a DataFrame for a DataFrame")
                 writer.write(out)
@@ -124,6 +124,27 @@ def stream(
         finally:
             writer.close()
     return StreamResult(rows_in=rows_in, rows_out=rows_out, batches=batches)
+
+
+def phone_regions(lazy: pl.LazyFrame, column: str, *, region: str | None = "RU") -> list[str]:
+    """:func:`custdata.normalize.phone_regions` of a whole (lazily scanned) column.
+
+    Only the distinct values written with a country code are collected (the only ones that
+    count as evidence), so this streams too. Pass the result as ``regions=`` to
+    :func:`custdata.normalize.phones` so that every batch infers regions as the whole column
+    would.
+
+    >>> import polars as pl
+    >>> lf = pl.LazyFrame({"tel": ["+380 50 123 45 67", "+38 (067) 984-64-52", "8 912 345-67-89"]})
+    >>> phone_regions(lf, "tel")
+    ['UA']
+    """
+    from custdata.normalize import phone_regions as regions_of
+
+    text = pl.col(column).cast(pl.String)
+    written_intl = text.str.strip_chars().str.contains(r"^(\+|00|810)")
+    values = lazy.select(text.alias(column)).filter(written_intl).unique().collect()
+    return regions_of(values[column], region=region)
 
 
 def _batches(lazy: pl.LazyFrame, batch_rows: int, name: str) -> Iterator[pl.DataFrame]:

@@ -153,3 +153,21 @@ def test_info_reports_detection(cli, examples_dir: Path) -> None:
 def test_version_and_module_entry(cli_subprocess) -> None:
     result = cli_subprocess("--version")
     assert result.exit_code == 0 and result.text.startswith("custdata ")
+
+
+def test_info_shows_kind_source_and_candidates(cli, tmp_path: Path) -> None:
+    rows = ["Site Name,Fax,Phone,col_x"] + [
+        f"Center {i},+1 212 555 {i:04d},(212) 555-{i:04d},PRV-{i:05d}" for i in range(30)
+    ]
+    src = tmp_path / "orgs.csv"
+    src.write_text("\n".join(rows) + "\n")
+    facts = json.loads(cli("info", src, "--json").stdout)
+    cols = {c["name"]: (c["kind"], c["from"], c["used"]) for c in facts["columns"]}
+    assert cols["Site Name"] == ("org_name", "header", True)
+    assert cols["Fax"] == ("fax", "header", False)
+    assert cols["Phone"] == ("phone", "header", True)
+    assert cols["col_x"] == ("id_candidate", "values", False)
+    assert facts["detected"] == {"org_name": ["Site Name"], "phone": ["Phone"]}
+    table = cli("info", src)
+    assert table.exit_code == 0
+    assert "candidate" in table.text and "header" in table.text and "not used" in table.text

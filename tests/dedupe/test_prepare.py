@@ -79,3 +79,44 @@ def test_prepare_never_crashes_on_any_unicode(rows):
     k = prepare(df, columns={"full_name": "n", "phone": "p", "email": "e", "birth_date": "d"})
     assert k.height == df.height
     assert k["_row"].to_list() == list(range(df.height))
+
+
+def test_reuses_the_normalizers_columns_when_present():
+    from custdata.normalize import birth_dates, emails, genders, phones
+
+    raw = pl.DataFrame({"tel": ["050 123 45 67"], "mail": ["Ivan.Petrov@Gmail.com"],
+                        "dob": ["03/04/1985"], "sex": ["ж"]})
+    # normalized with other options than dedupe's defaults: prepare must take these values
+    done = phones(raw, "tel", region="UA")
+    done = emails(done, "mail")
+    done = birth_dates(done, "dob", dayfirst=False)
+    done = genders(done, "sex")
+    cols = {"phone": "tel", "email": "mail", "birth_date": "dob", "gender": "sex"}
+    k = prepare(done, columns=cols).row(0, named=True)
+    assert k["phone"] == "0501234567"[-10:] and done["tel_e164"][0] == "+380501234567"
+    assert k["email"] == "ivanpetrov@gmail.com"
+    assert k["birth_date"] == dt.date(1985, 3, 4)  # month first, as normalized
+    assert k["gender"] == "f"
+    # without the normalized columns the same frame is normalized with dedupe's defaults
+    assert prepare(raw, columns=cols).row(0, named=True)["birth_date"] == dt.date(1985, 4, 3)
+
+
+def test_gender_words_are_the_normalizers():
+    df = pl.DataFrame({"g": ["Mrs", "Ms", "1", "2", "чол.", "maybe", None]})
+    k = prepare(df, columns={"gender": "g"})
+    assert k["gender"].to_list() == ["f", "f", "m", "f", "m", None, None]
+
+
+def test_name_keys_come_from_the_normalizer_keys():
+    from custdata.dedupe._text import name_skeleton
+    from custdata.normalize import first_name_key, middle_name_key, surname_key
+
+    df = pl.DataFrame({"f": ["Юлия", "Iuliia"], "l": ["Щербакова", "Shcherbakov"],
+                       "m": ["Юрьевна", "Yurievich"]})
+    k = prepare(df, columns={"first_name": "f", "last_name": "l", "middle_name": "m"})
+    assert k["first_name_key"].n_unique() == 1 and k["surname_key"].n_unique() == 1
+    assert k["middle_name_key"].n_unique() == 1
+    expected = df.select(name_skeleton(first_name_key("f")))["f"].to_list()
+    assert k["first_name_key"].to_list() == expected
+    assert df.select(name_skeleton(surname_key("l")))["l"][1] == "sherbakov"
+    assert df.select(name_skeleton(middle_name_key("m")))["m"][0].startswith("ur")

@@ -235,6 +235,22 @@ def kind_columns(specs: list[str] | None, option: str = "--kind") -> dict[str, l
     return out
 
 
+BatchRowsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--batch-rows",
+        help=(
+            "File to file, stream the input in batches of N rows (bounded memory; default "
+            "500,000); 0 reads the whole input in memory. Stdin, stdout and Excel are never "
+            "streamed."
+        ),
+        show_default=False,
+        metavar="N",
+        min=0,
+    ),
+]
+
+
 @dataclass(frozen=True)
 class IOOptions:
     """The input/output options every command shares, declared once (see :func:`io_options`).
@@ -251,6 +267,59 @@ class IOOptions:
     bom: bool = False
     in_place: bool = False
     quiet: bool = False
+    batch_rows: int | None = None
+
+    def can_stream(self, path: str) -> bool:
+        """True when ``path`` → ``-o`` can be streamed in batches (see :meth:`stream`)."""
+        from custdata.streaming import STREAM_FORMATS
+
+        if self.batch_rows == 0 or path == "-" or self.output in (None, "-") or self.sheet:
+            return False
+        target = Path(self.output)  # type: ignore[arg-type]
+        if target.exists() and not target.is_file():
+            return (
+                False  # a device (/dev/null), FIFO or folder: cio.write streams into it or refuses
+            )
+        try:
+            source_fmt = (
+                cio.normalize_format(self.from_) if self.from_ else cio.format_from_path(path)
+            )
+        except Exception:
+            return False
+        return (
+            source_fmt in ("csv", "tsv", "parquet", "arrow", "jsonl")
+            and output_format(self.output, self.to) in STREAM_FORMATS
+            and Path(path).is_file()
+        )
+
+    def scan(self, path: str) -> pl.LazyFrame:
+        """The input as a LazyFrame (for finding columns before :meth:`stream`)."""
+        return cio.scan(path, format=self.from_, encoding=self.encoding, delimiter=self.delimiter)
+
+    def stream(
+        self,
+        step: Callable[[pl.DataFrame], pl.DataFrame],
+        path: str,
+        *,
+        observe: Callable[[pl.DataFrame, pl.DataFrame], None] | None = None,
+    ) -> None:
+        """Run ``step`` from ``path`` to ``-o`` batch by batch (:func:`custdata.streaming.stream`)."""
+        from custdata.streaming import DEFAULT_BATCH_ROWS, stream
+
+        with progress(f"streaming {Path(path).name}", quiet=self.quiet):
+            stream(
+                step,
+                path,
+                self.output or "-",
+                batch_rows=self.batch_rows or DEFAULT_BATCH_ROWS,
+                format=self.from_,
+                encoding=self.encoding,
+                delimiter=self.delimiter,
+                to=self.to,
+                bom=self.bom,
+                in_place=self.in_place,
+                observe=observe,
+            )
 
     def read(self, path: str) -> pl.DataFrame:
         """Read one input with this command's format, encoding, delimiter and sheet."""
@@ -297,7 +366,12 @@ def _opt(name: str, annotation: object, default: object) -> inspect.Parameter:
 
 
 def io_options(
-    *, read: bool = True, write: bool = True, output: bool = True, in_place: str | None = None
+    *,
+    read: bool = True,
+    write: bool = True,
+    output: bool = True,
+    in_place: str | None = None,
+    stream: bool = False,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a command the shared input/output options, declared here once.
 
@@ -323,6 +397,8 @@ def io_options(
         extra.append(
             _opt("in_place", Annotated[bool, typer.Option("--in-place", help=help_)], False)
         )
+    if stream:
+        extra.append(_opt("batch_rows", BatchRowsOpt, None))
     extra += [_opt("quiet", QuietOpt, False), _opt("debug", DebugAliasOpt, False)]
     names = [p.name for p in extra if p.name != "debug"]
 

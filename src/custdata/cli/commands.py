@@ -22,9 +22,11 @@ from custdata.cli._common import (
     stages,
 )
 from custdata.errors import InvalidOption
-from custdata.schema import detect_columns
+from custdata.schema import detect
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from custdata.cleaning import QualityChange
 
 BadRowsOpt = Annotated[
@@ -49,7 +51,7 @@ RejectFileOpt = Annotated[
 ]
 
 
-@io_options(output=False, in_place="file")
+@io_options(output=False, in_place="file", stream=True)
 def convert(
     input: InputArg,
     output: Annotated[
@@ -95,6 +97,17 @@ def convert(
                 bad_rows="reject",
             )
         frame, rejects = result.frame, result
+    elif io.can_stream(input):  # file to file: batch by batch, in bounded memory
+        seen = {"rows": 0, "columns": 0}
+
+        def observe(batch: pl.DataFrame, _: pl.DataFrame) -> None:
+            seen["rows"] += batch.height
+            seen["columns"] = batch.width
+
+        io.stream(lambda batch: batch, input, observe=observe)
+        columns = seen["columns"] or io.scan(input).collect_schema().len()
+        io.say(f"convert: {seen['rows']:,} rows, {columns} columns")
+        return
     else:
         frame = io.read(input)
     io.write(frame, inputs=input)
@@ -119,8 +132,13 @@ def info(input: InputArg, io: IOOptions, as_json: JsonOpt = False) -> None:
         frame, src = cio.read_with_info(
             input, format=io.from_, encoding=io.encoding, delimiter=io.delimiter, sheet=io.sheet
         )
-    kinds = detect_columns(frame)
-    by_column = {col: kind for kind, cols in kinds.items() for col in cols}
+    import polars as pl
+
+    detection = detect(frame)
+    kinds = detection.kinds()
+    by_column = {d.column: d for d in detection.columns}
+    schema = frame.schema  # once: a lookup per column is quadratic on wide tables
+    filled = frame.select(pl.all().is_not_null().sum()).row(0) if frame.width else ()
     facts = {
         "file": input,
         "format": src.format,
@@ -132,11 +150,13 @@ def info(input: InputArg, io: IOOptions, as_json: JsonOpt = False) -> None:
         "columns": [
             {
                 "name": c,
-                "dtype": str(frame.schema[c]),
-                "kind": by_column.get(c),
-                "filled": int(frame[c].is_not_null().sum()),
+                "dtype": str(schema[c]),
+                "kind": by_column[c].kind if c in by_column else None,
+                "from": by_column[c].source if c in by_column else None,
+                "used": by_column[c].used if c in by_column else None,
+                "filled": int(n),
             }
-            for c in frame.columns
+            for c, n in zip(frame.columns, filled, strict=True)
         ],
         "detected": kinds,
     }
@@ -155,10 +175,14 @@ def info(input: InputArg, io: IOOptions, as_json: JsonOpt = False) -> None:
     if src.sheets:
         head += f", sheet {src.sheet!r} of {', '.join(src.sheets)}"
     console.print(head, markup=False)
-    table = Table("column", "kind", "filled", "type")
-    for c in frame.columns:
-        filled = int(frame[c].is_not_null().sum())
-        table.add_row(c, by_column.get(c) or "", f"{filled:,}", str(frame.schema[c]))
+    table = Table("column", "kind", "from", "filled", "type")
+    for col in facts["columns"]:
+        kind = col["kind"] or ""
+        if col["kind"] == "id_candidate":
+            kind = "id? (candidate: -k id=COLUMN)"
+        elif col["used"] is False:
+            kind += " (not used)"
+        table.add_row(col["name"], kind, col["from"] or "", f"{col['filled']:,}", col["dtype"])
     console.print(table)
 
 

@@ -338,6 +338,16 @@ def evaluate_cmd(
             metavar="COLUMN",
         ),
     ] = None,
+    errors: Annotated[
+        str | None,
+        typer.Option(
+            "--errors",
+            help="Also write the false-positive and false-negative pairs (rows and both "
+            "records' fields side by side) to this file.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Pairwise precision/recall/F1, B-cubed and adjusted Rand of PRED against the truth.
@@ -346,14 +356,26 @@ def evaluate_cmd(
 
     \b
       custdata dedupe evaluate people.csv --truth examples/truth.csv --on source_id --truth-column person_id
+      custdata dedupe evaluate people.csv --truth examples/truth.csv --on source_id \\
+        --truth-column person_id --errors errors.csv
+
+    A truth that covers none of the rows the prediction groups (a --on that matches nothing,
+    an empty truth column) is an error (exit 2), not an F1 of 0.
     """
     quiet = io.quiet
     pf = io.read(pred)
     tf = io.read(truth)
     if pred == truth:
-        scores = dd.evaluate(pf, truth_column, pred_column=pred_column)
+        args: tuple = (pf, truth_column)
+        kw: dict = {"pred_column": pred_column}
     else:
-        scores = dd.evaluate(pf, tf, pred_column=pred_column, truth_column=truth_column, on=on)
+        args = (pf, tf)
+        kw = {"pred_column": pred_column, "truth_column": truth_column, "on": on}
+    scores = dd.evaluate(*args, **kw)
+    if errors:
+        from custdata.dedupe.evaluate import error_pairs
+
+        io.write_side(error_pairs(*args, **kw), errors, inputs=[pred, truth])
     if as_json:
         typer.echo(json.dumps(scores, indent=2))
     else:

@@ -56,7 +56,11 @@ def _columns(frame: pl.DataFrame, given: list[str] | None, kind: str, label: str
 def _report(
     before: pl.DataFrame, after: pl.DataFrame, kinds: dict[str, list[str]], io: IOOptions
 ) -> None:
-    for key, counts in summaries(before, after, kinds, in_place=io.in_place).items():
+    _say_counts(summaries(before, after, kinds, in_place=io.in_place), io)
+
+
+def _say_counts(found: dict[str, dict[str, int]], io: IOOptions) -> None:
+    for key, counts in found.items():
         kind, col = key.split(":", 1)
         io.say(
             f"{col}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
@@ -71,8 +75,33 @@ def _normalize_columns(
     kind: str,
     label: str,
     io: IOOptions,
+    *,
+    before_stream=None,
+    streamable: bool = True,
 ) -> None:
-    """The body every single-kind command shares: read, find columns, ``step(frame, cols)``, write, report."""
+    """The body every single-kind command shares: read, find columns, ``step(frame, cols)``, write, report.
+
+    File to file it streams in batches (``--batch-rows``): columns are found on the input's
+    first rows, as they are in memory, and the report adds up the batches' counts.
+    """
+    if streamable and io.can_stream(input):
+        cols = _columns(io.scan(input), column, kind, label)  # type: ignore[arg-type]
+        from custdata.frames import check_columns
+
+        check_columns(io.scan(input), cols)  # a wrong -c is a usage error, before any pass
+        if before_stream is not None:  # what the step would learn from the whole column
+            before_stream(io.scan(input), cols)
+        totals: dict[str, dict[str, int]] = {}
+
+        def observe(before: pl.DataFrame, after: pl.DataFrame) -> None:
+            for key, counts in summaries(before, after, {kind: cols}, in_place=io.in_place).items():
+                into = totals.setdefault(key, dict.fromkeys(counts, 0))
+                for name, value in counts.items():
+                    into[name] = into.get(name, 0) + value
+
+        io.stream(lambda frame: step(frame, cols), input, observe=observe)
+        _say_counts(totals, io)
+        return
     frame = io.read(input)
     cols = _columns(frame, column, kind, label)
     with progress(f"normalizing {label}s", quiet=io.quiet):
@@ -82,7 +111,7 @@ def _normalize_columns(
 
 
 @app.command("phones")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def phones_cmd(
     input: InputArg,
     io: IOOptions,
@@ -131,10 +160,10 @@ def phones_cmd(
     """
     if multiple not in ("first", "explode"):
         raise InvalidOption("--multiple must be 'first' or 'explode'")
-    _normalize_columns(
-        lambda frame, cols: normalize.phones(
-            frame,
-            cols,
+    evidence: dict[str, list[str]] = {}  # streamed: each column's regions, found over the file
+
+    def step(frame: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+        options = dict(
             region=region,
             region_column=region_column,
             fallback_region=fallback_region,
@@ -142,17 +171,32 @@ def phones_cmd(
             formats=formats,
             in_place=io.in_place,
             workers=workers,
-        ),
+        )
+        if not evidence:
+            return normalize.phones(frame, cols, **options)
+        for col in cols:  # one column at a time, each with its own column's regions
+            frame = normalize.phones(frame, col, regions=evidence[col], **options)
+        return frame
+
+    def find_regions(lazy: pl.LazyFrame, cols: list[str]) -> None:
+        from custdata.streaming import phone_regions
+
+        evidence.update({c: phone_regions(lazy, c, region=region) for c in cols})
+
+    _normalize_columns(
+        step,
         input,
         column,
         "phone",
         "phone",
         io,
+        before_stream=find_regions if region_column is None else None,
+        streamable=region_column is None,
     )
 
 
 @app.command("emails")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def emails_cmd(
     input: InputArg,
     io: IOOptions,
@@ -266,7 +310,7 @@ def names_cmd(
 
 
 @app.command("dates")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def dates_cmd(
     input: InputArg,
     io: IOOptions,
@@ -293,12 +337,16 @@ def dates_cmd(
     \b
       custdata normalize dates examples/crm_export.csv -c "Дата рождения" -o dates.csv
     """
+    import datetime as dt
+
+    today = dt.date.today()  # read once: every streamed batch judges "future" by the same day
     _normalize_columns(
         lambda frame, cols: normalize.birth_dates(
             frame,
             cols,
             dayfirst=None if ambiguous_flag else dayfirst,
             min_year=min_year,
+            today=today,
             in_place=io.in_place,
         ),
         input,
@@ -310,7 +358,7 @@ def dates_cmd(
 
 
 @app.command("genders")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def genders_cmd(
     input: InputArg,
     io: IOOptions,

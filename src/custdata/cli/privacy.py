@@ -188,14 +188,24 @@ def suppress(
     input: InputArg,
     io: IOOptions,
     list_: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--list",
             help="Opt-out list: any table of emails and/or phones (plain, or hashed with the same key).",
             show_default=False,
             metavar="FILE",
         ),
-    ],
+    ] = None,
+    consent: Annotated[
+        str | None,
+        typer.Option(
+            "--consent",
+            help="Also suppress rows whose own consent_<CHANNEL> column says opt_out "
+            "(a golden table's consent columns): email, sms, phone or post.",
+            show_default=False,
+            metavar="CHANNEL",
+        ),
+    ] = None,
     on: Annotated[
         str,
         typer.Option(
@@ -233,15 +243,20 @@ def suppress(
     \b
       custdata suppress examples/crm_export.csv --list examples/optouts.csv -o mailing.csv
       custdata suppress examples/crm_export.csv --list examples/optouts.csv --on email --mode flag -o flagged.csv
+      custdata suppress golden.csv --consent email -o mailing.csv
     """
     kinds = _split([on])
     columns: dict[str, list[str]] = {}
     specs = alias(kind, column, old="-c/--column KIND=COLUMN", new="-k/--kind KIND=COLUMN")
     for k, c in _pairs(specs, "--kind", "phone=tel"):
         columns.setdefault(k, []).append(c)
+    if list_ is None and consent is None:
+        raise InvalidOption("give --list FILE (an opt-out list), --consent CHANNEL, or both")
     frame = io.read(input)
-    optouts = io.read_plain(list_)
-    if not any(privacy.optout_keys(optouts, on=kinds, hashed=hashed, region=region).values()):
+    optouts = io.read_plain(list_) if list_ is not None else None
+    if optouts is not None and not any(
+        privacy.optout_keys(optouts, on=kinds, hashed=hashed, region=region).values()
+    ):
         warn(f"the opt-out list has no usable {' or '.join(kinds)} value; nothing can match it")
     flagged = privacy.suppress(
         frame,
@@ -253,6 +268,7 @@ def suppress(
         key_file=key_file,
         region=region,
         flag_column="__custdata_suppressed",
+        consent=consent,
     )
     if mode not in ("drop", "flag"):
         raise InvalidOption("--mode must be 'drop' or 'flag'")
@@ -263,7 +279,10 @@ def suppress(
         result = flagged.rename({"__custdata_suppressed": "suppressed"})
     io.write(result, inputs=input)
     verb = "dropped" if mode == "drop" else "flagged"
-    message(f"suppress: {count:,} of {frame.height:,} rows matched the opt-out list ({verb})")
+    what = " or ".join(
+        x for x, on_ in (("the opt-out list", list_), (f"a {consent} opt-out", consent)) if on_
+    )
+    message(f"suppress: {count:,} of {frame.height:,} rows matched {what} ({verb})")
 
 
 def keygen(

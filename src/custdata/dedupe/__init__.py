@@ -37,7 +37,7 @@ from custdata.dedupe.core import (
     score,
 )
 from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
-from custdata.dedupe.evaluate import evaluate
+from custdata.dedupe.evaluate import error_pairs, evaluate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households, link, match_master
 from custdata.dedupe.records import record_keys
@@ -77,6 +77,7 @@ __all__ = [
     "comparison_set",
     "deduplicate",
     "default_blocking_rules",
+    "error_pairs",
     "evaluate",
     "find_duplicates",
     "golden_records",

@@ -1,8 +1,10 @@
 """Vectorized text keys used for matching (polars expressions only, no per-row Python).
 
-These keys sit *on top of* the normalizers' output: whatever transliteration a name key used
-(``Юлия`` -> ``yuliya`` or ``iuliia``), :func:`name_skeleton` folds the common spelling variants
-to one form, so two records of the same person compare equal after any of them.
+Name keys sit *on top of* the normalizers' keys (``surname_key``, ``first_name_key``,
+``middle_name_key``): :func:`name_skeleton` applies the skeleton fold of
+:mod:`custdata.normalize._fold`, so two records of the same person compare equal whichever
+spelling they used. Transliteration is that of :mod:`custdata.normalize._translit`; this module
+holds no table of its own.
 """
 
 from __future__ import annotations
@@ -11,78 +13,11 @@ import polars as pl
 
 from custdata.frames import as_expr
 from custdata.junk import JUNK_VALUES
-
-# One Latin spelling per Cyrillic letter (Russian + Ukrainian). The skeleton below folds the
-# variants of other systems (ICAO "iu"/"ia", "kh"/"h", "y"/"i") so the exact table matters little.
-_CYR = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "g",
-    "ґ": "g",
-    "д": "d",
-    "е": "e",
-    "ё": "e",
-    "є": "ye",
-    "ж": "zh",
-    "з": "z",
-    "и": "i",
-    "і": "i",
-    "ї": "yi",
-    "й": "y",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ъ": "",
-    "ы": "y",
-    "ь": "",
-    "э": "e",
-    "ю": "yu",
-    "я": "ya",
-    "'": "",
-    "’": "",
-    "ʼ": "",
-}
-_CYR_FROM = list(_CYR)
-_CYR_TO = list(_CYR.values())
-
-# Spelling variants folded to one form (applied after transliteration, in this order).
-_FOLD = [
-    ("shch", "sh"),
-    ("sch", "sh"),
-    ("tch", "ch"),
-    ("kh", "h"),
-    ("ck", "k"),
-    ("tz", "c"),
-    ("ts", "c"),
-    ("ph", "f"),
-    ("w", "v"),
-    ("x", "ks"),
-    ("q", "k"),
-    ("j", "i"),
-    ("y", "i"),
-    ("ii", "i"),
-    ("iu", "u"),
-    ("ie", "e"),
-    ("io", "e"),
-]
+from custdata.normalize._fold import skeleton_expr
+from custdata.normalize._translit import translit_lower_expr
+from custdata.normalize.name import middle_name_key, surname_key
 
 _JUNK = sorted(JUNK_VALUES)
-_SINGLE = [chr(c) for c in range(ord("a"), ord("z") + 1)]
-_DOUBLE = [c + c for c in _SINGLE]
 
 
 _STOP_WORDS = [
@@ -170,12 +105,12 @@ def _name_of(column: str | pl.Expr) -> str:
 
 
 def translit(column: str | pl.Expr) -> pl.Expr:
-    """Lower-case Latin transliteration of Cyrillic text (other letters kept).
+    """Lower-case Latin transliteration of Cyrillic text (the normalizers' ICAO / KMU 2010).
 
-    >>> pl.DataFrame({"n": ["Щукина Юлия", "Smith"]}).select(translit("n"))["n"].to_list()
-    ['shchukina yuliya', 'smith']
+    >>> pl.DataFrame({"n": ["Щукина Юлия", "Київ", "Smith"]}).select(translit("n"))["n"].to_list()
+    ['shchukina iuliia', 'kyiv', 'smith']
     """
-    return as_expr(column).cast(pl.String).str.to_lowercase().str.replace_many(_CYR_FROM, _CYR_TO)
+    return translit_lower_expr(as_expr(column).cast(pl.String).str.to_lowercase())
 
 
 def clean_text(column: str | pl.Expr) -> pl.Expr:
@@ -191,30 +126,30 @@ def clean_text(column: str | pl.Expr) -> pl.Expr:
 
 
 def name_skeleton(column: str | pl.Expr) -> pl.Expr:
-    """A spelling-insensitive key of a name: transliterated, variants folded, letters doubled once.
+    """The spelling-insensitive skeleton of a name key (see :mod:`custdata.normalize._fold`).
 
-    ``Юлия``, ``Yulia``, ``Iuliia`` and ``Julia`` all give ``ulia``... the point is that they give
-    the *same* key, not a pretty one.
+    Give it a normalizer key (:func:`~custdata.normalize.surname_key`, ``first_name_key``,
+    ``middle_name_key``): ``Юлия``, ``Yulia``, ``Iuliia`` and ``Julia`` then all give ``ulia``...
+    the point is that they give the *same* key, not a pretty one. Junk gives null.
 
+    >>> from custdata.normalize import surname_key
     >>> df = pl.DataFrame({"n": ["Юлия", "Yulia", "Iuliia", "Julia", "Хорошев", "Khoroshev", None]})
-    >>> df.select(name_skeleton("n"))["n"].to_list()
+    >>> df.select(name_skeleton(surname_key("n")))["n"].to_list()
     ['ulia', 'ulia', 'ulia', 'ulia', 'horoshev', 'horoshev', None]
     """
-    text = clean_text(column).str.replace_all(" ", "")
-    for old, new in _FOLD:
-        text = text.str.replace_all(old, new, literal=True)
-    text = text.str.replace_many(_DOUBLE, _SINGLE)
-    return pl.when(text == "").then(None).otherwise(text).alias(_name_of(column))
+    return skeleton_expr(clean_text(column)).alias(_name_of(column))
 
 
 def surname_stem(column: str | pl.Expr) -> pl.Expr:
     """Surname skeleton without the gender ending: Иванов/Иванова, Ковальский/Ковальская.
 
+    Built on the normalizer's :func:`~custdata.normalize.surname_key` of the raw surname.
+
     >>> df = pl.DataFrame({"n": ["Иванов", "Иванова", "Ковальский", "Ковальская", "Smith"]})
     >>> df.select(surname_stem("n"))["n"].to_list()
     ['ivanov', 'ivanov', 'kovalsk', 'kovalsk', 'smith']
     """
-    s = name_skeleton(column)
+    s = name_skeleton(surname_key(as_expr(column)))
     s = s.str.replace(r"(ov|ev|in|iin|n)a$", "$1")
     s = s.str.replace(r"(s|c|z)k(aia|aa|a|ii|i|oi|ei)$", "${1}k")
     s = s.str.replace(r"(s|c|z)ka$", "${1}k")
@@ -224,11 +159,13 @@ def surname_stem(column: str | pl.Expr) -> pl.Expr:
 def patronymic_stem(column: str | pl.Expr) -> pl.Expr:
     """Root of a patronymic: Иванович/Ивановна -> ivan (siblings agree, father/son differ).
 
+    Built on the normalizer's :func:`~custdata.normalize.middle_name_key` of the raw value.
+
     >>> df = pl.DataFrame({"n": ["Иванович", "Ивановна", "Петрович", "Ильинична", "Ильич"]})
     >>> df.select(patronymic_stem("n"))["n"].to_list()
     ['ivan', 'ivan', 'petr', 'il', 'il']
     """
-    s = name_skeleton(column)
+    s = name_skeleton(middle_name_key(as_expr(column)))
     return s.str.replace(r"(ovich|evich|ovna|evna|ichna|inichna|ich|ivna|ovic|evic|ic|ovna)$", "")
 
 

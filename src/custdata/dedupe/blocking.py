@@ -96,6 +96,7 @@ def default_blocking_rules(key_columns: Sequence[str]) -> list[BlockingRule]:
     candidates: list[tuple[str | pl.Expr, ...]] = [
         ("phone",),
         ("email",),
+        ("tax_id",),  # SSN, ИНН, ЄДРПОУ, УНП, ... (custdata.schema's tax_id kind)
         ("surname_key", "birth_date"),
         ("first_name_key", "birth_date"),
         ("first_name_key", "address_key"),

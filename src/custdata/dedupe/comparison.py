@@ -261,10 +261,16 @@ class EmailComparison(Comparison):
 class PhoneComparison(Comparison):
     """Phones (digits keys): exact, one digit wrong or two swapped, else.
 
+    A key may end in ``x<extension>``: two different extensions on one number are two numbers
+    (``else``); an extension on one side only does not count against the pair.
+
     >>> c = PhoneComparison("phone")
     >>> c.levels(pl.Series(["9123456789", "9123456789", "9123456789"]),
     ...          pl.Series(["9123456789", "9123456798", "9031112233"])).to_list()
     [2, 1, 0]
+    >>> c.levels(pl.Series(["4951234567x123", "4951234567x123", "4951234567"]),
+    ...          pl.Series(["4951234567x124", "4951234567x123", "4951234567x7"])).to_list()
+    [0, 2, 2]
     """
 
     @property
@@ -272,6 +278,10 @@ class PhoneComparison(Comparison):
         return ("else", "one_digit", "exact")
 
     def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        lext = left.str.extract(r"x(\d+)$", 1)
+        rext = right.str.extract(r"x(\d+)$", 1)
+        left, right = left.str.replace(r"x\d+$", ""), right.str.replace(r"x\d+$", "")
+        other_ext = (lext.is_not_null() & rext.is_not_null() & (lext != rext)).to_numpy()
         null, equal = _null_and_equal(left, right)
         mask = ~null & ~equal
         # Optimal string alignment: one wrong, missing or extra digit, or two adjacent swapped.
@@ -279,6 +289,7 @@ class PhoneComparison(Comparison):
         level = np.zeros(len(left), dtype=np.int8)
         level[close] = 1
         level[equal] = 2
+        level[other_ext] = 0
         return self._finish(level, null)
 
 

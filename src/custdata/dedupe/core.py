@@ -256,11 +256,13 @@ def distinct_rules_for(levels: pl.DataFrame, names: Sequence[str]) -> tuple[list
     if share >= NO_RELATIVES_SHARE:
         rules = default_distinct_rules(names, households=strict)
     else:
-        # Only the patronymic rule: a different patronymic and birth date is never a typo.
+        # Only the rules no data size changes: a different patronymic and birth date is never
+        # a typo, and a different first name (not a variant) with a different gender is two
+        # people (siblings, colleagues sharing a phone), whatever the file size.
         rules = [
             r
             for r in default_distinct_rules(names, households=False)
-            if r.level_columns() == {"middle_name", "birth_date"}
+            if r.level_columns() in ({"middle_name", "birth_date"}, {"first_name", "gender"})
         ]
     diag = Households(
         relatives_share=round(share, 4),

@@ -40,9 +40,111 @@ def _truth_from_pairs(keys: pl.Series, pairs: pl.DataFrame) -> pl.Series:
         .join(index.rename({"k": "ka", "i": "ia"}), on="ka", how="inner")
         .join(index.rename({"k": "kb", "i": "ib"}), on="kb", how="inner")
     )
+    if pairs.height and p.height == 0:
+        raise InvalidOption(
+            "no truth for any row: no key of the truth pairs is in the key column given with "
+            "on=; check the key (--on)"
+        )
     n = keys.len()
     labels = component_ids(n, p["ia"].to_numpy(), p["ib"].to_numpy())
     return pl.Series("true_id", labels)
+
+
+def _check_truth_found(p: pl.Series, t: pl.Series) -> None:
+    """Refuse scores computed against no truth (a join that matched nothing, an empty column)."""
+    if t.len() and t.null_count() == t.len():
+        raise InvalidOption(
+            "no truth for any row: the truth column is empty or on= matched no row; "
+            "check the key (--on) and the truth column (--truth-column)"
+        )
+    frame = pl.DataFrame({"p": p.cast(pl.String), "t": t.cast(pl.String)})
+    grouped = frame.filter(pl.len().over("p") > 1)
+    if grouped.height and grouped["t"].null_count() == grouped.height:
+        raise InvalidOption(
+            "no truth for any row the prediction groups: the scores would say nothing; "
+            "check the key (--on) and the truth column (--truth-column)"
+        )
+
+
+def _truth_series(
+    pred: pl.DataFrame,
+    truth: str | pl.Series | pl.DataFrame,
+    *,
+    truth_column: str,
+    on: str | None,
+) -> pl.Series:
+    if isinstance(truth, str):
+        require_columns(pred.columns, [truth])
+        return pred[truth]
+    if isinstance(truth, pl.Series):
+        return truth
+    if isinstance(truth, pl.DataFrame):
+        if truth_column in truth.columns:
+            if on is not None:
+                require_columns(pred.columns, [on])
+                require_columns(truth.columns, [on])
+                return pred.select(on).join(
+                    truth.select(on, truth_column), on=on, how="left", maintain_order="left"
+                )[truth_column]
+            return truth[truth_column]
+        if on is not None and truth.width >= 2:
+            require_columns(pred.columns, [on])
+            return _truth_from_pairs(pred[on], truth)
+    return evaluate(pred, truth, truth_column=truth_column, on=on)  # raises the usual error
+
+
+def error_pairs(
+    pred: pl.DataFrame,
+    truth: str | pl.Series | pl.DataFrame,
+    *,
+    pred_column: str = "cluster_id",
+    truth_column: str = "true_id",
+    on: str | None = None,
+    columns: list[str] | None = None,
+) -> pl.DataFrame:
+    """The pairs the prediction got wrong: ``false_positive`` (merged, truly two people) and
+    ``false_negative`` (truly one person, kept apart), with both records' ``columns`` side by
+    side (``<col>_l``, ``<col>_r``; default: every column of ``pred``). Rows are 0-based
+    (``row_l < row_r``); truth is given as in :func:`evaluate`.
+
+    >>> pred = pl.DataFrame({"cluster_id": ["a", "a", "b"], "true_id": [1, 2, 2],
+    ...                      "name": ["Ann", "Anna", "Anna"]})
+    >>> error_pairs(pred, "true_id", columns=["name"]).rows()
+    [('false_positive', 0, 1, 'Ann', 'Anna'), ('false_negative', 1, 2, 'Anna', 'Anna')]
+    """
+    t = _truth_series(pred, truth, truth_column=truth_column, on=on)
+    if t.len() != pred.height:
+        raise InvalidOption(f"truth has {t.len()} rows but the prediction has {pred.height}")
+    _check_truth_found(pred[pred_column], t)
+    cols = list(pred.columns) if columns is None else list(columns)
+    require_columns(pred.columns, cols)
+    rows = pl.DataFrame({"p": pred[pred_column].cast(pl.String), "t": t.cast(pl.String)})
+    rows = rows.with_row_index("i").with_columns(pl.col("i").cast(pl.Int64))
+    rows = rows.with_columns(
+        pl.col("t").fill_null(pl.format("_row{}", pl.col("i"))),
+        pl.col("p").fill_null(pl.format("_row{}", pl.col("i"))),
+    )
+    out = []
+    for kind, same, other in (("false_positive", "p", "t"), ("false_negative", "t", "p")):
+        pairs = (
+            rows.join(rows, on=same, suffix="_r")
+            .filter((pl.col("i") < pl.col("i_r")) & (pl.col(other) != pl.col(f"{other}_r")))
+            .select(
+                pl.lit(kind).alias("error"),
+                pl.col("i").alias("row_l"),
+                pl.col("i_r").alias("row_r"),
+            )
+        )
+        out.append(pairs)
+    pairs = pl.concat(out).sort("error", "row_l", "row_r", descending=[True, False, False])
+    left = pred.select(cols).with_row_index("row_l").with_columns(pl.col("row_l").cast(pl.Int64))
+    right = pred.select(cols).with_row_index("row_r").with_columns(pl.col("row_r").cast(pl.Int64))
+    pairs = pairs.join(left, on="row_l", how="left", maintain_order="left").join(
+        right, on="row_r", how="left", suffix="_r", maintain_order="left"
+    )
+    return pairs.rename({c: f"{c}_l" for c in cols}).select(
+        "error", "row_l", "row_r", *[x for c in cols for x in (f"{c}_l", f"{c}_r")]
+    )
 
 
 def evaluate(
@@ -92,6 +194,7 @@ def evaluate(
         raise InvalidOption("truth must be a column name, a Series or a DataFrame")
     if t.len() != pred.height:
         raise InvalidOption(f"truth has {t.len()} rows but the prediction has {pred.height}")
+    _check_truth_found(pred[pred_column], t)
 
     frame = pl.DataFrame({"p": pred[pred_column].cast(pl.String), "t": t.cast(pl.String)})
     # Rows without a true id are their own entity (unknown = not a duplicate of anyone).

@@ -38,6 +38,12 @@ Membership: ``record_count`` and the lists ``member_rows``, ``member_sources`` a
 Rows without identity (every name, phone and email empty or junk) are not people: they get
 no golden record and are not counted in ``record_count``.
 
+Consent (``consent_<channel>`` and ``consent_<channel>_date`` from
+:func:`custdata.normalize.consents`): per channel the most restrictive state of the members (an
+opt-out anywhere wins) unless an opt-in is dated after every opt-out (an undated opt-out is never
+overridden); ``consent_<channel>_date``, ``_source`` and ``_source_row`` come from the deciding
+record. The raw consent columns are not copied.
+
 >>> df = pl.DataFrame({"cluster_id": ["a", "a", "a", "b"],
 ...                    "phone": ["8 912 000-00-01", "нет", "+79120000002", None],
 ...                    "name": ["Ivan", "Ivan Petrov", "Ivan", "Olga"],
@@ -51,6 +57,7 @@ no golden record and are not counted in ``record_count``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import polars as pl
@@ -205,7 +212,19 @@ def golden_records(
         require_columns(frame.columns, list(cols))
 
     wanted = frame.columns if columns is None else list(columns)
-    fields = [c for c in wanted if c != cluster and c not in _SKIP]
+    # consent: per channel its own rule (below); the raw consent columns are not golden values
+    from custdata.normalize.consent import consent_columns
+
+    consent = [m.group(1) for c in frame.columns if (m := re.fullmatch(r"consent_([a-z]+)", c))]
+    raw_consent = set(consent_columns(frame.columns))
+    fields = [
+        c
+        for c in wanted
+        if c != cluster
+        and c not in _SKIP
+        and c not in raw_consent
+        and not re.fullmatch(r"consent_[a-z]+(_date)?", c)
+    ]
     scan = frame.drop([c for c in (cluster, *_SKIP) if c in frame.columns])
     detected = detect_columns(scan, overrides=kinds)
     if "source_id" in scan.columns and "source_id" not in detected.get("id", []):
@@ -375,6 +394,9 @@ def golden_records(
     if parts:
         out = _golden_name(out, base, cluster, parts, name_cols, kind_of, source_column, fields)
 
+    for ch in consent:
+        out = _golden_consent(out, base, cluster, ch, source_column)
+
     for col in list_columns:
         allv = (
             base.filter(pl.col(f"_ok_{col}"))
@@ -391,6 +413,61 @@ def golden_records(
             pl.col(f"{col}_all").fill_null(pl.lit([], dtype=pl.List(pl.String)))
         )
     return _order(out, cluster, fields, name_cols)
+
+
+def _golden_consent(
+    out: pl.DataFrame, base: pl.DataFrame, cluster: str, ch: str, source_column: str | None
+) -> pl.DataFrame:
+    """Per channel: an opt-out anywhere wins, unless an opt-in is dated after every opt-out.
+
+    The deciding record gives ``consent_<ch>_date``, ``_source`` and ``_source_row``.
+    """
+    state, date = f"consent_{ch}", f"consent_{ch}_date"
+    dated = date in base.columns
+    cand = base.filter(pl.col(state).is_in(["opt_in", "opt_out"])).select(
+        cluster,
+        pl.col(state).alias("_s"),
+        (pl.col(date).cast(pl.Date) if dated else pl.lit(None, dtype=pl.Date)).alias("_d"),
+        "_row",
+        "_pos",
+        *([pl.col(source_column).cast(pl.String).alias("_source")] if source_column else []),
+    )
+    is_out = pl.col("_s") == "opt_out"
+    cand = cand.with_columns(
+        (is_out & pl.col("_d").is_null()).any().over(cluster).alias("_undated_out"),
+        pl.col("_d").filter(is_out).max().over(cluster).alias("_max_out"),
+        is_out.any().over(cluster).alias("_any_out"),
+    )
+    later_in = (
+        (pl.col("_s") == "opt_in")
+        & ~pl.col("_undated_out")
+        & (pl.col("_d") > pl.col("_max_out")).fill_null(False)
+    )
+    cand = cand.with_columns(later_in.any().over(cluster).alias("_in_wins"))
+    decision = pl.when(~pl.col("_any_out") | pl.col("_in_wins")).then(pl.lit("opt_in"))
+    cand = cand.with_columns(decision.otherwise(pl.lit("opt_out")).alias("_decision"))
+    cand = cand.filter(pl.col("_s") == pl.col("_decision"))
+    days = pl.col("_d").cast(pl.Int64)
+    # an opt-out with no date is the most restrictive; an opt-in needs a date to be "latest"
+    key = (
+        pl.when(pl.col("_decision") == "opt_out")
+        .then(days.fill_null(10**9))
+        .otherwise(days.fill_null(-(10**9)))
+    )
+    best = (
+        cand.with_columns(key.alias("_k"))
+        .sort([cluster, "_k", "_pos"], descending=[False, True, False])
+        .unique(cluster, keep="first", maintain_order=True)
+    )
+    sel = [
+        pl.col(cluster),
+        pl.col("_decision").alias(state),
+        pl.col("_d").alias(date),
+        pl.col("_row").alias(f"{state}_source_row"),
+    ]
+    if source_column:
+        sel.append(pl.col("_source").alias(f"{state}_source"))
+    return out.join(best.select(sel), on=cluster, how="left", maintain_order="left")
 
 
 def _plural(col: str) -> str:

@@ -8,8 +8,8 @@ One key column per field, whatever the input looked like:
 ``surname_key``     surname skeleton without the gender ending (Иванов = Иванова)
 ``middle_name_key`` patronymic root (Иванович = Ивановна, not Петрович)
 ``birth_date``      ``pl.Date``
-``gender``          ``"m"`` / ``"f"``
-``phone``           the last 10 digits of the E.164 number
+``gender``          ``"m"`` / ``"f"`` (from the patronymic when there is no gender column)
+``phone``           the last 10 digits of the E.164 number (+ ``x<extension>``)
 ``email``           canonical email key (gmail dots and +tags removed, ...)
 ``address_key``     cleaned, order-insensitive address tokens
 ``city_key``        cleaned city
@@ -55,15 +55,20 @@ KEY_COLUMNS: dict[str, str] = {
     "city_key": "city",
 }
 
+#: Columns the normalizers add beside an input column (``<column><suffix>``, with this dtype)
+#: that :func:`prepare` takes as they are instead of normalizing the input again (``clean``
+#: normalizes first, then deduplicates).
+NORMALIZED_COLUMNS: dict[str, tuple[str, type[pl.DataType]]] = {
+    "phone": ("_e164", pl.String),
+    "email": ("_key", pl.String),
+    "birth_date": ("_iso", pl.Date),
+    "gender": ("_code", pl.String),
+}
+
 #: Kinds that are never compared (record ids, other dates).
 _IGNORED_KINDS = {"id", "date", "full_name"}
 _PATRONYMIC_END = r"(?i)(вич|вна|ична|инична|ич|vich|vna|ichna|ovych|ivna|ych)$"
 _JUNK = sorted(JUNK_VALUES)
-
-
-def _normalizer(name: str):
-    """A normalizer expression builder if the normalize package provides it, else None."""
-    return getattr(_normalize, name, None)
 
 
 def resolve_columns(
@@ -94,7 +99,7 @@ def resolve_columns(
             if c not in used and kind and kind not in found:
                 found[kind] = [c]
                 used.add(c)
-    return {k: v for k, v in found.items() if v and k not in ("id", "date")}
+    return {k: v for k, v in found.items() if v and k not in ("id", "date", "consent")}
 
 
 #: Header patterns of fields custdata's detector does not name but matching benefits from.
@@ -187,7 +192,8 @@ def _known_first_names() -> list[str]:
         "laura",
     }
     frame = pl.DataFrame({"n": sorted(names)})
-    return frame.select(name_skeleton("n")).to_series().drop_nulls().unique().sort().to_list()
+    skeletons = frame.select(name_skeleton(_normalize.surname_key("n")))
+    return skeletons.to_series().drop_nulls().unique().sort().to_list()
 
 
 _TITLES = r"(?i)(^|\s)(mr|mrs|ms|miss|dr|prof|sir|г-н|г-жа|гр|пан|пані)\.?(\s|$)"
@@ -285,21 +291,13 @@ def _split_stages(col: str, known: list[str]) -> list[dict[str, pl.Expr]]:
     ]
 
 
-def _first_key(expr: pl.Expr) -> pl.Expr:
-    build = _normalizer("first_name_key")
-    base = build(expr) if build is not None else expr
-    return name_skeleton(base)
-
-
-def _surname_key(expr: pl.Expr) -> pl.Expr:
-    build = _normalizer("surname_key")
-    base = build(expr) if build is not None else expr
-    return surname_stem(base)
-
-
-def _birth_date_stages(col: str, dtype: pl.DataType, out: str) -> list[dict[str, pl.Expr]]:
+def _birth_date_stages(
+    col: str, dtype: pl.DataType, out: str, done: str | None = None
+) -> list[dict[str, pl.Expr]]:
     c = pl.col(col)
-    if dtype == pl.Date:
+    if done is not None:  # the birth-date normalizer's ``<col>_iso``, already computed
+        parsed = pl.col(done)
+    elif dtype == pl.Date:
         parsed = c
     elif isinstance(dtype, pl.Datetime):
         parsed = c.dt.date()
@@ -313,19 +311,38 @@ def _birth_date_stages(col: str, dtype: pl.DataType, out: str) -> list[dict[str,
     ]
 
 
-def _gender(expr: pl.Expr) -> pl.Expr:
-    """``"m"``/``"f"`` from any gender word the gender normalizer reads (else null)."""
-    return _normalize.gender(expr).replace_strict(
-        {"male": "m", "female": "f"}, default=None, return_dtype=pl.String
+def _patronymic_gender(middle: pl.Expr) -> pl.Expr:
+    """``"m"``/``"f"`` from a patronymic's ending (-вич/-ич, -вна/-ична, and Latin forms), else null.
+
+    >>> pl.select(_patronymic_gender(pl.lit("Андреевна"))).item()
+    'f'
+    """
+    text = middle.cast(pl.String).str.to_lowercase().str.strip_chars(" .")
+    return (
+        pl.when(text.str.contains(r"(вна|ична|инична|івна|ївна|ovna|evna|ivna|ichna)$"))
+        .then(pl.lit("f"))
+        .when(text.str.contains(r"(вич|ич|ович|евич|ovich|evich|ovych|ych|ich)$"))
+        .then(pl.lit("m"))
     )
 
 
-def _phone_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
-    build = _normalizer("phone")
+def _gender(expr: pl.Expr, done: str | None = None) -> pl.Expr:
+    """``"m"``/``"f"`` from any gender word the gender normalizer reads (else null)."""
+    code = pl.col(done) if done is not None else _normalize.gender(expr)
+    return code.replace_strict({"male": "m", "female": "f"}, default=None, return_dtype=pl.String)
+
+
+#: A phone extension at the end of a cell: "доб. 123", "ext. 84", "вн. 5", "x12", "#7".
+_EXT_RE = r"(?i)\s*,?\s*(?:доб|ext|вн|внутр|доп|x|#)\w*\.?\s*(\d{1,6})\s*$"
+
+
+def _phone_stages(col: str, out: str, done: str | None = None) -> list[dict[str, pl.Expr]]:
     raw = pl.col(col).cast(pl.String)
     # The E.164 form when the normalizer accepts the number, else its digits: a number invalid
     # for the region (or an id number in a phone-looking column) still matches itself.
-    base = pl.coalesce(build(raw), raw) if build is not None else raw
+    e164 = pl.col(done) if done is not None else _normalize.phone(raw)
+    base = pl.coalesce(e164, raw).str.replace(_EXT_RE, "")
+    ext = raw.str.extract(_EXT_RE, 1)
     d = pl.col(out)
     return [
         {out: base.str.replace_all(r"\D", "")},
@@ -336,11 +353,13 @@ def _phone_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
             .then(None)
             .otherwise(d)
         },
+        # An extension makes another number: one office line with extensions 123 and 124 is
+        # two people's phones (PhoneComparison compares the extensions when both have one).
+        {out: pl.when(d.is_not_null() & ext.is_not_null()).then(d + "x" + ext).otherwise(d)},
     ]
 
 
-def _email_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
-    build = _normalizer("email_key")
+def _email_stages(col: str, out: str, done: str | None = None) -> list[dict[str, pl.Expr]]:
     text = pl.col(col).cast(pl.String)
     # Several addresses in one cell ("a@x.ru, b@y.ru"): the first one is the key.
     text = (
@@ -351,7 +370,7 @@ def _email_stages(col: str, out: str) -> list[dict[str, pl.Expr]]:
         .list.first()
         .str.strip_chars()
     )
-    base = build(text) if build is not None else text.str.to_lowercase()
+    base = pl.col(done) if done is not None else _normalize.email_key(text)
     e = pl.col(out)
     return [
         {out: base},
@@ -373,13 +392,16 @@ def prepare(
     ``columns`` maps kinds (as :func:`custdata.schema.detect_columns` names them) to input
     columns; by default they are detected. Several columns of one kind are coalesced (the first
     non-empty value wins). The work runs as a few vectorized stages on plain columns (no
-    expression is evaluated twice).
+    expression is evaluated twice). When the frame already holds a normalizer's output for an
+    input column (``tel_e164``, ``email_key``, ``dob_iso``, ``sex_code``: see
+    :data:`NORMALIZED_COLUMNS`), it is used as it is rather than computed again.
 
     >>> df = pl.DataFrame({"ФИО": ["Иванова Мария Петровна"], "Телефон": ["8 (912) 345-67-89"],
     ...                    "Дата рождения": ["01.02.1980"]})
     >>> prepare(df).row(0, named=True)  # doctest: +NORMALIZE_WHITESPACE
     {'_row': 0, 'first_name_key': 'maria', 'surname_key': 'ivanov', 'middle_name_key': 'petr',
-     'birth_date': datetime.date(1980, 2, 1), 'phone': '9123456789', 'full_name_key': 'ivanov maria'}
+     'birth_date': datetime.date(1980, 2, 1), 'gender': 'f', 'phone': '9123456789',
+     'full_name_key': 'ivanov maria'}
     """
     mapping = resolve_columns(frame, columns)
     schema = frame.schema
@@ -388,6 +410,14 @@ def prepare(
     for kind, cols in mapping.items():
         for i, c in enumerate(cols):
             src[f"_in_{kind}_{i}"] = c
+    # normalized companions already in the frame: private input name -> private name of its
+    # normalized column
+    done: dict[str, str] = {}
+    for kind, (suffix, dtype) in NORMALIZED_COLUMNS.items():
+        for i, c in enumerate(mapping.get(kind, [])):
+            if schema.get(f"{c}{suffix}") == dtype:
+                src[f"_in_{kind}_{i}_done"] = f"{c}{suffix}"
+                done[f"_in_{kind}_{i}"] = f"_in_{kind}_{i}_done"
     lf = frame.lazy().select(*[pl.col(c).alias(a) for a, c in src.items()])
 
     def inputs(kind: str) -> list[str]:
@@ -414,7 +444,7 @@ def prepare(
                 .explode()
                 .unique()
             )
-            .with_columns(name_skeleton(pl.col("_w")).alias("_sk"))
+            .with_columns(name_skeleton(_normalize.surname_key(pl.col("_w"))).alias("_sk"))
             .filter(pl.col("_sk").is_in(_known_first_names()))
             .collect()
         )
@@ -432,9 +462,10 @@ def prepare(
     # Name keys are long expression chains: compute them once per distinct name, then join.
     by_value: list[tuple[str, str, pl.Expr]] = []
     if parts["first"]:
-        by_value.append(("_first", "first_name_key", _first_key(pl.col("_first"))))
+        first = name_skeleton(_normalize.first_name_key(pl.col("_first")))
+        by_value.append(("_first", "first_name_key", first))
     if parts["last"]:
-        by_value.append(("_last", "surname_key", _surname_key(pl.col("_last"))))
+        by_value.append(("_last", "surname_key", surname_stem(pl.col("_last"))))
     if parts["middle"]:
         by_value.append(("_middle", "middle_name_key", patronymic_stem(pl.col("_middle"))))
 
@@ -450,10 +481,19 @@ def prepare(
         stages.append(_coalesce_stage(outs, out))
         keys.append(out)
 
-    multi("birth_date", "birth_date", lambda c, o: _birth_date_stages(c, schema[src[c]], o))
-    multi("gender", "gender", lambda c, o: [{o: _gender(pl.col(c))}])
-    multi("phone", "phone", _phone_stages)
-    multi("email", "email", _email_stages)
+    multi(
+        "birth_date",
+        "birth_date",
+        lambda c, o: _birth_date_stages(c, schema[src[c]], o, done.get(c)),
+    )
+    multi("gender", "gender", lambda c, o: [{o: _gender(pl.col(c), done.get(c))}])
+    if not inputs("gender") and parts["middle"]:
+        # No gender column: the patronymic says it (Андреевич / Андреевна), so that a different
+        # first name and gender behind one phone keep siblings and colleagues apart.
+        stages.append({"gender": _patronymic_gender(pl.col("_middle"))})
+        keys.append("gender")
+    multi("phone", "phone", lambda c, o: _phone_stages(c, o, done.get(c)))
+    multi("email", "email", lambda c, o: _email_stages(c, o, done.get(c)))
     if inputs("address"):
         # Several address columns (street number, street, building) are parts of one address.
         joined = pl.concat_str(

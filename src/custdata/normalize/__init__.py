@@ -17,6 +17,7 @@ from custdata.normalize.address import (
     parse_address,
     postcode,
 )
+from custdata.normalize.consent import consent_columns, consents, parse_consent
 from custdata.normalize.date import birth_date, birth_dates, parse_birth_date
 from custdata.normalize.email import EmailResult, email, email_key, emails, parse_email
 from custdata.normalize.gender import gender, genders, parse_gender
@@ -55,6 +56,9 @@ from custdata.normalize.phone import (
 )
 
 __all__ = [
+    "consent_columns",
+    "consents",
+    "parse_consent",
     "AddressResult",
     "address",
     "address_details",

@@ -52,8 +52,10 @@ from functools import lru_cache
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.normalize._common import EMPTY, JUNK, OK, as_expr, check_columns, columns_arg, is_junk
+from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.junk import is_junk
 from custdata.normalize.organization import _fold_word
+from custdata.status import EMPTY, JUNK, OK
 
 __all__ = [
     "ADDRESS_STATUSES",

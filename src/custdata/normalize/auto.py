@@ -95,6 +95,11 @@ def normalize_all(
         )
     if kinds.get("gender"):
         steps.append(("gender", lambda f: normalize.genders(f, kinds["gender"], in_place=in_place)))
+    if kinds.get("consent"):
+        from custdata.normalize.consent import consent_columns, consents
+
+        found = consent_columns(kinds["consent"])
+        steps.append(("consent", lambda f: consents(f, found)))
     out = frame
     for i, (kind, step) in enumerate(steps):
         report(progress, "normalizing", i, len(steps), unit="kinds", detail=kind)

@@ -35,6 +35,7 @@ from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns
 from custdata.frames import columns_arg as _columns_arg
 from custdata.junk import JUNK_VALUES
+from custdata.normalize._common import one_chunk
 from custdata.status import EMPTY, JUNK, OK
 
 __all__ = [
@@ -320,6 +321,7 @@ def birth_dates(
     """
     cols = _columns_arg(columns)
     check_columns(frame, cols)
+    frame = one_chunk(frame, cols)
     ref = _check_options(dayfirst, min_year, today)
     if not isinstance(in_place, bool):
         raise InvalidOption("in_place must be True or False")

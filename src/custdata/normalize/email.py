@@ -38,6 +38,7 @@ from custdata.frames import as_expr, check_columns
 from custdata.frames import columns_arg as _columns_arg
 from custdata.junk import JUNK_VALUES
 from custdata.normalize import _email_data as data
+from custdata.normalize._common import one_chunk
 from custdata.normalize._email_worker import MISSING_AT, validate_many
 from custdata.status import EMPTY, JUNK, OK
 
@@ -618,6 +619,7 @@ def emails(
     """
     cols = _columns_arg(columns)
     check_columns(frame, cols)
+    frame = one_chunk(frame, cols)
     for name, value in (
         ("lowercase_local", lowercase_local),
         ("check_deliverability", check_deliverability),

@@ -30,6 +30,7 @@ import polars as pl
 from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns, columns_arg
 from custdata.junk import is_junk
+from custdata.normalize._common import one_chunk
 from custdata.status import EMPTY, JUNK, OK
 
 #: kind -> python-stdnum module path.
@@ -157,6 +158,7 @@ def tax_ids(
     """
     cols = columns_arg(columns)
     check_columns(frame, cols)
+    frame = one_chunk(frame, cols)
     out = frame
     for col in cols:
         tmp = f"__{col}_id"

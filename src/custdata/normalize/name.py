@@ -20,7 +20,9 @@ import polars as pl
 from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns, columns_arg
 from custdata.junk import is_junk
+from custdata.normalize._common import one_chunk
 from custdata.normalize._diminutives import diminutive_table
+from custdata.normalize._fold import fold_values
 from custdata.normalize._name_parse import (
     INITIALS_ONLY,
     MIXED_SCRIPT,
@@ -33,7 +35,7 @@ from custdata.normalize._name_parse import (
     parse_text,
 )
 from custdata.normalize._name_vector import add_gender, fast_parse
-from custdata.normalize._translit import SYSTEMS, translit_expr, translit_lower_expr
+from custdata.normalize._translit import SYSTEMS, translit_expr
 
 __all__ = [
     "INITIALS_ONLY",
@@ -58,21 +60,6 @@ __all__ = [
 ORDERS = ("auto", "eastern", "western")
 _FIELDS = ("clean", "last", "first", "middle", "gender", "key", "status")
 _STRUCT = pl.Struct({f: pl.String for f in _FIELDS})
-
-# Phonetic-ish folding of lower-case Latin, applied after transliteration (see the docs page).
-_FOLD_FROM = ["shch", "sch", "tch", "kh", "ph", "ck", "tz", "x", "w", "q", "j", "y"]
-_FOLD_TO = ["sh", "sh", "ch", "h", "f", "k", "ts", "ks", "v", "k", "i", "i"]
-_SPECIAL_LATIN = {
-    "ß": "ss",
-    "ø": "o",
-    "æ": "ae",
-    "œ": "oe",
-    "ł": "l",
-    "đ": "d",
-    "ı": "i",
-    "þ": "th",
-    "ð": "d",
-}
 
 
 #: Common English nicknames whose ``nicknames`` entry lists several canonical names: the
@@ -146,24 +133,6 @@ def _check_order(order: str) -> None:
         raise InvalidOption(f"order must be one of {', '.join(ORDERS)}")
 
 
-_DOUBLES_FROM = [c + c for c in "abcdefghiklmnoprstuvz"]
-_DOUBLES_TO = list("abcdefghiklmnoprstuvz")
-
-
-def _fold_values(values: pl.Series) -> pl.Series:
-    """Fold distinct strings (each step runs once over the Series, see the docs page)."""
-    e = values.cast(pl.String).str.to_lowercase().str.replace_all("ё", "е", literal=True)
-    e = pl.select(translit_lower_expr(pl.lit(e))).to_series()
-    e = e.str.replace_many(list(_SPECIAL_LATIN), list(_SPECIAL_LATIN.values()))
-    e = e.str.normalize("NFKD").str.replace_all(r"[^a-z\-_\s]", "")
-    e = e.str.replace_all(r"[\-_\s]+", " ").str.replace_all(r"(^| )ye", "${1}e")
-    for _ in range(3):
-        e = e.str.replace_many(_FOLD_FROM, _FOLD_TO)
-    for _ in range(4):  # runs of up to 16 equal letters become one
-        e = e.str.replace_many(_DOUBLES_FROM, _DOUBLES_TO)
-    return e.str.strip_chars().replace("", None)
-
-
 def _per_distinct(series: pl.Series, fn) -> pl.Series:  # noqa: ANN001
     """Apply ``fn`` (Series -> Series) to the distinct values only and map back."""
     values = series.cast(pl.String)
@@ -182,13 +151,13 @@ def _per_distinct(series: pl.Series, fn) -> pl.Series:  # noqa: ANN001
 def _fold(expr: pl.Expr) -> pl.Expr:
     """Lower-case Latin matching form of a name part (transliterated, folded, no punctuation)."""
     return expr.map_batches(
-        lambda s: _per_distinct(s, _fold_values), return_dtype=pl.String, is_elementwise=True
+        lambda s: _per_distinct(s, fold_values), return_dtype=pl.String, is_elementwise=True
     )
 
 
 def _first_key_values(values: pl.Series) -> pl.Series:
     src, dst = _first_name_map()
-    return _fold_values(values).replace(src, dst)
+    return fold_values(values).replace(src, dst)
 
 
 @functools.lru_cache(maxsize=1)
@@ -425,8 +394,9 @@ def names(
     """Clean and split full-name columns.
 
     Adds ``<col>_clean`` (omitted with ``in_place=True``, which writes the cleaned name
-    into ``<col>``; cells that are not a name keep their text), ``<col>_last``, ``<col>_first``, ``<col>_middle``, ``<col>_gender``
-    ("male"/"female"/"unknown"), ``<col>_key`` and ``<col>_status`` (``ok``, ``empty``,
+    into ``<col>``; cells that are not a name keep their text), ``<col>_last``,
+    ``<col>_first``, ``<col>_middle``, ``<col>_gender`` ("male"/"female"/"unknown"),
+    ``<col>_key`` and ``<col>_status`` (``ok``, ``empty``,
     ``junk``, ``not_a_name``, ``initials_only``, ``single_token``, ``mixed_script``).
     ``order``: ``auto`` (detect per value), ``eastern`` (last first middle) or ``western``.
 
@@ -445,6 +415,7 @@ def names(
     _check_order(order)
     cols = columns_arg(columns)
     check_columns(frame, cols)
+    frame = one_chunk(frame, cols)
     for col in cols:
         tmp = f"__{col}_parsed"
         frame = frame.with_columns(_parsed(col, order).alias(tmp))
@@ -517,9 +488,9 @@ def name_parts(
     """Clean separate name columns and add keys and a gender hint.
 
     For each given column adds ``<col>_clean`` (or rewrites ``<col>`` with ``in_place=True``;
-    a cell that is not a name - junk, digits - is then kept as it was) and ``<col>_key``; adds ``name_gender`` from all parts and ``name_key``
-    (``"<surname_key> <first_name_key>"``, same as :func:`name_key`) when ``last`` or
-    ``first`` is given.
+    a cell that is not a name - junk, digits - is then kept as it was) and ``<col>_key``; adds
+    ``name_gender`` from all parts and ``name_key`` (``"<surname_key> <first_name_key>"``,
+    same as :func:`name_key`) when ``last`` or ``first`` is given.
 
     >>> df = pl.DataFrame({"first_name": ["саша", "Bob"], "last_name": ["ИВАНОВА", "Smith"]})
     >>> out = name_parts(df, first="first_name", last="last_name")

@@ -46,6 +46,7 @@ from rapidfuzz import fuzz
 from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns, columns_arg
 from custdata.junk import is_junk
+from custdata.normalize._fold import KEY_FOLD, SPECIAL_LATIN
 from custdata.normalize._translit import translit_text
 from custdata.status import EMPTY, JUNK, OK
 
@@ -198,23 +199,8 @@ _QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + r"()\[\]{}<>]")
 _DOTTED_RE = re.compile(r"(?<!\w)((?:\w\.){1,}\w)\.?(?!\w)")
 _SPLIT_RE = re.compile(r"[\s,;:!?/\\|*#№=~^]+|(?<!\w)[.\-]+|[.\-]+(?!\w)")
 _KEY_KEEP_RE = re.compile(r"[^a-z0-9]")
-_SPECIAL_LATIN = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"}
-_FOLD = (
-    ("shch", "sh"),
-    ("sch", "sh"),
-    ("tch", "ch"),
-    ("kh", "h"),
-    ("ph", "f"),
-    ("ck", "k"),
-    ("tz", "ts"),
-    ("x", "ks"),
-    ("w", "v"),
-    ("q", "k"),
-    ("j", "i"),
-    ("y", "i"),
-)
-_FOLD_RE = re.compile("|".join(re.escape(a) for a, _ in _FOLD))
-_FOLD_MAP = dict(_FOLD)
+_FOLD_RE = re.compile("|".join(re.escape(a) for a, _ in KEY_FOLD))
+_FOLD_MAP = dict(KEY_FOLD)
 _DOUBLE_RE = re.compile(r"([a-z])\1+")
 # transliteration variants of я/ю/є (ICAO ``ia``/``iu``/``ie`` vs ``ya``/``yu``/``ye`` vs ``a``/``u``)
 _VOWEL_RE = re.compile(r"i([aue])")
@@ -313,7 +299,7 @@ def _strip_forms(words: list[str]) -> tuple[list[str], list[str]]:
 
 def _fold_word(word: str) -> str:
     latin = translit_text(word.lower().replace("ё", "е"))
-    latin = "".join(_SPECIAL_LATIN.get(ch, ch) for ch in latin)
+    latin = "".join(SPECIAL_LATIN.get(ch, ch) for ch in latin)
     latin = unicodedata.normalize("NFKD", latin)
     latin = _KEY_KEEP_RE.sub("", latin)
     latin = _FOLD_RE.sub(lambda m: _FOLD_MAP[m.group(0)], latin)

@@ -19,6 +19,7 @@ import polars as pl
 from custdata._workers import check_workers, map_chunks
 from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.normalize._common import one_chunk
 from custdata.normalize._phone_core import (
     STATUSES,
     TUPLE_FIELDS,
@@ -494,6 +495,7 @@ def phones(
         )
     hint_cols = [hints] if isinstance(hints, str) else list(hints or [])
     check_columns(frame, cols + ([region_column] if region_column else []) + hint_cols)
+    frame = one_chunk(frame, cols + ([region_column] if region_column else []) + hint_cols)
     explode = multiple == "explode"
     out = frame
     for col in cols:

@@ -37,7 +37,7 @@ from custdata.pipeline.lock import PipelineLock
 from custdata.pipeline.model import Pipeline, load_pipeline
 from custdata.pipeline.registry import ResolvedStep, validate
 from custdata.pipeline.report import RunReport, StepReport
-from custdata.status import EMPTY, OK
+from custdata.status import EMPTY, VALID
 
 log = logging.getLogger("custdata.pipeline")
 
@@ -215,7 +215,7 @@ def _details(before: pl.DataFrame, after: pl.DataFrame, step: str) -> dict[str, 
     new = [c for c in after.columns if c not in before.columns]
     out: dict[str, Any] = {}
     invalid = {
-        c[: -len("_status")]: int((~after[c].is_in([OK, EMPTY]) & after[c].is_not_null()).sum())
+        c[: -len("_status")]: int((~after[c].is_in([*VALID, EMPTY]) & after[c].is_not_null()).sum())
         for c in new
         if c.endswith("_status") and after.schema[c] == pl.String
     }

@@ -116,6 +116,8 @@ def column_kinds(
 
         sample = frame.head(1000).collect() if isinstance(frame, pl.LazyFrame) else frame
         detected = detect_columns(sample)
+        # tax and national ids (ИНН, SSN, ...) are ids here, as before schema named them apart
+        detected["id"] = [*detected.get("id", []), *detected.pop("tax_id", [])]
         for column in todo:
             kind = next((k for k in KIND_ORDER if column in detected.get(k, [])), "text")
             out[column] = kind

@@ -88,7 +88,7 @@ def _check_on(on: Iterable[str] | str) -> list[str]:
 
 def suppress(
     frame: pl.DataFrame | pl.LazyFrame,
-    optouts: pl.DataFrame | pl.Series | Iterable[str],
+    optouts: pl.DataFrame | pl.Series | Iterable[str] | None = None,
     *,
     on: Iterable[str] | str = SUPPRESS_KINDS,
     columns: Mapping[str, Iterable[str]] | None = None,
@@ -99,8 +99,14 @@ def suppress(
     region: str = "RU",
     flag_column: str = "suppressed",
     regions: list[str] | None = None,
+    consent: str | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Drop (``mode="drop"``) or flag (``mode="flag"``) rows whose email or phone is opted out.
+
+    ``consent`` (a channel: ``email``, ``sms``, ``phone``, ``post``) also drops or flags the rows
+    whose own consent says ``opt_out`` for that channel: the ``consent_<channel>`` column of a
+    golden table or of :func:`custdata.normalize.consents` (``consent_all`` when the data has no
+    column for the channel). ``optouts`` may then be omitted.
 
     ``columns`` maps a kind to the input columns to check (``{"phone": ["tel", "tel2"]}``);
     kinds it does not name are found with :func:`custdata.schema.detect_columns`. A hashed list
@@ -120,6 +126,29 @@ def suppress(
     kinds = _check_on(on)
     if mode not in ("drop", "flag"):
         raise InvalidOption(f"unknown mode {mode!r}; use 'drop' or 'flag'")
+    names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+    consent_hit: pl.Expr | None = None
+    if consent is not None:
+        from custdata.normalize.consent import CHANNELS
+
+        if consent not in CHANNELS:
+            raise InvalidOption(
+                f"unknown consent channel {consent!r}; use one of: {', '.join(CHANNELS)}"
+            )
+        cols = [c for c in (f"consent_{consent}", "consent_all") if c in names]
+        if not cols:
+            raise InvalidOption(
+                f"no consent_{consent} (or consent_all) column: run custdata clean --golden, or "
+                "normalize.consents, on data with consent columns first"
+            )
+        consent_hit = pl.col(cols[0]) == "opt_out"
+        if optouts is None:
+            flag = consent_hit.fill_null(False)
+            if mode == "flag":
+                return frame.with_columns(flag.alias(flag_column))
+            return frame.filter(~flag)
+    if optouts is None:
+        raise InvalidOption("give an opt-out list, or consent= to use the data's own consent")
     given = {k: list(v) for k, v in (columns or {}).items()}
     for kind in given:
         if kind not in SUPPRESS_KINDS:
@@ -139,7 +168,7 @@ def suppress(
     if not any(by_kind.values()):
         raise InvalidOption(
             f"no {' or '.join(kinds)} column found to match opt-outs on; "
-            "name them with --column (e.g. -c phone=tel)"
+            "name them with --kind (e.g. -k phone=tel)"
         )
     if regions is None and by_kind.get("phone") and "phone" in kinds:
         # the data's regions read the list too
@@ -165,6 +194,8 @@ def suppress(
                 if kind == "phone":  # a national number matches as inferred and as written
                     plain = match_key(c, kind=kind, region=region, infer_region=False)
                     hits.append(plain.is_in(list(keys[kind])))
+    if consent_hit is not None:
+        hits.append(consent_hit)
     flag = pl.any_horizontal(hits).fill_null(False) if hits else pl.lit(False)
     if mode == "flag":
         return frame.with_columns(flag.alias(flag_column))

@@ -41,6 +41,7 @@ __all__ = [
     "output_schema",
     "phone_regions",
     "rfm",
+    "run_parquet",
     "sample",
     "session",
 ]
@@ -216,10 +217,10 @@ def _rebatch(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pl.DataFr
         pending.append(frame)
         count += frame.height
         if count >= rows:
-            yield pl.concat(pending, how="vertical", rechunk=False)
+            yield pl.concat(pending, how="vertical", rechunk=True)
             pending, count = [], 0
     if pending:
-        yield pl.concat(pending, how="vertical", rechunk=False)
+        yield pl.concat(pending, how="vertical", rechunk=True)
 
 
 def _partition_runner(
@@ -417,3 +418,34 @@ def rfm(
     out = rfm_score(table, as_of=as_of, bins=bins, segment_map=segment_map, customer_name=customer)
     assert isinstance(out, pl.DataFrame)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# file to file
+
+
+def run_parquet(
+    step: Callable[..., pl.DataFrame],
+    source: str,
+    target: str,
+    *,
+    spark: SparkSession | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    overwrite: bool = False,
+    **options: Any,
+) -> int:
+    """Read Parquet at ``source``, :func:`apply` the step, write Parquet at ``target``.
+
+    Paths are anything Spark reaches (``hdfs://``, ``s3a://``, ``abfss://``, local folders);
+    ``target`` is a folder of part files, as Spark writes it (Spark's commit protocol makes it
+    appear whole). Returns the number of rows written.
+    """
+    session_ = spark or session()
+    sdf = session_.read.parquet(source)
+    out = apply(sdf, step, batch_rows=batch_rows, **options).cache()
+    try:
+        rows = out.count()
+        out.write.mode("overwrite" if overwrite else "errorifexists").parquet(target)
+    finally:
+        out.unpersist()
+    return rows
