@@ -172,7 +172,7 @@ _SHARE = 0.7
 #: an identifier candidate: this share of distinct values (in a sample of at least 20)
 _ID_DISTINCT = 0.9
 _SAMPLE = 500
-_MAX_CELLS = 1_000_000
+_MAX_CELLS = 300_000
 
 
 def _header_key(name: str) -> str:
@@ -374,8 +374,8 @@ def detect(
             if _NOT_PERSON_RE.search(_header_key(column)):
                 not_person.add(column)
     if by_values:
-        # at most about a million cells in all: fewer sampled rows on very wide tables
-        rows = max(50, min(_SAMPLE, _MAX_CELLS // len(by_values)))
+        # at most about 300,000 cells in all: fewer sampled rows on very wide tables
+        rows = max(30, min(_SAMPLE, _MAX_CELLS // len(by_values)))
         sample = frame.head(rows).select(by_values)
         long = (
             sample.lazy()

@@ -93,8 +93,9 @@ def test_summary_data_counts_days() -> None:
     assert rows["c"]["frequency"] == 0  # the return day is no purchase
     weeks = summary_data(_transactions(), customer="c", date="d", amount="s", as_of="2024-02-10", unit=7)
     assert weeks.filter(pl.col("c") == "a")["T"].item() == pytest.approx(40 / 7)
-    with pytest.raises(InvalidOption, match="before"):
-        summary_data(_transactions(), customer="c", date="d", amount="s", as_of="2023-01-01")
+    # issue 11: purchases after the as-of date are outside the calibration period (they used to
+    # make the summary inconsistent, or raise "before"): a customer with none before it has no row
+    assert summary_data(_transactions(), customer="c", date="d", amount="s", as_of="2023-01-01").height == 0
 
 
 def test_historical_value() -> None:
@@ -127,3 +128,50 @@ def test_clv_bad_options() -> None:
     no_repeat = pl.DataFrame({"c": ["a", "b"], "d": ["2024-01-01", "2024-01-02"], "s": [1, 2]})
     with pytest.raises(InvalidOption, match="repeat"):
         clv(no_repeat, customer="c", date="d", amount="s")
+
+
+# --- issue 11: --as-of with later orders, zero amounts, lifetimes' penalizer
+
+
+def _tx(seed: int = 3, customers: int = 80) -> pl.DataFrame:
+    import random
+
+    rnd = random.Random(seed)
+    rows = [
+        (f"c{c}", f"2024-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}", rnd.randint(5, 90))
+        for c in range(customers)
+        for _ in range(rnd.randint(1, 6))
+    ]
+    return pl.DataFrame(rows, schema=["c", "d", "s"], orient="row")
+
+
+def test_as_of_with_orders_after_it_leaves_them_out():
+    from custdata.segment import clv, rows_after
+
+    tx = _tx()
+    later = tx.filter(pl.col("d") > "2024-09-30")
+    assert later.height > 0
+    out = clv(tx, customer="c", date="d", amount="s", as_of="2024-09-30")  # failed before
+    early = clv(tx.filter(pl.col("d") <= "2024-09-30"), customer="c", date="d", amount="s",
+                as_of="2024-09-30")
+    assert out.equals(early)
+    assert rows_after(tx, date="d", as_of="2024-09-30") == later.height
+
+
+def test_zero_amount_purchases_count_for_frequency_not_monetary_value():
+    tx = pl.DataFrame({"c": ["a", "a", "a", "b", "b"],
+                       "d": ["2024-01-01", "2024-01-11", "2024-01-21", "2024-01-01", "2024-01-05"],
+                       "s": [10, 0, 30, 5, 0]})
+    s = summary_data(tx, customer="c", date="d", amount="s").rows()
+    assert s == [("a", 2, 20.0, 20.0, 30.0), ("b", 1, 4.0, 20.0, 0.0)]
+
+
+def test_penalizer_is_on_the_mean_log_likelihood_as_in_lifetimes():
+    s = summary_data(_tx(), customer="c", date="d", amount="s", as_of="2024-12-31")
+    twice = pl.concat([s, s])  # the same customers twice: the same data, per customer
+    one, two = fit_bgnbd(s, penalizer=0.1), fit_bgnbd(twice, penalizer=0.1)
+    assert np.allclose([one.r, one.alpha, one.a, one.b], [two.r, two.alpha, two.a, two.b], rtol=2e-3)
+    plain = fit_bgnbd(s, penalizer=0.0)
+    assert abs(plain.a - one.a) > 1e-3  # the penalty does something
+    g1, g2 = fit_gamma_gamma(s, penalizer=0.1), fit_gamma_gamma(twice, penalizer=0.1)
+    assert np.allclose([g1.p, g1.q, g1.v], [g2.p, g2.q, g2.v], rtol=2e-3)

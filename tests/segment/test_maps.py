@@ -34,7 +34,8 @@ def test_rfm_package_table() -> None:
     # first match wins, as in rfm::rfm_segment
     assert out.filter((pl.col("r") == 5) & (pl.col("f") == 5) & (pl.col("m") == 5))["segment"].item() == "Champions"
     assert out.filter((pl.col("r") == 1) & (pl.col("f") == 1) & (pl.col("m") == 1))["segment"].item() == "Lost"
-    assert out.filter((pl.col("r") == 5) & (pl.col("f") == 1) & (pl.col("m") == 5))["segment"].item() == "Others"
+    # issue 11: the current rfm package table (the old one had three unreachable segments)
+    assert out.filter((pl.col("r") == 5) & (pl.col("f") == 5) & (pl.col("m") == 1))["segment"].item() == "Others"
 
 
 def test_display_names() -> None:
@@ -75,3 +76,36 @@ def test_bad_map_files(tmp_path: Path) -> None:
     bad.write_text("[[segment]\n", encoding="utf-8")
     with pytest.raises(UnreadableInput, match="not valid TOML"):
         load_segment_map(bad)
+
+
+# --- issue 11: every segment of the R rfm table can be assigned, as rfm_segment() assigns them
+
+
+def test_rfm_preset_matches_the_r_package_and_reaches_every_segment() -> None:
+    import itertools
+
+    from custdata.segment.maps import assign_segment, preset
+
+    smap = preset("rfm")
+    cells = list(itertools.product(range(1, 6), repeat=3))
+    df = pl.DataFrame(cells, schema=["r", "f", "m"], orient="row")
+    got = df.select(assign_segment("r", "f", "m", segment_map="rfm"))["segment"].to_list()
+
+    # rfm::rfm_segment(): rows in order, a customer keeps the first segment that holds them
+    names = ["Champions", "Potential Loyalist", "Loyal Customers", "Promising", "New Customers",
+             "Can't Lose Them", "At Risk", "Need Attention", "About To Sleep", "Lost"]
+    bounds = list(zip([5, 3, 2, 3, 4, 1, 1, 1, 2, 1], [5, 5, 4, 4, 5, 2, 2, 3, 3, 1],
+                      [5, 3, 2, 1, 1, 3, 2, 3, 1, 1], [5, 5, 4, 3, 3, 4, 5, 5, 3, 5],
+                      [5, 2, 2, 3, 1, 4, 4, 3, 1, 1], [5, 5, 4, 5, 5, 5, 5, 5, 4, 5], strict=True))
+
+    def r_package(r: int, f: int, m: int) -> str:
+        for name, (rl, ru, fl, fu, ml, mu) in zip(names, bounds, strict=True):
+            if rl <= r <= ru and fl <= f <= fu and ml <= m <= mu:
+                return name
+        return "Others"
+
+    assert got == [r_package(*c) for c in cells]
+    assert {s.name for s in smap.segments} <= set(got)  # New Customers, Promising, Can't Lose Them too
+    assert [s.name for s in smap.segments] == names
+    assert got[cells.index((5, 1, 1))] == "New Customers"
+    assert got[cells.index((1, 3, 5))] == "Can't Lose Them"

@@ -74,3 +74,16 @@ def test_page_renders_in_headless_chromium(page: Path) -> None:
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
     assert shot.exists() and shot.stat().st_size > 50_000  # a real picture, not a blank page
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_retention_heatmap_has_a_legend_and_tells_zero_from_no_data() -> None:
+    """Issue 11: a 0% month is written, months after the data end are hatched, colours have a legend."""
+    from custdata.segment.report import retention_svg
+
+    t = pl.DataFrame({"cohort": ["2024-01", "2024-01", "2024-01", "2024-02", "2024-02"],
+                      "period": [0, 1, 2, 0, 1], "customers": [4, 4, 4, 2, 2],
+                      "retention": [1.0, 0.0, 0.5, 1.0, 0.5]})
+    svg = retention_svg(t)
+    assert ">0%<" in svg  # the month without orders
+    assert "share of the cohort ordering that month" in svg  # the colour legend
+    assert "hatch" in svg.lower() or "pattern" in svg.lower()  # no-data cells are hatched

@@ -505,10 +505,11 @@ def clv_command(
         float,
         typer.Option(
             "--penalizer",
-            help="L2 penalty for small data (0 = plain maximum likelihood).",
+            help="L2 penalty on the parameters, added to the mean log-likelihood per customer "
+            "as in lifetimes (default 0 = plain maximum likelihood, as lifetimes).",
             metavar="L2",
         ),
-    ] = 0.001,
+    ] = 0.0,
     currency: CurrencyOpt = "auto",
     rate: RateOpt = None,
     base_currency: BaseOpt = "RUB",
@@ -549,6 +550,13 @@ def clv_command(
             rates=_rates(rate, base_currency),
         )
     io.write(result, inputs=input)
+    later = seg.rows_after(frame, date=date, as_of=as_of) if as_of else 0
+    if later:
+        message(
+            f"clv: {later:,} rows dated after --as-of {as_of} left out (after the calibration "
+            "period)",
+            quiet=io.quiet,
+        )
     total = float(result["clv"].sum() or 0.0)
     alive = float(result["probability_alive"].mean() or 0.0)
     message(

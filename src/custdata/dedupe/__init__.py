@@ -19,6 +19,7 @@ from custdata.dedupe.comparison import (
     ExactMatch,
     JaroWinklerAtThresholds,
     NameComparison,
+    OrgNameComparison,
     PhoneComparison,
 )
 from custdata.dedupe.config import DedupeConfig, load_config
@@ -46,6 +47,7 @@ from custdata.dedupe.rules import And, Exact, Fuzzy, Level, Not, Or, Rule, Years
 
 __all__ = [
     "AddressComparison",
+    "OrgNameComparison",
     "And",
     "BlockingResult",
     "BlockingRule",

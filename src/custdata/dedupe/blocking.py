@@ -101,6 +101,9 @@ def default_blocking_rules(key_columns: Sequence[str]) -> list[BlockingRule]:
         ("first_name_key", "birth_date"),
         ("first_name_key", "address_key"),
         ("surname_key", "address_key"),
+        ("org_key", "postcode"),  # one organization at one place (branches differ by address)
+        ("org_key", "address_key"),
+        ("org_key", "city_key"),
     ]
     rules = [block_on(*c) for c in candidates if all(isinstance(k, str) and k in have for k in c)]
     if {"surname_key", "first_name_key"} <= have:

@@ -324,6 +324,52 @@ class AddressComparison(Comparison):
         return super().to_dict() | {"thresholds": list(self.thresholds)}
 
 
+@dataclass(frozen=True)
+class OrgNameComparison(Comparison):
+    """Organization keys: exact, same words give or take typos, one name inside the other, else.
+
+    Levels: ``exact``; ``token_sort>=T`` (the same words, give or take a typo: ``romashka trade`` /
+    ``romashka trada``); ``token_set>=S`` (one name's words are all in the other: ``romashka`` /
+    ``plus romashka``, a branch named with a suffix: its own level, so the model weighs it apart
+    from a real match); ``else``.
+
+    >>> c = OrgNameComparison("org_key")
+    >>> c.levels(pl.Series(["romashka", "plus romashka", "romashka trade", "romashka"]),
+    ...          pl.Series(["romashka", "romashka", "romashka trada", "lutik"])).to_list()
+    [3, 1, 2, 0]
+    """
+
+    thresholds: tuple[float, ...] = (0.9, 0.95)
+
+    def __post_init__(self) -> None:
+        ts = tuple(float(t) for t in self.thresholds)
+        if len(ts) != 2 or any(not 0 < t <= 1 for t in ts):
+            raise InvalidOption(
+                "thresholds must be two numbers between 0 and 1: (token_sort, token_set)"
+            )
+        object.__setattr__(self, "thresholds", ts)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        sort_t, set_t = self.thresholds
+        return ("else", f"token_set>={set_t:g}", f"token_sort>={sort_t:g}", "exact")
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        sort_t, set_t = self.thresholds
+        null, equal = _null_and_equal(left, right)
+        todo = ~null & ~equal
+        by_sort = _batch_scores(left, right, todo, fuzz.token_sort_ratio) / 100.0
+        by_set = _batch_scores(left, right, todo, fuzz.token_set_ratio) / 100.0
+        level = np.zeros(len(left), dtype=np.int8)
+        level[by_set >= set_t] = 1
+        level[by_sort >= sort_t] = 2
+        level[equal] = 3
+        return self._finish(level, null)
+
+    def to_dict(self) -> dict:
+        return super().to_dict() | {"thresholds": list(self.thresholds)}
+
+
 def _swapped(fl: pl.Series, fr: pl.Series, sl: pl.Series, sr: pl.Series) -> np.ndarray:
     """Pairs whose first and last names are (approximately) in each other's columns."""
     full = (fl.is_not_null() & fr.is_not_null() & sl.is_not_null() & sr.is_not_null()).to_numpy()
@@ -348,6 +394,7 @@ DEFAULT_COMPARISONS: dict[str, Comparison] = {
     "email": EmailComparison("email"),
     "address_key": AddressComparison("address_key", name="address"),
     "city_key": JaroWinklerAtThresholds("city_key", name="city", thresholds=(0.9,)),
+    "org_key": OrgNameComparison("org_key", name="org_name"),
 }
 
 

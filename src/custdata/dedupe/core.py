@@ -262,7 +262,9 @@ def distinct_rules_for(levels: pl.DataFrame, names: Sequence[str]) -> tuple[list
         rules = [
             r
             for r in default_distinct_rules(names, households=False)
-            if r.level_columns() in ({"middle_name", "birth_date"}, {"first_name", "gender"})
+            # and (organizations) two sites at different addresses
+            if r.level_columns()
+            in ({"middle_name", "birth_date"}, {"first_name", "gender"}, {"address"})
         ]
     diag = Households(
         relatives_share=round(share, 4),

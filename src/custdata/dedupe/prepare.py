@@ -13,6 +13,8 @@ One key column per field, whatever the input looked like:
 ``email``           canonical email key (gmail dots and +tags removed, ...)
 ``address_key``     cleaned, order-insensitive address tokens
 ``city_key``        cleaned city
+``org_key``         organization key: legal form dropped, Latin, folded, words sorted
+                    (:func:`custdata.normalize.organization_key`)
 ==================  ==============================================================
 
 A key is null when the value is empty, junk ("нет", "0", "n/a") or invalid, so junk never
@@ -53,6 +55,7 @@ KEY_COLUMNS: dict[str, str] = {
     "email": "email",
     "address_key": "address",
     "city_key": "city",
+    "org_key": "org_name",
 }
 
 #: Columns the normalizers add beside an input column (``<column><suffix>``, with this dtype)
@@ -499,8 +502,16 @@ def prepare(
         joined = pl.concat_str(
             [pl.col(c).cast(pl.String) for c in inputs("address")], separator=" ", ignore_nulls=True
         )
-        stages.append({"address_key": address_key(joined)})
+        if inputs("org_name"):
+            # Organizations: the building (street folded to Latin, type, house, block) from
+            # normalize.address, so "ул. Ленина, д. 5, оф. 3" = "Lenina ul. 5"; offices are left
+            # out (a site is a building); unparsed addresses fall back to the token key.
+            site = _normalize.address_details(joined).struct.field("house_key")
+            stages.append({"address_key": pl.coalesce(site, address_key(joined))})
+        else:
+            stages.append({"address_key": address_key(joined)})
         keys.append("address_key")
+    multi("org_name", "org_key", lambda c, o: [{o: _normalize.organization_key(pl.col(c))}])
     multi(
         "city",
         "city_key",

@@ -335,7 +335,9 @@ def default_distinct_rules(comparisons: Sequence[str], *, households: bool = Tru
 
     * different first names and birth dates more than a typo apart;
     * different patronymics and birth dates more than a typo apart (father and son, both Ivan);
-    * different first name and different gender (twins of opposite sex).
+    * different first name and different gender (twins of opposite sex);
+    * with an organization name: different addresses (branches of one company are different
+      sites, though they share its name, tax id and head office phone).
 
     With ``households=True`` (the data has relatives sharing contacts, see
     :func:`household_evidence`), stricter, because a shared phone and address then prove
@@ -369,6 +371,10 @@ def default_distinct_rules(comparisons: Sequence[str], *, households: bool = Tru
         out.append(Level("birth_date", at_most=0) & YearsApart("birth_date", 10))
     if {"first_name", "gender"} <= have:
         out.append(Level("first_name", at_most=0) & Level("gender", at_most=0))
+    if {"org_name", "address"} <= have:
+        # Organizations: branches share the name, the tax id, the head office's phone and
+        # e-mail; two different street addresses (both present) are two sites.
+        out.append(Level("address", at_most=0))
     return out
 
 

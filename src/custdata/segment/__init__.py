@@ -31,6 +31,7 @@ from custdata.segment.clv import (
     fit_gamma_gamma,
     historical_value,
     probability_alive,
+    rows_after,
     summary_data,
 )
 from custdata.segment.cohorts import cohorts, retention_matrix
@@ -73,6 +74,7 @@ __all__ = [
     "apply_rules",
     "assign_segment",
     "clv",
+    "rows_after",
     "cohorts",
     "customer_fields",
     "describe_report",

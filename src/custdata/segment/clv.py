@@ -63,7 +63,11 @@ def summary_data(
     """Per customer ``frequency``, ``recency``, ``T`` (in ``unit`` days) and ``monetary_value``
     (mean net spend per repeat purchase day; 0 without repeats), from raw transactions.
 
-    Purchases on one day count as one purchase; returns lower that day's value.
+    Purchases on one day count as one purchase; returns lower that day's value. Zero-amount
+    purchases are purchases (they count for ``frequency``) but not spend: ``monetary_value`` is
+    the mean over repeat purchase days with a positive value, as lifetimes feeds Gamma-Gamma.
+    Rows dated after ``as_of`` are outside the calibration period and left out (see
+    :func:`rows_after`); customers whose first purchase is after it get no row.
 
     >>> tx = pl.DataFrame({"c": ["a", "a", "a", "b"],
     ...     "d": ["2024-01-01", "2024-01-11", "2024-01-31", "2024-01-21"], "s": [5, 10, 20, 7]})
@@ -76,11 +80,13 @@ def summary_data(
         frame, customer=customer, date=date, amount=amount, currency=currency, rates=rates
     )
     as_of_d = as_of_date(as_of)
-    rows = prepared.filter(pl.col(STATUS).is_in(["order", "return"]))
+    rows = prepared.filter(pl.col(STATUS).is_in(["order", "return", "zero_amount"]))
+    if as_of_d is not None:
+        rows = rows.filter(pl.col(DATE) <= pl.lit(as_of_d, dtype=pl.Date))
     days = (
         rows.group_by(CUSTOMER, DATE)
         .agg(
-            (pl.col(STATUS) == "order").any().alias("bought"),
+            pl.col(STATUS).is_in(["order", "zero_amount"]).any().alias("bought"),
             pl.col(AMOUNT).sum().alias("value"),
         )
         .filter("bought")
@@ -94,7 +100,12 @@ def summary_data(
             (pl.len() - 1).cast(pl.Int64).alias("frequency"),
             ((pl.col(DATE).max() - pl.col(DATE).min()).dt.total_days() / unit).alias("recency"),
             ((pl.col("__end").first() - pl.col(DATE).min()).dt.total_days() / unit).alias("T"),
-            pl.col("value").slice(1).mean().fill_null(0.0).alias("monetary_value"),
+            pl.col("value")
+            .slice(1)
+            .filter(pl.col("value").slice(1) > 0)
+            .mean()
+            .fill_null(0.0)
+            .alias("monetary_value"),
         )
         .with_columns(pl.col("recency").cast(pl.Float64), pl.col("T").cast(pl.Float64))
         .sort(CUSTOMER)
@@ -103,6 +114,24 @@ def summary_data(
     if out.height and out["T"].min() < 0:  # type: ignore[operator]
         raise InvalidOption("as-of date is before some customers' first purchase; use a later date")
     return out
+
+
+def rows_after(frame: pl.DataFrame, *, date: str, as_of: str | dt.date | None) -> int:
+    """How many rows are dated after ``as_of`` (left out of the calibration period).
+
+    >>> rows_after(pl.DataFrame({"d": ["2024-01-01", "2024-03-01", None]}), date="d",
+    ...            as_of="2024-02-01")
+    1
+    """
+    as_of_d = as_of_date(as_of)
+    if as_of_d is None:
+        return 0
+    from custdata.normalize.date import parse_date
+
+    dates = frame.select(
+        parse_date(pl.col(date)) if frame.schema[date] == pl.String else pl.col(date)
+    )
+    return int((dates.to_series().cast(pl.Date) > as_of_d).sum())
 
 
 def _need_scipy() -> None:
@@ -157,7 +186,9 @@ def fit_bgnbd(
 ) -> BGNBDParams:
     """Maximum likelihood BG/NBD parameters from a :func:`summary_data` frame.
 
-    ``penalizer`` adds ``penalizer * sum(params**2)`` (as in ``lifetimes``) for small data.
+    ``penalizer`` adds ``penalizer * sum(params**2)`` to the *mean* negative log-likelihood per
+    customer, as ``lifetimes`` defines it (so a penalizer means the same on 1,000 or 100,000
+    customers); recency and T are in days, as lifetimes' default daily summaries.
 
     >>> s = pl.DataFrame({"frequency": [0, 1, 2, 0, 5, 3, 0, 1], "recency": [0.0, 5, 20, 0, 30, 25, 0, 3],
     ...                   "T": [40.0, 30, 35, 10, 38, 39, 20, 25]})
@@ -176,7 +207,7 @@ def fit_bgnbd(
 
     def neg_ll(p: np.ndarray) -> float:
         pr = np.array([p[0], p[1] * scale, p[2], p[3]])
-        value = -float(_bgnbd_ll(pr, x, t_x, big_t).sum())
+        value = -float(_bgnbd_ll(pr, x, t_x, big_t).mean())
         return value + penalizer * float((pr**2).sum()) if np.isfinite(value) else 1e300
 
     est, ll = _fit(neg_ll, np.array([1.0, 0.1, 1.0, 1.0]))
@@ -209,7 +240,8 @@ def fit_gamma_gamma(
     penalizer: float = 0.0,
 ) -> GammaGammaParams:
     """Maximum likelihood Gamma-Gamma parameters over customers with repeat purchases and a
-    positive ``monetary_value`` (the mean value of their repeat purchases).
+    positive ``monetary_value`` (the mean value of their repeat purchases). ``penalizer`` as in
+    :func:`fit_bgnbd` (lifetimes' definition: on the mean log-likelihood).
 
     >>> s = pl.DataFrame({"frequency": [1, 2, 3, 1, 4, 2], "monetary_value": [10.0, 20, 15, 12, 30, 25]})
     >>> fit_gamma_gamma(s, penalizer=0.01).customers
@@ -224,7 +256,7 @@ def fit_gamma_gamma(
 
     def neg_ll(prm: np.ndarray) -> float:
         pr = np.array([prm[0], prm[1], prm[2] * scale])
-        value = -float(_gg_ll(pr, x, m).sum())
+        value = -float(_gg_ll(pr, x, m).mean())
         return value + penalizer * float((pr**2).sum()) if np.isfinite(value) else 1e300
 
     est, _ = _fit(neg_ll, np.array([1.0, 1.0, 1.0]))
@@ -319,6 +351,8 @@ def historical_value(
     )
     as_of_d = as_of_date(as_of)
     rows = prepared.filter(pl.col(STATUS).is_in(["order", "return"]))
+    if as_of_d is not None:  # not known yet at the analysis date
+        rows = rows.filter(pl.col(DATE) <= pl.lit(as_of_d, dtype=pl.Date))
     end = pl.lit(as_of_d, dtype=pl.Date) if as_of_d else pl.col(DATE).max()
     is_order = pl.col(STATUS) == "order"
     return (
@@ -360,7 +394,7 @@ def clv(
     as_of: str | dt.date | None = None,
     horizon: int = 12,
     discount_rate: float = 0.01,
-    penalizer: float = 0.001,
+    penalizer: float = 0.0,
     currency: str | None = "auto",
     rates: dict[str, float] | None = None,
 ) -> pl.DataFrame:
@@ -369,7 +403,9 @@ def clv(
     Adds ``expected_purchases`` (next ``horizon`` months), ``probability_alive``,
     ``expected_order_value`` and ``clv``: the discounted sum over months 1..horizon of
     expected purchases in that month times the expected order value, discounted by
-    ``discount_rate`` per month. Months are 30 days. ``penalizer`` stabilises fits on small data.
+    ``discount_rate`` per month. Months are 30 days. ``penalizer`` (lifetimes' definition, see
+    :func:`fit_bgnbd`; default 0 as in lifetimes) stabilises fits on small data; alpha is in days
+    and v in currency units, so even 0.001 pulls them hard.
 
     >>> import random
     >>> rnd = random.Random(1)

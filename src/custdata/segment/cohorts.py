@@ -18,7 +18,9 @@ def cohorts(
     currency: str | None = "auto",
     rates: Mapping[str, float] | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
-    """Long cohort table: one row per (``cohort`` month, ``period`` k months later).
+    """Long cohort table: one row per (``cohort`` month, ``period`` k months later), for every
+    month from the cohort's first up to the last month of the data (months without orders have
+    ``active`` 0 and ``revenue`` 0).
 
     ``cohort`` is the month of a customer's first order (``YYYY-MM``); ``customers`` the cohort
     size; ``active`` how many of them ordered in month k; ``retention`` = active / customers
@@ -29,6 +31,9 @@ def cohorts(
     ...                    "s": [10, 20, 5, 7]})
     >>> cohorts(tx, customer="c", date="d", amount="s").select("cohort", "period", "active", "retention", "revenue").rows()
     [('2024-01', 0, 2, 1.0, 15.0), ('2024-01', 1, 1, 0.5, 20.0), ('2024-02', 0, 1, 1.0, 7.0)]
+    >>> gap = pl.DataFrame({"c": ["a", "a", "b"], "d": ["2024-01-05", "2024-03-01", "2024-03-02"]})
+    >>> cohorts(gap, customer="c", date="d").select("cohort", "period", "active").rows()
+    [('2024-01', 0, 1), ('2024-01', 1, 0), ('2024-01', 2, 1), ('2024-03', 0, 1)]
     """
     prepared = prepare_transactions(
         frame, customer=customer, date=date, amount=amount, currency=currency, rates=rates
@@ -51,17 +56,35 @@ def cohorts(
     )
     sizes = first.group_by("__cohort").agg(pl.len().cast(pl.Int64).alias("customers"))
     value = pl.col(AMOUNT).sum() if amount else pl.lit(None, dtype=pl.Float64)
+    counts = tagged.group_by("__cohort", "period").agg(
+        pl.col(CUSTOMER)
+        .filter(pl.col(STATUS) == "order")
+        .n_unique()
+        .cast(pl.Int64)
+        .alias("active"),
+        value.alias("revenue"),
+    )
+    # every month a cohort has lived through up to the end of the data, active or not
+    end = rows.select(month.max().alias("__end"))
+    age = (pl.col("__end").dt.year() - pl.col("__cohort").dt.year()) * 12 + (
+        pl.col("__end").dt.month().cast(pl.Int32) - pl.col("__cohort").dt.month().cast(pl.Int32)
+    )
+    grid = (
+        sizes.join(end, how="cross")
+        .with_columns(pl.int_ranges(0, age + 1, dtype=pl.Int32).alias("period"))
+        .explode("period")
+        .drop("__end")
+    )
     table = (
-        tagged.group_by("__cohort", "period")
-        .agg(
-            pl.col(CUSTOMER)
-            .filter(pl.col(STATUS) == "order")
-            .n_unique()
-            .cast(pl.Int64)
-            .alias("active"),
-            value.alias("revenue"),
+        grid.join(
+            counts.with_columns(pl.col("period").cast(pl.Int32)),
+            on=["__cohort", "period"],
+            how="left",
         )
-        .join(sizes, on="__cohort")
+        .with_columns(
+            pl.col("active").fill_null(0),
+            pl.col("revenue").fill_null(0.0) if amount else pl.col("revenue"),
+        )
         .with_columns((pl.col("active") / pl.col("customers")).alias("retention"))
         .sort("__cohort", "period")
         .with_columns(pl.col("revenue").cum_sum().over("__cohort").alias("cumulative_revenue"))

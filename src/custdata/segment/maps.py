@@ -9,8 +9,9 @@ Presets:
 ``rf``   the common R x F grid (Champions, Loyal, Potential Loyalists, New, Promising,
          Need Attention, About to Sleep, At Risk, Can't Lose Them, Hibernating). It covers all
          25 cells of the grid, so every scored customer gets a named segment.
-``rfm``  the R/F/M range table from the example of the R package ``rfm`` (``rfm_segment``),
-         with its ``Others`` label for customers no range holds.
+``rfm``  the R/F/M range table from the example of the current R package ``rfm``
+         (``rfm_segment``: the first matching row wins), with its ``Others`` label for the
+         customers no range holds. Every one of its ten segments can be assigned.
 
 TOML format of a custom map::
 
@@ -123,30 +124,34 @@ _RF = SegmentMap(
     default_names={"ru": "Прочие", "uk": "Інші"},
 )
 
+# The segment table of the example of the R package rfm (rsquaredacademy/rfm, R/rfm-segment.R,
+# current version), in its order: rfm_segment() assigns the first matching row, as here. (The
+# older example table had "New Customers" and "Promising" inside "Potential Loyalist" and "Can't
+# Lose Them" inside "At Risk", so those three could never be assigned.)
 _RFM_PACKAGE = SegmentMap(
     "rfm",
     (
-        _seg("Champions", (4, 5), (4, 5), (4, 5), ru="Чемпионы", uk="Чемпіони"),
-        _seg("Loyal Customers", (2, 5), (3, 5), (3, 5), ru="Лояльные", uk="Лояльні"),
+        _seg("Champions", (5, 5), (5, 5), (5, 5), ru="Чемпионы", uk="Чемпіони"),
         _seg(
             "Potential Loyalist",
             (3, 5),
-            (1, 3),
-            (1, 3),
+            (3, 5),
+            (2, 5),
             ru="Потенциально лояльные",
             uk="Потенційно лояльні",
         ),
-        _seg("New Customers", (4, 5), (1, 1), (1, 1), ru="Новые", uk="Нові"),
-        _seg("Promising", (3, 4), (1, 1), (1, 1), ru="Перспективные", uk="Перспективні"),
+        _seg("Loyal Customers", (2, 4), (2, 4), (2, 4), ru="Лояльные", uk="Лояльні"),
+        _seg("Promising", (3, 4), (1, 3), (3, 5), ru="Перспективные", uk="Перспективні"),
+        _seg("New Customers", (4, 5), (1, 3), (1, 5), ru="Новые", uk="Нові"),
         _seg(
-            "Need Attention", (2, 3), (2, 3), (2, 3), ru="Требуют внимания", uk="Потребують уваги"
+            "Can't Lose Them", (1, 2), (3, 4), (4, 5), ru="Нельзя потерять", uk="Не можна втратити"
         ),
-        _seg("About To Sleep", (2, 3), (1, 2), (1, 2), ru="Засыпающие", uk="Засинають"),
-        _seg("At Risk", (1, 2), (2, 5), (2, 5), ru="В зоне риска", uk="У зоні ризику"),
+        _seg("At Risk", (1, 2), (2, 5), (4, 5), ru="В зоне риска", uk="У зоні ризику"),
         _seg(
-            "Can't Lose Them", (1, 1), (4, 5), (4, 5), ru="Нельзя потерять", uk="Не можна втратити"
+            "Need Attention", (1, 3), (3, 5), (3, 5), ru="Требуют внимания", uk="Потребують уваги"
         ),
-        _seg("Lost", (1, 2), (1, 2), (1, 2), ru="Потерянные", uk="Втрачені"),
+        _seg("About To Sleep", (2, 3), (1, 3), (1, 4), ru="Засыпающие", uk="Засинають"),
+        _seg("Lost", (1, 1), (1, 5), (1, 5), ru="Потерянные", uk="Втрачені"),
     ),
     default="Others",
     default_names={"ru": "Прочие", "uk": "Інші"},

@@ -66,11 +66,21 @@ def _heatmap(
     title: str,
     xlabel: str,
     ylabel: str,
+    legend: str | None = None,
 ) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
+    from matplotlib.ticker import FuncFormatter
 
     data = np.ma.masked_invalid(np.asarray(matrix, dtype=float))
     image = ax.imshow(data, cmap=cmap, aspect="auto")
+    # cells without data show the hatched background, never the colour of a zero
+    ax.set_facecolor("#f3f4f6")
+    ax.patch.set_hatch("////")
+    ax.patch.set_edgecolor("#c8ccd2")
+    if legend is not None:  # a colour legend, labelled in the cells' own format
+        bar = ax.figure.colorbar(image, ax=ax, fraction=0.035, pad=0.02)
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(float(v)) or "0"))
+        bar.set_label(legend, fontsize=9)
     ax.set_xticks(range(len(cols)), labels=cols)
     ax.set_yticks(range(len(rows)), labels=rows)
     ax.set_xlabel(xlabel)
@@ -128,6 +138,7 @@ def rfm_grid_svg(table: pl.DataFrame, *, bins: int = 5) -> str:
             title="Customers by R and F score",
             xlabel="F score (frequency)",
             ylabel="R score (recency)",
+            legend="customers",
         )
         _heatmap(
             right,
@@ -137,6 +148,7 @@ def rfm_grid_svg(table: pl.DataFrame, *, bins: int = 5) -> str:
             fmt=_money,
             cmap="Greens",
             title="Revenue by R and F score",
+            legend="revenue",
             xlabel="F score (frequency)",
             ylabel="R score (recency)",
         )
@@ -202,11 +214,13 @@ def retention_svg(cohort_table: pl.DataFrame, *, max_periods: int = 24) -> str:
             matrix,
             rows=rows,
             cols=[p[1:] for p in periods] or ["1"],
-            fmt=lambda v: f"{v:.0%}" if v else "",
+            fmt=lambda v: f"{v:.0%}",  # 0% is written: a month without orders, not "no data"
             cmap="YlOrRd",
-            title="Share of each cohort ordering again, by months since the first order",
+            title="Share of each cohort ordering again, by months since the first order "
+            "(hatched: after the end of the data)",
             xlabel="months since the first order",
             ylabel="cohort (customers)",
+            legend="share of the cohort ordering that month",
         )
         return _svg(fig)
 
