@@ -435,9 +435,20 @@ class lazy_module:  # noqa: N801 - used like a module
         self._name = name
 
     def __getattr__(self, attr: str):
+        if attr == "_name":  # unpickling: not set yet (never recurse into __getattr__)
+            raise AttributeError(attr)
         import importlib
 
         return getattr(importlib.import_module(self._name), attr)
+
+    def __reduce__(self):
+        """Pickled by name (Spark ships a command's step, closures included, to executors).
+
+        >>> import pickle
+        >>> pickle.loads(pickle.dumps(lazy_module("json"))).dumps(1)
+        '1'
+        """
+        return (lazy_module, (self._name,))
 
 
 def read_input(
