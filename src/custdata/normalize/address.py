@@ -52,7 +52,7 @@ from functools import lru_cache
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
 from custdata.junk import is_junk
 from custdata.normalize.organization import _fold_word
 from custdata.status import EMPTY, JUNK, OK
@@ -852,6 +852,7 @@ _FRAME_FIELDS = (
 )
 
 
+@refuse_clashes
 def addresses(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],
