@@ -116,9 +116,9 @@ def test_failure_leaves_nothing_behind(tmp_path: Path) -> None:
 
 def test_phone_regions_of_a_whole_file() -> None:
     assert "UA" in REGIONS
-    assert REGIONS == __import__("custdata.normalize").normalize.phone_regions(
+    assert __import__("custdata.normalize").normalize.phone_regions(
         cio.read(CRM)["Телефон"], region="RU"
-    )
+    ) == REGIONS
 
 
 def test_refusals(tmp_path: Path) -> None:

@@ -65,3 +65,21 @@ def test_org_name_column_named_by_hand() -> None:
     out = find_duplicates(frame, columns={"org_name": "c1", "postcode": "zip", "address": "Адрес"})
     ids = out["cluster_id"].to_list()
     assert ids[0] == ids[1] == ids[2] and ids[3] != ids[0]
+
+
+def test_branches_at_different_addresses_stay_apart() -> None:
+    # one company, one tax id and head-office phone, two sites; the head office written twice
+    frame = pl.DataFrame(
+        {
+            "company": ['ООО "Ромашка"', "OOO Romashka", 'ООО "Ромашка" (Казань)'],
+            "tax_id": ["7707083893", "7707083893", "7707083893"],
+            "phone": ["+7 495 123-45-67"] * 3,
+            "address": [
+                "г. Москва, ул. Ленина, д. 5, оф. 3",
+                "Moskva, Lenina ul. 5",
+                "г. Казань, ул. Баумана, д. 10",
+            ],
+        }
+    )
+    ids = find_duplicates(frame)["cluster_id"].to_list()
+    assert ids[0] == ids[1] != ids[2]

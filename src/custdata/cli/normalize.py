@@ -20,7 +20,7 @@ from custdata.cli._common import (
     progress,
     stages,
 )
-from custdata.errors import InvalidOption
+from custdata.errors import InvalidOption, OutputError, column_labels
 from custdata.schema import detect_columns, tax_id_columns
 
 app = typer.Typer(
@@ -56,14 +56,18 @@ def _columns(frame: pl.DataFrame, given: list[str] | None, kind: str, label: str
 def _report(
     before: pl.DataFrame, after: pl.DataFrame, kinds: dict[str, list[str]], io: IOOptions
 ) -> None:
-    _say_counts(summaries(before, after, kinds, in_place=io.in_place), io)
+    _say_counts(summaries(before, after, kinds, in_place=io.in_place), io, before.columns)
 
 
-def _say_counts(found: dict[str, dict[str, int]], io: IOOptions) -> None:
+def _say_counts(
+    found: dict[str, dict[str, int]], io: IOOptions, names: list[str] | None = None
+) -> None:
+    """One line per column; names are masked when the header looks like data."""
+    labels = column_labels(names if names is not None else [k.split(":", 1)[1] for k in found])
     for key, counts in found.items():
         kind, col = key.split(":", 1)
         io.say(
-            f"{col}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
+            f"{labels.get(col, col)}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
             f"{counts['invalid']:,} invalid, {counts['empty']:,} empty of {counts['rows']:,} rows"
         )
 
@@ -78,14 +82,23 @@ def _normalize_columns(
     *,
     before_stream=None,
     streamable: bool = True,
+    engine: str = "polars",
 ) -> None:
     """The body every single-kind command shares: read, find columns, ``step(frame, cols)``, write, report.
 
     File to file it streams in batches (``--batch-rows``): columns are found on the input's
     first rows, as they are in memory, and the report adds up the batches' counts.
     """
+    if engine == "spark":
+        _on_spark(step, input, column, kind, label, io, before=before_stream)
+        return
+    if engine != "polars":
+        raise InvalidOption("--engine must be 'polars' or 'spark'")
     if streamable and io.can_stream(input):
         cols = _columns(io.scan(input), column, kind, label)  # type: ignore[arg-type]
+        from custdata.frames import check_columns
+
+        check_columns(io.scan(input), cols)  # a wrong -c is a usage error, before any pass
         if before_stream is not None:  # what the step would learn from the whole column
             before_stream(io.scan(input), cols)
         totals: dict[str, dict[str, int]] = {}
@@ -105,6 +118,48 @@ def _normalize_columns(
         out = step(frame, cols)
     io.write(out, inputs=input)
     _report(frame, out, {kind: cols}, io)
+
+
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help=(
+            "polars (this machine) or spark: Parquet in and out (-o a folder) on any filesystem "
+            "Spark reaches; master from the Spark configuration, else local[*]. "
+            "Needs custdata[spark] and Java."
+        ),
+        metavar="polars|spark",
+    ),
+]
+
+
+def _on_spark(step, input: str, column, kind: str, label: str, io: IOOptions, *, before) -> None:
+    """Run ``step`` on Spark: read Parquet, decide columns (and evidence) once, write Parquet."""
+    from custdata import spark as cs
+
+    if io.output in (None, "-"):
+        raise InvalidOption("--engine spark writes Parquet to a path: give -o PATH")
+    if io.in_place and io.output == input:
+        raise InvalidOption("--engine spark cannot write over its input; choose another -o")
+    session = cs.session()
+    with progress(f"normalizing {label}s on Spark", quiet=io.quiet):
+        sdf = session.read.parquet(input)
+        cols = list(column) if column else cs.detect_columns(sdf).get(kind, [])
+        if not cols:
+            raise InvalidOption(f"no {label} column found; name it with -c COLUMN")
+        if before is not None:
+            before(sdf, cols)
+        out = cs.apply(sdf, lambda frame: step(frame, cols))
+        try:
+            out.write.mode("errorifexists").parquet(io.output)
+        except Exception as exc:
+            if type(exc).__name__ != "AnalysisException":
+                raise
+            raise OutputError(
+                f"Spark cannot write {io.output} (it exists already, or is not writable)"
+            ) from None
+    io.say(f"{', '.join(cols)}: normalized on Spark, written to {io.output}")
 
 
 @app.command("phones")
@@ -138,6 +193,7 @@ def phones_cmd(
         bool, typer.Option("--formats", help="Also add national and international formats.")
     ] = False,
     fallback_region: FallbackRegionOpt = None,
+    engine: EngineOpt = "polars",
     workers: Annotated[
         int | None,
         typer.Option(
@@ -175,10 +231,15 @@ def phones_cmd(
             frame = normalize.phones(frame, col, regions=evidence[col], **options)
         return frame
 
-    def find_regions(lazy: pl.LazyFrame, cols: list[str]) -> None:
-        from custdata.streaming import phone_regions
+    def find_regions(source, cols: list[str]) -> None:
+        if isinstance(source, pl.LazyFrame):
+            from custdata.streaming import phone_regions
 
-        evidence.update({c: phone_regions(lazy, c, region=region) for c in cols})
+            evidence.update({c: phone_regions(source, c, region=region) for c in cols})
+        else:  # a Spark DataFrame: the evidence is gathered on the driver
+            from custdata import spark as cs
+
+            evidence.update({c: cs.phone_regions(source, [c], region=region) for c in cols})
 
     _normalize_columns(
         step,
@@ -189,6 +250,7 @@ def phones_cmd(
         io,
         before_stream=find_regions if region_column is None else None,
         streamable=region_column is None,
+        engine=engine,
     )
 
 

@@ -16,6 +16,7 @@ all cores), only for pairs that are neither null nor exactly equal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -325,37 +326,87 @@ class AddressComparison(Comparison):
 
 
 @dataclass(frozen=True)
-class OrgNameComparison(Comparison):
-    """Organization keys: exact, token-set similarity at thresholds (highest first), else.
+class IdComparison(Comparison):
+    """Identifiers (a customer number, a tax id): exact, one character wrong or two swapped, else.
 
-    Token *set*: ``ромашка`` and ``плюс ромашка`` (a branch named with a suffix) score 1.0 but
-    stay below the exact level.
+    An equal identifier is strong evidence; a different one only weak evidence against (ids are
+    mistyped, reissued, or filled with another person's number): the weight of ``else`` is never
+    below ``min_weight`` bits.
 
-    >>> c = OrgNameComparison("org_key")
-    >>> c.levels(pl.Series(["romashka", "plus romashka", "romashka", "romashka"]),
-    ...          pl.Series(["romashka", "romashka", "romashca", "lutik"])).to_list()
-    [3, 2, 1, 0]
+    >>> c = IdComparison("id")
+    >>> c.levels(pl.Series(["7707083893", "7707083893", "7707083893"]),
+    ...          pl.Series(["7707083893", "7707083839", "5001234567"])).to_list()
+    [2, 1, 0]
     """
 
-    thresholds: tuple[float, ...] = (0.95, 0.85)
-
-    def __post_init__(self) -> None:
-        ts = tuple(float(t) for t in self.thresholds)
-        if any(not 0 < t <= 1 for t in ts):
-            raise InvalidOption("thresholds must be between 0 and 1, e.g. (0.95, 0.85)")
-        object.__setattr__(self, "thresholds", tuple(sorted(ts, reverse=True)))
+    min_weight: float = -4.0
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return ("else", *[f"token_set>={t:g}" for t in reversed(self.thresholds)], "exact")
+        return ("else", "one_typo", "exact")
 
     def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
         null, equal = _null_and_equal(left, right)
-        sim = _batch_scores(left, right, ~null & ~equal, fuzz.token_set_ratio) / 100.0
+        mask = ~null & ~equal
+        close = mask & (_batch_scores(left, right, mask, OSA.distance) == 1)
         level = np.zeros(len(left), dtype=np.int8)
-        for i, t in enumerate(reversed(self.thresholds), start=1):
-            level[sim >= t] = i
-        level[equal] = len(self.thresholds) + 1
+        level[close] = 1
+        level[equal] = 2
+        return self._finish(level, null)
+
+    def to_dict(self) -> dict:
+        return super().to_dict() | {"min_weight": self.min_weight}
+
+
+def is_id_key(column: str) -> bool:
+    """Whether a key column holds an identifier (``id``, ``id_2``, ..., or a ``tax_id``).
+
+    >>> is_id_key("id"), is_id_key("id_2"), is_id_key("tax_id"), is_id_key("idea")
+    (True, True, True, False)
+    """
+    return re.fullmatch(r"(id|tax_id)(_\d+)?", column) is not None
+
+
+@dataclass(frozen=True)
+class OrgNameComparison(Comparison):
+    """Organization keys: exact, same words give or take typos, one name inside the other, else.
+
+    Levels: ``exact``; ``token_sort>=T`` (the same words, give or take a typo: ``romashka trade`` /
+    ``romashka trada``); ``token_set>=S`` (one name's words are all in the other: ``romashka`` /
+    ``plus romashka``, a branch named with a suffix: its own level, so the model weighs it apart
+    from a real match); ``else``.
+
+    >>> c = OrgNameComparison("org_key")
+    >>> c.levels(pl.Series(["romashka", "plus romashka", "romashka trade", "romashka"]),
+    ...          pl.Series(["romashka", "romashka", "romashka trada", "lutik"])).to_list()
+    [3, 1, 2, 0]
+    """
+
+    thresholds: tuple[float, ...] = (0.9, 0.95)
+
+    def __post_init__(self) -> None:
+        ts = tuple(float(t) for t in self.thresholds)
+        if len(ts) != 2 or any(not 0 < t <= 1 for t in ts):
+            raise InvalidOption(
+                "thresholds must be two numbers between 0 and 1: (token_sort, token_set)"
+            )
+        object.__setattr__(self, "thresholds", ts)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        sort_t, set_t = self.thresholds
+        return ("else", f"token_set>={set_t:g}", f"token_sort>={sort_t:g}", "exact")
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        sort_t, set_t = self.thresholds
+        null, equal = _null_and_equal(left, right)
+        todo = ~null & ~equal
+        by_sort = _batch_scores(left, right, todo, fuzz.token_sort_ratio) / 100.0
+        by_set = _batch_scores(left, right, todo, fuzz.token_set_ratio) / 100.0
+        level = np.zeros(len(left), dtype=np.int8)
+        level[by_set >= set_t] = 1
+        level[by_sort >= sort_t] = 2
+        level[equal] = 3
         return self._finish(level, null)
 
     def to_dict(self) -> dict:
@@ -399,6 +450,9 @@ def default_comparisons(key_columns: Sequence[str]) -> list[Comparison]:
     out: list[Comparison] = []
     for col in key_columns:
         if col.startswith("_") or col == "full_name_key":
+            continue
+        if is_id_key(col):
+            out.append(IdComparison(col))
             continue
         out.append(DEFAULT_COMPARISONS.get(col) or JaroWinklerAtThresholds(col, thresholds=(0.9,)))
     return out

@@ -1,0 +1,33 @@
+"""custdata normalize phones --engine spark: Parquet in, Parquet folder out, same rows as polars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from custdata import io as cio
+
+
+def test_normalize_phones_engine_spark(spark, inproc, examples_dir: Path, tmp_path: Path) -> None:
+    src = tmp_path / "crm.parquet"
+    cio.write(cio.read(examples_dir / "crm_export.csv"), src)
+    local = inproc("normalize", "phones", src, "-c", "Телефон", "-o", tmp_path / "local.parquet")
+    assert local.exit_code == 0, local.stderr
+    out = tmp_path / "spark_out"
+    result = inproc("normalize", "phones", src, "-c", "Телефон", "-o", out, "--engine", "spark")
+    assert result.exit_code == 0, result.stderr
+    got = pl.read_parquet(out / "*.parquet").sort("Код клиента")
+    expected = pl.read_parquet(tmp_path / "local.parquet").sort("Код клиента")
+    assert got.equals(expected)
+    again = inproc("normalize", "phones", src, "-c", "Телефон", "-o", out, "--engine", "spark")
+    assert again.exit_code == 2  # never writes over an existing folder
+    assert "exists" in again.stderr
+
+
+def test_engine_spark_needs_an_output_path(spark, inproc, tmp_path: Path) -> None:
+    src = tmp_path / "t.parquet"
+    pl.DataFrame({"tel": ["8 912 345 67 89"]}).write_parquet(src)
+    result = inproc("normalize", "phones", src, "--engine", "spark")
+    assert result.exit_code == 2
+    assert "-o PATH" in result.stderr
