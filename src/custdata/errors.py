@@ -6,6 +6,9 @@ The CLI catches :class:`CustdataError` and prints its message on one line.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 
 class CustdataError(Exception):
     """Base class of every error custdata raises on purpose."""
@@ -13,22 +16,143 @@ class CustdataError(Exception):
     exit_code: int = 2
 
 
+_VALUE_LIKE = re.compile(
+    r"@"  # an email
+    r"|\d[\d\s().+-]{4,}\d"  # a phone or a long number: 6+ digits with separators
+    r"|\d{5,}"  # a long run of digits
+    r"|^\s*[-+]?\d+([.,]\d+)?\s*$"  # a bare number
+    r"|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"  # a date
+    r"|://|^www\."  # a URL
+)
+
+
+def looks_like_value(name: str) -> bool:
+    """True when a column name looks like a cell value (an email, phone, number, date, URL).
+
+    >>> looks_like_value("phone_e164"), looks_like_value("canary.zz9@example.com")
+    (False, True)
+    >>> looks_like_value("+7 999 000-11-22"), looks_like_value("1985-03-14"), looks_like_value("42")
+    (True, True, True)
+    """
+    return len(name) > 64 or "\n" in name or bool(_VALUE_LIKE.search(name))
+
+
+def header_is_data(names: Sequence[str]) -> bool:
+    """True when any column name looks like a value: then the "header" is really a data row.
+
+    >>> header_is_data(["name", "phone"]), header_is_data(["Ann Lee", "+79990001122"])
+    (False, True)
+    """
+    return any(looks_like_value(str(n)) for n in names)
+
+
+def mask_name(name: str) -> str:
+    """A column name that may be a customer value, as first character + length.
+
+    >>> mask_name("canary.zz9@example.com")
+    '<c…, 22 chars>'
+    """
+    text = str(name)
+    return f"<{text[:1]}…, {len(text)} chars>" if text else "<empty>"
+
+
+def show_column(name: str, names: Sequence[str] | None = None) -> str:
+    """A column name for a message: quoted when it looks like a header, else masked.
+
+    ``names`` is the whole header: when any of it looks like data, every name is masked (the
+    header row is then really a row of customer values).
+
+    >>> show_column("tel"), show_column("Ann Lee", ["Ann Lee", "ann@example.com"])
+    ("'tel'", '<A…, 7 chars>')
+    """
+    text = str(name)
+    if looks_like_value(text) or (names is not None and header_is_data(names)):
+        return mask_name(text)
+    return repr(text)
+
+
+def show_columns(names: Sequence[str], *, limit: int = 20, quote: bool = False) -> str:
+    """A comma-separated list of column names for a message, masked as :func:`show_column` does.
+
+    >>> show_columns(["phone", "email"])
+    'phone, email'
+    >>> show_columns(["Ann Lee", "+79990001122"])
+    '<A…, 7 chars>, <+…, 12 chars>'
+    """
+    whole = [str(n) for n in names]
+    data = header_is_data(whole)
+    shown = []
+    for n in whole[:limit]:
+        if data or looks_like_value(n):
+            shown.append(mask_name(n))
+        else:
+            shown.append(repr(n) if quote else n)
+    more = f" (+{len(whole) - limit} more)" if len(whole) > limit else ""
+    return ", ".join(shown) + more
+
+
+def safe_names(names: Sequence[str]) -> list[str]:
+    """Column names for a report or log: as they are, or all masked when the header is data.
+
+    >>> safe_names(["a", "b"]), safe_names(["x", "a@b.example"])
+    (['a', 'b'], ['<x…, 1 chars>', '<a…, 11 chars>'])
+    """
+    whole = [str(n) for n in names]
+    if header_is_data(whole):
+        return [mask_name(n) for n in whole]
+    return whole
+
+
+def column_labels(names: Sequence[str]) -> dict[str, str]:
+    """Each column name -> how a message may show it (see :func:`safe_names`).
+
+    >>> column_labels(["tel", "a@b.example"])["tel"]
+    '<t…, 3 chars>'
+    """
+    whole = [str(n) for n in names]
+    return dict(zip(whole, safe_names(whole), strict=True))
+
+
 class ColumnNotFound(CustdataError):
     """A column named by the user is not in the table.
 
+    Column names are shown only when they look like headers (see :func:`show_column`): a
+    "header" that is really a data row would otherwise put customer values in the message.
+
     >>> str(ColumnNotFound("tel", ["phone", "email"]))
     "column 'tel' not found; available columns: phone, email"
+    >>> print(ColumnNotFound("tel", ["Ann", "ann@example.com"]))
+    column 'tel' not found; available columns: <A…, 3 chars>, <a…, 15 chars> (data, no header?)
     """
 
     def __init__(self, column: str, available: list[str] | None = None) -> None:
         self.column = column
         self.available = list(available or [])
-        msg = f"column {column!r} not found"
+        msg = f"column {show_column(column)} not found"
         if self.available:
-            shown = ", ".join(self.available[:20])
-            more = f" (+{len(self.available) - 20} more)" if len(self.available) > 20 else ""
-            msg += f"; available columns: {shown}{more}"
+            msg += f"; available columns: {show_columns(self.available)}"
+            if header_is_data(self.available):
+                msg += " (data, no header?)"
         super().__init__(msg)
+
+
+class ColumnClash(CustdataError):
+    """A step would write a column that is already in the input (nothing is replaced silently).
+
+    >>> str(ColumnClash("phones", ["phone_e164"])).split(";")[0]
+    "phones would write column 'phone_e164', which is already in the input"
+    """
+
+    def __init__(
+        self, step: str, columns: Sequence[str], names: Sequence[str] | None = None
+    ) -> None:
+        self.columns = list(columns)
+        shown = ", ".join(show_column(c, names) for c in self.columns[:5])
+        more = f" (+{len(self.columns) - 5} more)" if len(self.columns) > 5 else ""
+        super().__init__(
+            f"{step} would write column {shown}{more}, which is already in the input; rename or "
+            "drop it first, or pass overwrite=True (in a pipeline: overwrite = true)"
+        )
 
 
 class UnreadableInput(CustdataError):

@@ -33,7 +33,13 @@ from typing import IO, Literal
 
 import polars as pl
 
-from custdata.errors import InvalidOption, OutputError, UnreadableInput, UnsupportedFormat
+from custdata.errors import (
+    InvalidOption,
+    OutputError,
+    UnreadableInput,
+    UnsupportedFormat,
+    show_column,
+)
 
 Format = Literal["csv", "tsv", "parquet", "xlsx", "jsonl", "arrow"]
 
@@ -71,6 +77,12 @@ _FORMAT_ALIASES: dict[str, str] = {
     "ipc": "arrow",
     "feather": "arrow",
 }
+
+#: Environment variable that widens the mode of files custdata creates (octal, e.g. ``0640``).
+FILE_MODE_ENV = "CUSTDATA_FILE_MODE"
+#: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = r"^[+-]?[\d\s().,;+-]*\d[\d\s().,;+-]*$"
 
 #: Excel's sheet limit: 1,048,576 rows including the header row.
 EXCEL_MAX_ROWS = 1_048_576
@@ -261,16 +273,30 @@ def _read_bytes(source: Source | IO[bytes]) -> bytes:
     if hasattr(source, "read"):
         return source.read()  # type: ignore[union-attr]
     if str(source) == "-":
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            mode = os.fstat(sys.stdin.fileno()).st_mode
+            if stat.S_ISCHR(mode) and not os.isatty(sys.stdin.fileno()):
+                raise UnreadableInput(_DEVICE_INPUT.format(name="stdin"))
         return sys.stdin.buffer.read()
     path = Path(source)  # type: ignore[arg-type]
     if not path.exists():
         raise UnreadableInput(f"file not found: {path}")
     if path.is_dir():
         raise UnreadableInput(f"{path} is a folder, not a file")
+    with contextlib.suppress(OSError):
+        mode = os.stat(path).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            raise UnreadableInput(_DEVICE_INPUT.format(name=path))
     try:
         return path.read_bytes()
     except OSError as exc:
         raise UnreadableInput(f"cannot read {path}: {exc.strerror}") from None
+
+
+_DEVICE_INPUT = (
+    "{name} is a device, not a file (it may never end, like /dev/zero); "
+    "save the data to a file or pipe it in with -"
+)
 
 
 def _source_name(source: object) -> str:
@@ -303,6 +329,17 @@ def _scan_bad_rows(
     text: str, delimiter: str, name: str
 ) -> tuple[list[str], list[list[str]], list[BadRow]]:
     """Slow exact pass with the csv module: header, good rows, bad rows with line numbers."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a 1 MB cell is a cell, not an error
+    try:
+        return _scan_rows(text, delimiter, name)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _scan_rows(
+    text: str, delimiter: str, name: str
+) -> tuple[list[str], list[list[str]], list[BadRow]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     good: list[list[str]] = []
     bad: list[BadRow] = []
@@ -316,7 +353,9 @@ def _scan_bad_rows(
                 header = row
                 start_line = end_line + 1
                 continue
-            if not row:  # blank line
+            if not row:  # blank line: an empty cell in a one-column file (as polars reads it)
+                if len(header) == 1:
+                    good.append([""])
                 start_line = end_line + 1
                 continue
             if len(row) != len(header):
@@ -374,15 +413,27 @@ def read_csv_with_rejects(
         raise UnreadableInput(f"{name} is empty: nothing to read")
     if data[:4] in (b"PK\x03\x04", b"PAR1") or data[:6] == b"ARROW1":
         raise UnreadableInput(f"{name} is a binary file, not a CSV; check the extension or --from")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = encoding is not None and encoding.lower().replace("-", "").replace("_", "").startswith(
+        ("utf16", "utf32", "ucs2", "ucs4")
+    )
+    if b"\x00" in data[:4096] and not wide and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableInput(
-            f"{name} looks like a binary file, not a CSV; check the file or --from"
+            f"{name} looks like a binary file, not a CSV (or UTF-16: try --encoding utf-16-le); "
+            "check the file or --from"
         )
+    declared = encoding
+    if wide:  # decode first: the byte-level fast path and line-ending checks assume ASCII bytes
+        text_in, _ = _decode(data, encoding, name)
+        data, encoding = text_in.encode("utf-8"), "utf-8"
+    if b"\r" in data and b"\n" not in data:  # old Mac line endings: CR only
+        data = data.replace(b"\r", b"\n")
     enc = encoding or _detect_encoding_sample(data)
     if delimiter is not None:
         delim = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delim) != 1:
             raise InvalidOption("--delimiter must be one character (or 'tab')")
+        if delim in ('"', "\r", "\n"):
+            raise InvalidOption("--delimiter cannot be a quote or a line break; use , ; | or tab")
     frame = None
     text: str | None = None
     if enc.replace("-", "").lower() in ("utf8", "utf8sig") and data.count(b'"') % 2 == 0:
@@ -399,8 +450,9 @@ def read_csv_with_rejects(
             delim = sniff_delimiter(text)
         if enc.replace("-", "").lower() not in ("utf8", "utf8sig") and text.count('"') % 2 == 0:
             frame = _fast_read(text.encode("utf-8"), delim)
-    info = SourceInfo(format="csv", encoding=enc, delimiter=delim)
+    info = SourceInfo(format="csv", encoding=declared if wide else enc, delimiter=delim)
     if frame is not None:
+        _check_header(frame.columns, name)
         return CsvRead(frame=frame, info=info)
     assert text is not None
     header, good, bad = _scan_bad_rows(text, delim, name)
@@ -413,11 +465,40 @@ def read_csv_with_rejects(
             "to keep going and write them to a reject file"
         )
     columns = _dedupe_header(header)
+    _check_header(columns, name)
     frame = pl.DataFrame(
         {c: [row[i] for row in good] for i, c in enumerate(columns)},
         schema={c: pl.String for c in columns},
     ).with_columns(pl.all().replace("", None))
     return CsvRead(frame=frame, rejects=bad, info=info)
+
+
+_EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE_LIKE = re.compile(r"\+?[\d\s().-]+")
+_DATE_LIKE = re.compile(r"\d{4}[./-]\d{1,2}([./-]\d{1,2})?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+def _contact_like(name: str) -> bool:
+    text = name.strip()
+    if _EMAIL_LIKE.search(text):
+        return True
+    return (
+        bool(_PHONE_LIKE.fullmatch(text))
+        and sum(ch.isdigit() for ch in text) >= 7
+        and not _DATE_LIKE.fullmatch(text)
+    )
+
+
+def _check_header(columns: list[str], name: str) -> None:
+    """Refuse a file whose first row holds contacts (emails, phones): it has no header row.
+
+    Read as a header, that row would be lost from the data and its values become column names.
+    """
+    if any(_contact_like(c) for c in columns):
+        raise UnreadableInput(
+            f"{name}: the first row looks like data (an email or phone where column names "
+            "should be), so the file seems to have no header row; add one (e.g. name,phone,email)"
+        )
 
 
 def _detect_encoding_sample(data: bytes) -> str:
@@ -845,8 +926,12 @@ def _parse_block(
 # writing
 
 
-def _flatten_for_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Make list/struct columns writable to CSV and Excel: lists joined by '; ', structs as JSON."""
+def flatten_for_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Make list/struct columns text: lists joined by '; ', structs as JSON (CSV, Excel, matching).
+
+    >>> flatten_for_text(pl.DataFrame({"t": [["a", "b"]]}))["t"].to_list()
+    ['a; b']
+    """
     exprs = []
     for name, dtype in frame.schema.items():
         if isinstance(dtype, (pl.List, pl.Array)):
@@ -858,8 +943,16 @@ def _flatten_for_text(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
+_flatten_for_text = flatten_for_text  # the old private name (custdata.streaming uses it)
+
+
 def to_bytes(
-    frame: pl.DataFrame, format: str, *, bom: bool = False, delimiter: str | None = None
+    frame: pl.DataFrame,
+    format: str,
+    *,
+    bom: bool = False,
+    delimiter: str | None = None,
+    formula_guard: bool | None = None,
 ) -> bytes:
     """Serialize ``frame`` in ``format`` to bytes (used for stdout).
 
@@ -867,7 +960,15 @@ def to_bytes(
     b'a\\nx\\n'
     """
     buf = io.BytesIO()
-    _write_to(frame, buf, normalize_format(format), bom=bom, delimiter=delimiter, stream=True)
+    _write_to(
+        frame,
+        buf,
+        normalize_format(format),
+        bom=bom,
+        delimiter=delimiter,
+        stream=True,
+        formula_guard=formula_guard,
+    )
     return buf.getvalue()
 
 
@@ -880,17 +981,23 @@ def _write_to(
     delimiter: str | None,
     stream: bool = False,
     sheet_name: str = "Sheet1",
+    formula_guard: bool | None = None,
 ) -> None:
+    guard = formula_guard if formula_guard is not None else default_formula_guard(bom)
+    if guard and fmt in ("csv", "tsv", "xlsx"):
+        frame = guard_formulas(flatten_for_text(frame))
     if fmt in ("csv", "tsv"):
         sep = delimiter or ("\t" if fmt == "tsv" else ",")
+        # one column: a null would be a blank line, which many readers skip; write "" instead
+        nulls = '""' if frame.width == 1 else ""
         if bom:
             if isinstance(target, str):
                 with open(target, "wb") as fh:
                     fh.write(b"\xef\xbb\xbf")
-                    _flatten_for_text(frame).write_csv(fh, separator=sep)
+                    flatten_for_text(frame).write_csv(fh, separator=sep, null_value=nulls)
                 return
             target.write(b"\xef\xbb\xbf")
-        _flatten_for_text(frame).write_csv(target, separator=sep)
+        flatten_for_text(frame).write_csv(target, separator=sep, null_value=nulls)
     elif fmt == "parquet":
         frame.write_parquet(target)
     elif fmt == "arrow":
@@ -906,10 +1013,98 @@ def _write_to(
                 f"{frame.height:,} rows do not fit in an Excel sheet (max {EXCEL_MAX_ROWS - 1:,} "
                 "data rows); write CSV or Parquet instead"
             )
-        flat = _flatten_for_text(frame)
+        flat = flatten_for_text(frame)
+        _check_excel_cells(flat)
         flat.write_excel(target, worksheet=sheet_name, autofit=frame.height <= 10_000)
     else:  # pragma: no cover - normalize_format guards this
         raise UnsupportedFormat(f"cannot write format {fmt!r}")
+
+
+#: Excel's cell limit: 32,767 characters.
+EXCEL_MAX_CELL = 32_767
+
+
+def _check_excel_cells(frame: pl.DataFrame) -> None:
+    """Refuse cells longer than Excel allows (xlsxwriter would cut them without a word)."""
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    if not text or frame.height == 0:
+        return
+    counts = frame.select(
+        (pl.col(c).str.len_chars() > EXCEL_MAX_CELL).sum().alias(c) for c in text
+    ).row(0)
+    long = {c: int(n or 0) for c, n in zip(text, counts, strict=True) if n}
+    if long:
+        where = ", ".join(f"{n:,} in {show_column(c, frame.columns)}" for c, n in long.items())
+        raise OutputError(
+            f"{sum(long.values()):,} cell(s) are longer than Excel's {EXCEL_MAX_CELL:,}-character "
+            f"limit ({where}); Excel would cut them: write CSV or Parquet instead"
+        )
+
+
+def file_mode() -> int:
+    """Mode of new files custdata writes (outputs, reports, logs, lock): 0600 unless widened.
+
+    Files with personal data are private by default, as ``ssh`` and ``gpg`` do for secrets; set
+    ``CUSTDATA_FILE_MODE=0640`` (or ``0644``) to widen. The umask still applies.
+
+    >>> oct(file_mode())
+    '0o600'
+    """
+    raw = os.environ.get(FILE_MODE_ENV)
+    if not raw:
+        return 0o600
+    try:
+        mode = int(raw, 8)
+    except ValueError:
+        raise InvalidOption(f"{FILE_MODE_ENV} must be an octal mode such as 0640") from None
+    if not 0 <= mode <= 0o777 or not mode & 0o600 == 0o600:
+        raise InvalidOption(
+            f"{FILE_MODE_ENV} must be a mode such as 0640 that the owner can read and write"
+        )
+    return mode
+
+
+def new_file_mode() -> int:
+    """:func:`file_mode` with the process umask applied."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return file_mode() & ~umask
+
+
+def default_formula_guard(bom: bool) -> bool:
+    """Whether to guard formulas when not told: ``CUSTDATA_FORMULA_GUARD`` (on/off), else ``bom``.
+
+    >>> default_formula_guard(True), default_formula_guard(False)
+    (True, False)
+    """
+    raw = os.environ.get("CUSTDATA_FORMULA_GUARD", "").strip().lower()
+    flags = {"1": True, "on": True, "yes": True, "true": True}
+    flags.update({"0": False, "off": False, "no": False, "false": False})
+    return flags.get(raw, bom)
+
+
+def guard_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix ``'`` to text cells a spreadsheet would run as a formula (OWASP CSV injection).
+
+    Cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return get the prefix,
+    except cells made only of digits, spaces and ``( ) . , ; + -`` (numbers, phone numbers,
+    lists of them: ``+7 912 345-67-89``, ``-12.5``), which cannot call a function.
+
+    >>> df = pl.DataFrame({"a": ["=1+1", "@SUM(A1)", "+7 912 345", "-3", "ok", None]})
+    >>> guard_formulas(df)["a"].to_list()
+    ["'=1+1", "'@SUM(A1)", '+7 912 345', '-3', 'ok', None]
+    """
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        col = pl.col(name)
+        risky = col.str.starts_with(FORMULA_START[0])
+        for ch in FORMULA_START[1:]:
+            risky = risky | col.str.starts_with(ch)
+        risky = risky & ~col.str.contains(_PLAIN_NUMBER)
+        exprs.append(pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
@@ -938,8 +1133,12 @@ def _same_target(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return False
 
 
-def _is_stream_target(path: str | os.PathLike[str]) -> bool:
-    """A path that must be written into, never renamed over (device, FIFO, socket, /dev/fd/N)."""
+def is_stream_target(path: str | os.PathLike[str]) -> bool:
+    """A path that must be written into, never renamed over (device, FIFO, socket, /dev/fd/N).
+
+    >>> is_stream_target("/dev/null"), is_stream_target("/no/such/file.csv")
+    (True, False)
+    """
     if _fd_of(path) is not None:
         return True
     try:
@@ -968,7 +1167,7 @@ def check_outputs(
     """
     named = [(opt, p) for opt, p in outputs if p is not None and str(p) != "-"]
     for i, (opt, path) in enumerate(named):
-        if _is_stream_target(path):
+        if is_stream_target(path):
             continue
         for other_opt, other in named[i + 1 :]:
             if _same_target(path, other):
@@ -1004,10 +1203,20 @@ def _stream_into(
     bom: bool,
     delimiter: str | None,
     sheet_name: str,
+    formula_guard: bool | None = None,
 ) -> None:
     """Write into a character device, FIFO, socket or inherited descriptor (no rename)."""
     buf = io.BytesIO()
-    _write_to(frame, buf, fmt, bom=bom, delimiter=delimiter, stream=True, sheet_name=sheet_name)
+    _write_to(
+        frame,
+        buf,
+        fmt,
+        bom=bom,
+        delimiter=delimiter,
+        stream=True,
+        sheet_name=sheet_name,
+        formula_guard=formula_guard,
+    )
     payload = buf.getvalue()
     name = str(path)
     fd = _fd_of(path)
@@ -1052,6 +1261,7 @@ def write(
     sheet_name: str = "Sheet1",
     inputs: Sequence[str | os.PathLike[str]] = (),
     in_place: bool = False,
+    formula_guard: bool | None = None,
 ) -> None:
     """Write ``frame`` atomically to a path, ``-`` (stdout) or a binary file object.
 
@@ -1060,7 +1270,11 @@ def write(
     character device, FIFO or socket (``/dev/null``, ``/dev/stdout``, a named pipe) is written
     into, never replaced; a folder is refused. Writing over one of ``inputs`` is refused unless
     ``in_place=True``. CSV output is UTF-8 (``bom=True`` adds the byte-order mark Excel wants);
-    list columns are joined with ``"; "``.
+    list columns are joined with ``"; "``. ``formula_guard`` prefixes ``'`` to cells a
+    spreadsheet would run as formulas (:func:`guard_formulas`); default: on for ``bom=True``
+    CSV (written for Excel), off otherwise. .xlsx cells are always written as text cells,
+    never as formulas, so they need no prefix. A new file is created with mode 0600 (:func:`file_mode`);
+    a replaced file keeps its mode.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "out.jsonl"
@@ -1080,11 +1294,12 @@ def write(
             delimiter=delimiter,
             stream=True,
             sheet_name=sheet_name,
+            formula_guard=formula_guard,
         )  # type: ignore[arg-type]
         return
     if str(target) == "-" or _fd_of(target) == 1:
         fmt = normalize_format(format or "csv")
-        payload = to_bytes(frame, fmt, bom=bom, delimiter=delimiter)
+        payload = to_bytes(frame, fmt, bom=bom, delimiter=delimiter, formula_guard=formula_guard)
         try:
             sys.stdout.buffer.write(payload)
             sys.stdout.buffer.flush()
@@ -1109,13 +1324,29 @@ def write(
     if _fd_of(path) is not None or (
         mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode))
     ):
-        _stream_into(frame, path, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
+        _stream_into(
+            frame,
+            path,
+            fmt,
+            bom=bom,
+            delimiter=delimiter,
+            sheet_name=sheet_name,
+            formula_guard=formula_guard,
+        )
         return
     if mode is not None and not stat.S_ISREG(mode):
         raise OutputError(f"{path} is not a regular file; refusing to replace it")
     if mode is not None and path.is_symlink():
         path = path.resolve()  # replace the file the link points to, keep the link
-    _atomic_write(frame, path, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
+    _atomic_write(
+        frame,
+        path,
+        fmt,
+        bom=bom,
+        delimiter=delimiter,
+        sheet_name=sheet_name,
+        formula_guard=formula_guard,
+    )
 
 
 def _atomic_write(
@@ -1126,6 +1357,7 @@ def _atomic_write(
     bom: bool,
     delimiter: str | None,
     sheet_name: str,
+    formula_guard: bool | None = None,
 ) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -1137,11 +1369,21 @@ def _atomic_write(
     except OSError as exc:
         raise OutputError(f"cannot write to the folder {folder}: {_os_error_text(exc)}") from None
     os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
+    try:  # replacing a file keeps its mode; a new file gets file_mode() (0600 by default)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = new_file_mode()
+    os.chmod(tmp, mode)
     try:
-        _write_to(frame, tmp, fmt, bom=bom, delimiter=delimiter, sheet_name=sheet_name)
+        _write_to(
+            frame,
+            tmp,
+            fmt,
+            bom=bom,
+            delimiter=delimiter,
+            sheet_name=sheet_name,
+            formula_guard=formula_guard,
+        )
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         if os.environ.get("CUSTDATA_TEST_SLOW_RENAME"):  # fault-injection hook for tests

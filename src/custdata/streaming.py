@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -94,7 +95,12 @@ def stream(
     if str(target) == "-":
         raise InvalidOption("streaming writes a file; give an output path, not stdout")
     path = Path(target)
-    fmt = cio.normalize_format(to) if to else cio.format_from_path(path)
+    if to:
+        fmt = cio.normalize_format(to)
+    elif cio.is_stream_target(path) and not path.suffix:
+        fmt = "csv"  # /dev/null, a named pipe: CSV as on stdout
+    else:
+        fmt = cio.format_from_path(path)
     if fmt not in STREAM_FORMATS:
         raise InvalidOption(
             f"{fmt} output cannot be written batch by batch; write {', '.join(STREAM_FORMATS)}"
@@ -139,8 +145,10 @@ def phone_regions(lazy: pl.LazyFrame, column: str, *, region: str | None = "RU")
     >>> phone_regions(lf, "tel")
     ['UA']
     """
+    from custdata.frames import check_columns
     from custdata.normalize import phone_regions as regions_of
 
+    check_columns(lazy, [column])  # a missing column is exit 2, not a polars error
     text = pl.col(column).cast(pl.String)
     written_intl = text.str.strip_chars().str.contains(r"^(\+|00|810)")
     values = lazy.select(text.alias(column)).filter(written_intl).unique().collect()
@@ -178,7 +186,11 @@ class _BatchWriter:
             if first and self.bom:
                 self.fh.write(b"\xef\xbb\xbf")
             sep = "\t" if self.fmt == "tsv" else ","
-            cio._flatten_for_text(frame).write_csv(self.fh, separator=sep, include_header=first)
+            flat = cio.flatten_for_text(frame)
+            if cio.default_formula_guard(self.bom):  # for Excel: OWASP guard, as io.write does
+                flat = cio.guard_formulas(flat)
+            nulls = '""' if flat.width == 1 else ""  # a blank line would lose a one-column null
+            flat.write_csv(self.fh, separator=sep, include_header=first, null_value=nulls)
         elif self.fmt == "jsonl":
             frame.write_ndjson(self.fh)
         else:
@@ -202,7 +214,24 @@ class _BatchWriter:
 
 @contextlib.contextmanager
 def _atomic(path: Path) -> Iterator[IO[bytes]]:
-    """A temporary file beside ``path``, renamed over it when the block ends without error."""
+    """A temporary file beside ``path``, renamed over it when the block ends without error.
+
+    A device, FIFO or socket (``/dev/null``, a named pipe) is written into, never replaced; a
+    folder is refused; a symbolic link is followed.
+    """
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name for the output")
+    if cio.is_stream_target(path):
+        try:
+            with open(path, "wb") as fh:
+                yield fh
+        except BrokenPipeError:
+            return
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        return
+    if path.is_symlink():
+        path = path.resolve()
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"output folder does not exist: {folder}")
@@ -210,9 +239,11 @@ def _atomic(path: Path) -> Iterator[IO[bytes]]:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise OutputError(f"cannot write to the folder {folder}: {exc.strerror}") from None
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    try:  # a replaced file keeps its mode; a new one is private (custdata.io.file_mode)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = cio.new_file_mode()
+    os.chmod(tmp, mode)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh

@@ -9,14 +9,15 @@ import pytest
 from custdata.errors import CustdataError
 
 
-def test_debug_on_the_root_raises_the_error(inproc, tmp_path: Path) -> None:
-    with pytest.raises(CustdataError):
-        inproc("--debug", "convert", tmp_path / "missing.csv", tmp_path / "o.csv")
+def test_debug_on_the_root_shows_the_traceback(inproc, tmp_path: Path) -> None:
+    result = inproc("--debug", "convert", tmp_path / "missing.csv", tmp_path / "o.csv")
+    assert result.exit_code == 2  # --debug never turns a user error into exit 1
+    assert "Traceback" in result.stderr and "Error: file not found" in result.stderr
 
 
 def test_debug_after_the_command_still_works(inproc, tmp_path: Path) -> None:
-    with pytest.raises(CustdataError):
-        inproc("convert", tmp_path / "missing.csv", tmp_path / "o.csv", "--debug")
+    result = inproc("convert", tmp_path / "missing.csv", tmp_path / "o.csv", "--debug")
+    assert result.exit_code == 2 and "Traceback" in result.stderr
 
 
 def test_a_column_named_debug_does_not_turn_on_tracebacks(inproc, tmp_path: Path) -> None:
@@ -101,3 +102,4 @@ def test_segment_rfm_month_first_alias(inproc, examples_dir: Path) -> None:
     new, old = inproc(*base, "--monthfirst"), inproc(*base, "--month-first")
     assert new.exit_code == old.exit_code == 0, old.stderr
     assert new.stdout == old.stdout and "deprecated" in old.stderr
+

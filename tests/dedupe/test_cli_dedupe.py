@@ -108,3 +108,47 @@ def test_bad_options(cli, tmp_path):
 def test_help_lists_subcommands(cli):
     r = cli("dedupe", "--help")
     assert r.exit_code == 0 and "link" in r.text and "evaluate" in r.text
+
+
+CLIENTS_CSV = (
+    "client_id,first,last,dob,email\n"
+    "K-001,Larry,Smith,1995-06-24,larry@x.com\n"
+    "K-002,LARYR,Smith,,larry@x.com\n"
+    "K-003,Susan,Smith,1968-01-02,susan@x.com\n"
+)
+
+
+def test_dry_run_prints_only_what_would_be_used(inproc, tmp_path):
+    src = _write(tmp_path, "clients.csv", CLIENTS_CSV)
+    out = tmp_path / "out.csv"
+    r = inproc("dedupe", src, "-o", out, "--dry-run", "-k", "first_name=first", "-k", "last_name=last",
+               "-k", "birth_date=dob", "-k", "email=email", "-k", "id=client_id")
+    assert r.exit_code == 0, r.stderr
+    assert not out.exists() and r.stdout == b""
+    assert "column client_id: id (from named)" in r.stderr
+    assert "blocking email:" in r.stderr and "candidate pairs:" in r.stderr
+    assert "Larry" not in r.stderr  # column names and counts only, never values
+
+
+def test_plan_block_before_matching_and_readable_pairs(inproc, tmp_path):
+    src = _write(tmp_path, "clients.csv", CLIENTS_CSV)
+    out, pairs = tmp_path / "out.csv", tmp_path / "pairs.csv"
+    r = inproc("dedupe", src, "-o", out, "--pairs", pairs)
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr.index("candidate pairs:") < r.stderr.index("rows ->")
+    assert "not used (looks like an identifier" in r.stderr and "client_id" in r.stderr
+    p = pl.read_csv(pairs)
+    # records named by the id column, the keys compared side by side, the veto rule by name
+    assert {"id_l", "id_r", "email_key_l", "email_key_r", "veto"} <= set(p.columns)
+    assert set(p["id_l"]) | set(p["id_r"]) <= {"K-001", "K-002", "K-003"}
+
+
+def test_explain_a_pair_never_compared(inproc, tmp_path):
+    src = _write(tmp_path, "clients.csv", CLIENTS_CSV)
+    r = inproc("dedupe", "explain", src, "K-001", "K-003", "--id-column", "client_id", "--json")
+    assert r.exit_code == 0, r.stderr
+    why = json.loads(r.stdout)
+    assert why["same_cluster"] is False
+    assert all(v in ("pair", "different", "missing") for v in why["blocking"].values())
+    text = inproc("dedupe", "explain", src, "K-001", "K-002", "--id-column", "client_id")
+    assert text.exit_code == 0 and b"same person: yes" in text.stdout

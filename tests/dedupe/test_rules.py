@@ -37,8 +37,9 @@ def test_rule_expressions_on_a_pairs_table():
 
 
 def test_default_distinct_rules_adapt_to_households():
-    strict = [r.describe() for r in default_distinct_rules(["first_name", "birth_date"], households=True)]
-    loose = [r.describe() for r in default_distinct_rules(["first_name", "birth_date"], households=False)]
+    # the veto rules are named; what each checks is its ``when`` part
+    strict = [r.when.describe() for r in default_distinct_rules(["first_name", "birth_date"], households=True)]
+    loose = [r.when.describe() for r in default_distinct_rules(["first_name", "birth_date"], households=False)]
     assert strict == ["first_name<=0,!birth_date>=3", "birth_date<=0,birth_date>=10y"]
     assert loose == ["first_name<=0,birth_date<=1"]
 

@@ -98,6 +98,7 @@ def test_shuffled_rows_give_the_same_partition_pairs_and_probabilities(data, see
     assert ida == idb
 
 
+@settings(deadline=None)
 @given(hashes=st.lists(st.integers(0, 2**64 - 1), min_size=2, max_size=60, unique=True),
        size=st.integers(1, 400), seed=st.integers(0, 1000))
 def test_u_sample_depends_on_content_hashes_not_positions(hashes, size, seed):

@@ -89,13 +89,10 @@ def test_tokenize_round_trip_and_determinism():
     again = mask(df, ["tel", "fio"], method="tokenize", key=KEY)
     assert tok.equals(again)  # deterministic: joins keep working
     back = unmask(tok, ["tel", "fio"], key=KEY)
-    expected = df.with_columns(
-        pl.when(pl.col(c).str.strip_chars().is_in(["", "нет", "-"])).then(None)
-        .otherwise(pl.col(c)).alias(c) for c in ("tel", "fio")
-    )
-    assert back.select("tel", "fio").equals(expected.select("tel", "fio"))
-    wrong = unmask(tok, ["tel"], key=OTHER)
-    assert wrong["tel"].null_count() == df.height  # other key: nothing decrypts
+    # every non-null value comes back exactly, junk-looking ones ("нет", "-") included
+    assert back.select("tel", "fio").equals(df.select("tel", "fio"))
+    with pytest.raises(InvalidOption, match="not tokens for this key"):
+        unmask(tok, ["tel"], key=OTHER)  # other key: refused, nothing half-restored
 
 
 def test_drop_and_bad_options():
@@ -153,8 +150,7 @@ def test_hash_is_deterministic_per_key_and_differs_across_keys(values):
 def test_tokenize_round_trips_any_unicode(values):
     df = pl.DataFrame({"v": values}, schema={"v": pl.String})
     back = unmask(mask(df, "v", method="tokenize", key=KEY), "v", key=KEY)
-    for original, restored in zip(df["v"].to_list(), back["v"].to_list(), strict=True):
-        assert restored is None or restored == original
+    assert back["v"].to_list() == df["v"].to_list()
 
 
 @settings(max_examples=30, deadline=None)
@@ -164,3 +160,34 @@ def test_phone_hash_never_crashes_and_keeps_rows(values):
     df = pl.DataFrame({"tel": values})
     out = mask(df, "tel", method="hash", key=KEY, kinds={"tel": "phone"})
     assert out.height == df.height and out["tel"].null_count() == 0
+
+
+JUNK_LOOKING = ["0", "NaN", "-", "нет", "No", "Test", "X", "n/a", " ", "", "null", "=1+1"]
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_tokenize_round_trips_junk_looking_values(lazy):
+    df = pl.DataFrame({"v": [*JUNK_LOOKING, None]})
+    tok = mask(df.lazy() if lazy else df, "v", method="tokenize", key=KEY)
+    back = unmask(tok, "v", key=KEY)
+    back = back.collect() if lazy else back
+    assert back["v"].to_list() == df["v"].to_list()
+
+
+def test_unmask_a_never_tokenized_column_fails_and_writes_nothing(inproc, tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text("tel\n+79123456789\nнет\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    res = inproc("unmask", path, "-c", "tel", "-o", out, env={"CUSTDATA_KEY": KEY})
+    assert res.exit_code == 2 and "not tokens for this key" in res.stderr
+    assert not out.exists() and "+7912" not in res.stderr
+
+
+def test_unmask_with_the_wrong_key_fails_and_writes_nothing(inproc, tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text("tel\n+79123456789\n", encoding="utf-8")
+    tok, out = tmp_path / "tok.csv", tmp_path / "o.csv"
+    assert inproc("mask", path, "-c", "tel", "--method", "tokenize", "-o", tok,
+                  env={"CUSTDATA_KEY": KEY}).exit_code == 0
+    res = inproc("unmask", tok, "-c", "tel", "-o", out, env={"CUSTDATA_KEY": OTHER})
+    assert res.exit_code == 2 and not out.exists()

@@ -275,6 +275,11 @@ class IOOptions:
 
         if self.batch_rows == 0 or path == "-" or self.output in (None, "-") or self.sheet:
             return False
+        target = Path(self.output)  # type: ignore[arg-type]
+        if target.exists() and not target.is_file():
+            return (
+                False  # a device (/dev/null), FIFO or folder: cio.write streams into it or refuses
+            )
         try:
             source_fmt = (
                 cio.normalize_format(self.from_) if self.from_ else cio.format_from_path(path)
@@ -466,6 +471,8 @@ def output_format(output: str | None, to: str | None) -> str:
         return cio.normalize_format(to)
     if output in (None, "-"):
         return "csv"
+    if cio.is_stream_target(output) and not Path(output).suffix:
+        return "csv"  # /dev/null, /dev/stdout, a named pipe: CSV as on stdout
     return cio.format_from_path(output)
 
 
@@ -485,12 +492,17 @@ def write_output(
     inputs = [input_path] if isinstance(input_path, str) else list(input_path or [])
     if target == "-" and fmt == "xlsx" and sys.stdout.isatty():
         raise InvalidOption("refusing to write an Excel file to the terminal; use -o FILE.xlsx")
+    guard_env = os.environ.get("CUSTDATA_FORMULA_GUARD", "").strip().lower()
+    guard = {"1": True, "on": True, "yes": True, "0": False, "off": False, "no": False}.get(
+        guard_env
+    )
     with progress(f"writing {Path(target).name if target != '-' else 'stdout'}", quiet=quiet):
         cio.write(
             frame,
             target,
             format=fmt,
             bom=bom,
+            formula_guard=guard,
             inputs=[i for i in inputs if i != "-"],
             in_place=in_place,
         )

@@ -21,7 +21,7 @@ from custdata.cli._common import (
     reject_rows_exit,
     stages,
 )
-from custdata.errors import InvalidOption
+from custdata.errors import InvalidOption, column_labels
 from custdata.schema import detect
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ def info(input: InputArg, io: IOOptions, as_json: JsonOpt = False) -> None:
     for col in facts["columns"]:
         kind = col["kind"] or ""
         if col["kind"] == "id_candidate":
-            kind = "id? (candidate: -c id=COLUMN)"
+            kind = "id? (candidate: -k id=COLUMN)"
         elif col["used"] is False:
             kind += " (not used)"
         table.add_row(col["name"], kind, col["from"] or "", f"{col['filled']:,}", col["dtype"])
@@ -264,10 +264,11 @@ def clean(
     io.write(result.frame, inputs=inputs)
     if golden is not None and result.golden is not None:
         io.write_side(result.golden, golden, inputs=inputs)
+    labels = column_labels([c for f in frames.values() for c in f.columns])
     for key, counts in result.validity.items():
         col = key.split(":", 1)[1]
         io.say(
-            f"{col}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
+            f"{labels.get(col, col)}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
             f"{counts['invalid']:,} invalid, {counts['empty']:,} empty"
         )
     if not io.quiet:
@@ -298,9 +299,10 @@ def _before_after(rows: list[QualityChange]) -> None:
     table = Table(title="quality before → after cleaning", title_justify="left")
     for name in ("column", "kind", "filled", "valid", "junk"):
         table.add_column(name, justify="left" if name in ("column", "kind") else "right")
+    labels = column_labels([r.column for r in rows])
     for r in rows:
         table.add_row(
-            r.column,
+            labels.get(r.column, r.column),
             r.kind or "",
             f"{pct(r.fill_before)} → {pct(r.fill_after)}",
             f"{pct(r.valid_before)} → {pct(r.valid_after)}",

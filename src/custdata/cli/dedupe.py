@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
@@ -31,6 +31,9 @@ from custdata.cli._common import (
     warn,
 )
 from custdata.errors import InvalidOption
+
+if TYPE_CHECKING:
+    from custdata.dedupe import Diagnostic
 
 dd = lazy_module("custdata.dedupe")
 
@@ -112,13 +115,18 @@ def _read_many(inputs: list[str], io: IOOptions) -> pl.DataFrame:
     return unify_sources(named)
 
 
-def _report(diagnostics: list[dd.Diagnostic], quiet: bool) -> None:
+def _report(diagnostics: list[Diagnostic], quiet: bool) -> None:
     shown = {"split_clusters", "labels", "households", "second_look"}
     for d in diagnostics:
         if d.warning:
             warn(d.message)
         elif d.kind in shown and not quiet:
             message(f"dedupe: {d.message}", quiet=quiet)
+
+
+def _print_plan(plan: dd.DedupePlan, quiet: bool) -> None:
+    """The "what I used" block: one stderr block before matching."""
+    message("\n".join(plan.lines()), quiet=quiet)
 
 
 @app.command(DEFAULT_COMMAND)
@@ -197,6 +205,13 @@ def find(
             "--households", help="Add household_id: people sharing an address and surname."
         ),
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Only print what would be used (columns and kinds, blocking rules, pair counts); match nothing.",
+        ),
+    ] = False,
 ) -> None:
     """Find records of the same person: every row plus cluster_id, match_score, match_reason.
 
@@ -225,11 +240,28 @@ def find(
         review=review is not None,
     )
     frame = _read_many(inputs, io)
+    if dry_run:
+        _print_plan(
+            dd.plan(
+                frame,
+                columns=options.columns,
+                rules=options.rules,
+                threshold=options.threshold,
+                config=options.config,
+            ),
+            quiet=False,
+        )
+        return
     labels_frame = io.read_plain(labels) if labels else None
     master_frame = io.read_plain(master) if master else None
     with stages(io.quiet) as on_progress:
         found = run_find(
-            frame, options, labels=labels_frame, master=master_frame, progress=on_progress
+            frame,
+            options,
+            labels=labels_frame,
+            master=master_frame,
+            progress=on_progress,
+            on_plan=lambda p: _print_plan(p, io.quiet),
         )
     io.write(found.frame, inputs=inputs)
     if found.result is not None:
@@ -382,3 +414,52 @@ def evaluate_cmd(
         f"dedupe evaluate: F1 {scores['f1']:.4f} (precision {scores['precision']:.4f}, recall {scores['recall']:.4f})",
         quiet=quiet,
     )
+
+
+@app.command("explain")
+@io_options(write=False)
+def explain_cmd(
+    input_path: Annotated[
+        str, typer.Argument(help="The table to deduplicate.", show_default=False, metavar="FILE")
+    ],
+    first: Annotated[
+        str, typer.Argument(help="First record's id.", show_default=False, metavar="ID1")
+    ],
+    second: Annotated[
+        str, typer.Argument(help="Second record's id.", show_default=False, metavar="ID2")
+    ],
+    io: IOOptions,
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--id-column",
+            help="Column holding the ids (default: 0-based row numbers).",
+            show_default=False,
+            metavar="COLUMN",
+        ),
+    ] = None,
+    kind: KindColumnOpt = None,
+    column: DeprecatedKindColumnOpt = None,
+    rule: RuleOpt = None,
+    threshold: ThresholdOpt = None,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Why two records match or not: blocking rules (passed or failed), keys and weights per field, vetoes.
+
+    Examples:
+
+    \b
+      custdata dedupe explain examples/crm_export.csv 0 3
+    """
+    frame = io.read(input_path)
+    opts = dict(
+        columns=_columns(kind, column), rules=rule or None, threshold=threshold, config=config
+    )
+    with progress("matching", quiet=io.quiet):
+        why = dd.explain(frame, first, second, id_column=id_column, **opts)
+    if as_json:
+        typer.echo(json.dumps(why, indent=2, default=str, ensure_ascii=False))
+        return
+    for line in dd.explain_lines(why):
+        typer.echo(line)

@@ -1,12 +1,18 @@
 """The ``custdata`` command: the root Typer app, sub-app registration and error handling.
 
-Exit codes: 0 success; 1 unexpected internal error (a bug: rerun with --debug);
-2 usage or input error; 3 finished but rows were rejected; 130 interrupted.
+Exit codes (the README's table; tests/cli/test_exit_codes.py drives every row): 0 success;
+1 unexpected internal error (a bug: rerun with --debug); 2 usage or input error; 3 finished but
+rows were rejected; 4 a pipeline found no input; 5 a pipeline is locked; 130 interrupted;
+143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import traceback
+import warnings
 from typing import Annotated
 
 import typer
@@ -75,6 +81,11 @@ app.add_typer(_dedupe_app, name="dedupe")  # noqa: E402,E702 (dedupe [find]|link
 # --- end of registration block ----------------------------------------------------------------
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """Library warnings (e.g. a key file others can read) as one ``Warning:`` line on stderr."""
+    print(f"Warning: {message}", file=sys.stderr)
+
+
 def run(argv: list[str] | None = None) -> None:
     """Entry point of the console script: run the app, turning custdata errors into one line.
 
@@ -84,19 +95,24 @@ def run(argv: list[str] | None = None) -> None:
     """
     args = sys.argv[1:] if argv is None else argv
     state = CliState()  # the root callback (or a command's hidden --debug) sets state.debug
+    warnings.showwarning = _show_warning
     try:
         app(args=args, prog_name="custdata", obj=state)
     except CustdataError as exc:
-        if state.debug:
-            raise
+        if state.debug:  # the traceback, and still the error's own exit code (never 1)
+            traceback.print_exc()
         print(f"Error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # the reader of stdout went away (`| head`): not an error of ours
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if state.debug:
-            raise
+            traceback.print_exc()
         print(
             f"Error: internal error ({type(exc).__name__}); rerun with --debug and report it",
             file=sys.stderr,

@@ -20,7 +20,7 @@ from custdata.cli._common import (
     progress,
     stages,
 )
-from custdata.errors import InvalidOption, OutputError
+from custdata.errors import InvalidOption, OutputError, column_labels
 from custdata.schema import detect_columns, tax_id_columns
 
 app = typer.Typer(
@@ -56,14 +56,18 @@ def _columns(frame: pl.DataFrame, given: list[str] | None, kind: str, label: str
 def _report(
     before: pl.DataFrame, after: pl.DataFrame, kinds: dict[str, list[str]], io: IOOptions
 ) -> None:
-    _say_counts(summaries(before, after, kinds, in_place=io.in_place), io)
+    _say_counts(summaries(before, after, kinds, in_place=io.in_place), io, before.columns)
 
 
-def _say_counts(found: dict[str, dict[str, int]], io: IOOptions) -> None:
+def _say_counts(
+    found: dict[str, dict[str, int]], io: IOOptions, names: list[str] | None = None
+) -> None:
+    """One line per column; names are masked when the header looks like data."""
+    labels = column_labels(names if names is not None else [k.split(":", 1)[1] for k in found])
     for key, counts in found.items():
         kind, col = key.split(":", 1)
         io.say(
-            f"{col}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
+            f"{labels.get(col, col)}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
             f"{counts['invalid']:,} invalid, {counts['empty']:,} empty of {counts['rows']:,} rows"
         )
 
@@ -92,6 +96,9 @@ def _normalize_columns(
         raise InvalidOption("--engine must be 'polars' or 'spark'")
     if streamable and io.can_stream(input):
         cols = _columns(io.scan(input), column, kind, label)  # type: ignore[arg-type]
+        from custdata.frames import check_columns
+
+        check_columns(io.scan(input), cols)  # a wrong -c is a usage error, before any pass
         if before_stream is not None:  # what the step would learn from the whole column
             before_stream(io.scan(input), cols)
         totals: dict[str, dict[str, int]] = {}

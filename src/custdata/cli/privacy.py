@@ -25,7 +25,7 @@ from custdata.cli._common import (
     message,
     warn,
 )
-from custdata.errors import InvalidOption, OutputError
+from custdata.errors import InvalidOption, OutputError, header_is_data, show_columns
 
 privacy = lazy_module("custdata.privacy")
 
@@ -142,7 +142,8 @@ def mask(
             raise InvalidOption("no personal-data column detected; name the columns with -c")
     result = privacy.mask(frame, columns, method=method, key=key, kinds=kinds, region=region)
     io.write(result, inputs=input)
-    io.say(f"mask: {method} applied to {len(columns)} column(s): {', '.join(columns)}")
+    shown = show_columns(columns) if not header_is_data(frame.columns) else "(names hidden)"
+    io.say(f"mask: {method} applied to {len(columns)} column(s): {shown}")
 
 
 @io_options(in_place="file")

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from custdata.cli._common import InputArg, IOOptions, RegionOpt, console, deprecated, io_options
-from custdata.errors import InvalidOption, OutputError
+from custdata.errors import InvalidOption, OutputError, column_labels
 from custdata.profiling import Profile, profile_html
 from custdata.profiling import profile as build_profile
 
@@ -21,9 +21,11 @@ def _pct(value: float | None) -> str:
 def render(result: Profile, *, title: str = "Quality profile", width: int = 80) -> Table:
     """The rich table the terminal shows (one row per column); top values when wide enough."""
     d = result.duplicates
+    labels = column_labels([c.name for c in result.columns])
+    keys = ", ".join(labels.get(k, k) for k in d.keys)
     caption = (
         f"{result.rows:,} rows; about {d.duplicate_rows:,} duplicate rows "
-        f"(~{d.estimated_people:,} people) by {', '.join(d.keys) or 'no phone/email column'}"
+        f"(~{d.estimated_people:,} people) by {keys or 'no phone/email column'}"
     )
     wide = width >= 120
     table = Table(title=title, caption=caption, show_lines=False)
@@ -55,7 +57,7 @@ def render(result: Profile, *, title: str = "Quality profile", width: int = 80) 
             )
             valid = f"[{style}]{_pct(c.validity_rate)}[/]"
         row = [
-            c.name,
+            labels[c.name],
             c.kind,
             _pct(c.fill_rate),
             f"{c.distinct:,}",

@@ -7,16 +7,18 @@ Exit codes: 0 success; 1 internal error; 2 invalid pipeline file or input; 3 row
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
-from pathlib import Path
+import threading
 from typing import Annotated
 
 import typer
 
 from custdata.cli._common import DebugAliasOpt, QuietOpt
-from custdata.pipeline import load_pipeline, make_plan, run_pipeline
+from custdata.pipeline import check_manifest, load_pipeline, make_plan, run_pipeline
 from custdata.pipeline.runner import log as pipeline_log
+from custdata.pipeline.runner import open_log
 
 
 def _configure_logging(log_file: str | None, quiet: bool) -> list[logging.Handler]:
@@ -27,8 +29,7 @@ def _configure_logging(log_file: str | None, quiet: bool) -> list[logging.Handle
     stderr.setFormatter(fmt)
     handlers.append(stderr)
     if log_file:
-        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        to_file = logging.FileHandler(log_file, encoding="utf-8")
+        to_file = logging.FileHandler(open_log(log_file), encoding="utf-8")
         to_file.setLevel(logging.INFO)
         to_file.setFormatter(fmt)
         handlers.append(to_file)
@@ -39,10 +40,15 @@ def _configure_logging(log_file: str | None, quiet: bool) -> list[logging.Handle
     return handlers
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM (a scheduler's timeout): unwind, so staging files go and the report says so."""
-    pipeline_log.error("terminated by SIGTERM; each output is either unchanged or complete")
-    raise SystemExit(143)
+def _terminator(stop: threading.Event):
+    def _terminate(signum: int, frame: object) -> None:
+        """SIGTERM (a scheduler's timeout): unwind, so staging files go and the report says so."""
+        if stop.is_set():
+            return
+        stop.set()
+        raise SystemExit(143)
+
+    return _terminate
 
 
 def run(
@@ -75,6 +81,13 @@ def run(
             metavar="FILE",
         ),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Verify the last run's outputs against its manifest (SHA-256 of each); run nothing.",
+        ),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the run report (or the plan) as JSON on stdout.")
     ] = False,
@@ -93,6 +106,15 @@ def run(
       custdata run examples/nightly.toml --set date=2026-03-01 -q
     """
     parsed = load_pipeline(pipeline, overrides=list(set_ or []))
+    if check:
+        manifest = check_manifest(parsed)
+        if as_json:
+            typer.echo(json.dumps(manifest, ensure_ascii=False, indent=2))
+        elif not quiet:
+            typer.echo(
+                f"ok: {len(manifest['outputs'])} output(s) match run {manifest['run_id']}", err=True
+            )
+        return
     if dry_run:
         plan = make_plan(parsed)
         if as_json:
@@ -104,9 +126,14 @@ def run(
         str(parsed.resolve(parsed.render(parsed.log, key="log"))) if parsed.log else None
     )
     handlers = _configure_logging(target, quiet)
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, _terminator(stop))
     try:
-        report = run_pipeline(parsed)
+        report = run_pipeline(parsed, stop=stop)
+    except BaseException:
+        if stop.is_set():  # the signal may surface wrapped in a polars error: still 143
+            raise SystemExit(143) from None
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
         for h in handlers:

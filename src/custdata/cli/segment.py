@@ -236,6 +236,16 @@ def rfm_command(
             metavar="FILE.html",
         ),
     ] = None,
+    exceptions: Annotated[
+        str | None,
+        typer.Option(
+            "--exceptions",
+            help="Also write the rows left out (unreadable or implausible dates and amounts, ...) "
+            "with their row_status.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """RFM per customer: recency, frequency, monetary, R/F/M scores, RFM code and segment.
 
@@ -250,6 +260,12 @@ def rfm_command(
     """
     if report and Path(report).suffix.lower() not in (".html", ".htm"):
         raise InvalidOption("--report must name an .html file")
+    from custdata.io import check_outputs
+
+    check_outputs(
+        [("-o", io.output), ("--exceptions", exceptions), ("--report", report)],
+        [input, *([clusters] if clusters else [])],
+    )
     frame = io.read(input)
     frame, customer, date, amount = _transactions(
         frame,
@@ -282,6 +298,18 @@ def rfm_command(
             language=language,
         )
     io.write(result, inputs=input)
+    if exceptions:
+        left_out = seg.transaction_exceptions(
+            frame,
+            customer=customer,
+            date=date,
+            amount=amount,
+            order=order,
+            currency=_currency(currency),
+            rates=rates,
+            dayfirst=dayfirst,
+        )
+        io.write_side(left_out, exceptions, inputs=input)
     if report:
         _write_report(
             report,

@@ -17,13 +17,24 @@ from custdata.dedupe.comparison import (
     DateComparison,
     EmailComparison,
     ExactMatch,
+    IdComparison,
     JaroWinklerAtThresholds,
     NameComparison,
     OrgNameComparison,
     PhoneComparison,
 )
 from custdata.dedupe.config import DedupeConfig, load_config
-from custdata.dedupe.core import (
+from custdata.dedupe.core import deduplicate, find_duplicates, plan
+from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
+from custdata.dedupe.evaluate import error_pairs, evaluate
+from custdata.dedupe.golden import golden_records
+from custdata.dedupe.link import households, link, match_master
+from custdata.dedupe.plan import ColumnUse, DedupePlan
+from custdata.dedupe.records import record_keys
+from custdata.dedupe.report import explain, explain_lines, pairs_report
+from custdata.dedupe.review import parse_labels, review_pairs
+from custdata.dedupe.rules import And, Exact, Fuzzy, Level, Not, Or, Rule, YearsApart, parse_rule
+from custdata.dedupe.stages import (
     DedupeResult,
     Prepared,
     ScoredPairs,
@@ -32,18 +43,9 @@ from custdata.dedupe.core import (
     cluster_records,
     compare,
     comparison_set,
-    deduplicate,
-    find_duplicates,
     prepare_records,
     score,
 )
-from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
-from custdata.dedupe.evaluate import error_pairs, evaluate
-from custdata.dedupe.golden import golden_records
-from custdata.dedupe.link import households, link, match_master
-from custdata.dedupe.records import record_keys
-from custdata.dedupe.review import parse_labels, review_pairs
-from custdata.dedupe.rules import And, Exact, Fuzzy, Level, Not, Or, Rule, YearsApart, parse_rule
 
 __all__ = [
     "AddressComparison",
@@ -52,15 +54,18 @@ __all__ = [
     "BlockingResult",
     "BlockingRule",
     "Clusters",
+    "ColumnUse",
     "Comparison",
     "DateComparison",
     "DedupeConfig",
+    "DedupePlan",
     "DedupeResult",
     "Diagnostic",
     "DiagnosticKind",
     "EmailComparison",
     "Exact",
     "ExactMatch",
+    "IdComparison",
     "Fuzzy",
     "JaroWinklerAtThresholds",
     "Level",
@@ -81,14 +86,18 @@ __all__ = [
     "default_blocking_rules",
     "error_pairs",
     "evaluate",
+    "explain",
+    "explain_lines",
     "find_duplicates",
     "golden_records",
     "households",
     "link",
     "load_config",
     "match_master",
+    "pairs_report",
     "parse_labels",
     "parse_rule",
+    "plan",
     "prepare_records",
     "record_keys",
     "review_pairs",

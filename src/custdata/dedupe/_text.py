@@ -160,13 +160,17 @@ def patronymic_stem(column: str | pl.Expr) -> pl.Expr:
     """Root of a patronymic: Иванович/Ивановна -> ivan (siblings agree, father/son differ).
 
     Built on the normalizer's :func:`~custdata.normalize.middle_name_key` of the raw value.
+    Ukrainian Г is Latin H, Russian Г is G: a lone ``h`` is read as ``g``, so the Ukrainian
+    transliteration matches the Russian form (Hryhorevych = Григорьевич).
 
-    >>> df = pl.DataFrame({"n": ["Иванович", "Ивановна", "Петрович", "Ильинична", "Ильич"]})
+    >>> df = pl.DataFrame({"n": ["Иванович", "Ивановна", "Петрович", "Ильинична", "Ильич",
+    ...                          "Hryhorevych", "Григорьевич", "Mykhailovych", "Михайлович"]})
     >>> df.select(patronymic_stem("n"))["n"].to_list()
-    ['ivan', 'ivan', 'petr', 'il', 'il']
+    ['ivan', 'ivan', 'petr', 'il', 'il', 'grigor', 'grigor', 'migail', 'migail']
     """
     s = name_skeleton(middle_name_key(as_expr(column)))
-    return s.str.replace(r"(ovich|evich|ovna|evna|ichna|inichna|ich|ivna|ovic|evic|ic|ovna)$", "")
+    s = s.str.replace(r"(ovich|evich|ovna|evna|ichna|inichna|ich|ivna|ovic|evic|ic|ovna)$", "")
+    return s.str.replace_all(r"(^|[^csz])h", "${1}g")
 
 
 def digits(column: str | pl.Expr) -> pl.Expr:

@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from custdata.dedupe.comparison import is_id_key
 from custdata.dedupe.diagnostics import BlockSkipped, Diagnostic, PairBudget, RulePairs
+from custdata.dedupe.prepare import FIRST_NAME_TEXT as FIRST_TEXT
 from custdata.dedupe.prepare import ROW
 from custdata.errors import InvalidOption
 
@@ -83,24 +85,33 @@ def block_on(*keys: str | pl.Expr, name: str = "") -> BlockingRule:
     return BlockingRule(tuple(keys), name=name)
 
 
-def default_blocking_rules(key_columns: Sequence[str]) -> list[BlockingRule]:
-    """The default rules for the key columns present.
+def default_blocking_rules(
+    key_columns: Sequence[str], *, exact: Sequence[tuple[str, ...]] = ()
+) -> list[BlockingRule]:
+    """The default rules for the key columns present: a union over every strong kind.
 
-    Contacts alone (phone, email) and name/date combinations, so that a duplicate with a new
-    phone, a typo in the surname or a missing birth date is still compared with its original:
+    Contacts alone (phone, email), named identifiers and fields (``exact``: each tuple of keys
+    is a rule of its own, e.g. an ``id`` column or the keys of an exact match rule) and
+    name/date/address combinations, so that a duplicate with a new phone, a typo in the surname
+    or a missing birth date is still compared with its original:
 
     >>> [r.name for r in default_blocking_rules(["phone", "surname_key", "first_name_key", "birth_date"])]
     ['phone', 'surname_key+birth_date', 'first_name_key+birth_date', 'names', 'sn3+fn1+year']
+    >>> [r.name for r in default_blocking_rules(["phone", "id", "surname_key", "address_key"], exact=[("id",)])]
+    ['phone', 'id', 'surname_key+address_key', 'id_sorted']
     """
     have = set(key_columns)
     candidates: list[tuple[str | pl.Expr, ...]] = [
         ("phone",),
         ("email",),
+        *[tuple(e) for e in exact if e not in (("phone",), ("email",))],
         ("tax_id",),  # SSN, ИНН, ЄДРПОУ, УНП, ... (custdata.schema's tax_id kind)
         ("surname_key", "birth_date"),
         ("first_name_key", "birth_date"),
         ("first_name_key", "address_key"),
         ("surname_key", "address_key"),
+        ("surname_key", "postcode"),
+        ("birth_date", "postcode"),
         ("org_key", "postcode"),  # one organization at one place (branches differ by address)
         ("org_key", "address_key"),
         ("org_key", "city_key"),
@@ -114,6 +125,22 @@ def default_blocking_rules(key_columns: Sequence[str]) -> list[BlockingRule]:
         hi = pl.when(f < s).then(s).otherwise(f)
         extra = [pl.col("birth_date").dt.year()] if "birth_date" in have else []
         rules.insert(4 if len(rules) >= 4 else len(rules), block_on(lo, hi, *extra, name="names"))
+    if {"surname_key", FIRST_TEXT} <= have:
+        # The same, on the first name as written: "Ryan Campbell" vs "Campbell Ryan", where
+        # the folded first-name key (Ryan -> adrian) no longer equals the surname key.
+        f, s = pl.col(FIRST_TEXT), pl.col("surname_key")
+        lo = pl.when(f < s).then(f).otherwise(s)
+        hi = pl.when(f < s).then(s).otherwise(f)
+        extra = [pl.col("birth_date").dt.year()] if "birth_date" in have else []
+        rules.append(block_on(lo, hi, *extra, name="names_as_written"))
+        if "city_key" in have:
+            # Both names (either order) in the same city: a wrong or missing birth date.
+            rules.append(block_on(lo, hi, pl.col("city_key"), name="names_as_written+city"))
+    for e in exact:
+        if len(e) == 1 and is_id_key(e[0]):
+            # Two characters swapped in an identifier: the same characters, sorted.
+            chars = pl.col(e[0]).str.split("").list.sort().list.join("")
+            rules.append(block_on(chars, name=f"{e[0]}_sorted"))
     if {"surname_key", "first_name_key", "birth_date"} <= have:
         # Typos in both names and a shifted date: prefixes + year.
         rules.append(
@@ -127,7 +154,13 @@ def default_blocking_rules(key_columns: Sequence[str]) -> list[BlockingRule]:
     if not rules:
         # Generic columns only (e.g. user-mapped): block on each one separately.
         rules = [block_on(c) for c in key_columns if not c.startswith("_")]
-    return rules
+    seen: set[str] = set()
+    unique = []
+    for r in rules:
+        if r.name not in seen:
+            seen.add(r.name)
+            unique.append(r)
+    return unique
 
 
 @dataclass

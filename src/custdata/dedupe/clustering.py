@@ -35,7 +35,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from custdata.dedupe.diagnostics import Diagnostic, OversizedCluster, SplitClusters
+from custdata.dedupe.diagnostics import (
+    Diagnostic,
+    OversizedCluster,
+    SecondLook,
+    SplitClusters,
+)
 from custdata.graph import component_min_labels
 
 LEFT, RIGHT = "row_l", "row_r"
@@ -197,9 +202,64 @@ def pairs_within(labels: np.ndarray, edges: pl.DataFrame, score: ScoreFn) -> pl.
     return allpairs.sort(["label", LEFT, RIGHT])
 
 
+#: Pairs at or above this probability are "near certain": a split that leaves such a pair
+#: apart gets a second look (:func:`second_look`).
+NEAR_CERTAIN = 0.99
+
+
+def second_look(
+    groups: np.ndarray, prob: np.ndarray, forbid: np.ndarray, support: float
+) -> tuple[np.ndarray, int, int]:
+    """Move records that a near-certain pair ties to another group, where the evidence says.
+
+    Average linkage merges greedily, so which group a record ends in can depend on the order of
+    merging. Here each record with a near-certain pair into another group moves there when no
+    pair there is forbidden and its average probability to that group is at least ``support``
+    and higher than to its own group: a split falls on the weakest evidence. Returns the new
+    groups, the near-certain pairs left apart before, and the records moved.
+
+    >>> prob = np.array([[0, .99, .1], [.99, 0, .6], [.1, .6, 0]])
+    >>> g, apart, moved = second_look(np.array([0, 1, 1]), prob, np.zeros((3, 3), bool), 0.5)
+    >>> g.tolist(), apart, moved
+    ([1, 1, 1], 1, 1)
+    """
+    k = groups.size
+    groups = groups.copy()
+    certain = (prob >= NEAR_CERTAIN) & ~forbid
+    np.fill_diagonal(certain, False)
+    apart = int(np.triu(certain & (groups[:, None] != groups[None, :])).sum())
+    moved = 0
+    if apart == 0:
+        return groups, 0, 0
+    for _ in range(k):
+        changed = False
+        for i in range(k):
+            targets = np.unique(groups[certain[i] & (groups != groups[i])])
+            if targets.size == 0:
+                continue
+            others = np.arange(k) != i
+            own = others & (groups == groups[i])
+            own_avg = prob[i, own].mean() if own.any() else 0.0
+            best, best_avg = -1, max(own_avg, support)
+            for g in targets:
+                members = others & (groups == g)
+                if forbid[i, members].any():
+                    continue
+                avg = prob[i, members].mean()
+                if avg > best_avg:
+                    best, best_avg = int(g), avg
+            if best >= 0:
+                groups[i] = best
+                moved += 1
+                changed = True
+        if not changed:
+            break
+    return groups, apart, moved
+
+
 def split_inconsistent(
     labels: np.ndarray, allpairs: pl.DataFrame, *, threshold: float, support: float
-) -> SplitClusters | None:
+) -> list[Diagnostic]:
     """Re-cluster (in place) the components where some pair is weak or forbidden."""
     bad = (
         allpairs.group_by("label")
@@ -207,11 +267,11 @@ def split_inconsistent(
         .filter("bad")
     )
     if bad.height == 0:
-        return None
+        return []
     todo = allpairs.join(bad.select("label"), on="label", how="semi").sort(["label", LEFT, RIGHT])
     rows_all = np.unique(np.concatenate([todo[LEFT].to_numpy(), todo[RIGHT].to_numpy()]))
     members = pl.DataFrame({"row": rows_all, "label": labels[rows_all]}).sort(["label", "row"])
-    split = 0
+    split = apart_total = moved_total = 0
     m_label, m_row = members["label"].to_numpy(), members["row"].to_numpy()
     t_label = todo["label"].to_numpy()
     t_left, t_right = todo[LEFT].to_numpy(), todo[RIGHT].to_numpy()
@@ -232,12 +292,18 @@ def split_inconsistent(
         forbid[li, ri] = forbid[ri, li] = t_dist[sl]
         edge = (prob >= threshold) & ~forbid
         groups = _average_linkage(k, prob, forbid, edge, support)
-        if groups.max() > 0:
+        groups, apart, moved = second_look(groups, prob, forbid, support)
+        apart_total += apart
+        moved_total += moved
+        if np.unique(groups).size > 1:
             split += 1
         for g in np.unique(groups):
             mem = rows[groups == g]
             labels[mem] = mem.min()
-    return SplitClusters(components=bad.height, split=split)
+    out: list[Diagnostic] = [SplitClusters(components=bad.height, split=split)]
+    if apart_total:
+        out.append(SecondLook(pairs=apart_total, moved=moved_total))
+    return out
 
 
 def cluster(
@@ -270,7 +336,7 @@ def cluster(
         diagnostics.append(cut)
     allpairs = pairs_within(labels, edges, score)
     if allpairs.height:
-        split = split_inconsistent(labels, allpairs, threshold=threshold, support=support)
-        if split is not None:
-            diagnostics.append(split)
+        diagnostics.extend(
+            split_inconsistent(labels, allpairs, threshold=threshold, support=support)
+        )
     return Clusters(labels, diagnostics)

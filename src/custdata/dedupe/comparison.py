@@ -16,6 +16,7 @@ all cores), only for pairs that are neither null nor exactly equal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -325,6 +326,48 @@ class AddressComparison(Comparison):
 
 
 @dataclass(frozen=True)
+class IdComparison(Comparison):
+    """Identifiers (a customer number, a tax id): exact, one character wrong or two swapped, else.
+
+    An equal identifier is strong evidence; a different one only weak evidence against (ids are
+    mistyped, reissued, or filled with another person's number): the weight of ``else`` is never
+    below ``min_weight`` bits.
+
+    >>> c = IdComparison("id")
+    >>> c.levels(pl.Series(["7707083893", "7707083893", "7707083893"]),
+    ...          pl.Series(["7707083893", "7707083839", "5001234567"])).to_list()
+    [2, 1, 0]
+    """
+
+    min_weight: float = -4.0
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return ("else", "one_typo", "exact")
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        null, equal = _null_and_equal(left, right)
+        mask = ~null & ~equal
+        close = mask & (_batch_scores(left, right, mask, OSA.distance) == 1)
+        level = np.zeros(len(left), dtype=np.int8)
+        level[close] = 1
+        level[equal] = 2
+        return self._finish(level, null)
+
+    def to_dict(self) -> dict:
+        return super().to_dict() | {"min_weight": self.min_weight}
+
+
+def is_id_key(column: str) -> bool:
+    """Whether a key column holds an identifier (``id``, ``id_2``, ..., or a ``tax_id``).
+
+    >>> is_id_key("id"), is_id_key("id_2"), is_id_key("tax_id"), is_id_key("idea")
+    (True, True, True, False)
+    """
+    return re.fullmatch(r"(id|tax_id)(_\d+)?", column) is not None
+
+
+@dataclass(frozen=True)
 class OrgNameComparison(Comparison):
     """Organization keys: exact, same words give or take typos, one name inside the other, else.
 
@@ -407,6 +450,9 @@ def default_comparisons(key_columns: Sequence[str]) -> list[Comparison]:
     out: list[Comparison] = []
     for col in key_columns:
         if col.startswith("_") or col == "full_name_key":
+            continue
+        if is_id_key(col):
+            out.append(IdComparison(col))
             continue
         out.append(DEFAULT_COMPARISONS.get(col) or JaroWinklerAtThresholds(col, thresholds=(0.9,)))
     return out

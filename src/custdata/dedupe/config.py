@@ -49,6 +49,7 @@ _COMPARISON_TYPES: dict[str, type[Comparison]] = {
         _cmp.EmailComparison,
         _cmp.PhoneComparison,
         _cmp.AddressComparison,
+        _cmp.IdComparison,
         _cmp.OrgNameComparison,
     )
 }

@@ -203,15 +203,15 @@ class SplitClusters(Diagnostic):
 
 @dataclass(frozen=True)
 class SecondLook(Diagnostic):
-    """Near-certain pairs left apart by a split that were joined again."""
+    """Near-certain pairs a split left apart, and the records moved to where they belong."""
 
     kind: ClassVar[DiagnosticKind] = DiagnosticKind.SECOND_LOOK
     pairs: int
-    merged: int
+    moved: int
 
     @property
     def message(self) -> str:
         return (
-            f"{self.pairs} near-certain pair(s) were left apart by a split; "
-            f"{self.merged} group(s) joined again"
+            f"{self.pairs} near-certain pair(s) were left apart by a split; on a second look "
+            f"{self.moved} record(s) moved to the group their evidence points to"
         )

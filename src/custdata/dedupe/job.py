@@ -6,7 +6,7 @@ table the command can write (:class:`FindOutput`), so the CLI only reads, calls 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -15,6 +15,8 @@ from custdata.dedupe.core import DedupeResult, deduplicate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households as add_households
 from custdata.dedupe.link import match_master
+from custdata.dedupe.plan import DedupePlan
+from custdata.dedupe.report import pairs_report
 from custdata.dedupe.review import review_pairs
 from custdata.progress import ProgressCallback
 
@@ -81,12 +83,15 @@ def find(
     labels: pl.DataFrame | None = None,
     master: pl.DataFrame | None = None,
     progress: ProgressCallback | None = None,
+    on_plan: Callable[[DedupePlan], None] | None = None,
 ) -> FindOutput:
     """Find the records of the same person and build the tables ``options`` asks for.
 
     With ``master`` (an earlier result with ``cluster_id``), the rows are matched against it
     and keep its ids (:func:`~custdata.dedupe.match_master`); ``labels`` are labelled review
-    pairs (see :mod:`custdata.dedupe.review`). ``progress`` receives the dedupe stages.
+    pairs (see :mod:`custdata.dedupe.review`). ``progress`` receives the dedupe stages;
+    ``on_plan`` what the run uses, before matching (:class:`~custdata.dedupe.DedupePlan`).
+    The pairs table names records by their id column (:func:`~custdata.dedupe.pairs_report`).
 
     >>> df = pl.DataFrame({"email": ["Ivan.Petrov@gmail.com", "ivanpetrov@gmail.com", "olga@mail.ru"]})
     >>> out = find(df, FindOptions(rules=["email"], golden=True))
@@ -94,17 +99,28 @@ def find(
     (2, 2, 2)
     """
     opts = options or FindOptions()
-    common = dict(
-        columns=opts.columns,
-        rules=list(opts.rules) if opts.rules else None,
-        threshold=opts.threshold,
-        config=opts.config,
-    )
+    rules = list(opts.rules) if opts.rules else None
     result = None
     if master is not None:
-        out = match_master(frame, master, **common)
+        out = match_master(
+            frame,
+            master,
+            columns=opts.columns,
+            rules=rules,
+            threshold=opts.threshold,
+            config=opts.config,
+        )
     else:
-        result = deduplicate(frame, labels=labels, progress=progress, **common)
+        result = deduplicate(
+            frame,
+            columns=opts.columns,
+            rules=rules,
+            threshold=opts.threshold,
+            config=opts.config,
+            labels=labels,
+            progress=progress,
+            on_plan=on_plan,
+        )
         out = result.frame
     if opts.households:
         out = add_households(out)
@@ -112,6 +128,6 @@ def find(
         frame=out,
         result=result,
         golden=golden_records(out, date_column=opts.date_column) if opts.golden else None,
-        pairs=result.pairs if result is not None and opts.pairs else None,
+        pairs=pairs_report(result, frame) if result is not None and opts.pairs else None,
         review=review_pairs(result, frame) if result is not None and opts.review else None,
     )

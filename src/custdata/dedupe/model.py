@@ -62,6 +62,8 @@ class FellegiSunter:
     prior: float | None = None
     #: Per comparison, a frame (value, tf) for the term-frequency adjustment of the exact level.
     tf: dict[str, pl.DataFrame] = field(default_factory=dict)
+    #: Per comparison, the lowest weight (bits) any of its levels may have (identifiers).
+    floors: dict[str, float] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -77,6 +79,7 @@ class FellegiSunter:
         max_iterations: int = 40,
         tolerance: float = 1e-5,
         lam: float = 0.3,
+        floors: Mapping[str, float] | None = None,
     ) -> FellegiSunter:
         """Estimate m and ``lam`` by EM over the level table (u fixed).
 
@@ -91,7 +94,9 @@ class FellegiSunter:
             # Start: duplicates mostly agree exactly, rarely disagree.
             init = np.linspace(0.05, 1.0, k) ** 2
             m_arr[n] = _normalize(init)
-        model = cls(m=m_arr, u=u_arr, lam=float(np.clip(lam, EPS, 1 - EPS)))
+        model = cls(
+            m=m_arr, u=u_arr, lam=float(np.clip(lam, EPS, 1 - EPS)), floors=dict(floors or {})
+        )
         if levels.height == 0 or not names:
             return model
         # Sorted patterns: the sums of EM run in the same order whatever the row order.
@@ -123,8 +128,7 @@ class FellegiSunter:
         for n in self.names:
             lv = g[n]
             obs = lv >= 0
-            ratio = np.log2(self.m[n]) - np.log2(self.u[n])
-            total[obs] += ratio[lv[obs]]
+            total[obs] += self.level_weights(n)[lv[obs]]
         return total
 
     def _posterior(self, g: Mapping[str, np.ndarray], size: int) -> np.ndarray:
@@ -189,7 +193,9 @@ class FellegiSunter:
 
     def level_weights(self, name: str) -> np.ndarray:
         """log2(m/u) of each level of one comparison (what the pairs table shows)."""
-        return np.log2(self.m[name]) - np.log2(self.u[name])
+        w = np.log2(self.m[name]) - np.log2(self.u[name])
+        floor = self.floors.get(name)
+        return w if floor is None else np.maximum(w, floor)
 
     def to_dict(self) -> dict:
         """Parameters as plain lists (for the diagnostics and the review loop)."""

@@ -58,6 +58,8 @@ KEY_COLUMNS: dict[str, str] = {
     "org_key": "org_name",
 }
 
+#: Key of the first name without diminutive folding (a private key: never compared or blocked).
+FIRST_NAME_TEXT = "_first_name_text"
 #: Columns the normalizers add beside an input column (``<column><suffix>``, with this dtype)
 #: that :func:`prepare` takes as they are instead of normalizing the input again (``clean``
 #: normalizes first, then deduplicates).
@@ -85,7 +87,17 @@ def resolve_columns(
     {'phone': ['Телефон'], 'email': ['email']}
     >>> resolve_columns(df, {"phone": "Телефон"})
     {'phone': ['Телефон']}
+
+    Identifiers (``id``) take part only when named: a detected row number is not evidence.
     """
+    return resolve_columns_and_candidates(frame, columns)[0]
+
+
+def resolve_columns_and_candidates(
+    frame: pl.DataFrame | pl.LazyFrame,
+    columns: Mapping[str, str | list[str]] | None = None,
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Kind -> input columns and unnamed identifier-like columns (reported, not used)."""
     names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
     if columns is None:
         from custdata.schema import detect_columns
@@ -102,7 +114,46 @@ def resolve_columns(
             if c not in used and kind and kind not in found:
                 found[kind] = [c]
                 used.add(c)
-    return {k: v for k, v in found.items() if v and k not in ("id", "date", "consent")}
+    dropped = ("date", "consent") if columns is not None else ("id", "date", "consent")
+    candidates = [] if columns is not None else list(found.get("id", []))
+    return {k: v for k, v in found.items() if v and k not in dropped}, candidates
+
+
+#: Kinds whose columns each become a key of their own (not coalesced into one).
+PER_COLUMN_KINDS = ("id", "other")
+
+
+def key_names(mapping: Mapping[str, list[str]]) -> dict[str, str]:
+    """Input column -> the key column built from it (for rules that name an input column).
+
+    ``id`` columns become ``id`` (several: ``id``, ``id_2``, ...); ``other`` columns keep their
+    name (prefixed ``other_`` when it clashes with a key name); other kinds give one key each.
+
+    >>> key_names({"phone": ["tel"], "id": ["inn", "passport"], "other": ["site"], "first_name": ["f"]})
+    {'tel': 'phone', 'inn': 'id', 'passport': 'id_2', 'site': 'site', 'f': 'first_name_key'}
+    """
+    kind_key = {kind: key for key, kind in KEY_COLUMNS.items()}
+    reserved = set(KEY_COLUMNS) | {"full_name_key", ROW} | set(mapping)
+    out: dict[str, str] = {}
+    for kind, cols in mapping.items():
+        for i, c in enumerate(cols):
+            if kind == "id":
+                out[c] = "id" if i == 0 else f"id_{i + 1}"
+            elif kind == "other":
+                out[c] = f"other_{c}" if c in reserved or c.startswith("_") else c
+            elif kind == "full_name":
+                out[c] = "full_name_key"
+            else:
+                out[c] = kind_key.get(kind, kind)
+    return out
+
+
+def _id_key(expr: pl.Expr) -> pl.Expr:
+    """An identifier as a key: upper case, letters and digits only; null when empty or junk."""
+    raw = expr.cast(pl.String).str.strip_chars()
+    key = raw.str.to_uppercase().str.replace_all(r"[^\p{L}\p{N}]+", "")
+    junk = raw.str.to_lowercase().is_in(_JUNK) | key.str.contains(r"^0+$")
+    return pl.when(junk | (key == "")).then(None).otherwise(key)
 
 
 #: Header patterns of fields custdata's detector does not name but matching benefits from.
@@ -402,9 +453,9 @@ def prepare(
     >>> df = pl.DataFrame({"ФИО": ["Иванова Мария Петровна"], "Телефон": ["8 (912) 345-67-89"],
     ...                    "Дата рождения": ["01.02.1980"]})
     >>> prepare(df).row(0, named=True)  # doctest: +NORMALIZE_WHITESPACE
-    {'_row': 0, 'first_name_key': 'maria', 'surname_key': 'ivanov', 'middle_name_key': 'petr',
-     'birth_date': datetime.date(1980, 2, 1), 'gender': 'f', 'phone': '9123456789',
-     'full_name_key': 'ivanov maria'}
+    {'_row': 0, 'first_name_key': 'maria', '_first_name_text': 'maria', 'surname_key': 'ivanov',
+     'middle_name_key': 'petr', 'birth_date': datetime.date(1980, 2, 1), 'gender': 'f',
+     'phone': '9123456789', 'full_name_key': 'ivanov maria'}
     """
     mapping = resolve_columns(frame, columns)
     schema = frame.schema
@@ -467,6 +518,9 @@ def prepare(
     if parts["first"]:
         first = name_skeleton(_normalize.first_name_key(pl.col("_first")))
         by_value.append(("_first", "first_name_key", first))
+        # The spelling without diminutive folding: LARYR (a typo) is close to Larry here,
+        # while their folded keys (larir, lavrence) are not. Used by the veto rules.
+        by_value.append(("_first", FIRST_NAME_TEXT, name_skeleton(pl.col("_first"))))
     if parts["last"]:
         by_value.append(("_last", "surname_key", surname_stem(pl.col("_last"))))
     if parts["middle"]:
@@ -521,9 +575,14 @@ def prepare(
         ],
     )
     for kind in mapping:
-        if kind in KEY_COLUMNS.values() or kind in _IGNORED_KINDS:
+        if kind in KEY_COLUMNS.values() or kind in _IGNORED_KINDS or kind in PER_COLUMN_KINDS:
             continue
         multi(kind, kind, lambda c, o: [{o: clean_text(pl.col(c))}])
+    names = key_names(mapping)
+    for kind, build in (("id", _id_key), ("other", clean_text)):
+        for c, original in zip(inputs(kind), mapping.get(kind, []), strict=True):
+            stages.append({names[original]: build(pl.col(c))})
+            keys.append(names[original])
     if not keys and not by_value:
         raise InvalidOption(
             "no column to match on: name them with columns={'phone': ..., 'email': ...} "

@@ -23,7 +23,7 @@ Or(rules=(Exact(field='email'), And(rules=(Fuzzy(field='name', threshold=0.9), E
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -315,6 +315,26 @@ def parse_rule(text: str) -> Rule:
     return parsed[0] if len(parsed) == 1 else Or(tuple(parsed))
 
 
+def rule_exact_keys(rule: Rule) -> list[tuple[str, ...]]:
+    """Key tuples on which a match rule can only hold when equal (for blocking on the rule).
+
+    An exact term gives its key; an And of exact terms their tuple; an Or each alternative.
+    A rule with a fuzzy or negated part gives nothing (it would not block safely).
+
+    >>> rule_exact_keys(parse_rule("email | soc_sec_id,birth_date"))
+    [('email',), ('soc_sec_id', 'birth_date')]
+    >>> rule_exact_keys(parse_rule("name~0.9,birth_date"))
+    []
+    """
+    if isinstance(rule, Exact):
+        return [(key_column(rule.field),)]
+    if isinstance(rule, Or):
+        return [k for r in rule.rules for k in rule_exact_keys(r)]
+    if isinstance(rule, And) and all(isinstance(r, Exact) for r in rule.rules):
+        return [tuple(key_column(r.field) for r in rule.rules if isinstance(r, Exact))]
+    return []
+
+
 def as_rules(rules: Rule | str | Sequence[Rule | str] | None) -> list[Rule]:
     """Accept one rule, a rule string or a list of them.
 
@@ -328,53 +348,179 @@ def as_rules(rules: Rule | str | Sequence[Rule | str] | None) -> list[Rule]:
     return [parse_rule(r) if isinstance(r, str) else r for r in rules]
 
 
-def default_distinct_rules(comparisons: Sequence[str], *, households: bool = True) -> list[Rule]:
+@dataclass(frozen=True, repr=True)
+class SameDayMonth(Rule):
+    """Both dates present with the same day and month (only the year differs: a typo-like slip).
+
+    >>> import datetime as dt
+    >>> ctx = pl.DataFrame({"birth_date_l": [dt.date(1995, 6, 24), dt.date(1995, 6, 24)],
+    ...                     "birth_date_r": [dt.date(2005, 6, 24), dt.date(1995, 7, 1)]})
+    >>> ctx.select(SameDayMonth("birth_date").expr()).to_series().to_list()
+    [True, False]
+    """
+
+    field: str
+
+    def expr(self) -> pl.Expr:
+        k = key_column(self.field)
+        left, right = pl.col(f"{k}_l"), pl.col(f"{k}_r")
+        same = (left.dt.month() == right.dt.month()) & (left.dt.day() == right.dt.day())
+        return same.fill_null(False)
+
+    def key_columns(self) -> set[str]:
+        return {key_column(self.field)}
+
+    def describe(self) -> str:
+        return f"{self.field}:same_day_month"
+
+
+@dataclass(frozen=True, repr=True)
+class Veto(Rule):
+    """A named cannot-link rule: ``when`` holds and ``unless`` does not.
+
+    ``unless`` is the evidence that overrides the conflict (strong identity agreement on a
+    conflict that looks like a typo). :meth:`describe` is the name, which the pairs table shows.
+    """
+
+    name: str
+    when: Rule
+    unless: Rule | None = None
+
+    def expr(self) -> pl.Expr:
+        fires = self.when.expr()
+        if self.unless is not None:
+            fires = fires & ~self.unless.expr().fill_null(False)
+        return fires
+
+    def key_columns(self) -> set[str]:
+        extra = self.unless.key_columns() if self.unless is not None else set()
+        return self.when.key_columns() | extra
+
+    def level_columns(self) -> set[str]:
+        extra = self.unless.level_columns() if self.unless is not None else set()
+        return self.when.level_columns() | extra
+
+    def describe(self) -> str:
+        return self.name
+
+
+#: Top level (exact) of the standard comparisons, when only their names are known.
+_TOP_LEVEL = {"email": 2, "phone": 2, "first_name": 3, "surname": 3}
+#: Key of the first name without diminutive folding (built by prepare; see FIRST_NAME_TEXT).
+_FIRST_TEXT = "_first_name_text"
+
+
+def strong_identity(tops: Mapping[str, int]) -> Rule | None:
+    """Agreement that identifies a person whatever one other field says.
+
+    The same email key, the same phone with the same first name and surname, or the same named
+    identifier (``id``, ``id_2``, ...). ``tops`` maps the comparisons present to their top level.
+
+    >>> strong_identity({"email": 2, "phone": 2, "first_name": 3, "surname": 3}).describe()
+    'email>=2 | phone>=2,first_name>=3,surname>=3'
+    """
+    parts: list[Rule] = []
+    if "email" in tops:
+        parts.append(Level("email", at_least=tops["email"]))
+    if {"phone", "first_name", "surname"} <= set(tops):
+        parts.append(
+            And(tuple(Level(n, at_least=tops[n]) for n in ("phone", "first_name", "surname")))
+        )
+    for name in sorted(tops):
+        if re.fullmatch(r"(id|tax_id)(_\d+)?", name):
+            parts.append(Level(name, at_least=tops[name]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+
+def default_distinct_rules(
+    comparisons: Sequence[str] | Mapping[str, int],
+    *,
+    households: bool = True,
+    keys: Sequence[str] = (),
+) -> list[Rule]:
     """Cannot-link rules that tell relatives apart, for the comparisons present.
+
+    ``comparisons``: their names, or names -> top level. ``keys``: key columns built (the
+    overrides need the unfolded first name, ``_first_name_text``).
 
     Always (both values present and not even a fuzzy/translit/diminutive/initial match):
 
-    * different first names and birth dates more than a typo apart;
-    * different patronymics and birth dates more than a typo apart (father and son, both Ivan);
-    * different first name and different gender (twins of opposite sex);
-    * with an organization name: different addresses (branches of one company are different
-      sites, though they share its name, tax id and head office phone).
+    * ``different_first_name``: different first names and birth dates more than a typo apart;
+    * ``different_patronymic``: different patronymics and birth dates more than a typo apart
+      (father and son, both Ivan);
+    * ``different_gender``: different first name and different gender (twins of opposite sex);
+    * ``different_site``: with an organization name, different addresses (branches of one
+      company are different sites, though they share its name, tax id and head office phone).
 
     With ``households=True`` (the data has relatives sharing contacts, see
     :func:`household_evidence`), stricter, because a shared phone and address then prove
     nothing:
 
-    * different first names (or patronymics) unless the birth dates agree up to one typo (a
-      missing birth date no longer saves the pair);
-    * birth dates a generation apart (10+ years, not a typo or a day/month swap): father and son
-      with the same name.
+    * ``different_first_name``: different first names (or patronymics) unless the birth dates
+      agree up to one typo (a missing birth date no longer saves the pair);
+    * ``generation_apart``: birth dates a generation apart (10+ years, not a typo or a
+      day/month swap): father and son with the same name.
+
+    A missing value is never a conflict (a rule on a null level does not hold). Strong identity
+    (:func:`strong_identity`) overrides a conflict that looks like a typo: first names close in
+    spelling before diminutive folding (``LARYR``/``Larry``), or birth dates that differ only in
+    the year (``1995-06-24``/``2005-06-24``).
 
     >>> [r.describe() for r in default_distinct_rules(["first_name", "birth_date", "gender"])]
-    ['first_name<=0,!birth_date>=3', 'birth_date<=0,birth_date>=10y', 'first_name<=0,gender<=0']
-    >>> [r.describe() for r in default_distinct_rules(["first_name", "birth_date"], households=False)]
+    ['different_first_name', 'generation_apart', 'different_gender']
+    >>> [r.when.describe() for r in default_distinct_rules(["first_name", "birth_date"], households=False)]
     ['first_name<=0,birth_date<=1']
     """
-    have = set(comparisons)
+    tops = (
+        dict(comparisons)
+        if isinstance(comparisons, Mapping)
+        else {c: _TOP_LEVEL.get(c, 1) for c in comparisons}
+    )
+    have = set(tops)
+    strong = strong_identity(tops)
+    first_typo: Rule | None = None
+    if strong is not None and _FIRST_TEXT in keys:
+        first_typo = strong & Fuzzy(_FIRST_TEXT, 0.85)
     out: list[Rule] = []
     dob = "birth_date" in have
     for name in ("first_name", "middle_name"):
         if name not in have:
             continue
+        rule_name = "different_first_name" if name == "first_name" else "different_patronymic"
+        unless = first_typo if name == "first_name" else None
         conflict = Level(name, at_most=0)
         if not dob:
             if households:
-                out.append(conflict)
+                out.append(Veto(rule_name, conflict, unless))
         elif households:
-            out.append(conflict & Not(Level("birth_date", at_least=3)))
+            out.append(Veto(rule_name, conflict & Not(Level("birth_date", at_least=3)), unless))
         else:
-            out.append(conflict & Level("birth_date", at_most=1))
+            if unless is not None:
+                unless = unless & SameDayMonth("birth_date")
+            out.append(Veto(rule_name, conflict & Level("birth_date", at_most=1), unless))
     if dob and households:
-        out.append(Level("birth_date", at_most=0) & YearsApart("birth_date", 10))
+        unless = strong & SameDayMonth("birth_date") if strong is not None else None
+        out.append(
+            Veto(
+                "generation_apart",
+                Level("birth_date", at_most=0) & YearsApart("birth_date", 10),
+                unless,
+            )
+        )
     if {"first_name", "gender"} <= have:
-        out.append(Level("first_name", at_most=0) & Level("gender", at_most=0))
+        out.append(
+            Veto(
+                "different_gender",
+                Level("first_name", at_most=0) & Level("gender", at_most=0),
+                first_typo,
+            )
+        )
     if {"org_name", "address"} <= have:
         # Organizations: branches share the name, the tax id, the head office's phone and
         # e-mail; two different street addresses (both present) are two sites.
-        out.append(Level("address", at_most=0))
+        out.append(Veto("different_site", Level("address", at_most=0)))
     return out
 
 

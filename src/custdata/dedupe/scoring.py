@@ -55,12 +55,14 @@ class Scorer:
     distinct_rules: list[Rule] = field(default_factory=list)
     model: FellegiSunter | None = None
     tf: dict[str, pl.DataFrame] = field(default_factory=dict)
+    #: Input column -> key column, so that a rule may name an input column (``soc_sec_id``).
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         needed: set[str] = set()
         for r in [*self.match_rules, *self.distinct_rules]:
             needed |= r.key_columns()
-        missing = sorted(c for c in needed if c not in self.keys.columns)
+        missing = sorted(c for c in needed if self._key(c) not in self.keys.columns)
         if missing:
             raise InvalidOption(
                 f"a rule uses the field {missing[0]!r}, which is not in the data; "
@@ -76,6 +78,12 @@ class Scorer:
                         f"defined: {', '.join(sorted(levels_known))}"
                     )
 
+    def _key(self, field_key: str) -> str:
+        """The key column a rule's key refers to (itself, or the key of a named input column)."""
+        if field_key in self.keys.columns:
+            return field_key
+        return self.aliases.get(field_key, field_key)
+
     def levels(self, left: pl.Series, right: pl.Series) -> pl.DataFrame:
         """Level table of the pairs (``left[i]``, ``right[i]``)."""
         return self.cset.level_table(self.keys, left, right)
@@ -84,8 +92,8 @@ class Scorer:
         """What rules read: rows, levels and ``<key>_l``/``<key>_r`` for each key rules use."""
         cols = [left.alias(LEFT), right.alias(RIGHT), *levels.get_columns()]
         for k in self.rule_keys:
-            cols.append(self.keys[k].gather(left).alias(f"{k}_l"))
-            cols.append(self.keys[k].gather(right).alias(f"{k}_r"))
+            cols.append(self.keys[self._key(k)].gather(left).alias(f"{k}_l"))
+            cols.append(self.keys[self._key(k)].gather(right).alias(f"{k}_r"))
         return pl.DataFrame(cols)
 
     def flags(self, ctx: pl.DataFrame) -> tuple[np.ndarray, pl.Series, pl.Series]:

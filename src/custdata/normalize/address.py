@@ -52,7 +52,7 @@ from functools import lru_cache
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
 from custdata.junk import is_junk
 from custdata.normalize.organization import _fold_word
 from custdata.status import EMPTY, JUNK, OK
@@ -90,12 +90,13 @@ STREET_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "street": {
         "ru": ("ул.", "улица", "ул", "улица", "у"),
         "uk": ("вул.", "вулиця", "вул", "вулиця", "вулица"),
-        "en": ("St", "Street", "st", "street", "str", "strasse", "straße"),
+        "en": ("St", "Street", "st", "street", "str", "strasse", "straße", "ul", "ulitsa", "ulica"),
+        "lat": ("St", "Street", "vul", "vulytsia", "vulitsa"),
     },
     "avenue": {
         "ru": ("пр-т", "проспект", "пр-т", "просп", "проспект", "пр", "пр-кт", "пркт"),
         "uk": ("просп.", "проспект", "просп", "пр-т", "проспект"),
-        "en": ("Ave", "Avenue", "ave", "av", "avenue", "aven", "avn"),
+        "en": ("Ave", "Avenue", "ave", "av", "avenue", "aven", "avn", "prospekt", "prosp"),
     },
     "lane": {
         "ru": ("пер.", "переулок", "пер", "переулок"),
@@ -244,9 +245,40 @@ _BEFORE_NUMBER = frozenset({"д", "к", "б", "no", "nr", "c", "с", "ком", "
 _CYRILLIC_RE = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _UKRAINIAN_RE = re.compile(r"[іїєґ]", re.IGNORECASE)
 _TOKEN_RE = re.compile(
-    r"\d+(?:\s*[/\-]\s*\d+)?[^\W\d_]?(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+)*|[,;#\n]"
+    r"\d+(?:st|nd|rd|th|-?(?:я|й|ая|ый|ий|го|е|а))(?![^\W\d_])"  # ordinals: 5th, 1-я, 2-й
+    r"|\d+(?:\s*[/\-]\s*\d+)?[^\W\d_]?(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+)*|[,;#\n]",
+    re.IGNORECASE,
 )
-_NUMBER_RE = re.compile(r"^\d")
+# a house or flat number (12, 12а, 12/3, 5-10); an ordinal (5th, 1-я) is a word of a name
+_NUMBER_RE = re.compile(r"^\d+(?:\s*[/\-]\s*\d+)?[^\W\d_]?$")
+_ORDINAL_WORDS = dict(
+    zip(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ],
+        ["1st", "2nd", "3rd", *[f"{i}th" for i in range(4, 21)]],
+        strict=True,
+    )
+)
 _UK_POSTCODE_RE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$", re.IGNORECASE)
 _UK_POSTCODE_SEARCH = re.compile(
     r"(?<![A-Z\d])([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})(?![A-Z\d])", re.IGNORECASE
@@ -677,7 +709,13 @@ def _compose(
 def _keys(parts: dict[str, str | None]) -> tuple[str | None, str | None]:
     if not parts["street"] or not any(ch.isalpha() for ch in parts["street"]):
         return None, None
-    name = " ".join(w for w in (_fold_word(t) for t in (parts["street"] or "").split()) if w)
+    words = (parts["street"] or "").split()
+    if len(words) > 1 and words[-1] in _DIRECTIONS.values():
+        words = words[
+            :-1
+        ]  # "Peachtree Rd NE" = "Peachtree Rd": a post-directional is often left out
+    words = [_ORDINAL_WORDS.get(w.lower(), w) for w in words]  # "Fifth Ave" = "5th Ave"
+    name = " ".join(w for w in (_fold_word(t) for t in words) if w)
     stype = parts["street_type"] if parts["street_type"] not in (None, "street") else ""
     house = _fold_number(parts["house"]) or ""
     building = _fold_number(parts["building"]) or ""
@@ -814,6 +852,7 @@ _FRAME_FIELDS = (
 )
 
 
+@refuse_clashes
 def addresses(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

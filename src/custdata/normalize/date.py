@@ -32,7 +32,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.frames import as_expr, check_columns
+from custdata.frames import as_expr, check_columns, refuse_clashes
 from custdata.frames import columns_arg as _columns_arg
 from custdata.junk import JUNK_VALUES
 from custdata.normalize._common import one_chunk
@@ -299,6 +299,7 @@ def birth_date(
     )
 
 
+@refuse_clashes
 def birth_dates(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

@@ -34,7 +34,7 @@ from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from custdata._workers import check_workers, map_chunks
 from custdata.errors import InvalidOption
-from custdata.frames import as_expr, check_columns
+from custdata.frames import as_expr, check_columns, refuse_clashes
 from custdata.frames import columns_arg as _columns_arg
 from custdata.junk import JUNK_VALUES
 from custdata.normalize import _email_data as data
@@ -587,6 +587,7 @@ def email_key(col: str | pl.Expr, *, workers: int | None = None) -> pl.Expr:
     return out.struct.field("key").name.keep()
 
 
+@refuse_clashes
 def emails(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

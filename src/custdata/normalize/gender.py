@@ -22,7 +22,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.frames import as_expr, check_columns
+from custdata.frames import as_expr, check_columns, refuse_clashes
 from custdata.frames import columns_arg as _columns_arg
 from custdata.junk import JUNK_VALUES
 from custdata.status import EMPTY, JUNK, OK
@@ -110,6 +110,7 @@ def _status(col: str | pl.Expr) -> pl.Expr:
     )
 
 
+@refuse_clashes
 def genders(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

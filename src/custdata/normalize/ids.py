@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
 from custdata.junk import is_junk
 from custdata.normalize._common import one_chunk
 from custdata.status import EMPTY, JUNK, OK
@@ -141,6 +141,7 @@ def tax_id(column: str | pl.Expr, *, kind: str = "auto") -> pl.Expr:
     return result.alias(column) if isinstance(column, str) else result
 
 
+@refuse_clashes
 def tax_ids(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from custdata.errors import InvalidOption
-from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
 from custdata.junk import is_junk
 from custdata.normalize._common import one_chunk
 from custdata.normalize._diminutives import diminutive_table
@@ -384,6 +384,7 @@ def full_name(
     return pl.when(out.str.len_bytes() > 0).then(out)
 
 
+@refuse_clashes
 def names(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],
@@ -475,6 +476,7 @@ def _gender_series(frame: pl.DataFrame) -> pl.Series:
     )["__gender"]
 
 
+@refuse_clashes
 def name_parts(
     frame: pl.DataFrame | pl.LazyFrame,
     *,

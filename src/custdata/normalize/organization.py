@@ -44,7 +44,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from custdata.errors import InvalidOption
-from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
 from custdata.junk import is_junk
 from custdata.normalize._fold import KEY_FOLD, SPECIAL_LATIN
 from custdata.normalize._translit import translit_text
@@ -434,6 +434,7 @@ def organization_similarity(a: str | None, b: str | None) -> float | None:
     return fuzz.token_set_ratio(ka, kb) / 100.0
 
 
+@refuse_clashes
 def organizations(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

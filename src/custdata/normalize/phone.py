@@ -18,7 +18,7 @@ import polars as pl
 
 from custdata._workers import check_workers, map_chunks
 from custdata.errors import InvalidOption
-from custdata.frames import as_expr, check_columns, columns_arg
+from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
 from custdata.normalize._common import one_chunk
 from custdata.normalize._phone_core import (
     STATUSES,
@@ -432,6 +432,7 @@ def phone_details(
     )
 
 
+@refuse_clashes
 def phones(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: str | Iterable[str],

@@ -7,15 +7,16 @@ True
 
 from __future__ import annotations
 
-from custdata.pipeline.errors import NoInputFiles, PipelineError, PipelineLocked
+from custdata.pipeline.errors import ManifestMismatch, NoInputFiles, PipelineError, PipelineLocked
 from custdata.pipeline.lock import PipelineLock
 from custdata.pipeline.model import Pipeline, StepConfig, load_pipeline
 from custdata.pipeline.registry import STEPS, StepSpec, validate
 from custdata.pipeline.report import RunReport, StepReport
-from custdata.pipeline.runner import Plan, make_plan, run_pipeline
+from custdata.pipeline.runner import Plan, check_manifest, make_plan, run_pipeline
 
 __all__ = [
     "STEPS",
+    "ManifestMismatch",
     "NoInputFiles",
     "Pipeline",
     "PipelineError",
@@ -26,6 +27,7 @@ __all__ = [
     "StepConfig",
     "StepReport",
     "StepSpec",
+    "check_manifest",
     "load_pipeline",
     "make_plan",
     "run_pipeline",

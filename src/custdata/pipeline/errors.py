@@ -49,6 +49,10 @@ class NoInputFiles(UnreadableInput):
     exit_code = 4
 
 
+class ManifestMismatch(CustdataError):
+    """``run --check``: the outputs are not the complete, unchanged set of one finished run."""
+
+
 class PipelineLocked(CustdataError):
     """Another run of the same pipeline holds the lock (exit code 5)."""
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 
 from custdata.errors import OutputError
+from custdata.io import new_file_mode
 from custdata.pipeline.errors import PipelineLocked
 
 
@@ -72,7 +73,7 @@ class PipelineLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(10):
             try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, new_file_mode())
             except OSError as exc:
                 raise OutputError(
                     f"cannot create the lock file {self.path} ({exc.strerror})"

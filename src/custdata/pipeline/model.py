@@ -35,7 +35,15 @@ from custdata.config import parse_toml, read_config_text
 from custdata.pipeline.errors import PipelineError
 
 #: Keys of ``[pipeline]``.
-PIPELINE_KEYS: tuple[str, ...] = ("name", "date", "lock", "report", "log", "base_dir")
+PIPELINE_KEYS: tuple[str, ...] = (
+    "name",
+    "date",
+    "lock",
+    "report",
+    "log",
+    "base_dir",
+    "manifest",
+)
 #: Keys of a step that are not keyword arguments of its function.
 STEP_META_KEYS: tuple[str, ...] = ("step", "id", "input")
 #: Fields a path template may use.
@@ -83,6 +91,7 @@ class Pipeline:
     report: str | None = None
     log: str | None = None
     base_dir: Path = field(default_factory=Path.cwd)
+    manifest: str | None = None
     key_lines: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -230,6 +239,15 @@ def load_pipeline(
     path = Path(source)
     file = path.name
     if text is None:
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            mode = 0
+        if mode & 0o002:
+            raise PipelineError(
+                f"the pipeline file {path.name} is writable by other users; a pipeline file is "
+                f"code (it chooses what is read and written): chmod o-w {path.name}"
+            )
         text = read_config_text(path, what="pipeline file", error=PipelineError)
     data = parse_toml(text, what="pipeline file", source=file, error=PipelineError)
     pipeline_lines, step_lines = _scan_lines(text)
@@ -253,7 +271,7 @@ def load_pipeline(
                 line=pipeline_lines.get(key),
                 key=key,
             )
-    for key in ("name", "lock", "report", "log", "base_dir"):
+    for key in ("name", "lock", "report", "log", "base_dir", "manifest"):
         if key in head and not isinstance(head[key], str):
             raise PipelineError(
                 "must be a string", file=file, line=pipeline_lines.get(key), key=key
@@ -279,6 +297,14 @@ def load_pipeline(
     if "base_dir" in head:
         given = Path(head["base_dir"]).expanduser()
         base = given if given.is_absolute() else path.parent / given
+        if not base.is_dir():
+            raise PipelineError(
+                "base_dir is not an existing folder; fix the path (a configuration error, "
+                "not a late input)",
+                file=file,
+                line=pipeline_lines.get("base_dir"),
+                key="base_dir",
+            )
     steps: list[StepConfig] = []
     seen_ids: dict[str, int] = {}
     for i, raw in enumerate(raw_steps, start=1):
@@ -302,6 +328,13 @@ def load_pipeline(
                     line=key_lines.get(meta, line),
                     key=meta,
                 )
+        if input_id is not None and input_id not in seen_ids:
+            raise PipelineError(
+                f"step {i} ({name}): input {input_id!r} is not the id of an earlier step",
+                file=file,
+                line=key_lines.get("input", line),
+                key="input",
+            )
         if step_id is not None:
             if step_id in seen_ids:
                 raise PipelineError(
@@ -312,13 +345,6 @@ def load_pipeline(
                     key="id",
                 )
             seen_ids[step_id] = i
-        if input_id is not None and input_id not in seen_ids:
-            raise PipelineError(
-                f"step {i} ({name}): input {input_id!r} is not the id of an earlier step",
-                file=file,
-                line=key_lines.get("input", line),
-                key="input",
-            )
         args = {k: v for k, v in raw.items() if k not in STEP_META_KEYS}
         steps.append(
             StepConfig(
@@ -340,5 +366,6 @@ def load_pipeline(
         report=head.get("report"),
         log=head.get("log"),
         base_dir=base,
+        manifest=head.get("manifest"),
         key_lines=pipeline_lines,
     )

@@ -12,7 +12,11 @@ from __future__ import annotations
 import difflib
 import importlib
 import inspect
+import os
+import pathlib
+import types
 import typing
+from collections import abc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -107,6 +111,68 @@ def _suggest(word: str, choices: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+_SEQUENCES = {list, tuple, set, frozenset, abc.Sequence, abc.Iterable, abc.Collection, abc.Set}
+_MAPPINGS = {dict, abc.Mapping, abc.MutableMapping}
+
+
+def type_ok(value: Any, hint: Any) -> bool:
+    """Whether a TOML value fits a parameter's annotation (lenient for types TOML cannot hold).
+
+    >>> type_ok(5, str | None), type_ok("abc", float), type_ok(["a"], list[str]), type_ok(0.9, float)
+    (False, False, True, True)
+    >>> type_ok({"phone": ["tel"]}, dict[str, list[str]]), type_ok(5, "str | Iterable[str]")
+    (True, True)
+    """
+    if hint is Any or isinstance(hint, (str, typing.TypeVar)):
+        return True  # unresolved or generic: nothing to check
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(type_ok(value, a) for a in args)
+    if origin is Literal:
+        return True  # checked with its own message
+    if origin is typing.Annotated:
+        return type_ok(value, args[0])
+    if hint is type(None) or hint is None:
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is str or hint in (os.PathLike, pathlib.Path) or origin is os.PathLike:
+        return isinstance(value, str)
+    if hint in _SEQUENCES or origin in _SEQUENCES:
+        if not isinstance(value, list):
+            return False
+        if args and (len(args) == 1 or (len(args) == 2 and args[1] is Ellipsis)):
+            return all(type_ok(v, args[0]) for v in value)
+        return True
+    if hint in _MAPPINGS or origin in _MAPPINGS:
+        if not isinstance(value, dict):
+            return False
+        if len(args) == 2:
+            return all(type_ok(k, args[0]) and type_ok(v, args[1]) for k, v in value.items())
+        return True
+    # an expression or table cannot be written in TOML; any other class: not checked here
+    return not (isinstance(hint, type) and hint.__module__.startswith("polars"))
+
+
+def _describe(hint: Any) -> str:
+    text = str(hint) if not isinstance(hint, type) else hint.__name__
+    for noise in ("typing.", "collections.abc.", "polars.expr.expr.", "NoneType"):
+        text = text.replace(noise, "" if noise != "NoneType" else "None")
+    return text
+
+
+def _hints(function: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(function, include_extras=True)
+    except Exception:  # noqa: BLE001 - unresolvable annotations only lose this extra check
+        return {}
+
+
 def _literal_values(function: Callable[..., Any]) -> dict[str, tuple[Any, ...]]:
     try:
         hints = typing.get_type_hints(function)
@@ -192,6 +258,20 @@ def validate(pipeline: Pipeline) -> list[ResolvedStep]:
                     if not isinstance(item, str):
                         raise cfg.error(f"{key} must be a path (string)", key=key, file=file)
                     pipeline.render(item, key=key, step=cfg)
+        hints = _hints(function)
+        if spec.options_of:
+            module, _, attr = spec.options_of.partition(":")
+            hints = {**_hints(getattr(importlib.import_module(module), attr)), **hints}
+        for key, value in cfg.args.items():
+            if key in spec.frames or key in spec.templated or key not in hints:
+                continue
+            if not type_ok(value, hints[key]):
+                raise cfg.error(
+                    f"{key} has the wrong type ({type(value).__name__}); expected "
+                    f"{_describe(hints[key])}",
+                    key=key,
+                    file=file,
+                )
         for key, choices in _literal_values(function).items():
             if key in cfg.args and cfg.args[key] not in choices:
                 raise cfg.error(

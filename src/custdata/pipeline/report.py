@@ -64,6 +64,8 @@ class RunReport:
     steps: list[StepReport] = field(default_factory=list)
     outputs: list[dict[str, Any]] = field(default_factory=list)
     report_path: str | None = None
+    run_id: str | None = None
+    manifest: str | None = None
     versions: dict[str, str] = field(default_factory=versions)
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,8 +80,11 @@ class RunReport:
         """Write the report atomically (temporary file, then rename)."""
         target = Path(path)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        from custdata.io import new_file_mode
+
         try:
-            with open(tmp, "w", encoding="utf-8") as fh:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, new_file_mode())
+            with open(fd, "w", encoding="utf-8") as fh:
                 fh.write(self.to_json() + "\n")
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -17,13 +17,17 @@ they hold counts and file names only, never a customer value.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fnmatch
 import glob
 import hashlib
+import json
 import logging
 import os
+import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +35,8 @@ from typing import Any
 import polars as pl
 
 from custdata import io as cio
-from custdata.errors import CustdataError
-from custdata.pipeline.errors import NoInputFiles, PipelineError
+from custdata.errors import CustdataError, OutputError, header_is_data, mask_name, safe_names
+from custdata.pipeline.errors import ManifestMismatch, NoInputFiles, PipelineError
 from custdata.pipeline.lock import PipelineLock
 from custdata.pipeline.model import Pipeline, load_pipeline
 from custdata.pipeline.registry import ResolvedStep, validate
@@ -67,6 +71,7 @@ class Plan:
     outputs: list[Output] = field(default_factory=list)
     lock: Path | None = None
     report: Path | None = None
+    manifest: Path | None = None
 
     def describe(self) -> list[str]:
         """Human-readable lines of the plan (what ``--dry-run`` shows)."""
@@ -86,6 +91,7 @@ class Plan:
                     lines.append(f"       writes {out.target}")
         lines.append(f"  lock: {self.lock}")
         lines.append(f"  report: {self.report}")
+        lines.append(f"  manifest: {self.manifest}")
         return lines
 
 
@@ -144,6 +150,11 @@ def make_plan(pipeline: Pipeline) -> Plan:
         pipeline.resolve(pipeline.render(pipeline.report, key="report"))
         if pipeline.report
         else first.with_name(f"{first.stem}.report.json")
+    )
+    plan.manifest = (
+        pipeline.resolve(pipeline.render(pipeline.manifest, key="manifest"))
+        if pipeline.manifest
+        else first.with_name(f"{first.stem}.manifest.json")
     )
     return plan
 
@@ -214,13 +225,16 @@ def _details(before: pl.DataFrame, after: pl.DataFrame, step: str) -> dict[str, 
     """Step-specific counts: invalid values per new status column, duplicates, suppressed."""
     new = [c for c in after.columns if c not in before.columns]
     out: dict[str, Any] = {}
+    hide = header_is_data(before.columns)  # a data row as header: never put its values in a report
     invalid = {
         c[: -len("_status")]: int((~after[c].is_in([*VALID, EMPTY]) & after[c].is_not_null()).sum())
         for c in new
         if c.endswith("_status") and after.schema[c] == pl.String
     }
     if invalid:
-        out["invalid"] = invalid
+        out["invalid"] = dict(zip(safe_names(list(invalid)), invalid.values(), strict=True))
+        if hide:
+            out["invalid"] = {mask_name(k): v for k, v in invalid.items()}
     for c in ("cluster_id", "customer_id_master", "master_id"):
         if c in new:
             out["clusters"] = int(after[c].n_unique())
@@ -234,7 +248,7 @@ def _details(before: pl.DataFrame, after: pl.DataFrame, step: str) -> dict[str, 
         out["suppressed"] = before.height - after.height
     dropped = [c for c in before.columns if c not in after.columns]
     if dropped:
-        out["dropped_columns"] = dropped
+        out["dropped_columns"] = [mask_name(c) for c in dropped] if hide else safe_names(dropped)
     return out
 
 
@@ -281,8 +295,14 @@ def _clean_leftovers(targets: list[Path]) -> int:
     return removed
 
 
-def _commit(outputs: list[Output], report: RunReport) -> None:
-    """Stage every output in full, then rename them all over their targets."""
+def _commit(outputs: list[Output], report: RunReport, manifest: Path | None = None) -> None:
+    """Stage every output in full, then rename them all over their targets.
+
+    The previous run's manifest is removed before staging, so a run killed between
+    two renames leaves no manifest that would vouch for a mixed set of outputs.
+    """
+    if manifest is not None:
+        manifest.unlink(missing_ok=True)
     try:
         for out in outputs:
             assert out.frame is not None
@@ -322,6 +342,76 @@ def _commit(outputs: list[Output], report: RunReport) -> None:
         )
 
 
+def write_manifest(path: Path, report: RunReport) -> None:
+    """Write the run manifest last, atomically: run id and the SHA-256 of every output.
+
+    A consumer trusts a set of outputs only when every file matches the manifest
+    (:func:`check_manifest`, ``custdata run --check``).
+    """
+    data = {
+        "run_id": report.run_id,
+        "pipeline": report.pipeline,
+        "run_date": report.run_date,
+        "finished_at": report.finished_at,
+        "report": report.report_path,
+        "outputs": [
+            {k: o.get(k) for k in ("path", "rows", "bytes", "sha256")} for o in report.outputs
+        ],
+    }
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, cio.new_file_mode())
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def check_manifest(
+    pipeline: Pipeline | str | os.PathLike[str], *, overrides: list[str] | None = None
+) -> dict[str, Any]:
+    """Verify that the outputs of a pipeline's last run are complete and unchanged.
+
+    Reads the manifest the last successful run wrote and compares every output's SHA-256.
+    Returns the manifest; raises :class:`~custdata.pipeline.errors.ManifestMismatch` (exit
+    code 2) when the manifest is missing (no finished run, or one was interrupted) or an
+    output is missing or differs (a mixed or changed set).
+    """
+    if not isinstance(pipeline, Pipeline):
+        pipeline = load_pipeline(pipeline, overrides=overrides)
+    plan = make_plan(pipeline)
+    assert plan.manifest is not None
+    try:
+        data = json.loads(plan.manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestMismatch(
+            f"no manifest {plan.manifest.name}: no run has finished since the last one started "
+            "(or none ran); do not use the outputs"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise ManifestMismatch(
+            f"cannot read the manifest {plan.manifest.name} ({type(exc).__name__})"
+        ) from None
+    listed = {o["path"]: o for o in data.get("outputs", [])}
+    for out in plan.outputs:
+        entry = listed.get(str(out.target))
+        if entry is None:
+            raise ManifestMismatch(
+                f"{out.target.name} is not in the manifest of run {data.get('run_id')}"
+            )
+        if not out.target.is_file():
+            raise ManifestMismatch(f"{out.target.name} is missing (run {data.get('run_id')})")
+        if _sha256(out.target) != entry.get("sha256"):
+            raise ManifestMismatch(
+                f"{out.target.name} does not match the manifest of run {data.get('run_id')}: "
+                "changed since, or a later run was interrupted; do not use this set"
+            )
+    return data
+
+
 def _exit_code(exc: BaseException) -> int:
     if isinstance(exc, CustdataError):
         return exc.exit_code
@@ -330,6 +420,49 @@ def _exit_code(exc: BaseException) -> int:
     if isinstance(exc, KeyboardInterrupt):
         return 130
     return 1
+
+
+def open_log(path: str | os.PathLike[str]) -> str:
+    """Check that a log file can be appended to (creating its folder); return its path.
+
+    A folder, or a folder that cannot be created or written, is an
+    :class:`~custdata.errors.OutputError` (exit code 2) before anything runs.
+
+    >>> import tempfile
+    >>> open_log(tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    custdata.errors.OutputError: the log path is a folder; give a file name
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError("the log path is a folder; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, cio.new_file_mode())
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot open the log file {target.name}: {exc.strerror}") from None
+    return str(target)
+
+
+def check_writable(path: Path, what: str) -> None:
+    """Refuse, before any work, a file the run could not write: a folder, or an unwritable folder.
+
+    The nearest existing folder above ``path`` must be a writable folder (missing ones are
+    created at commit time).
+    """
+    if path.is_dir():
+        raise OutputError(f"the {what} path {path.name} is a folder; give a file name")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"cannot write the {what} {path.name}: {parent.name} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write the {what} {path.name}: its folder is not writable")
+    if path.exists() and not path.is_file() and not cio.is_stream_target(path):
+        raise OutputError(f"the {what} path {path.name} is not a regular file")
 
 
 def _now() -> str:
@@ -398,7 +531,7 @@ def execute(plan: Plan, *, report: RunReport) -> None:
         if c.id:
             frames[c.id] = result
         current = result
-    _commit(plan.outputs, report)
+    _commit(plan.outputs, report, plan.manifest)
 
 
 def run_pipeline(
@@ -406,13 +539,16 @@ def run_pipeline(
     *,
     overrides: list[str] | None = None,
     dry_run: bool = False,
+    stop: threading.Event | None = None,
 ) -> RunReport:
     """Validate and run a pipeline (a :class:`Pipeline` or the path of its TOML file).
 
     With ``dry_run`` only validates it and resolves inputs and outputs (``report`` lists them;
     nothing is read or written). Otherwise takes the lock, runs the steps, commits the outputs
     and writes the run report; on failure the report is written with ``status="failed"`` and the
-    error is raised again.
+    error is raised again. ``stop`` is set by a SIGTERM handler: whatever error the signal
+    surfaces as, the run then fails with exit code 143. Every output, the report and the lock
+    are checked to be writable before anything is read.
     """
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline, overrides=overrides)
@@ -434,6 +570,14 @@ def run_pipeline(
     started = time.perf_counter()
     report.started_at = _now()
     assert plan.lock is not None and plan.report is not None
+    for out in plan.outputs:
+        check_writable(out.target, "output")
+    check_writable(plan.report, "run report")
+    assert plan.manifest is not None
+    check_writable(plan.manifest, "manifest")
+    report.run_id = uuid.uuid4().hex
+    report.manifest = str(plan.manifest)
+    check_writable(plan.lock, "lock file")
     with PipelineLock(plan.lock) as lock:
         if lock.stale:
             report.stale_lock = lock.stale
@@ -443,15 +587,22 @@ def run_pipeline(
                 lock.stale.get("pid"),
                 lock.stale.get("started"),
             )
-        removed = _clean_leftovers([o.target for o in plan.outputs] + [plan.report])
+        removed = _clean_leftovers([o.target for o in plan.outputs] + [plan.report, plan.manifest])
         if removed:
             log.warning("removed %d unfinished file(s) left by an interrupted run", removed)
         try:
+            # a "running" report replaces the previous run's at once: a run killed by SIGKILL
+            # never leaves the last run's "ok" behind
+            plan.report.parent.mkdir(parents=True, exist_ok=True)
+            report.write(plan.report)
             execute(plan, report=report)
         except BaseException as exc:
             report.status = "failed"
             report.exit_code = _exit_code(exc)
             report.error = str(exc) if isinstance(exc, CustdataError) else type(exc).__name__
+            if stop is not None and stop.is_set():
+                report.exit_code, report.error = 143, "terminated by SIGTERM"
+                log.error("terminated by SIGTERM; each output is either unchanged or complete")
             report.finished_at = _now()
             report.duration_s = round(time.perf_counter() - started, 3)
             try:
@@ -459,12 +610,22 @@ def run_pipeline(
                 report.write(plan.report)
             except OSError:
                 log.warning("could not write the run report %s", plan.report)
+                with contextlib.suppress(OSError):  # never leave the previous run's report
+                    plan.report.unlink()
+            if report.exit_code == 143 and not isinstance(exc, SystemExit):
+                raise SystemExit(143) from None
             raise
         report.status = "ok"
         report.exit_code = 0
         report.finished_at = _now()
         report.duration_s = round(time.perf_counter() - started, 3)
-        plan.report.parent.mkdir(parents=True, exist_ok=True)
-        report.write(plan.report)
+        try:
+            plan.report.parent.mkdir(parents=True, exist_ok=True)
+            report.write(plan.report)
+            write_manifest(plan.manifest, report)
+        except OSError as exc:
+            raise OutputError(
+                f"outputs written, but the run report or manifest could not be: {exc.strerror}"
+            ) from None
     log.info("done in %.2f s; report %s", report.duration_s, plan.report)
     return report

@@ -13,8 +13,10 @@ never reveals anything about the token key and vice versa.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +77,10 @@ def new_secret() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii").rstrip("=")
 
 
+class KeyFileWarning(UserWarning):
+    """A key file is readable by group or others (it should be 0600, as ``keygen`` writes it)."""
+
+
 def load_key(
     key: Key | str | bytes | None = None,
     *,
@@ -99,6 +105,14 @@ def load_key(
         return Key.from_secret(key)
     if key_file is not None:
         path = Path(key_file)
+        with contextlib.suppress(OSError):
+            if os.stat(path).st_mode & 0o077:
+                warnings.warn(
+                    f"the key file {path.name} can be read by other users; "
+                    f"restrict it with: chmod 600 {path.name}",
+                    KeyFileWarning,
+                    stacklevel=2,
+                )
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -10,7 +10,8 @@
   :func:`unmask` gives the original text back to whoever holds the key.
 * ``drop``: remove the column.
 
-Empty cells and junk placeholders ("нет", "n/a") become null under ``hash``/``mask``/``tokenize``.
+Empty cells and junk placeholders ("нет", "n/a") become null under ``hash`` and ``mask``;
+``tokenize`` keeps every non-null value (reversible means reversible).
 Every transform runs once per *distinct* value of a batch, then is mapped back, so a column with
 many repeats costs little.
 """
@@ -31,7 +32,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from custdata import normalize as _norm
-from custdata.errors import InvalidOption
+from custdata.errors import InvalidOption, show_column
 from custdata.frames import as_expr, check_columns, columns_arg
 from custdata.junk import JUNK_VALUES
 from custdata.privacy.keys import Key, load_key
@@ -106,7 +107,7 @@ def column_kinds(
     for column, kind in given.items():
         if kind not in KIND_ORDER and kind not in EXTRA_KINDS:
             raise InvalidOption(
-                f"unknown kind {kind!r} for column {column!r}; "
+                f"unknown kind {kind!r} for column {show_column(column, names)}; "
                 f"use one of: {', '.join(KIND_ORDER + EXTRA_KINDS)}"
             )
     out: dict[str, str] = {c: given[c] for c in wanted if c in given}
@@ -275,10 +276,13 @@ def tokenized(
 ) -> pl.Expr:
     """Deterministic reversible token (AES-SIV) of the original text; see :func:`detokenized`.
 
-    >>> df = pl.DataFrame({"e": ["ivan@mail.ru", "ivan@mail.ru", ""]})
+    Every non-null value is tokenized, junk-looking ones ("0", "нет", "-") included, so that
+    :func:`detokenized` gives back exactly what was there.
+
+    >>> df = pl.DataFrame({"e": ["ivan@mail.ru", "ivan@mail.ru", "нет", None]})
     >>> t = df.select(tokenized("e", key="example key, 16+ bytes"))["e"]
-    >>> t[0] == t[1], t[0].startswith("tok_"), t[2]
-    (True, True, None)
+    >>> t[0] == t[1], t[0].startswith("tok_"), t[2].startswith("tok_"), t[3]
+    (True, True, True, None)
     """
     siv = AESSIV(load_key(key, key_file=key_file).token_key)
 
@@ -286,8 +290,7 @@ def tokenized(
         blob = siv.encrypt(value.encode("utf-8"), _TOKEN_AD)
         return _TOKEN_PREFIX + base64.urlsafe_b64encode(blob).decode("ascii").rstrip("=")
 
-    raw = as_expr(column).cast(pl.String)
-    source = pl.when(_clean_text(raw).is_not_null()).then(raw)
+    source = as_expr(column).cast(pl.String)
     return source.map_batches(
         lambda s: _map_distinct(s, encrypt), return_dtype=pl.String, is_elementwise=True
     )
@@ -365,17 +368,24 @@ def mask_email(email: str) -> str:
     local, sep, domain = email.rpartition("@")
     if not sep:
         return mask_text(email)
-    return f"{local[:1]}***@{domain}"
+    first = "*" if local[:1] in ("=", "+", "-", "@", "\t", "\r") else local[:1]
+    return f"{first}***@{domain}"
 
 
 def mask_text(value: str) -> str:
     """First character then ``***`` (the length is not revealed).
 
-    >>> mask_text("ул. Ленина, 1")
-    'у***'
+    A first character a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``) is
+    masked too, so masking never creates a leading ``=``.
+
+    >>> mask_text("ул. Ленина, 1"), mask_text("=HYPERLINK(...)")
+    ('у***', '****')
     """
     value = value.strip()
-    return f"{value[:1]}***" if value else value
+    if not value:
+        return value
+    first = "*" if value[0] in "=+-@\t\r" else value[0]
+    return f"{first}***"
 
 
 def _initial(part: str | None) -> str:
@@ -544,8 +554,10 @@ def unmask(
 ) -> pl.DataFrame | pl.LazyFrame:
     """Turn tokens made by ``mask(..., method="tokenize")`` back into the original values.
 
-    A cell that is not a valid token for this key becomes null (count them with
-    ``null_count``). Hashes and partial masks cannot be reversed.
+    Every non-null cell must be a valid token for this key: otherwise (a wrong key, a column
+    that was never tokenized, a damaged token) :class:`~custdata.errors.InvalidOption` is raised
+    and nothing is returned, so nothing half-restored is ever written. Hashes and partial masks
+    cannot be reversed.
 
     >>> k = "example key, 16+ bytes"
     >>> df = pl.DataFrame({"tel": ["8 (912) 345-67-89"]})
@@ -555,6 +567,17 @@ def unmask(
     cols = columns_arg(columns)
     check_columns(frame, cols)
     loaded = load_key(key, key_file=key_file)
-    return frame.with_columns(
-        detokenized(c, key=loaded).alias(c if in_place else f"{c}_unmasked") for c in cols
-    )
+    lazy = isinstance(frame, pl.LazyFrame)
+    eager = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+    restored = eager.select(detokenized(c, key=loaded).alias(c) for c in cols)
+    names = eager.columns
+    for c in cols:
+        bad = int((eager[c].is_not_null() & restored[c].is_null()).sum())
+        if bad:
+            raise InvalidOption(
+                f"{bad:,} of {eager[c].drop_nulls().len():,} values in column "
+                f"{show_column(c, names)} are not tokens for this key (a wrong key, or a column "
+                "that was never tokenized); nothing was restored"
+            )
+    out = eager.with_columns(restored[c].alias(c if in_place else f"{c}_unmasked") for c in cols)
+    return out.lazy() if lazy else out

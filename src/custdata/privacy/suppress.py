@@ -26,12 +26,21 @@ SUPPRESS_KINDS: tuple[str, ...] = ("email", "phone")
 
 
 def _list_values(optouts: pl.DataFrame | pl.Series | Iterable[str]) -> list[str]:
+    """Every non-empty value of the list, as text (list cells exploded, struct fields unnested)."""
     if isinstance(optouts, pl.DataFrame):
         values: list[str] = []
         for name in optouts.columns:
-            values.extend(v for v in optouts[name].cast(pl.String).to_list() if v)
+            values.extend(_list_values(optouts[name]))
         return values
     if isinstance(optouts, pl.Series):
+        if isinstance(optouts.dtype, pl.Array):
+            optouts = optouts.cast(pl.List(optouts.dtype.inner))
+        if isinstance(optouts.dtype, pl.List):
+            return _list_values(optouts.explode())
+        if isinstance(optouts.dtype, pl.Struct):
+            return _list_values(optouts.struct.unnest())
+        if optouts.dtype == pl.Object:
+            return [str(v) for v in optouts.to_list() if v]
         return [v for v in optouts.cast(pl.String).to_list() if v]
     return [v for v in optouts if v]
 
@@ -168,7 +177,7 @@ def suppress(
     if not any(by_kind.values()):
         raise InvalidOption(
             f"no {' or '.join(kinds)} column found to match opt-outs on; "
-            "name them with --column (e.g. -c phone=tel)"
+            "name them with --kind (e.g. -k phone=tel)"
         )
     if regions is None and by_kind.get("phone") and "phone" in kinds:
         # the data's regions read the list too

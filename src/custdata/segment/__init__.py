@@ -19,6 +19,7 @@ from custdata.segment._prep import (
     parse_date,
     prepare_transactions,
     report_from_counts,
+    transaction_exceptions,
     transaction_report,
 )
 from custdata.segment.clv import (
@@ -91,6 +92,7 @@ __all__ = [
     "parse_amount",
     "parse_date",
     "prepare_transactions",
+    "transaction_exceptions",
     "preset",
     "probability_alive",
     "quantile_score",

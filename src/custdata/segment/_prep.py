@@ -9,7 +9,9 @@ parses all of that once and keeps every row, with a status code saying how it is
 ``zero_amount``      amount = 0: neither an order nor spend
 ``missing_date``     no date: left out (it cannot be placed in time)
 ``bad_date``         a date that no known format reads: left out
-``bad_amount``       an amount that is not a number: left out
+``implausible_date`` a date before 1900 or after 2100 (0001-01-01, 9999-12-31): left out
+``bad_amount``       an amount that is not a (finite) number (``n/a``, ``inf``, ``NaN``): left out
+``implausible_amount`` an amount of 10^15 or more (``1e308``): left out, sums stay finite
 ``missing_customer`` no customer id: left out
 ``no_rate``          a currency without a conversion rate: left out
 """
@@ -22,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from custdata.errors import InvalidOption
+from custdata.errors import InvalidOption, show_columns
 from custdata.frames import as_expr, check_columns, column_names
 from custdata.normalize.date import parse_date
 
@@ -36,7 +38,15 @@ ROW_STATUSES = (
     "bad_amount",
     "missing_customer",
     "no_rate",
+    "implausible_date",
+    "implausible_amount",
 )
+
+#: Dates outside this range are ``implausible_date`` rows (fixed, so results never depend on
+#: the clock).
+PLAUSIBLE_DATES = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+#: Amounts whose absolute value reaches this are ``implausible_amount`` rows.
+MAX_AMOUNT = 1e15
 
 #: Names of a currency column picked up automatically (compared case-insensitively).
 CURRENCY_NAMES = ("currency", "валюта", "curr", "currency_code")
@@ -283,8 +293,14 @@ def prepare_transactions(
         .then(pl.lit("missing_date", dtype=STATUS_DTYPE))
         .when(pl.col(DATE).is_null())
         .then(pl.lit("bad_date", dtype=STATUS_DTYPE))
+        .when(~pl.col(DATE).is_between(*PLAUSIBLE_DATES))
+        .then(pl.lit("implausible_date", dtype=STATUS_DTYPE))
         .when(pl.col(AMOUNT).is_null() & ~rate_missing & pl.lit(amount is not None))
         .then(pl.lit("bad_amount", dtype=STATUS_DTYPE))
+        .when(pl.col(AMOUNT).is_not_null() & ~pl.col(AMOUNT).is_finite())
+        .then(pl.lit("bad_amount", dtype=STATUS_DTYPE))
+        .when(pl.col(AMOUNT).abs() >= MAX_AMOUNT)
+        .then(pl.lit("implausible_amount", dtype=STATUS_DTYPE))
         .when(rate_missing)
         .then(pl.lit("no_rate", dtype=STATUS_DTYPE))
         .when(pl.lit(amount is None) | (pl.col(AMOUNT) > 0))
@@ -297,6 +313,43 @@ def prepare_transactions(
         [c for c in ("__date_missing", "__amount_missing", "__rate") if c in column_names(out)]
     )
     return out
+
+
+#: Statuses of rows that take part in the computations; every other row is an exception.
+USED_STATUSES = ("order", "return", "zero_amount")
+
+
+def transaction_exceptions(
+    frame: pl.DataFrame,
+    *,
+    customer: str,
+    date: str,
+    amount: str | None = None,
+    currency: str | None = "auto",
+    rates: Mapping[str, float] | None = None,
+    dayfirst: bool = True,
+    order: str | None = None,
+) -> pl.DataFrame:
+    """The input rows left out of RFM/CLV/cohorts, unchanged, with their ``row_status`` reason.
+
+    >>> tx = pl.DataFrame({"c": ["a", "a", "b"], "d": ["2024-01-02", "9999-12-31", "2024-01-03"],
+    ...                    "s": ["10", "5", "inf"]})
+    >>> transaction_exceptions(tx, customer="c", date="d", amount="s")["row_status"].to_list()
+    ['implausible_date', 'bad_amount']
+    """
+    prepared = prepare_transactions(
+        frame,
+        customer=customer,
+        date=date,
+        amount=amount,
+        currency=currency,
+        rates=rates,
+        dayfirst=dayfirst,
+        order=order,
+    )
+    status = prepared.lazy().select(STATUS).collect().to_series()
+    out = frame.with_columns(status.cast(pl.String).alias(STATUS))
+    return out.filter(~pl.col(STATUS).is_in(list(USED_STATUSES)))
 
 
 def transaction_report(prepared: pl.DataFrame | pl.LazyFrame) -> dict[str, Any]:
@@ -343,6 +396,8 @@ def describe_report(report: Mapping[str, Any]) -> str:
         "bad_amount": "unreadable amounts",
         "missing_customer": "rows without customer",
         "no_rate": "rows in a currency without a rate",
+        "implausible_date": "implausible dates",
+        "implausible_amount": "implausible amounts",
     }
     for key, label in labels.items():
         if report.get(key):
@@ -415,5 +470,5 @@ def guess_column(columns: list[str], kind: str, given: str | None = None) -> str
             return folded[name]
     raise InvalidOption(
         f"cannot tell which column holds the {kind}; name it with --{kind} "
-        f"(columns: {', '.join(columns[:20])})"
+        f"(columns: {show_columns(list(columns))})"
     )

@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from custdata.config import load_toml
-from custdata.errors import InvalidOption
+from custdata.errors import InvalidOption, show_column, show_columns
 from custdata.frames import check_columns, column_names
 from custdata.normalize.gender import gender as normalize_gender
 from custdata.segment._prep import as_of_date, parse_date
@@ -120,15 +120,15 @@ def _compile(rule: Rule, frame: pl.DataFrame | pl.LazyFrame) -> pl.Expr:
     names = column_names(frame)
     for column in expr.meta.root_names():
         if column not in names:
-            shown = ", ".join(names[:30])
             raise InvalidOption(
-                f"rule {rule.name!r}: column {column!r} not found; available columns: {shown}"
+                f"rule {rule.name!r}: column {show_column(column, names)} not found; "
+                f"available columns: {show_columns(names, limit=30)}"
             )
     try:
         frame.lazy().head(0).select(expr.cast(pl.Boolean)).collect()
     except Exception as exc:  # noqa: BLE001
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        cols = ", ".join(expr.meta.root_names())
+        cols = show_columns(expr.meta.root_names())
         raise InvalidOption(
             f"rule {rule.name!r}: the condition does not work on column(s) {cols}: {first}"
         ) from None

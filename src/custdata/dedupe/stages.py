@@ -1,0 +1,621 @@
+"""The dedupe stages: prepare -> block -> compare -> score -> cluster -> assign.
+
+Each stage is a public function over frames with a small typed result, so that another engine
+(Spark) can run them one by one:
+
+==================  ===========================================  ======================
+stage               function                                     result
+==================  ===========================================  ======================
+prepare             :func:`prepare_records`                      :class:`Prepared`
+block               :func:`block`                                :class:`BlockingResult`
+compare             :func:`compare`                              level table (frame)
+score               :func:`score`                                :class:`ScoredPairs`
+cluster             :func:`cluster_records`                      :class:`Clusters`
+assign              :func:`assign`                               :class:`DedupeResult`
+golden              :func:`custdata.dedupe.golden_records`       frame
+==================  ===========================================  ======================
+
+Everything is a pure function of the input frame and the options: no I/O, no printing, no
+global state. Records are ordered by content (see :mod:`custdata.dedupe.records`), so the same
+records in another order get the same pairs, probabilities, clusters and ``cluster_id``.
+
+>>> df = pl.DataFrame({"email": ["a@x.ru", "A@x.ru", "b@y.ru"]})
+>>> cfg = DedupeConfig(columns={"email": "email"})
+>>> prepared = prepare_records(df, cfg)
+>>> blocked = block(prepared, cfg)
+>>> scored = score(prepared, compare(prepared, blocked.pairs, comparison_set(prepared, cfg)), cfg)
+>>> clusters = cluster_records(prepared, scored, cfg)
+>>> assign(df, prepared, scored, clusters, cfg).frame["cluster_id"].n_unique()
+2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from custdata.dedupe.blocking import (
+    LEFT,
+    RIGHT,
+    BlockingResult,
+    BlockingRule,
+    block_pairs,
+    default_blocking_rules,
+)
+from custdata.dedupe.clustering import Clusters, cluster
+from custdata.dedupe.comparison import ComparisonSet, IdComparison, default_comparisons
+from custdata.dedupe.config import DedupeConfig
+from custdata.dedupe.diagnostics import Diagnostic, Households, LabelsApplied, ModelFitted
+from custdata.dedupe.model import FellegiSunter, estimate_u, term_frequencies
+from custdata.dedupe.plan import ColumnUse, DedupePlan
+from custdata.dedupe.prepare import (
+    KEY_COLUMNS,
+    ROW,
+    _extra_kind,
+    key_names,
+    prepare,
+    resolve_columns_and_candidates,
+)
+from custdata.dedupe.records import Records, index_records, stable_id
+from custdata.dedupe.rules import (
+    Rule,
+    default_distinct_rules,
+    household_evidence,
+    rule_exact_keys,
+)
+from custdata.dedupe.scoring import MATCH_REASON, Scorer, reason
+
+#: Output columns added to every input row.
+CLUSTER_ID, MATCH_SCORE = "cluster_id", "match_score"
+#: Share of "obvious relatives" among contact-sharing pairs above which the data has households.
+HOUSEHOLD_SHARE = 0.03
+#: Below this share the data has no relatives sharing contacts: the default distinct rules
+#: would only cost recall (a duplicate whose first name and birth date were both mistyped).
+NO_RELATIVES_SHARE = 0.02
+
+
+@dataclass
+class DedupeResult:
+    """Everything a dedupe run found.
+
+    ``frame``: the input rows (same order) + ``cluster_id``, ``match_score``, ``match_reason``.
+    ``pairs``: scored candidate pairs (original row numbers ``row_l < row_r``), with the level,
+    label and weight of each comparison, ``match_probability``, ``distinct`` (a distinct rule
+    forbids the pair), ``rule`` (match rule that fired) and ``same_cluster``.
+    ``diagnostics``: typed diagnostics (:mod:`custdata.dedupe.diagnostics`), never customer values.
+    """
+
+    frame: pl.DataFrame
+    pairs: pl.DataFrame
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    model: FellegiSunter | None = None
+    config: DedupeConfig | None = None
+    #: What the run used (columns, kinds, blocking rules, pair counts).
+    plan: DedupePlan | None = None
+    #: The prepare stage (key frame), for explanations of pairs.
+    prepared: Prepared | None = None
+    #: Scores any pair the way the run did (for explanations of pairs never compared).
+    scorer: Scorer | None = None
+
+    def summary(self) -> dict[str, int]:
+        """Rows, clusters, rows that have a duplicate, and candidate pairs.
+
+        >>> df = pl.DataFrame({"email": ["a@x.ru", "A@x.ru", "b@y.ru"]})
+        >>> from custdata.dedupe import deduplicate
+        >>> deduplicate(df, columns={"email": "email"}, rules="email").summary()
+        {'rows': 3, 'clusters': 2, 'duplicate_rows': 2, 'pairs': 1}
+        """
+        f = self.frame
+        dup = f.filter(pl.len().over(CLUSTER_ID) > 1).height if f.height else 0
+        return {
+            "rows": f.height,
+            "clusters": f[CLUSTER_ID].n_unique() if f.height else 0,
+            "duplicate_rows": dup,
+            "pairs": self.pairs.height,
+        }
+
+
+# ------------------------------------------------------------------------------------------
+# stage 1: prepare
+# ------------------------------------------------------------------------------------------
+@dataclass
+class Prepared:
+    """The prepare stage: match keys of each distinct record, in content order.
+
+    ``keys``: one row per record, ``_row`` = internal id (0..n-1), one key column per field.
+    ``records``: how records map to input rows. ``link_split``: first internal id of the
+    second table when linking, else None.
+    """
+
+    keys: pl.DataFrame
+    records: Records
+    link_split: int | None = None
+    #: Kind -> input columns used.
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    #: Input column -> how its kind was found: ``named``, ``header``, ``values`` or ``rule``.
+    sources: dict[str, str] = field(default_factory=dict)
+    #: Input column -> the key column built from it (rules may name input columns).
+    aliases: dict[str, str] = field(default_factory=dict)
+    #: Unnamed columns that look like identifiers (reported, not used).
+    candidates: list[str] = field(default_factory=list)
+
+    def keys_of_kind(self, *kinds: str) -> list[str]:
+        """Key columns built from input columns of these kinds (e.g. ``"id", "other"``)."""
+        return [
+            self.aliases[c]
+            for k in kinds
+            for c in self.columns.get(k, [])
+            if self.aliases.get(c) in self.keys.columns
+        ]
+
+    @property
+    def n(self) -> int:
+        """Number of distinct records."""
+        return self.keys.height
+
+
+def prepare_records(
+    frame: pl.DataFrame, cfg: DedupeConfig, *, link_split: int | None = None
+) -> Prepared:
+    """Stage 1: match keys per distinct record, records ordered by content.
+
+    >>> p = prepare_records(pl.DataFrame({"email": ["b@x.ru", "a@x.ru"]}), DedupeConfig(columns={"email": "email"}))
+    >>> p.keys.rows()
+    [(0, 'a@x.ru'), (1, 'b@x.ru')]
+    """
+    mapping, candidates = resolve_columns_and_candidates(frame, cfg.columns)
+    sources = _column_sources(mapping, named=cfg.columns is not None)
+    # A rule naming an input column nobody mapped: that column takes part as a generic field.
+    used = {c for cols in mapping.values() for c in cols}
+    for rule in [*(cfg.rules or []), *(cfg.distinct or [])]:
+        for k in sorted(rule.key_columns()):
+            if k in frame.columns and k not in used and k not in KEY_COLUMNS:
+                mapping.setdefault("other", []).append(k)
+                sources[k] = "rule"
+                used.add(k)
+    keys0 = prepare(frame, columns=mapping)
+    records = index_records(frame, link_split=link_split)
+    keys = keys0[records.order].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
+    return Prepared(
+        keys=keys,
+        records=records,
+        link_split=link_split,
+        columns=mapping,
+        sources=sources,
+        aliases=key_names(mapping),
+        candidates=candidates,
+    )
+
+
+def _column_sources(mapping: Mapping[str, list[str]], *, named: bool) -> dict[str, str]:
+    """How each column's kind was found: named by the user, else from its header or values."""
+    from custdata.schema import kind_from_header
+
+    out: dict[str, str] = {}
+    for kind, cols in mapping.items():
+        for c in cols:
+            if named:
+                out[c] = "named"
+            elif kind_from_header(c) == kind or _extra_kind(c) == kind:
+                out[c] = "header"
+            else:
+                out[c] = "values"
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# stage 2: block
+# ------------------------------------------------------------------------------------------
+def _blocking_rules(prepared: Prepared, cfg: DedupeConfig) -> list[BlockingRule]:
+    """The configured blocking rules, else the defaults for the keys built and the rules."""
+    if cfg.blocking is not None:
+        return list(cfg.blocking)
+    exact: list[tuple[str, ...]] = [(k,) for k in prepared.keys_of_kind("id", "tax_id", "other")]
+    for rule in cfg.rules or []:
+        for ks in rule_exact_keys(rule):
+            keyed = tuple(prepared.aliases.get(k, k) for k in ks)
+            if all(k in prepared.keys.columns for k in keyed) and keyed not in exact:
+                exact.append(keyed)
+    return default_blocking_rules(prepared.keys.columns, exact=exact)
+
+
+def block(prepared: Prepared, cfg: DedupeConfig) -> BlockingResult:
+    """Stage 2: candidate pairs (internal ids, ``row_l < row_r``) from the blocking rules."""
+    rules = _blocking_rules(prepared, cfg)
+    return block_pairs(
+        prepared.keys,
+        rules,
+        max_block_size=cfg.max_block_size,
+        max_pairs=cfg.max_pairs,
+        link_split=prepared.link_split,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# stage 3: compare
+# ------------------------------------------------------------------------------------------
+def comparison_set(prepared: Prepared, cfg: DedupeConfig) -> ComparisonSet:
+    """The comparisons of the run: the configured ones, else the defaults for the keys built."""
+    return ComparisonSet(
+        list(cfg.comparisons)
+        if cfg.comparisons is not None
+        else default_comparisons(prepared.keys.columns)
+    )
+
+
+def compare(prepared: Prepared, pairs: pl.DataFrame, cset: ComparisonSet) -> pl.DataFrame:
+    """Stage 3: ``row_l``, ``row_r`` and one Int8 level column per comparison.
+
+    Pairs are oriented by content (``row_l`` is the record whose content sorts first).
+    """
+    left, right = pairs[LEFT].cast(pl.UInt32), pairs[RIGHT].cast(pl.UInt32)
+    flip = (left > right).to_numpy()
+    if flip.any():
+        s = pl.Series(flip)
+        left, right = (
+            pl.select(pl.when(s).then(right).otherwise(left)).to_series().alias(LEFT),
+            pl.select(pl.when(s).then(left).otherwise(right)).to_series().alias(RIGHT),
+        )
+    levels = cset.level_table(prepared.keys, left, right)
+    return pl.concat(
+        [pl.DataFrame([left.alias(LEFT), right.alias(RIGHT)]), levels], how="horizontal"
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# stage 4: score
+# ------------------------------------------------------------------------------------------
+@dataclass
+class ScoredPairs:
+    """Stage 4: every compared pair with its score, and what produced it.
+
+    ``frame``: ``row_l``, ``row_r`` (internal ids), the level columns, ``match_weight``,
+    ``match_probability``, ``distinct``, ``rule`` (match rule or label), ``veto`` (distinct rule).
+    ``scorer`` scores any other pair the same way (clustering needs it).
+    """
+
+    frame: pl.DataFrame
+    scorer: Scorer
+    model: FellegiSunter
+    threshold: float
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def levels(self) -> pl.DataFrame:
+        """The level columns only."""
+        return self.frame.select([c.output for c in self.scorer.cset.comparisons])
+
+
+def distinct_rules_for(
+    levels: pl.DataFrame, tops: Mapping[str, int], keys: Sequence[str] = ()
+) -> tuple[list[Rule], Households]:
+    """The default distinct rules for this data, from how many contact-sharing pairs are relatives.
+
+    ``tops``: comparison name -> top level; ``keys``: the key columns built.
+
+    >>> lv = pl.DataFrame({"phone": [2, 2], "first_name": [3, 3], "birth_date": [4, 4]})
+    >>> rules, diag = distinct_rules_for(lv, {"phone": 2, "first_name": 3, "birth_date": 4})
+    >>> diag.strict, [r.describe() for r in rules]
+    (False, [])
+    """
+    share = household_evidence(levels)
+    strict = share >= HOUSEHOLD_SHARE
+    if share >= NO_RELATIVES_SHARE:
+        rules = default_distinct_rules(tops, households=strict, keys=keys)
+    else:
+        # Only the rules no data size changes: a different patronymic and birth date is never
+        # a typo, and a different first name (not a variant) with a different gender is two
+        # people (siblings, colleagues sharing a phone), whatever the file size.
+        rules = [
+            r
+            for r in default_distinct_rules(tops, households=False, keys=keys)
+            # and (organizations) two sites at different addresses
+            if r.describe() in ("different_patronymic", "different_gender", "different_site")
+        ]
+    diag = Households(
+        relatives_share=round(share, 4),
+        strict=strict,
+        patronymic_only=share < NO_RELATIVES_SHARE,
+    )
+    return rules, diag
+
+
+def fit_model(
+    prepared: Prepared, scorer: Scorer, levels: pl.DataFrame, train: np.ndarray
+) -> FellegiSunter:
+    """u from a content-hash sample of record pairs, m by EM on the ``train`` pairs.
+
+    Sets the scorer's model and term-frequency tables.
+    """
+    cset = scorer.cset
+    n_levels = {c.output: c.n_levels for c in cset.comparisons}
+    u = estimate_u(
+        prepared.keys,
+        scorer.levels,
+        n_levels,
+        {c.output: c.column for c in cset.comparisons},
+        hashes=prepared.records.hashes(),
+    )
+    floors = {c.output: c.min_weight for c in cset.comparisons if isinstance(c, IdComparison)}
+    model = FellegiSunter.fit(
+        levels.filter(pl.Series(train)) if levels.height else levels,
+        u=u,
+        n_levels=n_levels,
+        floors=floors,
+    )
+    scorer.model = model
+    for c in cset.comparisons:
+        if c.term_frequency:
+            scorer.tf[c.output] = term_frequencies(
+                prepared.keys[c.column].cast(pl.String).alias("value")
+            )
+    return model
+
+
+def score(
+    prepared: Prepared,
+    compared: pl.DataFrame,
+    cfg: DedupeConfig,
+    *,
+    cset: ComparisonSet | None = None,
+    labels: pl.DataFrame | None = None,
+) -> ScoredPairs:
+    """Stage 4: fit the model on the compared pairs and score them (rules and labels applied).
+
+    ``labels``: labelled pairs as internal ids (``row_l``, ``row_r``, ``match``); a labelled
+    match is forced, a labelled non-match forbidden, and the threshold moves between them.
+    """
+    cset = cset or comparison_set(prepared, cfg)
+    names = [c.output for c in cset.comparisons]
+    left, right = compared[LEFT], compared[RIGHT]
+    levels = compared.select(names)
+    diagnostics: list[Diagnostic] = []
+    if cfg.distinct is not None:
+        distinct_rules = list(cfg.distinct)
+    else:
+        tops = {c.output: c.n_levels - 1 for c in cset.comparisons}
+        distinct_rules, hdiag = distinct_rules_for(levels, tops, prepared.keys.columns)
+        diagnostics.append(hdiag)
+    scorer = Scorer(
+        prepared.keys, cset, list(cfg.rules or []), distinct_rules, aliases=prepared.aliases
+    )
+    is_distinct, fired, veto = scorer.flags(scorer.context(left, right, levels))
+    model = fit_model(prepared, scorer, levels, ~is_distinct)
+
+    tf_adj = scorer.tf_adjust(left, right, levels)
+    bf = model.bayes_factors(levels, tf_adj)
+    n = prepared.n
+    model.set_prior(bf[~is_distinct], n * (n - 1) // 2)
+    weight = bf + model.prior_weight
+    prob = FellegiSunter.probability(weight)
+    prob = np.where(fired.is_not_null().to_numpy(), 1.0, prob)
+    diagnostics.append(
+        ModelFitted(parameters=model.to_dict(), identical_pairs=prepared.records.identical_pairs)
+    )
+    threshold = cfg.threshold
+    if labels is not None and labels.height:
+        lab = pl.DataFrame({LEFT: left, RIGHT: right, "prob": prob}).join(
+            labels, on=[LEFT, RIGHT], how="inner"
+        )
+        threshold = _threshold_from_labels(lab, cfg.threshold)
+        diagnostics.append(
+            LabelsApplied(
+                pairs=lab.height,
+                matches=int(lab["match"].sum()),
+                threshold=threshold,
+                previous=cfg.threshold,
+            )
+        )
+        is_match = pl.DataFrame({LEFT: left, RIGHT: right}).join(
+            labels, on=[LEFT, RIGHT], how="left", maintain_order="left"
+        )["match"]
+        yes = is_match.fill_null(False).to_numpy()
+        no = (~is_match).fill_null(False).to_numpy()
+        prob = np.where(yes, 1.0, np.where(no, 0.0, prob))
+        is_distinct = (is_distinct | no) & ~yes
+        fired = (
+            pl.select(pl.when(pl.Series(yes)).then(pl.lit("label")).otherwise(fired))
+            .to_series()
+            .alias("rule")
+        )
+        veto = (
+            pl.select(pl.when(pl.Series(no)).then(pl.lit("label")).otherwise(veto))
+            .to_series()
+            .alias("veto")
+        )
+    frame = compared.with_columns(
+        pl.Series("match_weight", weight),
+        pl.Series("match_probability", prob),
+        pl.Series("distinct", is_distinct, dtype=pl.Boolean),
+        fired.alias("rule"),
+        veto.alias("veto"),
+    )
+    return ScoredPairs(frame, scorer, model, threshold, diagnostics)
+
+
+# ------------------------------------------------------------------------------------------
+# stage 5: cluster
+# ------------------------------------------------------------------------------------------
+def cluster_records(prepared: Prepared, scored: ScoredPairs, cfg: DedupeConfig) -> Clusters:
+    """Stage 5: a cluster label per record (see :func:`custdata.dedupe.clustering.cluster`)."""
+    edges = scored.frame.select(LEFT, RIGHT, pl.col("match_probability").alias("prob"), "distinct")
+    return cluster(
+        prepared.n,
+        edges,
+        scored.scorer.score_for_clustering,
+        threshold=scored.threshold,
+        support=cfg.support,
+        max_cluster_size=cfg.max_cluster_size,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# stage 6: assign (ids, scores and reasons per input row; the pairs table)
+# ------------------------------------------------------------------------------------------
+def assign(
+    frame: pl.DataFrame,
+    prepared: Prepared,
+    scored: ScoredPairs,
+    clusters: Clusters,
+    cfg: DedupeConfig,
+) -> DedupeResult:
+    """Stage 6: every input row with ``cluster_id``, ``match_score``, ``match_reason``; pairs."""
+    records = prepared.records
+    n = prepared.n
+    labels = clusters.labels
+    sf = scored.frame
+    left, right = sf[LEFT], sf[RIGHT]
+    cset = scored.scorer.cset
+    same = labels[left.to_numpy()] == labels[right.to_numpy()] if n else np.zeros(0, dtype=bool)
+    why = reason(cset, scored.levels, sf["rule"])
+    best = _best_pair_per_record(left, right, sf["match_probability"], why, same)
+    rep_content = (
+        records.content.gather(pl.Series(labels.astype(np.uint32))) if n else records.content
+    )
+    rep = pl.DataFrame({"label": labels, "content": rep_content}).unique("label")
+    ids = {
+        lab: stable_id(c)
+        for lab, c in zip(rep["label"].to_list(), rep["content"].to_list(), strict=True)
+    }
+    internal = pl.DataFrame(
+        {
+            "r": pl.int_range(n, dtype=pl.UInt32, eager=True),
+            CLUSTER_ID: pl.Series([ids[x] for x in labels.tolist()], dtype=pl.String),
+        }
+    ).join(best, on="r", how="left", maintain_order="left")
+    inverse = records.inverse
+    per_row = pl.DataFrame({"r": inverse}).join(internal, on="r", how="left", maintain_order="left")
+    twin = pl.DataFrame({"r": inverse}).select(pl.len().over("r") > 1).to_series()
+    out = frame.with_columns(
+        per_row[CLUSTER_ID].alias(CLUSTER_ID),
+        pl.select(pl.when(twin).then(1.0).otherwise(per_row["match_probability"].round(4)))
+        .to_series()
+        .alias(MATCH_SCORE),
+        pl.select(pl.coalesce(per_row["reason"], pl.when(twin).then(pl.lit("identical"))))
+        .to_series()
+        .alias(MATCH_REASON),
+    )
+    pairs_out = _pairs_table(records, scored, same)
+    return DedupeResult(
+        frame=out,
+        pairs=pairs_out,
+        diagnostics=[*scored.diagnostics, *clusters.diagnostics],
+        model=scored.model,
+        config=cfg,
+        prepared=prepared,
+        scorer=scored.scorer,
+    )
+
+
+def _best_pair_per_record(
+    left: pl.Series, right: pl.Series, prob: pl.Series, why: pl.Series, same: np.ndarray
+) -> pl.DataFrame:
+    """Per record: probability and reason of its best pair inside its cluster."""
+    scored = pl.DataFrame(
+        {LEFT: left, RIGHT: right, "match_probability": prob, "reason": why, "same": same}
+    ).filter("same")
+    return (
+        pl.concat(
+            [
+                scored.select(pl.col(LEFT).alias("r"), "match_probability", "reason"),
+                scored.select(pl.col(RIGHT).alias("r"), "match_probability", "reason"),
+            ]
+        )
+        .sort(
+            ["r", "match_probability", "reason"], descending=[False, True, False], nulls_last=True
+        )
+        .unique("r", keep="first")
+    )
+
+
+def _pairs_table(records: Records, scored: ScoredPairs, same: np.ndarray) -> pl.DataFrame:
+    """Pairs in original row numbers, with level, label and weight per comparison."""
+    sf = scored.frame
+    o = records.order.to_numpy()
+    ol, orr = o[sf[LEFT].to_numpy()], o[sf[RIGHT].to_numpy()]
+    explain: list[pl.Series] = []
+    for c in scored.scorer.cset.comparisons:
+        lv = sf[c.output].to_numpy().astype(np.int64)
+        labels_arr = np.array(["null", *c.labels], dtype=object)
+        w = np.where(lv >= 0, scored.model.level_weights(c.output)[np.clip(lv, 0, None)], 0.0)
+        explain += [
+            pl.Series(f"{c.output}_level", lv.astype(np.int8)),
+            pl.Series(f"{c.output}_label", labels_arr[lv + 1].tolist(), dtype=pl.String),
+            pl.Series(f"{c.output}_weight", np.round(w, 3)),
+        ]
+    return (
+        pl.DataFrame(
+            [
+                pl.Series(LEFT, np.minimum(ol, orr), dtype=pl.UInt32),
+                pl.Series(RIGHT, np.maximum(ol, orr), dtype=pl.UInt32),
+            ]
+            + explain
+        )
+        .with_columns(
+            sf["match_weight"].round(3),
+            sf["match_probability"].round(6),
+            sf["distinct"],
+            sf["rule"],
+            sf["veto"],
+            pl.Series("same_cluster", same, dtype=pl.Boolean),
+        )
+        .sort([LEFT, RIGHT])
+    )
+
+
+def _link_result(
+    frame: pl.DataFrame, prepared: Prepared, scored: ScoredPairs, cfg: DedupeConfig
+) -> DedupeResult:
+    """Linking: the pairs across the two tables at or above the threshold, in original rows."""
+    o = prepared.records.order.to_numpy()
+    sf = scored.frame.with_columns(reason(scored.scorer.cset, scored.levels, scored.frame["rule"]))
+    hits = sf.filter((pl.col("match_probability") >= scored.threshold) & ~pl.col("distinct"))
+    pairs = hits.select(
+        pl.Series("row_left", o[hits[LEFT].to_numpy()], dtype=pl.UInt32),
+        pl.Series("row_right", o[hits[RIGHT].to_numpy()], dtype=pl.UInt32),
+        pl.col("match_probability").round(6),
+        pl.col(MATCH_REASON),
+    ).sort(["row_left", "row_right"])
+    return DedupeResult(
+        frame=frame, pairs=pairs, diagnostics=scored.diagnostics, model=scored.model, config=cfg
+    )
+
+
+def plan_of(prepared: Prepared, blocked: BlockingResult, cset: ComparisonSet) -> DedupePlan:
+    """The :class:`DedupePlan` of a run from its first stages."""
+    uses = [
+        ColumnUse(c, kind, prepared.sources.get(c, "named"), prepared.aliases.get(c, ""))
+        for kind, cols in prepared.columns.items()
+        for c in cols
+    ]
+    return DedupePlan(
+        columns=uses,
+        blocking=blocked.rule_pairs,
+        comparisons=[c.output for c in cset.comparisons],
+        candidates=list(prepared.candidates),
+        rows=prepared.records.rows,
+        records=prepared.n,
+        warnings=[d for d in blocked.diagnostics if d.warning],
+    )
+
+
+def _threshold_from_labels(lab: pl.DataFrame, current: float) -> float:
+    """Threshold between labelled non-matches and matches (model scores, before the labels)."""
+    yes = lab.filter("match")["prob"]
+    no = lab.filter(~pl.col("match"))["prob"]
+    if yes.len() == 0 or no.len() == 0:
+        return current
+    lo, hi = float(no.max()), float(yes.min())
+    if lo < hi:
+        t = (lo + hi) / 2
+    else:
+        # Overlap: the candidate threshold with the fewest labelled errors.
+        cands = sorted(set(lab["prob"].to_list()) | {current})
+        best = min(
+            cands, key=lambda c: (int((yes < c).sum()) + int((no >= c).sum()), abs(c - current))
+        )
+        t = best
+    return float(min(max(t, 0.5), 0.999))
