@@ -44,7 +44,7 @@ KINDS: tuple[str, ...] = (
 #: Kinds that are reported by :func:`detect` but never used for matching or returned by
 #: :func:`detect_columns`: a fax number (not a way to reach a person, often shared by an office)
 #: and columns that look like identifiers (high cardinality, code-like values) without a header
-#: that says so: the user decides (``-c id=COLUMN``).
+#: that says so: the user decides (``-k id=COLUMN``).
 REPORTED_ONLY: tuple[str, ...] = ("fax", "id_candidate")
 
 # Header patterns per kind, checked in order (the first kind that matches wins). They are
@@ -320,7 +320,7 @@ class Detection:
         for d in self.columns:
             note = "" if d.used else ", reported only, not used for matching"
             if d.kind == "id_candidate":
-                note = ", looks like an identifier: name it with -c id=COLUMN to use it"
+                note = ", looks like an identifier: name it with -k id=COLUMN to use it"
             out.append(f"{d.column}: {d.kind} ({d.source}{note})")
         return out
 

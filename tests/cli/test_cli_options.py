@@ -102,3 +102,4 @@ def test_segment_rfm_month_first_alias(inproc, examples_dir: Path) -> None:
     new, old = inproc(*base, "--monthfirst"), inproc(*base, "--month-first")
     assert new.exit_code == old.exit_code == 0, old.stderr
     assert new.stdout == old.stdout and "deprecated" in old.stderr
+

@@ -122,8 +122,8 @@ def test_refuses_to_overwrite_input(cli, tmp_path: Path) -> None:
     assert cli("convert", src, src, "--in-place").exit_code == 0
 
 
-def test_debug_shows_traceback(cli, tmp_path: Path) -> None:
-    result = cli("convert", tmp_path / "missing.csv", tmp_path / "o.csv", "--debug")
+def test_debug_shows_traceback(cli_subprocess, tmp_path: Path) -> None:
+    result = cli_subprocess("convert", tmp_path / "missing.csv", tmp_path / "o.csv", "--debug")
     assert result.exit_code != 0 and "Traceback" in result.stderr
 
 
@@ -150,8 +150,8 @@ def test_info_reports_detection(cli, examples_dir: Path) -> None:
     assert table.exit_code == 0 and "first_name" in table.text
 
 
-def test_version_and_module_entry(cli) -> None:
-    result = cli("--version")
+def test_version_and_module_entry(cli_subprocess) -> None:
+    result = cli_subprocess("--version")
     assert result.exit_code == 0 and result.text.startswith("custdata ")
 
 

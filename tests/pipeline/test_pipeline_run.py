@@ -91,11 +91,11 @@ def test_no_input_exit_4_and_nothing_written(inproc, job):
     assert not (path.parent / "out" / "customers-2026-03-01.csv").exists()
 
 
-def test_locked_exit_5(cli, job):
+def test_locked_exit_5(cli_subprocess, job):
     path = job()
     (path.parent / "out").mkdir()
     with PipelineLock(path.parent / "out" / ".nightly.lock"):
-        res = cli("run", path)
+        res = cli_subprocess("run", path)
     assert res.exit_code == 5
     assert f"pid {os.getpid()}" in res.stderr
     assert not (path.parent / "out" / "customers-2026-03-01.csv").exists()

@@ -275,6 +275,11 @@ class IOOptions:
 
         if self.batch_rows == 0 or path == "-" or self.output in (None, "-") or self.sheet:
             return False
+        target = Path(self.output)  # type: ignore[arg-type]
+        if target.exists() and not target.is_file():
+            return (
+                False  # a device (/dev/null), FIFO or folder: cio.write streams into it or refuses
+            )
         try:
             source_fmt = (
                 cio.normalize_format(self.from_) if self.from_ else cio.format_from_path(path)

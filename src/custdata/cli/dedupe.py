@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
@@ -31,6 +31,9 @@ from custdata.cli._common import (
     warn,
 )
 from custdata.errors import InvalidOption
+
+if TYPE_CHECKING:
+    from custdata.dedupe import DedupePlan, Diagnostic
 
 dd = lazy_module("custdata.dedupe")
 
@@ -112,7 +115,7 @@ def _read_many(inputs: list[str], io: IOOptions) -> pl.DataFrame:
     return unify_sources(named)
 
 
-def _report(diagnostics: list[dd.Diagnostic], quiet: bool) -> None:
+def _report(diagnostics: list[Diagnostic], quiet: bool) -> None:
     shown = {"split_clusters", "labels", "households", "second_look"}
     for d in diagnostics:
         if d.warning:
@@ -121,7 +124,7 @@ def _report(diagnostics: list[dd.Diagnostic], quiet: bool) -> None:
             message(f"dedupe: {d.message}", quiet=quiet)
 
 
-def _print_plan(plan: dd.DedupePlan, quiet: bool) -> None:
+def _print_plan(plan: DedupePlan, quiet: bool) -> None:
     """The "what I used" block: one stderr block before matching."""
     message("\n".join(plan.lines()), quiet=quiet)
 

@@ -96,6 +96,9 @@ def _normalize_columns(
         raise InvalidOption("--engine must be 'polars' or 'spark'")
     if streamable and io.can_stream(input):
         cols = _columns(io.scan(input), column, kind, label)  # type: ignore[arg-type]
+        from custdata.frames import check_columns
+
+        check_columns(io.scan(input), cols)  # a wrong -c is a usage error, before any pass
         if before_stream is not None:  # what the step would learn from the whole column
             before_stream(io.scan(input), cols)
         totals: dict[str, dict[str, int]] = {}

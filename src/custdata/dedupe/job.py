@@ -99,17 +99,28 @@ def find(
     (2, 2, 2)
     """
     opts = options or FindOptions()
-    common = dict(
-        columns=opts.columns,
-        rules=list(opts.rules) if opts.rules else None,
-        threshold=opts.threshold,
-        config=opts.config,
-    )
+    rules = list(opts.rules) if opts.rules else None
     result = None
     if master is not None:
-        out = match_master(frame, master, **common)
+        out = match_master(
+            frame,
+            master,
+            columns=opts.columns,
+            rules=rules,
+            threshold=opts.threshold,
+            config=opts.config,
+        )
     else:
-        result = deduplicate(frame, labels=labels, progress=progress, on_plan=on_plan, **common)
+        result = deduplicate(
+            frame,
+            columns=opts.columns,
+            rules=rules,
+            threshold=opts.threshold,
+            config=opts.config,
+            labels=labels,
+            progress=progress,
+            on_plan=on_plan,
+        )
         out = result.frame
     if opts.households:
         out = add_households(out)

@@ -154,7 +154,7 @@ def households(
             surname = (found.get("last_name") or found.get("full_name") or [None])[0]
     if not address:
         raise InvalidOption(
-            "no address column found: name it with address= (CLI: -c address=COLUMN)"
+            "no address column found: name it with address= (CLI: -k address=COLUMN)"
         )
     addr_cols = [address] if isinstance(address, str) else list(address)
     require_columns(frame.columns, addr_cols + ([surname] if surname else []))

@@ -90,12 +90,13 @@ STREET_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "street": {
         "ru": ("ул.", "улица", "ул", "улица", "у"),
         "uk": ("вул.", "вулиця", "вул", "вулиця", "вулица"),
-        "en": ("St", "Street", "st", "street", "str", "strasse", "straße"),
+        "en": ("St", "Street", "st", "street", "str", "strasse", "straße", "ul", "ulitsa", "ulica"),
+        "lat": ("St", "Street", "vul", "vulytsia", "vulitsa"),
     },
     "avenue": {
         "ru": ("пр-т", "проспект", "пр-т", "просп", "проспект", "пр", "пр-кт", "пркт"),
         "uk": ("просп.", "проспект", "просп", "пр-т", "проспект"),
-        "en": ("Ave", "Avenue", "ave", "av", "avenue", "aven", "avn"),
+        "en": ("Ave", "Avenue", "ave", "av", "avenue", "aven", "avn", "prospekt", "prosp"),
     },
     "lane": {
         "ru": ("пер.", "переулок", "пер", "переулок"),

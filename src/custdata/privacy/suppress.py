@@ -177,7 +177,7 @@ def suppress(
     if not any(by_kind.values()):
         raise InvalidOption(
             f"no {' or '.join(kinds)} column found to match opt-outs on; "
-            "name them with --column (e.g. -c phone=tel)"
+            "name them with --kind (e.g. -k phone=tel)"
         )
     if regions is None and by_kind.get("phone") and "phone" in kinds:
         # the data's regions read the list too

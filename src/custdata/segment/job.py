@@ -75,6 +75,10 @@ class RulesOutput:
     ids_after: int | None = None
 
 
+def _collected(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+
+
 def segment_customers(
     customers: pl.DataFrame,
     rules: RuleSet | str | Path,
@@ -113,21 +117,27 @@ def segment_customers(
                 if customer in orders.columns
                 else 0
             )
-            orders = map_clusters(
-                orders, clusters, customer=customer, on=o.clusters_on, cluster=o.cluster_column
+            orders = _collected(
+                map_clusters(
+                    orders, clusters, customer=customer, on=o.clusters_on, cluster=o.cluster_column
+                )
             )
             after = orders.select(pl.col(customer).n_unique()).item()
-            frame = map_clusters(
-                frame, clusters, customer=opts.id, on=o.clusters_on, cluster=o.cluster_column
+            frame = _collected(
+                map_clusters(
+                    frame, clusters, customer=opts.id, on=o.clusters_on, cluster=o.cluster_column
+                )
             )
-        rfm_table = rfm(
-            orders,
-            customer=customer,
-            date=date,
-            amount=amount,
-            as_of=o.as_of,
-            currency=o.currency,
-            rates=o.rates,
+        rfm_table = _collected(
+            rfm(
+                orders,
+                customer=customer,
+                date=date,
+                amount=amount,
+                as_of=o.as_of,
+                currency=o.currency,
+                rates=o.rates,
+            )
         )
     as_of = opts.orders.as_of
     frame = customer_fields(
@@ -139,7 +149,9 @@ def segment_customers(
         rfm=rfm_table,
         as_of=as_of,
     )
-    result = apply_rules(frame, ruleset, mode=opts.mode, column=opts.column, default=opts.default)
+    result = _collected(
+        apply_rules(frame, ruleset, mode=opts.mode, column=opts.column, default=opts.default)
+    )
     return RulesOutput(
         frame=result,
         rules=ruleset,
