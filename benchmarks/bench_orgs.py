@@ -110,6 +110,9 @@ def named_kinds(dataset: str, kinds_known: list[str]) -> dict[str, str]:
     kinds = dict(KINDS[dataset])
     if "tax_id" in kinds and "tax_id" not in kinds_known:
         kinds = {("id" if k == "tax_id" else k): v for k, v in kinds.items()}
+    elif "id" in kinds_known:
+        # the record id, as detection finds it in the default run (--pairs then names rows by it)
+        kinds["id"] = "record_id"
     return kinds
 
 
@@ -298,6 +301,7 @@ def _pair_ids(pairs: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
     left, right = pairs.columns[0], pairs.columns[1]
     if "record_id_l" in pairs.columns and "record_id_r" in pairs.columns:
         left, right = "record_id_l", "record_id_r"
+    # "id_l"/"id_r": the values of the id column (record_id here); "row_l"/"row_r": positions
     pairs = pairs.with_columns(pl.col(left).cast(pl.Int64).alias("_a"),
                                pl.col(right).cast(pl.Int64).alias("_b"))
     if left.startswith("row"):  # 0-based positions in the input
@@ -606,7 +610,8 @@ print(df.filter(df["company_id"] == df.group_by("company_id").len().sort("len")[
 ```
 
 **Tools**: custdata's run is the CLI itself (`python -m custdata dedupe IN -o OUT`; the named run
-adds `-k KIND=COLUMN` for the kinds in `_orgdata.KINDS`; kinds not in `custdata.schema.KINDS`
+adds `-k KIND=COLUMN` for the kinds in `_orgdata.KINDS` plus `-k id=record_id`, which default
+detection also finds and which makes `--pairs` name rows by it; kinds not in `custdata.schema.KINDS`
 are reported as unknown, named kinds that are not among the fields of the `--pairs` file as "named
 but not compared"). Splink 5 (DuckDB) gets the light cleaning a user does (lower case,
 punctuation to spaces, the last 9 digits of a phone, tax id digits) and a tutorial-style model:

@@ -302,3 +302,63 @@ def test_fast_path_equals_python_parser(ru, lat, initials):
         p = parse_text(row["__value"])
         assert (row["clean"], row["last"], row["first"], row["middle"], row["gender"],
                 row["status"]) == (p.clean, p.last, p.first, p.middle, p.gender, p.status), row
+
+
+def test_diminutive_keys_never_map_a_full_name_to_another() -> None:
+    """Issue 11: Эрнест is not Ernestine, Jan/Ян is not John; real diminutives still map."""
+    from custdata.normalize import first_name_key
+
+    names = ["Эрнест", "Эрнестина", "Jan", "Ян", "John", "Саша", "Bob", "Robert", "Дима"]
+    keys = pl.DataFrame({"f": names}).select(first_name_key("f"))["f"].to_list()
+    k = dict(zip(names, keys, strict=True))
+    assert k["Эрнест"] != k["Эрнестина"]
+    assert k["Jan"] != k["John"] and k["Ян"] != k["John"]
+    assert k["Саша"] == "aleksandr" and k["Bob"] == k["Robert"] and k["Дима"] == "dmitri"
+
+
+@pytest.mark.parametrize(
+    ("raw", "last", "first", "middle", "clean"),
+    [
+        # issue 11: a Latin surname with initials, as in Cyrillic
+        ("Ivanov I.I.", "Ivanov", "I", "I", "Ivanov I. I."),
+        ("Noskova L.B.", "Noskova", "L", "B", "Noskova L. B."),
+        # Ukrainian "first patronymic last" with surnames in -о, -а, -ий, -ок
+        ("Георгій Миколайович Яремко", "Яремко", "Георгій", "Миколайович", None),
+        ("Назар Ігнатович Гайдамака", "Гайдамака", "Назар", "Ігнатович", None),
+        ("Ольга Іванівна Петренко", "Петренко", "Ольга", "Іванівна", None),
+        ("Тарас Богданович Зелений", "Зелений", "Тарас", "Богданович", None),
+        ("Оксана Петрівна Гайок", "Гайок", "Оксана", "Петрівна", None),
+        # generational suffixes are not middle names
+        ("Иванов Иван мл.", "Иванов", "Иван", None, "Иванов Иван мл."),
+        ("Петров Петр Петрович ст.", "Петров", "Петр", "Петрович", "Петров Петр Петрович ст."),
+        ("John Smith Jr.", "Smith", "John", None, "John Smith Jr."),
+        # the apostrophe: lower case after it, the input's apostrophe kept
+        ("пʼятаченко вʼячеслав", "Пʼятаченко", "Вʼячеслав", None, "Пʼятаченко Вʼячеслав"),
+        ("п’ятаченко в’ячеслав", "П’ятаченко", "В’ячеслав", None, "П’ятаченко В’ячеслав"),
+        ("п'ятаченко в'ячеслав", "П'ятаченко", "В'ячеслав", None, "П'ятаченко В'ячеслав"),
+    ],
+)
+def test_issue_11_name_forms(raw, last, first, middle, clean) -> None:
+    r = parse_name(raw)
+    assert (r.last, r.first, r.middle) == (last, first, middle)
+    if clean is not None:
+        assert r.clean == clean
+
+
+def test_apostrophes_are_one_letter_for_matching() -> None:
+    keys = {parse_name(v).key for v in ("Пʼятаченко Вʼячеслав", "П’ятаченко В’ячеслав",
+                                         "П'ятаченко В'ячеслав")}
+    assert len(keys) == 1
+
+
+@pytest.mark.parametrize("case", [str.lower, str.upper, str.title])
+@pytest.mark.parametrize(
+    "order",
+    ["{l} {f} {m}", "{f} {m} {l}", "{l}, {f} {m}"],
+)
+def test_generated_ukrainian_names_in_every_order_and_case(case, order) -> None:
+    people = [("Яремко", "Георгій", "Миколайович"), ("Гайдамака", "Назар", "Ігнатович"),
+              ("Коваленко", "Ольга", "Степанівна"), ("Шевчук", "Ірина", "Богданівна")]
+    for last, first, middle in people:
+        r = parse_name(case(order.format(l=last, f=first, m=middle)))
+        assert (r.last, r.first, r.middle) == (last, first, middle), (order, case)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -139,7 +139,7 @@ def info(input: InputArg, io: IOOptions, as_json: JsonOpt = False) -> None:
     by_column = {d.column: d for d in detection.columns}
     schema = frame.schema  # once: a lookup per column is quadratic on wide tables
     filled = frame.select(pl.all().is_not_null().sum()).row(0) if frame.width else ()
-    facts = {
+    facts: dict[str, Any] = {
         "file": input,
         "format": src.format,
         "encoding": src.encoding,
@@ -176,7 +176,8 @@ def info(input: InputArg, io: IOOptions, as_json: JsonOpt = False) -> None:
         head += f", sheet {src.sheet!r} of {', '.join(src.sheets)}"
     console.print(head, markup=False)
     table = Table("column", "kind", "from", "filled", "type")
-    for col in facts["columns"]:
+    columns: list[dict[str, Any]] = facts["columns"]
+    for col in columns:
         kind = col["kind"] or ""
         if col["kind"] == "id_candidate":
             kind = "id? (candidate: -k id=COLUMN)"

@@ -33,7 +33,7 @@ from custdata.cli._common import (
 from custdata.errors import InvalidOption
 
 if TYPE_CHECKING:
-    from custdata.dedupe import Diagnostic
+    from custdata.dedupe import DedupePlan, Diagnostic
 
 dd = lazy_module("custdata.dedupe")
 
@@ -124,7 +124,7 @@ def _report(diagnostics: list[Diagnostic], quiet: bool) -> None:
             message(f"dedupe: {d.message}", quiet=quiet)
 
 
-def _print_plan(plan: dd.DedupePlan, quiet: bool) -> None:
+def _print_plan(plan: DedupePlan, quiet: bool) -> None:
     """The "what I used" block: one stderr block before matching."""
     message("\n".join(plan.lines()), quiet=quiet)
 

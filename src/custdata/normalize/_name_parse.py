@@ -350,8 +350,8 @@ def fix_case(tok: str, only: bool = False) -> str:
 
     >>> fix_case("иВАНОВ"), fix_case("САЛТЫКОВ-ЩЕДРИН"), fix_case("McDonald"), fix_case("o'neil")
     ('Иванов', 'Салтыков-Щедрин', 'McDonald', "O'Neil")
-    >>> fix_case("mcdonald"), fix_case("мар'яна")
-    ('McDonald', "Мар'яна")
+    >>> fix_case("mcdonald"), fix_case("мар'яна"), fix_case("п'ятаченко")
+    ('McDonald', "Мар'яна", "П'ятаченко")
     """
     low = tok.lower()
     if not only and low in _TURKIC_LINKS:
@@ -375,7 +375,7 @@ def _fix_part(part: str) -> str:
     part = part.lower()
     if "'" in part:
         head, _, tail = part.partition("'")
-        if len(head) == 1 and tail:
+        if len(head) == 1 and tail and head.isascii():
             return head.upper() + "'" + tail[:1].upper() + tail[1:]
         return part[:1].upper() + part[1:]
     if part.startswith("mc") and len(part) > 3:
@@ -425,6 +425,15 @@ def _patronymic_gender(tok: str) -> str | None:
     if _PATRONYMIC_LATIN_RE.search(low) and len(low) > 6:
         return "f" if _FEMALE_PATRONYMIC_RE.search(low) else "m"
     return None
+
+
+def _any_patronymic(tok: str) -> bool:
+    """A known patronymic, or a word with a patronymic ending (-ович, -йович, -івна...)."""
+    return (
+        _patronymic_gender(tok) is not None
+        or _loose_patronymic(tok)
+        or bool(re.search(r"(ович|евич|ьович|йович|івна|ївна|овна|евна|ична)$", _low(tok)))
+    )
 
 
 def _loose_patronymic(tok: str) -> bool:
@@ -672,6 +681,8 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
             status = MIXED_SCRIPT
         tokens.append(fixed)
     tokens = _strip_titles(tokens)
+    # мл./ст.: Cyrillic names only (nameparser already reads Jr./Sr. in Latin ones)
+    tokens, suffix = _strip_suffix(tokens) if _CYR.search(text) else (tokens, None)
     if not tokens:
         return Parsed(None, None, None, None, None, JUNK)
     only = len(tokens) == 1
@@ -682,7 +693,19 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
         tokens = [_latin_case(t, only) for t in tokens]
     body = [t for t in tokens if t != ","]
     clean = " ".join(tokens).replace(" ,", ",")
-    if (
+    latin_initials = (
+        not has_cyr
+        and len(body) == 2
+        and not _is_initial(body[0])
+        and "," not in text
+        and re.fullmatch(r"(?:[A-Z]\.){1,2}", body[1]) is not None
+    )
+    if latin_initials:  # "Ivanov I.I.": a surname and its initials, as in Cyrillic
+        letters = [c + "." for c in body[1] if c.isalpha()]
+        body = [body[0], *letters]
+        clean = " ".join(body)
+        last, first, middle = body[0], letters[0], (letters[1] if len(letters) > 1 else None)
+    elif (
         has_cyr
         or order == "eastern"
         or any(_PATRONYMIC_LATIN_RE.search(_low(t.rstrip(","))) for t in body)
@@ -695,6 +718,13 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
             last = parts[0]
             first = parts[1] if len(parts) > 1 else None
             middle = " ".join(parts[2:]) or None
+        elif (
+            len(parts) == 3
+            and _any_patronymic(parts[1])
+            and not _any_patronymic(parts[0])
+            and not _any_patronymic(parts[2])
+        ):  # the middle word is plainly a patronymic: first, patronymic, last (Ukrainian order)
+            first, middle, last = parts
         else:
             last, first, middle = _eastern(parts)
     elif order == "eastern":
@@ -715,7 +745,44 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
         elif len(body) == 1:
             status = SINGLE_TOKEN
     gender = gender_of(last, first, middle) if (last or first or middle) else UNKNOWN
+    if suffix:
+        clean = f"{clean} {suffix}"
+    apostrophe = next((c for c in value if c in "ʼ’"), None)
+    if apostrophe:  # display keeps the apostrophe the input used (ʼ U+02BC or ’)
+        clean, last, first, middle = (
+            None if x is None else x.replace("'", apostrophe) for x in (clean, last, first, middle)
+        )
     return Parsed(clean, last, first, middle, gender, status)
+
+
+#: Generational suffixes: not a middle name. Folded token -> display form.
+_SUFFIXES = {
+    "мл": "мл.",
+    "младший": "мл.",
+    "ст": "ст.",
+    "старший": "ст.",
+    "jr": "Jr.",
+    "junior": "Jr.",
+    "sr": "Sr.",
+    "senior": "Sr.",
+    "ii": "II",
+    "iii": "III",
+}
+
+
+def _strip_suffix(tokens: list[str]) -> tuple[list[str], str | None]:
+    """Remove a generational suffix (мл., ст., Jr., Sr., II) from a name's tokens.
+
+    >>> _strip_suffix(["Иванов", "Иван", "мл."])
+    (['Иванов', 'Иван'], 'мл.')
+    """
+    if len(tokens) < 2:
+        return tokens, None
+    for i in (len(tokens) - 1, 0):
+        key = tokens[i].lower().strip(".,()")
+        if key in _SUFFIXES and (i != 0 or key not in ("ii", "iii")):
+            return tokens[:i] + tokens[i + 1 :], _SUFFIXES[key]
+    return tokens, None
 
 
 def _strip_dot(part: str | None) -> str | None:

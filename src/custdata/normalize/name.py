@@ -21,7 +21,7 @@ from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
 from custdata.junk import is_junk
 from custdata.normalize._common import one_chunk
-from custdata.normalize._diminutives import diminutive_table
+from custdata.normalize._diminutives import FULL_FORMS, diminutive_table
 from custdata.normalize._fold import fold_values
 from custdata.normalize._name_parse import (
     INITIALS_ONLY,
@@ -161,6 +161,20 @@ def _first_key_values(values: pl.Series) -> pl.Series:
 
 
 @functools.lru_cache(maxsize=1)
+def _full_first_names() -> set[str]:
+    """Folded full first names: the diminutive table's full forms and the common names of the
+    russiannames corpus (100+ occurrences, which leaves out its rare diminutive entries)."""
+    from custdata.normalize._name_parse import _russiannames_dir
+
+    names = list(FULL_FORMS)
+    folder = _russiannames_dir()
+    if folder is not None:
+        frame = pl.read_parquet(folder / "names.parquet", columns=["count", "text"])
+        names += frame.filter(pl.col("count") >= 100)["text"].str.to_lowercase().to_list()
+    folded = pl.DataFrame({"n": names}, schema={"n": pl.String}).select(_fold(pl.col("n")))
+    return set(folded["n"].drop_nulls().to_list())
+
+
 def _first_name_map() -> tuple[list[str], list[str]]:
     """Folded diminutive / nickname -> folded full form (Russian/Ukrainian table, then English)."""
     from nicknames import NickNamer
@@ -191,8 +205,11 @@ def _first_name_map() -> tuple[list[str], list[str]]:
         schema={"n": pl.String, "c": pl.String},
     ).select(_fold(pl.col("n")).alias("n"), _fold(pl.col("c")).alias("c"))
     targets = set(mapping.values())
+    full = _full_first_names()
     for n, c in zip(folded["n"], folded["c"], strict=True):
-        if n and c and n not in targets:
+        # a nickname table never maps a full name to another full name (Ernest is not a
+        # nickname of Ernestine, Ян/Jan/Ian are not John): only forms that are no full name
+        if n and c and n not in targets and n not in full:
             mapping.setdefault(n, c)
     # resolve chains so that the map is idempotent (a target is never a source)
     for src in list(mapping):
