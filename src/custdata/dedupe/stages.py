@@ -290,6 +290,16 @@ class ScoredPairs:
         return self.frame.select([c.output for c in self.scorer.cset.comparisons])
 
 
+#: Distinct rules that hold whatever the data size (no relatives to tell apart).
+_ALWAYS = (
+    "different_patronymic",
+    "different_gender",
+    "different_site",
+    "different_house",
+    "other_org_same_site",
+)
+
+
 def distinct_rules_for(
     levels: pl.DataFrame, tops: Mapping[str, int], keys: Sequence[str] = ()
 ) -> tuple[list[Rule], Households]:
@@ -313,8 +323,8 @@ def distinct_rules_for(
         rules = [
             r
             for r in default_distinct_rules(tops, households=False, keys=keys)
-            # and (organizations) two sites at different addresses
-            if r.describe() in ("different_patronymic", "different_gender", "different_site")
+            # and (organizations) two sites at different addresses, two firms at one building
+            if r.describe() in _ALWAYS
         ]
     diag = Households(
         relatives_share=round(share, 4),
