@@ -69,7 +69,7 @@ def check_columns(frame: pl.DataFrame | pl.LazyFrame, columns: Sequence[str]) ->
     custdata.errors.ColumnNotFound: column 'email' not found; available columns: tel
     """
     schema = frame.collect_schema()
-    require_columns(schema.names(), columns)
+    require_columns(schema.names(), tuple(columns))
     require_flat_columns(schema, columns)
 
 
@@ -157,9 +157,8 @@ def _clashes(
     referenced = set().union(*(_named(v) for k, v in list(bound.arguments.items())[1:]))
     keep = [c for c in names if c in referenced]
     try:
-        probe = frame.lazy().select(keep).head(0)
-        if isinstance(frame, pl.DataFrame):
-            probe = probe.collect()
+        lazy_probe = frame.lazy().select(keep).head(0)
+        probe = lazy_probe.collect() if isinstance(frame, pl.DataFrame) else lazy_probe
         out = step(probe, *args, **kwargs)
         produced = out.collect_schema().names()
     except Exception:  # noqa: BLE001 - the real call raises the real error

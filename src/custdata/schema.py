@@ -158,7 +158,8 @@ _ORG_WORDS = (
 )
 _ORG_FORMS = (
     "ооо|оао|зао|пао|ао|ип|тов|фоп|пп|прат|пат|тоо|одо|чуп|уп|ooo|llc|inc|ltd|corp|gmbh|plc"
-    "|llp|ag|co"
+    "|llp|ag|co|se|sa|nv|n\\.? ?v|s\\.? ?a|s\\.? ?p\\.? ?a|sas|s\\.? ?a\\.? ?s|oyj|oy|ab|asa|kgaa"
+    "|bv|srl|sarl|aktiengesellschaft|corporation|holding|group"
 )
 _ORG_RE = rf"{_EDGE_L}(?:{_ORG_FORMS})\.?(?:$|[\s,\"»)])|[«»„“]|{_EDGE_L}(?:{_ORG_WORDS}){_EDGE_R}"
 _ADDRESS_RE = (
@@ -354,19 +355,24 @@ def detect(
     names = frame.columns
     present = set(names)
     given: dict[str, str] = {}
-    for kind, cols in (overrides or {}).items():
+    for named_kind, cols in (overrides or {}).items():
         for c in [cols] if isinstance(cols, str) else list(cols):
-            given[c] = kind
+            given[c] = named_kind
     given_kinds = set(given.values())
     found: dict[str, DetectedColumn] = {}
     by_values: list[str] = []
     not_person: set[str] = set()
+    # a person's name by its header ("name") that holds organizations by its values
+    header_person: set[str] = set()
     for column in names:
         if column in given or _is_derived(column, present):
             continue
         kind = kind_from_header(column)
         if kind is not None:
             found[column] = DetectedColumn(column, kind, "header")
+            if kind == "full_name" and schema[column] == pl.String:
+                by_values.append(column)
+                header_person.add(column)
             continue
         dtype = schema[column]
         if dtype == pl.String or dtype.is_integer():
@@ -387,6 +393,10 @@ def detect(
         for row in _shares(long).collect().iter_rows(named=True):
             column = row["c"]
             kind, candidate = _kind_from_shares(row, person_ok=column not in not_person)
+            if column in header_person:  # the header said a person: the values must outvote it
+                if (row.get("org_name") or 0.0) >= 0.5:
+                    found[column] = DetectedColumn(column, "org_name", "values")
+                continue
             if kind is not None and not schema[column].is_integer():
                 found[column] = DetectedColumn(column, kind, "values")
             elif candidate or (

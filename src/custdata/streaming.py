@@ -32,12 +32,16 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import polars as pl
 
 from custdata import io as cio
 from custdata.errors import InvalidOption, OutputError, UnreadableInput
+
+if TYPE_CHECKING:
+    import pyarrow.ipc
+    import pyarrow.parquet
 
 #: Rows per batch when none is given: big enough that a normalizer's fixed cost per call is
 #: lost in the work, small enough that a batch of wide text rows stays well under a gigabyte
@@ -170,7 +174,9 @@ class _BatchWriter:
     def __init__(self, fh: IO[bytes], fmt: str, *, bom: bool) -> None:
         self.fh, self.fmt, self.bom = fh, fmt, bom
         self.schema: pl.Schema | None = None
-        self._arrow_writer = None
+        self._arrow_writer: (
+            pyarrow.parquet.ParquetWriter | pyarrow.ipc.RecordBatchFileWriter | None
+        ) = None
 
     def write(self, frame: pl.DataFrame) -> None:
         first = self.schema is None

@@ -147,6 +147,7 @@ def test_frame_expression_and_lazy() -> None:
         "org",
         "org_normalized",
         "org_legal_form",
+        "org_branch",
         "org_key",
         "org_status",
     ]
@@ -225,3 +226,90 @@ def test_properties_frame(values: list[str | None]) -> None:
     assert out["o_key"].to_list() == [parse_organization(v).key for v in values]
     reversed_out = organizations(frame.reverse(), "o").reverse()
     assert reversed_out.equals(out)
+
+
+# --- issue 10 follow-up: branch descriptors, Ukrainian letters, European legal forms ---------
+
+_BRANCH_TEXTS = [
+    "филиал {c}",
+    "Филиал в г. {c}",
+    "отделение {c}",
+    "філія {c}",
+    "{c} branch",
+    "branch {c}",
+    "{c} office",
+    "store №12",
+    "Store #7",
+]
+_BRANCH_NAMES = ["Ромашка", "Вектор Плюс", "Northwind Traders", "Мрія"]
+_BRANCH_FORMS = ["ООО", "ТОВ", "LLC", "AG"]
+
+
+@pytest.mark.parametrize(
+    ("name", "form", "branch"),
+    list(itertools.product(_BRANCH_NAMES, _BRANCH_FORMS, _BRANCH_TEXTS)),
+)
+def test_branch_descriptor_is_split_off(name: str, form: str, branch: str) -> None:
+    expected = parse_organization(f"{form} {name}")
+    desc = branch.format(c="Казань")
+    for text in (f"{name}, {form} ({desc})", f"{form} {name} - {desc}", f"{form} «{name}», {desc}"):
+        result = parse_organization(text)
+        assert (result.key, result.legal_form) == (expected.key, expected.legal_form), text
+        assert result.branch is not None, text
+        assert result.branch.split()[0].lower() in desc.lower(), text
+
+
+def test_branch_word_alone_is_the_name() -> None:
+    for text in ["Магазин №5", "Company Store", "Head Office", "(филиал)"]:
+        result = parse_organization(text)
+        assert result.branch is None and result.key is not None, text
+
+
+_UA = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ'"
+
+
+@given(st.text(alphabet=_UA + _UA.upper(), min_size=1, max_size=12))
+def test_ukrainian_letters_fold_like_the_transliteration(word: str) -> None:
+    # the key of a Cyrillic word equals the key of its KMU transliteration: nothing dropped
+    word = "ґ" + word  # a Ukrainian letter: the text is read as Ukrainian (KMU 2010)
+    latin = translit_text(word.replace("ʼ", "").replace("'", ""), system="kmu")
+    assert parse_organization(word).key == parse_organization(latin).key
+
+
+def test_ukrainian_examples() -> None:
+    assert parse_organization("ТОВ МРІЯ").key == parse_organization("Mriia LLC").key == "mria"
+    assert parse_organization("Сім'я").key == parse_organization("Simia").key
+    assert parse_organization("Об’єднання").key == parse_organization("Obiednannia").key
+
+
+@pytest.mark.parametrize(
+    ("raw", "form"),
+    [
+        ("Siemens AG", "AG"),
+        ("Allianz SE", "SE"),
+        ("Sanofi S.A.", "SA"),
+        ("ASML Holding N.V.", "NV"),
+        ("ASML Holding NV", "NV"),
+        ("Unilever PLC", "PLC"),
+        ("Eni S.p.A.", "SPA"),
+        ("Danone S.A.S.", "SAS"),
+        ("Nokia Oyj", "OY"),
+        ("Kone Oy", "OY"),
+        ("Volvo AB", "AB"),
+        ("Equinor ASA", "ASA"),
+        ("Merck KGaA", "KGAA"),
+        ("Fresenius SE & Co. KGaA", "SE CO KGAA"),
+        ("Henkel AG & Co. KGaA", "AG CO KGAA"),
+        ("Anheuser-Busch InBev SA/NV", "SA NV"),
+    ],
+)
+def test_european_legal_forms(raw: str, form: str) -> None:
+    result = parse_organization(raw)
+    bare = raw.split(" ")[0]
+    assert result.legal_form == form
+    assert result.key == parse_organization(bare).key or " " in result.normalized
+
+
+def test_spa_is_a_form_only_where_written_as_one() -> None:
+    assert parse_organization("Serenity Spa").legal_form is None
+    assert parse_organization("Eni SpA").legal_form == "SPA"

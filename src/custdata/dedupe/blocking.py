@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import polars as pl
 
@@ -231,7 +232,7 @@ def block_pairs(
                     rule=rule.name,
                     blocks=big.height,
                     rows=int(big["n"].sum()),
-                    largest_block=int(big["n"].max()),
+                    largest_block=int(cast(int, big["n"].max())),
                     pairs_avoided=int(big["pairs"].sum()),
                     max_block_size=max_block_size,
                 )
@@ -255,7 +256,7 @@ def block_pairs(
                 budget=max_pairs,
                 blocks=cut.height,
                 pairs_avoided=int(cut["pairs"].sum()),
-                largest_block=int(cut["n"].max()),
+                largest_block=int(cast(int, cut["n"].max())),
             )
         )
         keyed = [

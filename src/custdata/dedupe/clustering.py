@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -171,7 +172,9 @@ def cut_oversized(
     roots = _capped_union(nodes, left[in_big], right[in_big], probs[in_big], max_cluster_size)
     _relabel_min(labels, np.array(list(roots), dtype=np.int64), np.array(list(roots.values())))
     return OversizedCluster(
-        components=big.height, largest=int(big["size"].max()), max_cluster_size=max_cluster_size
+        components=big.height,
+        largest=int(cast(int, big["size"].max())),
+        max_cluster_size=max_cluster_size,
     )
 
 

@@ -85,7 +85,7 @@ class Comparison:
 
     def to_dict(self) -> dict:
         """The comparison as the TOML/dict vocabulary (see :mod:`custdata.dedupe.config`)."""
-        out = {"type": type(self).__name__, "column": self.column}
+        out: dict[str, str | bool] = {"type": type(self).__name__, "column": self.column}
         if self.name:
             out["name"] = self.name
         if self.term_frequency:
@@ -173,7 +173,11 @@ class NameComparison(JaroWinklerAtThresholds):
                 (
                     (left.str.len_chars() >= 3)
                     & (right.str.len_chars() >= 3)
-                    & (left.str.starts_with(right) | right.str.starts_with(left))
+                    # polars' stubs say str | Expr; a Series of prefixes works (row by row)
+                    & (
+                        left.str.starts_with(right)  # type: ignore[arg-type]
+                        | right.str.starts_with(left)  # type: ignore[arg-type]
+                    )
                 )
                 .fill_null(False)
                 .to_numpy()

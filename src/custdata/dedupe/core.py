@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -39,6 +39,8 @@ from custdata.dedupe.stages import (
     score,
 )
 from custdata.progress import ProgressCallback, report
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 __all__ = [
     "CLUSTER_ID",
@@ -228,14 +230,14 @@ def _labelled_pairs(labels: pl.DataFrame, prepared: Prepared) -> pl.DataFrame:
 
 
 def find_duplicates(
-    frame: pl.DataFrame,
+    frame: FrameT,
     *,
     columns: Mapping[str, str | list[str]] | None = None,
     rules: Rule | str | Sequence[Rule | str] | None = None,
     config: DedupeConfig | Mapping | str | None = None,
     threshold: float | None = None,
     **options,
-) -> pl.DataFrame:
+) -> FrameT:
     """Every input row plus ``cluster_id``, ``match_score`` and ``match_reason``.
 
     Rows with the same ``cluster_id`` are the same person. ``columns`` maps kinds (``phone``,
@@ -256,8 +258,9 @@ def find_duplicates(
     >>> out["cluster_id"].n_unique(), out["cluster_id"][0] == out["cluster_id"][3]
     (3, True)
     """
-    lazy = isinstance(frame, pl.LazyFrame)
     out = deduplicate(
         frame, columns=columns, rules=rules, config=config, threshold=threshold, **options
     ).frame
-    return out.lazy() if lazy else out
+    if isinstance(frame, pl.LazyFrame):
+        return out.lazy()
+    return out

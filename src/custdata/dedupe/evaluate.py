@@ -78,19 +78,23 @@ def _truth_series(
         return pred[truth]
     if isinstance(truth, pl.Series):
         return truth
-    if isinstance(truth, pl.DataFrame):
-        if truth_column in truth.columns:
-            if on is not None:
-                require_columns(pred.columns, [on])
-                require_columns(truth.columns, [on])
-                return pred.select(on).join(
-                    truth.select(on, truth_column), on=on, how="left", maintain_order="left"
-                )[truth_column]
-            return truth[truth_column]
-        if on is not None and truth.width >= 2:
+    if not isinstance(truth, pl.DataFrame):
+        raise InvalidOption("truth must be a column name, a Series or a DataFrame")
+    if truth_column in truth.columns:
+        if on is not None:
             require_columns(pred.columns, [on])
-            return _truth_from_pairs(pred[on], truth)
-    return evaluate(pred, truth, truth_column=truth_column, on=on)  # raises the usual error
+            require_columns(truth.columns, [on])
+            return pred.select(on).join(
+                truth.select(on, truth_column), on=on, how="left", maintain_order="left"
+            )[truth_column]
+        return truth[truth_column]
+    if on is not None and truth.width >= 2:
+        require_columns(pred.columns, [on])
+        return _truth_from_pairs(pred[on], truth)
+    raise InvalidOption(
+        f"truth needs a {truth_column!r} column (entity id per row), or pass on=KEY "
+        "with a two-column table of true matching pairs"
+    )
 
 
 def error_pairs(
@@ -112,6 +116,7 @@ def error_pairs(
     >>> error_pairs(pred, "true_id", columns=["name"]).rows()
     [('false_positive', 0, 1, 'Ann', 'Anna'), ('false_negative', 1, 2, 'Anna', 'Anna')]
     """
+    require_columns(pred.columns, [pred_column])
     t = _truth_series(pred, truth, truth_column=truth_column, on=on)
     if t.len() != pred.height:
         raise InvalidOption(f"truth has {t.len()} rows but the prediction has {pred.height}")
@@ -167,31 +172,7 @@ def evaluate(
     1.0
     """
     require_columns(pred.columns, [pred_column])
-    if isinstance(truth, str):
-        require_columns(pred.columns, [truth])
-        t = pred[truth]
-    elif isinstance(truth, pl.Series):
-        t = truth
-    elif isinstance(truth, pl.DataFrame):
-        if truth_column in truth.columns:
-            if on is not None:
-                require_columns(pred.columns, [on])
-                require_columns(truth.columns, [on])
-                t = pred.select(on).join(
-                    truth.select(on, truth_column), on=on, how="left", maintain_order="left"
-                )[truth_column]
-            else:
-                t = truth[truth_column]
-        elif on is not None and truth.width >= 2:
-            require_columns(pred.columns, [on])
-            t = _truth_from_pairs(pred[on], truth)
-        else:
-            raise InvalidOption(
-                f"truth needs a {truth_column!r} column (entity id per row), or pass on=KEY "
-                "with a two-column table of true matching pairs"
-            )
-    else:
-        raise InvalidOption("truth must be a column name, a Series or a DataFrame")
+    t = _truth_series(pred, truth, truth_column=truth_column, on=on)
     if t.len() != pred.height:
         raise InvalidOption(f"truth has {t.len()} rows but the prediction has {pred.height}")
     _check_truth_found(pred[pred_column], t)

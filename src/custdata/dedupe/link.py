@@ -151,7 +151,8 @@ def households(
         )
         address = address or found.get("address")
         if use_surname and surname is None:
-            surname = (found.get("last_name") or found.get("full_name") or [None])[0]
+            names = found.get("last_name") or found.get("full_name")
+            surname = names[0] if names else None
     if not address:
         raise InvalidOption(
             "no address column found: name it with address= (CLI: -k address=COLUMN)"

@@ -74,7 +74,7 @@ class FellegiSunter:
         cls,
         levels: pl.DataFrame,
         *,
-        u: Mapping[str, Sequence[float]],
+        u: Mapping[str, Sequence[float] | np.ndarray],
         n_levels: Mapping[str, int],
         max_iterations: int = 40,
         tolerance: float = 1e-5,

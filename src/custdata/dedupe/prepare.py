@@ -602,8 +602,7 @@ def prepare(
             ).replace("", None)
         )
         keys.append("full_name_key")
-    out = lf.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW), *keys).collect()
-    return out
+    return lf.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW), *keys).collect()
 
 
 def _split_full_name_words(expr: pl.Expr) -> pl.Expr:

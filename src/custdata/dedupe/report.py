@@ -121,12 +121,12 @@ def explain(
     from custdata.dedupe.stages import _blocking_rules, comparison_set
 
     blocking: dict[str, str] = {}
-    for rule in _blocking_rules(prepared, cfg):
-        k = scorer_keys[[a, b]].select(rule.key_expr())["_key"]
+    for block_rule in _blocking_rules(prepared, cfg):
+        k = scorer_keys[[a, b]].select(block_rule.key_expr())["_key"]
         if k.null_count():
-            blocking[rule.name] = "missing"
+            blocking[block_rule.name] = "missing"
         else:
-            blocking[rule.name] = "pair" if k[0] == k[1] else "different"
+            blocking[block_rule.name] = "pair" if k[0] == k[1] else "different"
     o = prepared.records.order
     row_l, row_r = sorted((int(o[a]), int(o[b])))
     hit = res.pairs.filter((pl.col(LEFT) == row_l) & (pl.col(RIGHT) == row_r))
@@ -169,10 +169,12 @@ def _score_one(
     if scorer is None:
         return None, None, None
     s = scorer.score(pl.Series([a], dtype=pl.UInt32), pl.Series([b], dtype=pl.UInt32))
+    model = scorer.model
+    assert model is not None  # score() raises without a fitted model
     for c in scorer.cset.comparisons:
         lv = int(s.levels[c.output][0])
         labels = ["null", *c.labels]
-        w = float(scorer.model.level_weights(c.output)[lv]) if lv >= 0 else 0.0
+        w = float(model.level_weights(c.output)[lv]) if lv >= 0 else 0.0
         fields[c.output] = {"label": labels[lv + 1], "weight": round(w, 3)}
     veto = s.vetoes[0] if s.vetoes is not None else None
     return round(float(np.asarray(s.probability)[0]), 6), s.rule[0], veto

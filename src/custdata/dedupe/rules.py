@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -294,6 +295,7 @@ def parse_rule(text: str) -> Rule:
                 raise InvalidOption(f"empty term in rule {text!r}: write e.g. 'email,phone'")
             level = _LEVEL_TERM.match(term)
             years = _YEARS_TERM.match(term)
+            rule: Rule
             if years:
                 rule = YearsApart(years.group(1), int(years.group(2)))
             elif level:
@@ -307,7 +309,7 @@ def parse_rule(text: str) -> Rule:
                     raise InvalidOption(
                         f"bad threshold in rule term {term!r}: write e.g. {fld.strip()}~0.9"
                     ) from None
-                rule: Rule = Fuzzy(fld.strip(), threshold)
+                rule = Fuzzy(fld.strip(), threshold)
             else:
                 rule = Exact(term)
             terms.append(Not(rule) if negate else rule)
@@ -541,7 +543,7 @@ def household_evidence(levels: pl.DataFrame) -> float:
     contact = pl.lit(False)
     for name in ("phone", "email", "address"):
         if name in levels.columns:
-            top = levels[name].max()
+            top = cast("int | None", levels[name].max())
             if top is not None and top > 0:
                 contact = contact | (pl.col(name) == top)
     both = (pl.col("first_name") >= 0) & (pl.col("birth_date") >= 0)

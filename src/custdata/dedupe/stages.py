@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -608,7 +609,7 @@ def _threshold_from_labels(lab: pl.DataFrame, current: float) -> float:
     no = lab.filter(~pl.col("match"))["prob"]
     if yes.len() == 0 or no.len() == 0:
         return current
-    lo, hi = float(no.max()), float(yes.min())
+    lo, hi = float(cast(float, no.max())), float(cast(float, yes.min()))
     if lo < hi:
         t = (lo + hi) / 2
     else:

@@ -46,7 +46,7 @@ from rapidfuzz import fuzz
 from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns, columns_arg, refuse_clashes
 from custdata.junk import is_junk
-from custdata.normalize._fold import KEY_FOLD, SPECIAL_LATIN
+from custdata.normalize._fold import KEY_FOLD, SKELETON_FOLD, SPECIAL_LATIN
 from custdata.normalize._translit import translit_text
 from custdata.status import EMPTY, JUNK, OK
 
@@ -61,6 +61,7 @@ __all__ = [
     "organization_similarity",
     "organizations",
     "parse_organization",
+    "split_branch",
 ]
 
 NO_NAME = "no_name"
@@ -127,6 +128,13 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     "BV": ("bv",),
     "NV": ("nv",),
     "OY": ("oy", "oyj"),
+    "AB": ("ab",),
+    "ASA": ("asa",),
+    "APS": ("aps",),
+    "KGAA": ("kgaa",),
+    "SPA": ("spa",),
+    "SCA": ("sca",),
+    "SL": ("sl",),
     "SP ZOO": ("spzoo", "sp zoo"),
     "SRO": ("sro",),
 }
@@ -171,6 +179,14 @@ _LONG_FORMS: tuple[tuple[str, str], ...] = (
     (r"besloten vennootschap", "BV"),
     (r"naamloze vennootschap", "NV"),
     (r"spółka z ograniczoną odpowiedzialnością", "SP ZOO"),
+    (r"kommanditgesellschaft auf aktien", "KGAA"),
+    (r"societas europaea", "SE"),
+    (r"soci[ée]t[ée] europ[ée]enne", "SE"),
+    (r"soci[ée]t[àa] per azioni", "SPA"),
+    (r"soci[ée]t[ée] par actions simplifi[ée]e", "SAS"),
+    (r"aktiebolag(?:et)?", "AB"),
+    (r"allmennaksjeselskap", "ASA"),
+    (r"osakeyhti[öo]", "OY"),
 )
 _LONG_RE = re.compile(
     r"(?<!\w)(?:" + "|".join(f"(?P<f{i}>{p})" for i, (p, _) in enumerate(_LONG_FORMS)) + r")(?!\w)"
@@ -179,7 +195,12 @@ _LONG_RE = re.compile(
 #: Short forms that are only taken at the start of a name (at the end they are ordinary words).
 _START_ONLY = frozenset({"дп", "кп", "ат", "ват"})
 #: Short forms that are only taken at the end of a name.
-_END_ONLY = frozenset({"co", "company", "limited", "corporation", "pc", "lp", "se", "ug", "kg"})
+_END_ONLY = frozenset(
+    {"co", "company", "limited", "corporation", "pc", "lp", "se", "ug", "kg"}
+    | {"ab", "asa", "aps", "spa", "sca", "sl", "kgaa"}
+)
+#: Forms that are also ordinary words in any case but this one (``S.p.A.`` -> ``SpA``, not a spa).
+_CASED = {"spa": frozenset({"SpA", "SPA"})}
 #: Digit look-alikes of ``ООО`` typed with zeros; only at the start of a name.
 _ZEROS = frozenset({"000"})
 
@@ -202,23 +223,102 @@ _KEY_KEEP_RE = re.compile(r"[^a-z0-9]")
 _FOLD_RE = re.compile("|".join(re.escape(a) for a, _ in KEY_FOLD))
 _FOLD_MAP = dict(KEY_FOLD)
 _DOUBLE_RE = re.compile(r"([a-z])\1+")
-# transliteration variants of я/ю/є (ICAO ``ia``/``iu``/``ie`` vs ``ya``/``yu``/``ye`` vs ``a``/``u``)
-_VOWEL_RE = re.compile(r"i([aue])")
+# an apostrophe inside a word (``Сім'я``, ``Об’єднання``, ``Macy's``) is part of the word
+_APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])['’ʼ`´](?=[^\W\d_])")
+
+#: Words that say a name is one site of an organization, not another organization:
+#: ``Ромашка, ООО (филиал Казань)``, ``Acme Inc - Boston branch``, ``Walmart Store #12``.
+_BRANCH_WORD_RE = re.compile(
+    r"(?:филиал\w*|отделени\w*|подразделени\w*|представительств\w*|обособленн\w*|"
+    r"філі[яїюі]\w*|відділенн\w*|представництв\w*|підрозділ\w*|"
+    r"branch(?:es)?|office|store|shop|site|location|outlet|division|warehouse|"
+    r"магазин\w*|офис\w*|офіс\w*|склад\w*)",
+    re.IGNORECASE,
+)
+_BRACKETS_RE = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_TAIL_SEP_RE = re.compile(r"\s+[-–—]+\s*|\s*[-–—]+\s+|\s*[,;]\s*")
+_BRANCH_NUMBER_RE = re.compile(
+    r"\s+(" + _BRANCH_WORD_RE.pattern + r")\s*(?:№|#|no\.?|nr\.?)?\s*(\d+\w*)\s*$", re.IGNORECASE
+)
 _NUMBER_RE = re.compile(r"№|(?<![^\W\d_])(?:no|nr|n)\.?\s*(?=\d)", re.IGNORECASE)
 
 _STRUCT = pl.Struct(
-    {"normalized": pl.String, "legal_form": pl.String, "key": pl.String, "status": pl.String}
+    {
+        "normalized": pl.String,
+        "legal_form": pl.String,
+        "key": pl.String,
+        "status": pl.String,
+        "branch": pl.String,
+    }
 )
 
 
 @dataclass(frozen=True)
 class OrganizationResult:
-    """One organization name: clean name, legal form, key (None when there is no name), status."""
+    """One organization name: clean name, legal form, key (None when there is no name), status,
+    and the branch or site descriptor split off the name (``филиал Казань``), if any."""
 
     normalized: str | None
     legal_form: str | None
     key: str | None
     status: str
+    branch: str | None = None
+
+
+def _is_branch(text: str, *, last_word: bool = False) -> bool:
+    words = [w for w in re.split(r"[^\w]+", text) if w and not w.isdigit()]
+    if not words:
+        return False
+    if _BRANCH_WORD_RE.fullmatch(words[0]):
+        return True
+    return last_word and _BRANCH_WORD_RE.fullmatch(words[-1]) is not None
+
+
+def split_branch(value: str) -> tuple[str, str | None]:
+    """The name without its branch or site descriptor, and the descriptor (None when none).
+
+    A descriptor is a bracketed part or a tail after a dash, comma or semicolon that starts
+    with a branch word (``филиал``, ``отделение``, ``філія``, ``branch``, ``office``,
+    ``store``...), a last tail that ends with one (``- Boston office``), or a branch word with a
+    number at the end (``Store #12``). Nothing is taken when no name would be left.
+
+    >>> split_branch("Ромашка, ООО (филиал Казань)")
+    ('Ромашка, ООО', 'филиал Казань')
+    >>> split_branch("Acme Inc - Boston office"), split_branch("Walmart Store #12")
+    (('Acme Inc', 'Boston office'), ('Walmart', 'Store 12'))
+    >>> split_branch("Магазин №5")
+    ('Магазин №5', None)
+    """
+    found: list[str] = []
+
+    def bracket(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        if _is_branch(inner, last_word=True):
+            found.append(inner)
+            return " "
+        return match.group(0)
+
+    def has_name(text: str) -> bool:
+        return any(ch.isalnum() for ch in _BRACKETS_RE.sub(" ", text))
+
+    text = _BRACKETS_RE.sub(bracket, value)
+    if found and not has_name(text):
+        return value, None
+    seps = list(_TAIL_SEP_RE.finditer(text))
+    for i, sep in enumerate(seps):
+        head, tail = text[: sep.start()], text[sep.end() :]
+        if has_name(head) and _is_branch(tail, last_word=i == len(seps) - 1):
+            found.insert(0, tail.strip())
+            text = head
+            break
+    else:
+        match = _BRANCH_NUMBER_RE.search(text)
+        if match is not None and has_name(text[: match.start()]):
+            found.insert(0, f"{match.group(1)} {match.group(2)}")
+            text = text[: match.start()]
+    if not found:
+        return value, None
+    return " ".join(text.split()), "; ".join(found)
 
 
 def _undot(match: re.Match[str]) -> str:
@@ -230,6 +330,7 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     text = _NUMBER_RE.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)
     text = _NUMBER_RE.sub(" ", text)
+    text = _APOSTROPHE_RE.sub("", text)
     text = _QUOTE_RE.sub(" ", text)
     text = _DOTTED_RE.sub(_undot, text)
     words = [w for w in _SPLIT_RE.split(text) if w and not _only_punct(w)]
@@ -264,6 +365,9 @@ def _short_form(word: str, *, at_start: bool) -> str | None:
     if at_start and low in _END_ONLY:
         return None
     if not at_start and low in _START_ONLY:
+        return None
+    cased = _CASED.get(low)
+    if cased is not None and word.replace(".", "") not in cased:
         return None
     return canon
 
@@ -302,9 +406,12 @@ def _fold_word(word: str) -> str:
     latin = "".join(SPECIAL_LATIN.get(ch, ch) for ch in latin)
     latin = unicodedata.normalize("NFKD", latin)
     latin = _KEY_KEEP_RE.sub("", latin)
-    latin = _FOLD_RE.sub(lambda m: _FOLD_MAP[m.group(0)], latin)
+    for _ in range(3):  # as custdata.normalize._fold.fold_values
+        latin = _FOLD_RE.sub(lambda m: _FOLD_MAP[m.group(0)], latin)
     latin = _DOUBLE_RE.sub(r"\1", latin)
-    return _VOWEL_RE.sub(r"\1", latin)
+    for old, new in SKELETON_FOLD:  # the vowel spellings of я/ю/є/ії (Iuliia, Yuliya, Julia)
+        latin = latin.replace(old, new)
+    return _DOUBLE_RE.sub(r"\1", latin)
 
 
 def _key(words: list[str]) -> str | None:
@@ -320,11 +427,14 @@ def parse_organization(value: str | None) -> OrganizationResult:
     """Read one organization name; never raises on a bad value.
 
     >>> parse_organization('ООО "Ромашка"')
-    OrganizationResult(normalized='Ромашка', legal_form='ООО', key='romashka', status='ok')
+    OrganizationResult(normalized='Ромашка', legal_form='ООО', key='romashka', status='ok', branch=None)
+    >>> r = parse_organization("Ромашка, ООО (филиал Казань)")
+    >>> r.key, r.legal_form, r.branch
+    ('romashka', 'ООО', 'филиал Казань')
     >>> parse_organization("Общество с ограниченной ответственностью «Ромашка»").key
     'romashka'
     >>> parse_organization("Acme Co., Ltd.")
-    OrganizationResult(normalized='Acme', legal_form='CO LTD', key='acme', status='ok')
+    OrganizationResult(normalized='Acme', legal_form='CO LTD', key='acme', status='ok', branch=None)
     >>> parse_organization("ТОВ").status
     'no_name'
     """
@@ -333,18 +443,19 @@ def parse_organization(value: str | None) -> OrganizationResult:
     text = str(value)
     if is_junk(text):
         return OrganizationResult(None, None, None, JUNK)
+    text, branch = split_branch(text)
     words, long_forms = _tokens(text)
     if not words:
         form = " ".join(long_forms) or None
-        return OrganizationResult(None, form, None, NO_NAME if form else JUNK)
+        return OrganizationResult(None, form, None, NO_NAME if form else JUNK, branch)
     words, short_forms = _strip_forms(words)
     forms = long_forms + [f for f in short_forms if f not in long_forms]
     key = _key(words)
     if key is not None and is_junk(" ".join(words)):
-        return OrganizationResult(None, " ".join(forms) or None, None, JUNK)
+        return OrganizationResult(None, " ".join(forms) or None, None, JUNK, branch)
     if key is None:
-        return OrganizationResult(None, " ".join(forms) or None, None, NO_NAME)
-    return OrganizationResult(" ".join(words), " ".join(forms) or None, key, OK)
+        return OrganizationResult(None, " ".join(forms) or None, None, NO_NAME, branch)
+    return OrganizationResult(" ".join(words), " ".join(forms) or None, key, OK, branch)
 
 
 def _struct_values(values: pl.Series) -> pl.Series:
@@ -360,6 +471,7 @@ def _struct_values(values: pl.Series) -> pl.Series:
                         "legal_form": r.legal_form,
                         "key": r.key,
                         "status": r.status,
+                        "branch": r.branch,
                     }
                     for r in parsed
                 ],
@@ -441,7 +553,8 @@ def organizations(
     *,
     in_place: bool = False,
 ) -> pl.DataFrame | pl.LazyFrame:
-    """Add ``<col>_normalized``, ``<col>_legal_form``, ``<col>_key`` and ``<col>_status``.
+    """Add ``<col>_normalized``, ``<col>_legal_form``, ``<col>_branch`` (a branch or site
+    descriptor split off the name, e.g. ``филиал Казань``), ``<col>_key`` and ``<col>_status``.
 
     With ``in_place=True`` the clean name replaces the original where there is one.
 
@@ -460,6 +573,7 @@ def organizations(
         field = pl.col(tmp).struct.field
         added = [
             field("legal_form").alias(f"{col}_legal_form"),
+            field("branch").alias(f"{col}_branch"),
             field("key").alias(f"{col}_key"),
             field("status").alias(f"{col}_status"),
         ]
@@ -472,24 +586,18 @@ def organizations(
     return out.select(order)
 
 
+_ADDED = ("legal_form", "branch", "key", "status")
+
+
 def _column_order(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], in_place: bool) -> list[str]:
     names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
-    added = {f"{c}_{s}" for c in cols for s in ("normalized", "legal_form", "key", "status")}
+    added = {f"{c}_{s}" for c in cols for s in ("normalized", *_ADDED)}
     out: list[str] = []
     for name in names:
         if name in added:
             continue
         out.append(name)
         if name in cols:
-            suffixes = (
-                ("legal_form", "key", "status")
-                if in_place
-                else (
-                    "normalized",
-                    "legal_form",
-                    "key",
-                    "status",
-                )
-            )
+            suffixes = _ADDED if in_place else ("normalized", *_ADDED)
             out += [f"{name}_{s}" for s in suffixes]
     return out

@@ -28,6 +28,7 @@ from custdata.errors import CustdataError, InvalidOption
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
+    from polars.datatypes import DataTypeClass
     from pyspark.sql import DataFrame as SparkDataFrame
     from pyspark.sql import SparkSession
     from pyspark.sql.types import DataType, StructType
@@ -115,7 +116,7 @@ def session(master: str | None = None, *, app_name: str = "custdata") -> SparkSe
 # types
 
 
-def _spark_type(dtype: pl.DataType) -> DataType:
+def _spark_type(dtype: pl.DataType | DataTypeClass) -> DataType:
     """The Spark SQL type that holds a polars dtype (unsigned ints widen; Null becomes string)."""
     from pyspark.sql import types as T
 
@@ -154,7 +155,7 @@ def _spark_type(dtype: pl.DataType) -> DataType:
     raise InvalidOption(f"a step returned a column type Spark cannot hold ({dtype})")
 
 
-def _polars_type(dtype: pl.DataType) -> pl.DataType:
+def _polars_type(dtype: pl.DataType | DataTypeClass) -> pl.DataType | DataTypeClass:
     """The polars dtype that matches :func:`_spark_type` exactly (for the cast before Arrow)."""
     widen: dict[type, pl.DataType] = {
         pl.Categorical: pl.String(),
@@ -239,7 +240,7 @@ def _partition_runner(
         for frame in _rebatch(batches, batch_rows):
             frame.columns = names  # the real names back (Spark saw placeholders)
             out = step(frame, **options)
-            out = out.cast({n: _polars_type(d) for n, d in out.schema.items()})  # type: ignore[arg-type]
+            out = out.cast({n: _polars_type(d) for n, d in out.schema.items()})
             table = out.to_arrow(compat_level=pl.CompatLevel.oldest()).cast(arrow_schema)
             yield from table.to_batches()
 
@@ -414,7 +415,7 @@ def rfm(
     per_customer = apply(shuffled, aggregate, batch_rows=1 << 62)
     table = pl.from_arrow(per_customer.toArrow())
     assert isinstance(table, pl.DataFrame)
-    table = table.cast(rfm_aggregate(prepare(_empty_frame(sdf.schema)), as_of=as_of).schema)  # type: ignore[arg-type]
+    table = table.cast(rfm_aggregate(prepare(_empty_frame(sdf.schema)), as_of=as_of).schema)
     out = rfm_score(table, as_of=as_of, bins=bins, segment_map=segment_map, customer_name=customer)
     assert isinstance(out, pl.DataFrame)
     return out

@@ -536,7 +536,7 @@ def generate_customers(
                 first[i], last[i] = first[i].lower(), last[i].lower()
 
     perm = rng.permutation(n)
-    columns: dict[str, Sequence[Any]] = {
+    columns: dict[str, Sequence[Any] | np.ndarray] = {
         "true_id": src,
         "household_id": people["household"][src],
     }
