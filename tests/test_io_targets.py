@@ -13,6 +13,7 @@ import pytest
 
 from custdata import io as cio
 from custdata.errors import OutputError
+from custdata.io import writing as cio_writing  # where write calls _write_to
 
 FRAME = pl.DataFrame({"name": ["Ann", "Bob"], "tel": ["+7 912", None]})
 
@@ -68,7 +69,7 @@ def test_disk_full_is_a_clear_output_error(tmp_path: Path, monkeypatch):
     def full(*args, **kwargs):
         raise OSError("No space left on device (os error 28)")  # polars' form: no errno
 
-    monkeypatch.setattr(cio, "_write_to", full)
+    monkeypatch.setattr(cio_writing, "_write_to", full)
     for name in ("o.csv", "o.xlsx"):
         with pytest.raises(OutputError, match="no space left") as info:
             cio.write(FRAME, tmp_path / name)
@@ -90,7 +91,7 @@ def test_disk_full_wrapped_by_a_writer_is_an_output_error(tmp_path: Path, monkey
         except OSError as exc:
             raise RuntimeError("zipfile failed") from exc
 
-    monkeypatch.setattr(cio, "_write_to", full)
+    monkeypatch.setattr(cio_writing, "_write_to", full)
     with pytest.raises(OutputError, match="no space left"):
         cio.write(FRAME, tmp_path / "o.xlsx")
 

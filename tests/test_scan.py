@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 
 from custdata import io as cio
 from custdata.errors import UnreadableInput
+from custdata.io import lazy as cio_lazy  # where scan reads SCAN_BLOCK_BYTES
 
-CYR = "Код клиента;ФИО;Телефон\n001;Иванов Иван;8 (912) 345-67-89\n002;Петренко Олена;+380671234567\n"
+CYR = (
+    "Код клиента;ФИО;Телефон\n001;Иванов Иван;8 (912) 345-67-89\n002;Петренко Олена;+380671234567\n"
+)
 QUOTED = '"003";"Сидоров; ""Сидор""\nвторая строка";\n'
 
 
@@ -21,7 +24,7 @@ QUOTED = '"003";"Сидоров; ""Сидор""\nвторая строка";\n'
 def test_csv_scan_equals_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, block: int
 ) -> None:
-    monkeypatch.setattr(cio, "SCAN_BLOCK_BYTES", block)
+    monkeypatch.setattr(cio_lazy, "SCAN_BLOCK_BYTES", block)
     path = tmp_path / "crm.csv"
     path.write_bytes((CYR + (CYR.split("\n", 1)[1] + QUOTED) * 3).encode(encoding))
     lazy = cio.scan(path)
@@ -40,7 +43,7 @@ def test_cp1251_named_encoding_streams(tmp_path: Path) -> None:
 
 
 def test_projection_and_head_stop_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cio, "SCAN_BLOCK_BYTES", 16)
+    monkeypatch.setattr(cio_lazy, "SCAN_BLOCK_BYTES", 16)
     path = tmp_path / "t.csv"
     path.write_text("a,b\n1,x\n2,y\n" + "3,z\n" * 50 + "4,too,many\n")
     lazy = cio.scan(path)
@@ -74,11 +77,13 @@ def test_empty_and_binary_csv_are_refused(tmp_path: Path) -> None:
 
 cells = st.one_of(
     st.none(),
-    st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяABC xyz019\";,\n", max_size=12),
+    st.text(alphabet='абвгдеёжзийклмнопрстуфхцчшщъыьэюяABC xyz019";,\n', max_size=12),
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     rows=st.lists(st.tuples(cells, cells, cells), min_size=1, max_size=25),
     block=st.integers(min_value=1, max_value=300),
@@ -87,14 +92,16 @@ cells = st.one_of(
 def test_any_table_scans_like_it_reads(
     tmp_path: Path, rows: list, block: int, encoding: str
 ) -> None:
-    frame = pl.DataFrame(rows, schema={"a": pl.String, "б": pl.String, "c c": pl.String}, orient="row")
+    frame = pl.DataFrame(
+        rows, schema={"a": pl.String, "б": pl.String, "c c": pl.String}, orient="row"
+    )
     path = tmp_path / f"rt-{encoding}.csv"
     path.write_bytes(cio.to_bytes(frame, "csv").decode("utf-8").encode(encoding))
-    old = cio.SCAN_BLOCK_BYTES
-    cio.SCAN_BLOCK_BYTES = block
+    old = cio_lazy.SCAN_BLOCK_BYTES
+    cio_lazy.SCAN_BLOCK_BYTES = block
     try:
         scanned = cio.scan(path, encoding=encoding).collect()
     finally:
-        cio.SCAN_BLOCK_BYTES = old
+        cio_lazy.SCAN_BLOCK_BYTES = old
     assert scanned.equals(cio.read(path, encoding=encoding))
     assert scanned.height == len(rows)

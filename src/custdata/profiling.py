@@ -170,7 +170,7 @@ def _column_profile(
         )
         result.invalid_reasons = [(s, int(n)) for s, n in reasons.iter_rows()]
     head = real.head(top)
-    if head.height and int(head["n"].max()) == 1 and real.height > top:
+    if head.height and head["n"].max() == 1 and real.height > top:
         head = head.clear()  # every value unique (ids): top values say nothing
     if head.height:
         protect = kind in PII_KINDS and not show_values

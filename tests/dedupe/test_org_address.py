@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import polars as pl
+import pytest
 
 from custdata.dedupe import find_duplicates
-from custdata.dedupe.blocking import default_blocking_rules
+from custdata.dedupe.blocking import block_pairs, default_blocking_rules
 from custdata.dedupe.comparison import OrgNameComparison, default_comparisons
 from custdata.dedupe.config import DedupeConfig
 from custdata.dedupe.prepare import prepare
@@ -43,7 +46,8 @@ def test_prepare_builds_org_key_from_detected_column() -> None:
 
 def test_default_rules_and_comparisons_use_the_org_key() -> None:
     rules = [r.name for r in default_blocking_rules(["org_key", "postcode", "address_key"])]
-    assert rules == ["org_key+postcode", "org_key+address_key"]
+    # the org key alone and the building alone block too (issue 10 follow-up)
+    assert rules == ["org_key+postcode", "org_key+address_key", "org_key", "address_key"]
     outputs = {c.output: c for c in default_comparisons(["org_key", "postcode"])}
     assert isinstance(outputs["org_name"], OrgNameComparison)
     assert DedupeConfig.from_dict(  # the comparison is part of the config vocabulary
@@ -83,3 +87,78 @@ def test_branches_at_different_addresses_stay_apart() -> None:
     )
     ids = find_duplicates(frame)["cluster_id"].to_list()
     assert ids[0] == ids[1] != ids[2]
+
+
+# --- issue 10 follow-up: name-only tables, different buildings, other firms at one building ---
+
+_NAMES = ["Northwind Traders", "Contoso Pharmaceuticals", "Fabrikam Robotics", "Adventure Works"]
+_FORMS = ["AG", "SE", "N.V.", "S.p.A.", "PLC", "LLC", "ООО"]
+
+
+def _typo(word: str) -> str:
+    return word[:2] + word[3:]
+
+
+@pytest.mark.parametrize(("form_a", "form_b"), list(itertools.permutations(_FORMS, 2))[::3])
+def test_name_only_table_is_compared(form_a: str, form_b: str) -> None:
+    # the organization name is the only column: legal form, case and a typo in one word differ
+    rows, truth = [], []
+    for i, name in enumerate(_NAMES):
+        first, *rest = name.split()
+        rows += [f"{name} {form_a}", f"{name.upper()} {form_b}", " ".join([_typo(first), *rest])]
+        truth += [i, i, i]
+    for named in (None, {"org_name": "name"}):
+        out = find_duplicates(pl.DataFrame({"name": rows}), columns=named)
+        ids = out["cluster_id"].to_list()
+        for i in range(len(_NAMES)):
+            assert len(set(ids[3 * i : 3 * i + 3])) == 1, (rows[3 * i : 3 * i + 3], named)
+        assert len(set(ids)) == len(_NAMES)
+
+
+def test_name_only_rules_include_rare_token_and_guard() -> None:
+    assert [r.name for r in default_blocking_rules(["org_key"])] == [
+        "org_key",
+        "org_rare_token1",
+        "org_rare_token2",
+    ]
+    # a word shared by every row is never the block of a row that has a rarer shared word,
+    # and the block-size guard still applies to the rare-token rules
+    keys = pl.DataFrame(
+        {"_row": list(range(6)), "org_key": ["acme group", "acme group"] + ["group x"] * 4}
+    )
+    rules = default_blocking_rules(["org_key"])
+    result = block_pairs(keys, rules, max_block_size=3)
+    assert (0, 1) in set(result.pairs.rows())
+    assert all(not (a >= 2 and b >= 2) for a, b in result.pairs.rows())
+
+
+@pytest.mark.parametrize(("h1", "h2"), [(5, 7), (12, 120), (3, 30)])
+def test_branches_at_close_addresses_stay_apart(h1: int, h2: int) -> None:
+    # one company (name, tax id, head office phone) at two houses of one street, written a bit
+    # differently: different house keys veto the merge; the head office written twice merges
+    for street, kind in [("Oak", "St."), ("Ленина", "ул.")]:
+        a = f"{kind} {street}, д. {h1}" if kind == "ул." else f"{h1} {street} {kind}"
+        b = f"{street} {kind} {h2}" if kind == "ул." else f"{h2} {street} Street"
+        a2 = f"{kind} {street} {h1}" if kind == "ул." else f"{h1} {street} Street"
+        frame = pl.DataFrame(
+            {
+                "company": ["Acme LLC", "ACME, L.L.C.", "Acme LLC"],
+                "tax_id": ["13-0992845"] * 3,
+                "phone": ["+1 617 631 7749"] * 3,
+                "address": [a, b, a2],
+            }
+        )
+        ids = find_duplicates(frame)["cluster_id"].to_list()
+        assert ids[0] == ids[2] != ids[1], (a, b, a2)
+
+
+def test_other_firms_at_one_building_do_not_merge_on_a_shared_phone() -> None:
+    frame = pl.DataFrame(
+        {
+            "company": ['ООО "Ромашка"', 'ООО "Вектор"', "OOO Romashka"],
+            "phone": ["+7 495 123-45-67"] * 3,
+            "address": ["г. Москва, ул. Ленина, д. 5"] * 3,
+        }
+    )
+    ids = find_duplicates(frame)["cluster_id"].to_list()
+    assert ids[0] == ids[2] != ids[1]

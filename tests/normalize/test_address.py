@@ -232,3 +232,43 @@ def test_properties_frame(values: list[str | None]) -> None:
     out = addresses(frame, "a")
     assert out.height == frame.height and out["id"].to_list() == list(range(len(values)))
     assert addresses(frame.reverse(), "a").reverse().equals(out)
+
+
+# --- issue 10 follow-up: a street type word first, then name, house and a building suffix ---
+
+_TYPE_WORDS = ["переулок", "пер.", "улица", "ул.", "проспект", "пр-т", "бульвар", "вулиця", "пров."]
+_STREETS = ["Тверская", "Кирова", "Лесі Українки"]
+_BUILDINGS = ["к3", "к 3", "к. 3", "корп. 3", "корпус 3", "стр 3", "стр. 3"]
+
+
+@pytest.mark.parametrize(
+    ("type_word", "building"), list(itertools.product(_TYPE_WORDS, _BUILDINGS))
+)
+def test_type_word_first_house_and_building(type_word: str, building: str) -> None:
+    for street in _STREETS:
+        reference = parse_address(f"{type_word} {street}, д. 70, корп. 3")
+        for text in (
+            f"{type_word} {street} 70 {building}",
+            f"{type_word} {street}, 70, {building}",
+        ):
+            result = parse_address(text)
+            assert (result.street, result.house, result.building) == (street, "70", "3"), text
+            assert result.house_key == reference.house_key, text
+
+
+@pytest.mark.parametrize("name", ["Bahnhof", "Haupt", "Garten", "Friedrich-Ebert"])
+def test_german_street_type_glued_or_apart(name: str) -> None:
+    spellings = [
+        f"{name}str. 5",
+        f"{name}str 5",
+        f"{name}straße 5",
+        f"{name}strasse 5",
+        f"{name} Straße 5",
+        f"{name} Strasse 5",
+        f"{name} Str. 5",
+        f"{name}straße 5, 10115 Berlin",
+        f"{name}-Straße 5",
+    ]
+    keys = {parse_address(s).house_key for s in spellings}
+    assert len(keys) == 1 and None not in keys, keys
+    assert parse_address(f"{name}str. 5").house == "5"

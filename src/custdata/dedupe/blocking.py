@@ -86,6 +86,43 @@ def block_on(*keys: str | pl.Expr, name: str = "") -> BlockingRule:
     return BlockingRule(tuple(keys), name=name)
 
 
+#: Key columns other than the organization name that find candidates on their own.
+_STRONG = frozenset(
+    {"phone", "email", "tax_id", "address_key", "postcode", "birth_date", "surname_key"}
+)
+
+
+def _rarest_shared(values: pl.Series, rank: int) -> pl.Series:
+    frame = values.cast(pl.String).to_frame("k").with_row_index("_i")
+    tokens = (
+        frame.with_columns(pl.col("k").str.split(" ").alias("t"))
+        .explode("t")
+        .filter(pl.col("t").str.len_chars() >= 2)
+        .unique(["_i", "t"])
+        .with_columns(n=pl.len().over("t"))
+        .filter(pl.col("n") >= 2)
+        .sort(["_i", "n", "t"])
+        .group_by("_i", maintain_order=True)
+        .agg(pl.col("t").slice(0, rank + 1).last())
+    )
+    out = frame.join(tokens, on="_i", how="left", maintain_order="left")["t"]
+    return out.alias(values.name)
+
+
+def rare_shared_token(key: pl.Expr, rank: int = 0) -> pl.Expr:
+    """Per row, the word of a space-separated key that the fewest other rows share (at least
+    one does; ties: the first in sort order); null when no word is shared. ``rank=1``: the
+    second rarest such word (the rarest when there is only one).
+
+    >>> keys = pl.DataFrame({"k": ["acme tools", "acme tols", "acme tools", "zeta", None]})
+    >>> keys.select(rare_shared_token(pl.col("k")))["k"].to_list()
+    ['tools', 'acme', 'tools', None, None]
+    >>> keys.select(rare_shared_token(pl.col("k"), rank=1))["k"].to_list()
+    ['acme', 'acme', 'acme', None, None]
+    """
+    return key.map_batches(lambda s: _rarest_shared(s, rank), return_dtype=pl.String)
+
+
 def default_blocking_rules(
     key_columns: Sequence[str], *, exact: Sequence[tuple[str, ...]] = ()
 ) -> list[BlockingRule]:
@@ -117,7 +154,18 @@ def default_blocking_rules(
         ("org_key", "address_key"),
         ("org_key", "city_key"),
     ]
+    if "org_key" in have:
+        # Organizations: the name key alone (the same company, its city spelled another way),
+        # the building alone (a renamed or misspelt company at its address); the pair-count
+        # guard skips the blocks of a chain with hundreds of sites.
+        candidates += [("org_key",), ("address_key",)]
     rules = [block_on(*c) for c in candidates if all(isinstance(k, str) and k in have for k in c)]
+    if "org_key" in have and not (have & _STRONG) and not exact:
+        # The name is all there is: its rarest word that another record shares too, so that a
+        # typo in one word or an address written into the name still finds its duplicate.
+        for rank in (0, 1):
+            token = rare_shared_token(pl.col("org_key"), rank)
+            rules.append(block_on(token, name=f"org_rare_token{rank + 1}"))
     if {"surname_key", "first_name_key"} <= have:
         # Both names, in either column (first and last names swapped still block together),
         # with the birth year when there is one: "Ivanov Ivan" alone is a block of thousands.

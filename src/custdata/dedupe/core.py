@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from custdata.dedupe.assign import _link_result
 from custdata.dedupe.blocking import LEFT, RIGHT
 from custdata.dedupe.config import DedupeConfig, load_config
 from custdata.dedupe.plan import DedupePlan
@@ -28,7 +29,6 @@ from custdata.dedupe.stages import (
     DedupeResult,
     Prepared,
     ScoredPairs,
-    _link_result,
     assign,
     block,
     cluster_records,

@@ -164,7 +164,7 @@ def households(
     )
     parts = [address_key(joined)]
     if use_surname and surname:
-        from custdata.dedupe.prepare import _split_full_name_words
+        from custdata.dedupe.name_split import _split_full_name_words
 
         parts.append(surname_stem(_split_full_name_words(pl.col(surname))))
     hkey = pl.concat_str(parts, separator="|")

@@ -29,7 +29,7 @@ from typing import cast
 
 import numpy as np
 import polars as pl
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from custdata.errors import InvalidOption
@@ -406,6 +406,107 @@ class Veto(Rule):
         return self.name
 
 
+@dataclass(frozen=True, repr=True)
+class DifferentHouse(Rule):
+    """Both address keys are parsed buildings (``street|type|house|building``, the
+    ``house_key`` of :mod:`custdata.normalize.address`) and they are different buildings: the
+    numbers of the houses or of the buildings differ (both present). The street's name is left
+    to the address comparison (a typo in it is not another building).
+
+    >>> ctx = pl.DataFrame({"address_key_l": ["oak||165|", "oak||165|", "oak||170|2", "12 oak st"],
+    ...                     "address_key_r": ["oak||154|", "oak|street|165-3|", "oak||170|3", "14 oak st"]})
+    >>> ctx.select(DifferentHouse("address").expr()).to_series().to_list()
+    [True, False, True, False]
+    """
+
+    field: str
+
+    def expr(self) -> pl.Expr:
+        k = key_column(self.field)
+        left, right = pl.col(f"{k}_l"), pl.col(f"{k}_r")
+
+        def part(side: pl.Expr, i: int) -> pl.Expr:
+            return side.str.split("|").list.get(i, null_on_oob=True)
+
+        def differ(i: int) -> pl.Expr:
+            # the number itself: "170" = "170-519" (a flat written onto the house number)
+            a = part(left, i).str.extract(r"^(\d+)")
+            b = part(right, i).str.extract(r"^(\d+)")
+            return a != b
+
+        parsed = left.str.contains("|", literal=True) & right.str.contains("|", literal=True)
+        return (parsed & (differ(2) | differ(3))).fill_null(False)
+
+    def key_columns(self) -> set[str]:
+        return {key_column(self.field)}
+
+    def describe(self) -> str:
+        return f"{self.field}:different_house"
+
+
+@dataclass(frozen=True, repr=True)
+class Unlike(Rule):
+    """Both key values present and not even partly alike: the best-matching substring
+    similarity (``rapidfuzz.fuzz.partial_ratio``) below ``threshold``. ``alfa`` / ``alfaservis``
+    and ``ap smirnov`` / ``aleksei petrovich smirnov`` are alike; ``romashka`` / ``lutik`` not.
+
+    >>> ctx = pl.DataFrame({"org_key_l": ["alfa", "romashka", None], "org_key_r": ["alfaservis", "lutik", "x"]})
+    >>> ctx.select(Unlike("org_key", 0.6).expr()).to_series().to_list()
+    [False, True, False]
+    """
+
+    field: str
+    threshold: float = 0.6
+
+    def expr(self) -> pl.Expr:
+        k = key_column(self.field)
+        t = self.threshold * 100
+
+        def score(s: pl.Series) -> pl.Series:
+            left, right = s.struct.field("l").to_list(), s.struct.field("r").to_list()
+            return pl.Series(
+                [
+                    a is not None and b is not None and fuzz.partial_ratio(a, b) < t
+                    for a, b in zip(left, right, strict=True)
+                ],
+                dtype=pl.Boolean,
+            )
+
+        return pl.struct(l=pl.col(f"{k}_l"), r=pl.col(f"{k}_r")).map_batches(
+            score, return_dtype=pl.Boolean
+        )
+
+    def key_columns(self) -> set[str]:
+        return {key_column(self.field)}
+
+    def describe(self) -> str:
+        return f"{self.field}:unlike<{self.threshold:g}"
+
+
+@dataclass(frozen=True, repr=True)
+class SameDigits(Rule):
+    """Both values have digits and the same ones (``ИНН 7707083893`` = ``7707 083 893``).
+
+    >>> ctx = pl.DataFrame({"tax_id_l": ["inn 7707083893", "12"], "tax_id_r": ["7707 083 893", "13"]})
+    >>> ctx.select(SameDigits("tax_id").expr()).to_series().to_list()
+    [True, False]
+    """
+
+    field: str
+
+    def expr(self) -> pl.Expr:
+        k = key_column(self.field)
+        a = pl.col(f"{k}_l").cast(pl.String).str.replace_all(r"\D", "")
+        b = pl.col(f"{k}_r").cast(pl.String).str.replace_all(r"\D", "")
+        return ((a != "") & (a == b)).fill_null(False)
+
+    def key_columns(self) -> set[str]:
+        return {key_column(self.field)}
+
+    def describe(self) -> str:
+        return f"{self.field}:same_digits"
+
+
 #: Top level (exact) of the standard comparisons, when only their names are known.
 _TOP_LEVEL = {"email": 2, "phone": 2, "first_name": 3, "surname": 3}
 #: Key of the first name without diminutive folding (built by prepare; see FIRST_NAME_TEXT).
@@ -454,7 +555,11 @@ def default_distinct_rules(
       (father and son, both Ivan);
     * ``different_gender``: different first name and different gender (twins of opposite sex);
     * ``different_site``: with an organization name, different addresses (branches of one
-      company are different sites, though they share its name, tax id and head office phone).
+      company are different sites, though they share its name, tax id and head office phone);
+    * ``different_house``: with an organization name, two parsed buildings with different
+      house or building numbers, however close the addresses' spelling;
+    * ``other_org_same_site``: clearly different organization names at one building (a shared
+      phone alone does not merge them) unless the tax id or the e-mail agrees.
 
     With ``households=True`` (the data has relatives sharing contacts, see
     :func:`household_evidence`), stricter, because a shared phone and address then prove
@@ -523,6 +628,20 @@ def default_distinct_rules(
         # Organizations: branches share the name, the tax id, the head office's phone and
         # e-mail; two different street addresses (both present) are two sites.
         out.append(Veto("different_site", Level("address", at_most=0)))
+        # two parsed buildings that differ (the street's spelling may be close: Oak St 165 /
+        # Oak Street 154) are two sites too
+        out.append(Veto("different_house", DifferentHouse("address")))
+        # two clearly different names at one building are two organizations, whatever phone
+        # they share (a business centre's switchboard), unless a tax id or e-mail says otherwise
+        same_id: list[Rule] = [SameDigits("tax_id")] if "tax_id" in have else []
+        same_id += [Exact("email")] if "email" in have else []
+        out.append(
+            Veto(
+                "other_org_same_site",
+                Level("org_name", at_most=0) & Unlike("org_key", 0.6) & Exact("address"),
+                (same_id[0] if len(same_id) == 1 else Or(tuple(same_id))) if same_id else None,
+            )
+        )
     return out
 
 

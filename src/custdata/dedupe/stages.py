@@ -32,12 +32,12 @@ records in another order get the same pairs, probabilities, clusters and ``clust
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
 import polars as pl
 
+from custdata.dedupe.assign import assign
 from custdata.dedupe.blocking import (
     LEFT,
     RIGHT,
@@ -60,17 +60,41 @@ from custdata.dedupe.prepare import (
     prepare,
     resolve_columns_and_candidates,
 )
-from custdata.dedupe.records import Records, index_records, stable_id
+from custdata.dedupe.records import index_records
+from custdata.dedupe.results import (
+    CLUSTER_ID,
+    MATCH_SCORE,
+    DedupeResult,
+    Prepared,
+    ScoredPairs,
+)
 from custdata.dedupe.rules import (
     Rule,
     default_distinct_rules,
     household_evidence,
     rule_exact_keys,
 )
-from custdata.dedupe.scoring import MATCH_REASON, Scorer, reason
+from custdata.dedupe.scoring import MATCH_REASON, Scorer
 
-#: Output columns added to every input row.
-CLUSTER_ID, MATCH_SCORE = "cluster_id", "match_score"
+__all__ = [
+    "CLUSTER_ID",
+    "MATCH_REASON",
+    "MATCH_SCORE",
+    "DedupeResult",
+    "Prepared",
+    "ScoredPairs",
+    "assign",
+    "block",
+    "cluster_records",
+    "compare",
+    "comparison_set",
+    "distinct_rules_for",
+    "fit_model",
+    "plan_of",
+    "prepare_records",
+    "score",
+]
+
 #: Share of "obvious relatives" among contact-sharing pairs above which the data has households.
 HOUSEHOLD_SHARE = 0.03
 #: Below this share the data has no relatives sharing contacts: the default distinct rules
@@ -78,86 +102,9 @@ HOUSEHOLD_SHARE = 0.03
 NO_RELATIVES_SHARE = 0.02
 
 
-@dataclass
-class DedupeResult:
-    """Everything a dedupe run found.
-
-    ``frame``: the input rows (same order) + ``cluster_id``, ``match_score``, ``match_reason``.
-    ``pairs``: scored candidate pairs (original row numbers ``row_l < row_r``), with the level,
-    label and weight of each comparison, ``match_probability``, ``distinct`` (a distinct rule
-    forbids the pair), ``rule`` (match rule that fired) and ``same_cluster``.
-    ``diagnostics``: typed diagnostics (:mod:`custdata.dedupe.diagnostics`), never customer values.
-    """
-
-    frame: pl.DataFrame
-    pairs: pl.DataFrame
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    model: FellegiSunter | None = None
-    config: DedupeConfig | None = None
-    #: What the run used (columns, kinds, blocking rules, pair counts).
-    plan: DedupePlan | None = None
-    #: The prepare stage (key frame), for explanations of pairs.
-    prepared: Prepared | None = None
-    #: Scores any pair the way the run did (for explanations of pairs never compared).
-    scorer: Scorer | None = None
-
-    def summary(self) -> dict[str, int]:
-        """Rows, clusters, rows that have a duplicate, and candidate pairs.
-
-        >>> df = pl.DataFrame({"email": ["a@x.ru", "A@x.ru", "b@y.ru"]})
-        >>> from custdata.dedupe import deduplicate
-        >>> deduplicate(df, columns={"email": "email"}, rules="email").summary()
-        {'rows': 3, 'clusters': 2, 'duplicate_rows': 2, 'pairs': 1}
-        """
-        f = self.frame
-        dup = f.filter(pl.len().over(CLUSTER_ID) > 1).height if f.height else 0
-        return {
-            "rows": f.height,
-            "clusters": f[CLUSTER_ID].n_unique() if f.height else 0,
-            "duplicate_rows": dup,
-            "pairs": self.pairs.height,
-        }
-
-
 # ------------------------------------------------------------------------------------------
 # stage 1: prepare
 # ------------------------------------------------------------------------------------------
-@dataclass
-class Prepared:
-    """The prepare stage: match keys of each distinct record, in content order.
-
-    ``keys``: one row per record, ``_row`` = internal id (0..n-1), one key column per field.
-    ``records``: how records map to input rows. ``link_split``: first internal id of the
-    second table when linking, else None.
-    """
-
-    keys: pl.DataFrame
-    records: Records
-    link_split: int | None = None
-    #: Kind -> input columns used.
-    columns: dict[str, list[str]] = field(default_factory=dict)
-    #: Input column -> how its kind was found: ``named``, ``header``, ``values`` or ``rule``.
-    sources: dict[str, str] = field(default_factory=dict)
-    #: Input column -> the key column built from it (rules may name input columns).
-    aliases: dict[str, str] = field(default_factory=dict)
-    #: Unnamed columns that look like identifiers (reported, not used).
-    candidates: list[str] = field(default_factory=list)
-
-    def keys_of_kind(self, *kinds: str) -> list[str]:
-        """Key columns built from input columns of these kinds (e.g. ``"id", "other"``)."""
-        return [
-            self.aliases[c]
-            for k in kinds
-            for c in self.columns.get(k, [])
-            if self.aliases.get(c) in self.keys.columns
-        ]
-
-    @property
-    def n(self) -> int:
-        """Number of distinct records."""
-        return self.keys.height
-
-
 def prepare_records(
     frame: pl.DataFrame, cfg: DedupeConfig, *, link_split: int | None = None
 ) -> Prepared:
@@ -269,25 +216,14 @@ def compare(prepared: Prepared, pairs: pl.DataFrame, cset: ComparisonSet) -> pl.
 # ------------------------------------------------------------------------------------------
 # stage 4: score
 # ------------------------------------------------------------------------------------------
-@dataclass
-class ScoredPairs:
-    """Stage 4: every compared pair with its score, and what produced it.
-
-    ``frame``: ``row_l``, ``row_r`` (internal ids), the level columns, ``match_weight``,
-    ``match_probability``, ``distinct``, ``rule`` (match rule or label), ``veto`` (distinct rule).
-    ``scorer`` scores any other pair the same way (clustering needs it).
-    """
-
-    frame: pl.DataFrame
-    scorer: Scorer
-    model: FellegiSunter
-    threshold: float
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def levels(self) -> pl.DataFrame:
-        """The level columns only."""
-        return self.frame.select([c.output for c in self.scorer.cset.comparisons])
+#: Distinct rules that hold whatever the data size (no relatives to tell apart).
+_ALWAYS = (
+    "different_patronymic",
+    "different_gender",
+    "different_site",
+    "different_house",
+    "other_org_same_site",
+)
 
 
 def distinct_rules_for(
@@ -313,8 +249,8 @@ def distinct_rules_for(
         rules = [
             r
             for r in default_distinct_rules(tops, households=False, keys=keys)
-            # and (organizations) two sites at different addresses
-            if r.describe() in ("different_patronymic", "different_gender", "different_site")
+            # and (organizations) two sites at different addresses, two firms at one building
+            if r.describe() in _ALWAYS
         ]
     diag = Households(
         relatives_share=round(share, 4),
@@ -450,138 +386,6 @@ def cluster_records(prepared: Prepared, scored: ScoredPairs, cfg: DedupeConfig) 
         threshold=scored.threshold,
         support=cfg.support,
         max_cluster_size=cfg.max_cluster_size,
-    )
-
-
-# ------------------------------------------------------------------------------------------
-# stage 6: assign (ids, scores and reasons per input row; the pairs table)
-# ------------------------------------------------------------------------------------------
-def assign(
-    frame: pl.DataFrame,
-    prepared: Prepared,
-    scored: ScoredPairs,
-    clusters: Clusters,
-    cfg: DedupeConfig,
-) -> DedupeResult:
-    """Stage 6: every input row with ``cluster_id``, ``match_score``, ``match_reason``; pairs."""
-    records = prepared.records
-    n = prepared.n
-    labels = clusters.labels
-    sf = scored.frame
-    left, right = sf[LEFT], sf[RIGHT]
-    cset = scored.scorer.cset
-    same = labels[left.to_numpy()] == labels[right.to_numpy()] if n else np.zeros(0, dtype=bool)
-    why = reason(cset, scored.levels, sf["rule"])
-    best = _best_pair_per_record(left, right, sf["match_probability"], why, same)
-    rep_content = (
-        records.content.gather(pl.Series(labels.astype(np.uint32))) if n else records.content
-    )
-    rep = pl.DataFrame({"label": labels, "content": rep_content}).unique("label")
-    ids = {
-        lab: stable_id(c)
-        for lab, c in zip(rep["label"].to_list(), rep["content"].to_list(), strict=True)
-    }
-    internal = pl.DataFrame(
-        {
-            "r": pl.int_range(n, dtype=pl.UInt32, eager=True),
-            CLUSTER_ID: pl.Series([ids[x] for x in labels.tolist()], dtype=pl.String),
-        }
-    ).join(best, on="r", how="left", maintain_order="left")
-    inverse = records.inverse
-    per_row = pl.DataFrame({"r": inverse}).join(internal, on="r", how="left", maintain_order="left")
-    twin = pl.DataFrame({"r": inverse}).select(pl.len().over("r") > 1).to_series()
-    out = frame.with_columns(
-        per_row[CLUSTER_ID].alias(CLUSTER_ID),
-        pl.select(pl.when(twin).then(1.0).otherwise(per_row["match_probability"].round(4)))
-        .to_series()
-        .alias(MATCH_SCORE),
-        pl.select(pl.coalesce(per_row["reason"], pl.when(twin).then(pl.lit("identical"))))
-        .to_series()
-        .alias(MATCH_REASON),
-    )
-    pairs_out = _pairs_table(records, scored, same)
-    return DedupeResult(
-        frame=out,
-        pairs=pairs_out,
-        diagnostics=[*scored.diagnostics, *clusters.diagnostics],
-        model=scored.model,
-        config=cfg,
-        prepared=prepared,
-        scorer=scored.scorer,
-    )
-
-
-def _best_pair_per_record(
-    left: pl.Series, right: pl.Series, prob: pl.Series, why: pl.Series, same: np.ndarray
-) -> pl.DataFrame:
-    """Per record: probability and reason of its best pair inside its cluster."""
-    scored = pl.DataFrame(
-        {LEFT: left, RIGHT: right, "match_probability": prob, "reason": why, "same": same}
-    ).filter("same")
-    return (
-        pl.concat(
-            [
-                scored.select(pl.col(LEFT).alias("r"), "match_probability", "reason"),
-                scored.select(pl.col(RIGHT).alias("r"), "match_probability", "reason"),
-            ]
-        )
-        .sort(
-            ["r", "match_probability", "reason"], descending=[False, True, False], nulls_last=True
-        )
-        .unique("r", keep="first")
-    )
-
-
-def _pairs_table(records: Records, scored: ScoredPairs, same: np.ndarray) -> pl.DataFrame:
-    """Pairs in original row numbers, with level, label and weight per comparison."""
-    sf = scored.frame
-    o = records.order.to_numpy()
-    ol, orr = o[sf[LEFT].to_numpy()], o[sf[RIGHT].to_numpy()]
-    explain: list[pl.Series] = []
-    for c in scored.scorer.cset.comparisons:
-        lv = sf[c.output].to_numpy().astype(np.int64)
-        labels_arr = np.array(["null", *c.labels], dtype=object)
-        w = np.where(lv >= 0, scored.model.level_weights(c.output)[np.clip(lv, 0, None)], 0.0)
-        explain += [
-            pl.Series(f"{c.output}_level", lv.astype(np.int8)),
-            pl.Series(f"{c.output}_label", labels_arr[lv + 1].tolist(), dtype=pl.String),
-            pl.Series(f"{c.output}_weight", np.round(w, 3)),
-        ]
-    return (
-        pl.DataFrame(
-            [
-                pl.Series(LEFT, np.minimum(ol, orr), dtype=pl.UInt32),
-                pl.Series(RIGHT, np.maximum(ol, orr), dtype=pl.UInt32),
-            ]
-            + explain
-        )
-        .with_columns(
-            sf["match_weight"].round(3),
-            sf["match_probability"].round(6),
-            sf["distinct"],
-            sf["rule"],
-            sf["veto"],
-            pl.Series("same_cluster", same, dtype=pl.Boolean),
-        )
-        .sort([LEFT, RIGHT])
-    )
-
-
-def _link_result(
-    frame: pl.DataFrame, prepared: Prepared, scored: ScoredPairs, cfg: DedupeConfig
-) -> DedupeResult:
-    """Linking: the pairs across the two tables at or above the threshold, in original rows."""
-    o = prepared.records.order.to_numpy()
-    sf = scored.frame.with_columns(reason(scored.scorer.cset, scored.levels, scored.frame["rule"]))
-    hits = sf.filter((pl.col("match_probability") >= scored.threshold) & ~pl.col("distinct"))
-    pairs = hits.select(
-        pl.Series("row_left", o[hits[LEFT].to_numpy()], dtype=pl.UInt32),
-        pl.Series("row_right", o[hits[RIGHT].to_numpy()], dtype=pl.UInt32),
-        pl.col("match_probability").round(6),
-        pl.col(MATCH_REASON),
-    ).sort(["row_left", "row_right"])
-    return DedupeResult(
-        frame=frame, pairs=pairs, diagnostics=scored.diagnostics, model=scored.model, config=cfg
     )
 
 

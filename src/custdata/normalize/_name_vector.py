@@ -43,6 +43,8 @@ _LAT3_RE = rf"^{_LAT_TITLE}({_LAT_WORD}) ([A-Za-z]{{2,}}|[A-Za-z]\.) ({_LAT_WORD
 _LAT_PATRONYMIC = (
     r"(ovich|evich|ovitch|evitch|ovna|evna|ichna|ivna|yivna|ogly|oglu|kyzy|gyzy|qizi)$"
 )
+#: The endings ``_name_parse._any_patronymic`` accepts without a length limit.
+_ANY_PATRONYMIC_END = r"(ович|евич|ьович|йович|івна|ївна|овна|евна|ична)$"
 _LOOSE_PATRONYMIC = (
     r"(ович|евич|ьевич|овна|евна|ьевна|ична|инична|івна|ївна|оглы|оглу|кызы|кизи|улы|ич)$"
 )
@@ -143,10 +145,16 @@ def _token_table(frame: pl.DataFrame) -> pl.DataFrame:
     )
     words = _add_patronymic_gender(words, "__l", "__p")
     x = pl.col("__l")
-    return words.with_columns(
+    words = words.with_columns(
         x.is_in(_series()["names"]).alias("__f"),
         x.str.contains(_SURNAME_END.pattern).alias("__s"),
         (x.str.contains(_LOOSE_PATRONYMIC) & (x.str.len_chars() > 4)).alias("__loose"),
+    )
+    # any patronymic at all (``_name_parse._any_patronymic``): decides the Ukrainian order
+    return words.with_columns(
+        (
+            pl.col("__p").is_not_null() | pl.col("__loose") | x.str.contains(_ANY_PATRONYMIC_END)
+        ).alias("__ap")
     ).drop("__l")
 
 
@@ -155,7 +163,8 @@ def _eastern_code(frame: pl.DataFrame) -> pl.DataFrame:
     Cyrillic words (``_name_parse._eastern``).
 
     n == 2: 0 = (None, a, b), 1 = (b, a, None), 2 = (a, b, None);
-    n == 3: 3 = (c, a, b), 4 = (a, b, c).
+    n == 3: 3 = (c, a, b), 4 = (a, b, c), 5 = (c, a, b) by the Ukrainian first-patronymic-last
+    order (``a`` first name, ``b`` patronymic, ``c`` surname).
     """
     table = _token_table(frame)
     for x in ("a", "b", "c", "ia"):
@@ -194,8 +203,11 @@ def _eastern_code(frame: pl.DataFrame) -> pl.DataFrame:
         .then(1)
         .otherwise(2)
     )
+    apa, apb, apc = (pl.col(f"__ap{x}").fill_null(False) for x in ("a", "b", "c"))
     three = (
-        pl.when(pb.is_not_null() & pc.is_null())
+        pl.when(apb & ~apa & ~apc)
+        .then(5)  # the middle word is plainly a patronymic: first, patronymic, last
+        .when(pb.is_not_null() & pc.is_null())
         .then(3)
         .when(pc.is_not_null() | loose_c)
         .then(4)
@@ -266,10 +278,18 @@ def fast_parse(values: pl.Series) -> pl.DataFrame:
     ) & ~b.str.to_lowercase().str.contains(_LATIN_RU_SURNAME.pattern)
     null = pl.lit(None, pl.String)
     e_last = (
-        pl.when(code == 0).then(null).when(code == 1).then(b).when(code == 3).then(c).otherwise(a)
+        pl.when(code == 0)
+        .then(null)
+        .when(code == 1)
+        .then(b)
+        .when(code.is_in([3, 5]))
+        .then(c)
+        .otherwise(a)
     )
-    e_first = pl.when(code.is_in([0, 1, 3])).then(a).otherwise(b)
-    e_middle = pl.when(code.is_in([0, 3])).then(b).when(code.is_in([1, 2])).then(null).otherwise(c)
+    e_first = pl.when(code.is_in([0, 1, 3, 5])).then(a).otherwise(b)
+    e_middle = (
+        pl.when(code.is_in([0, 3, 5])).then(b).when(code.is_in([1, 2])).then(null).otherwise(c)
+    )
     clean = (
         pl.when(kind == "init")
         .then(pl.concat_str([ia, i1 + ".", i2 + "."], separator=" ", ignore_nulls=True))

@@ -241,6 +241,8 @@ def _marker_table() -> dict[str, tuple[str, str, str]]:
 _MARKERS = _marker_table()
 # markers that are only read before a number (``д. 5``: a house; ``д. Ивановка``: a village)
 _BEFORE_NUMBER = frozenset({"д", "к", "б", "no", "nr", "c", "с", "ком", "st"})
+# German street names with the type glued on: Bahnhofstr., Hauptstraße, Gartenstrasse
+_GLUED_STREET_RE = re.compile(r"^([^\W\d_](?:[^\W\d_]|-){2,}?)-?(straße|strasse|str)$", re.I)
 # markers that may follow the name (``Ленина ул.``, ``Main St``)
 _CYRILLIC_RE = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _UKRAINIAN_RE = re.compile(r"[іїєґ]", re.IGNORECASE)
@@ -469,7 +471,18 @@ class _State:
             self.parts[part] = list(tokens)
 
 
+def _unglue(seg: list[str]) -> list[str]:
+    """``Bahnhofstr`` / ``Bahnhofstraße`` / ``Bahnhofstrasse`` -> ``Bahnhof`` + the type word."""
+    out: list[str] = []
+    for tok in seg:
+        m = _GLUED_STREET_RE.match(tok)
+        out += [m.group(1), m.group(2)] if m else [tok]
+    return out
+
+
 def _read_segment(seg: list[str], st: _State, cyrillic: bool) -> None:
+    if not cyrillic:
+        seg = _unglue(seg)
     current: str | None = None
     pending: list[str] = []
     i = 0
@@ -541,8 +554,11 @@ def _read_segment(seg: list[str], st: _State, cyrillic: bool) -> None:
             else:
                 pending.append(tok)
         elif current == "street":
+            # "переулок Тверская 70 к3": the number is the house when a house/building/flat
+            # marker (read with its own next token) follows it
+            nxt2 = seg[i + 2] if i + 2 < len(seg) else None
             nxt_is_word = (
-                nxt is not None and not _NUMBER_RE.match(nxt) and _marker(nxt, None) is None
+                nxt is not None and not _NUMBER_RE.match(nxt) and _marker(nxt, nxt2) is None
             )
             if is_num and st.parts["street"] and not nxt_is_word:
                 current = "after_street"

@@ -24,6 +24,7 @@ result a step works on (default: the previous one).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import string
 import tomllib
@@ -181,7 +182,8 @@ def parse_value(text: str) -> Any:
 
 
 def _apply_overrides(data: dict[str, Any], overrides: list[str], file: str) -> None:
-    steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+    raw_steps = data.get("steps")
+    steps: list[Any] = raw_steps if isinstance(raw_steps, list) else []
     for item in overrides:
         target, sep, raw = item.partition("=")
         target = target.strip()
@@ -216,7 +218,7 @@ def _apply_overrides(data: dict[str, Any], overrides: list[str], file: str) -> N
 
 
 def load_pipeline(
-    source: str | Path,
+    source: str | os.PathLike[str],
     *,
     overrides: list[str] | None = None,
     text: str | None = None,

@@ -234,7 +234,7 @@ def looks_hashed(value: str | None) -> bool:
     >>> looks_hashed("ab" * 32), looks_hashed("ivan@mail.ru")
     (True, False)
     """
-    return bool(value) and bool(_HEX64.match(value.strip()))
+    return bool(value and _HEX64.match(value.strip()))
 
 
 # --------------------------------------------------------------------------- expressions
