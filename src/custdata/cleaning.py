@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from custdata.normalize.auto import normalize_all, summaries
 from custdata.progress import ProgressCallback, report
 from custdata.schema import detect_columns, unify_sources
+
+if TYPE_CHECKING:
+    from custdata.dedupe.diagnostics import Diagnostic
 
 
 @dataclass
@@ -33,7 +37,7 @@ class CleanResult:
     columns: dict[str, list[str]]
     validity: dict[str, dict[str, int]] = field(default_factory=dict)
     dedupe: dict[str, int] = field(default_factory=dict)
-    diagnostics: list[dict] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def clean(
@@ -177,7 +181,7 @@ def _dedupe_columns(kinds: Mapping[str, list[str]]) -> dict[str, str | list[str]
 def _golden_columns(kinds: Mapping[str, list[str]], frame: pl.DataFrame) -> list[str]:
     """Columns of the golden table: the record's source and id, every detected column (its
     golden value is the normalized one) and, for phones, the type, region and extension."""
-    keep = [c for c in ("source", "source_row", "source_id") if c in frame.columns]
+    keep: list[str] = [c for c in ("source", "source_row", "source_id") if c in frame.columns]
     for cols in kinds.values():
         for col in cols:
             keep.append(col)

@@ -226,7 +226,12 @@ def golden_records(
         and not re.fullmatch(r"consent_[a-z]+(_date)?", c)
     ]
     scan = frame.drop([c for c in (cluster, *_SKIP) if c in frame.columns])
-    detected = detect_columns(scan, overrides=kinds)
+    overrides = (
+        None
+        if kinds is None
+        else {k: v if isinstance(v, str) else list(v) for k, v in kinds.items()}
+    )
+    detected = detect_columns(scan, overrides=overrides)
     if "source_id" in scan.columns and "source_id" not in detected.get("id", []):
         detected["id"] = ["source_id", *detected.get("id", [])]  # unify_sources' id column
         for k, cols in detected.items():
@@ -382,8 +387,10 @@ def golden_records(
             cluster, keep="first", maintain_order=True
         )
         sel = [pl.col(cluster)]
-        for m in members:
-            sel.append(pl.when(pl.col(f"_ok_{m}")).then(pl.col(value_of[m])).alias(m))
+        for member in members:
+            sel.append(
+                pl.when(pl.col(f"_ok_{member}")).then(pl.col(value_of[member])).alias(member)
+            )
         if name != "_record":
             for c in cols:  # one provenance per value of the group (all the same row)
                 sel.append(pl.col("_row").alias(f"{c}_source_row"))

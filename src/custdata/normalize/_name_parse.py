@@ -661,9 +661,9 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
     folded = text.casefold()
     if is_junk(text) or folded in NAME_JUNK or folded.strip(" .-") == "":
         return Parsed(None, None, None, None, None, JUNK)
-    if _DIGIT_OR_MAIL.search(text) or _NOT_NAME_CHARS.sub("", text) != text.replace('"', ""):
-        if not _is_quoted_nickname(text):
-            return Parsed(None, None, None, None, None, NOT_A_NAME)
+    not_name = _DIGIT_OR_MAIL.search(text) or _NOT_NAME_CHARS.sub("", text) != text.replace('"', "")
+    if not_name and not _is_quoted_nickname(text):
+        return Parsed(None, None, None, None, None, NOT_A_NAME)
     if not any(c.isalpha() for c in text):
         return Parsed(None, None, None, None, None, NOT_A_NAME)
     if _CYR.search(text):
@@ -693,6 +693,9 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
         tokens = [_latin_case(t, only) for t in tokens]
     body = [t for t in tokens if t != ","]
     clean = " ".join(tokens).replace(" ,", ",")
+    last: str | None
+    first: str | None
+    middle: str | None
     latin_initials = (
         not has_cyr
         and len(body) == 2
@@ -749,8 +752,9 @@ def parse_text(value: str | None, order: str = "auto") -> Parsed:
         clean = f"{clean} {suffix}"
     apostrophe = next((c for c in value if c in "ʼ’"), None)
     if apostrophe:  # display keeps the apostrophe the input used (ʼ U+02BC or ’)
-        clean, last, first, middle = (
-            None if x is None else x.replace("'", apostrophe) for x in (clean, last, first, middle)
+        clean = clean.replace("'", apostrophe)
+        last, first, middle = (
+            None if x is None else x.replace("'", apostrophe) for x in (last, first, middle)
         )
     return Parsed(clean, last, first, middle, gender, status)
 

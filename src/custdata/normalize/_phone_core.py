@@ -170,7 +170,7 @@ def _result(num: pn.PhoneNumber, *, formats: bool) -> PhoneResult:
     region = pn.region_code_for_number(num)
     meta = (
         PhoneMetadata.metadata_for_region_or_calling_code(num.country_code, region)
-        if region is not None
+        if region is not None and num.country_code is not None
         else None
     )
     kind = _number_type_helper(nsn, meta) if meta is not None else PhoneNumberType.UNKNOWN
@@ -332,7 +332,9 @@ def combine(results: list[PhoneResult]) -> PhoneResult:
     if not valid:
         return meaningful[0]
     first = valid[0]
-    extra = tuple(dict.fromkeys(r.e164 for r in valid[1:] if r.e164 != first.e164))
+    extra = tuple(
+        dict.fromkeys(r.e164 for r in valid[1:] if r.e164 is not None and r.e164 != first.e164)
+    )
     if not extra and all(r.status == OK for r in meaningful):
         return first
     return PhoneResult(

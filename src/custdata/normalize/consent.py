@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import partial
+from typing import overload
 
 import polars as pl
 
@@ -80,6 +82,10 @@ def consent_columns(names: Iterable[str]) -> dict[str, tuple[str, bool]]:
     return out
 
 
+def _state_struct(values: pl.Series, negative: bool) -> pl.Series:
+    return _state(values, negative).to_struct(values.name)
+
+
 def _state(values: pl.Series, negative: bool) -> pl.DataFrame:
     """Per value: the state it gives (opt_in/opt_out/null) and the date it carries."""
     from custdata.normalize.date import parse_date
@@ -115,6 +121,24 @@ def parse_consent(value: object, *, opt_out_column: bool = False) -> tuple[str |
     return row[0], None if row[1] is None else row[1].isoformat()
 
 
+@overload
+def consents(
+    frame: pl.DataFrame, columns: Mapping[str, str | tuple[str, bool]] | None = ...
+) -> pl.DataFrame: ...
+
+
+@overload
+def consents(
+    frame: pl.LazyFrame, columns: Mapping[str, str | tuple[str, bool]] | None = ...
+) -> pl.LazyFrame: ...
+
+
+@overload
+def consents(
+    frame: pl.DataFrame | pl.LazyFrame, columns: Mapping[str, str | tuple[str, bool]] | None = ...
+) -> pl.DataFrame | pl.LazyFrame: ...
+
+
 def consents(
     frame: pl.DataFrame | pl.LazyFrame,
     columns: Mapping[str, str | tuple[str, bool]] | None = None,
@@ -135,7 +159,7 @@ def consents(
     found = (
         consent_columns(names)
         if columns is None
-        else {c: (v, False) if isinstance(v, str) else tuple(v) for c, v in columns.items()}
+        else {c: (v, False) if isinstance(v, str) else (v[0], v[1]) for c, v in columns.items()}
     )
     check_columns(frame, list(found))
     for channel, _ in found.values():
@@ -150,7 +174,7 @@ def consents(
     tmp = []
     for i, (col, (channel, negative)) in enumerate(found.items()):
         st = pl.col(col).map_batches(
-            lambda s, neg=negative: _state(s, neg).to_struct(s.name),
+            partial(_state_struct, negative=negative),
             return_dtype=pl.Struct({"state": pl.String, "date": pl.Date}),
             is_elementwise=True,
         )

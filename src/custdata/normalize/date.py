@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -37,6 +38,9 @@ from custdata.frames import columns_arg as _columns_arg
 from custdata.junk import JUNK_VALUES
 from custdata.normalize._common import one_chunk
 from custdata.status import EMPTY, JUNK, OK
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = [
     "DATE_STATUSES",
@@ -139,10 +143,16 @@ def _parse_text(text: pl.Expr, *, dayfirst: bool | None, pivot: int) -> pl.Expr:
     c_year = _int(compact.str.slice(0, 4))
     c_is_ymd = compact.str.contains(r"^(?:19|20)")
     c_y = pl.when(c_is_ymd).then(c_year).otherwise(_int(compact.str.slice(4, 4)))
-    c_m = pl.when(c_is_ymd).then(_int(compact.str.slice(4, 2)))
-    c_m = c_m.otherwise(_int(compact.str.slice(2, 2)))
-    c_d = pl.when(c_is_ymd).then(_int(compact.str.slice(6, 2)))
-    c_d = c_d.otherwise(_int(compact.str.slice(0, 2)))
+    c_m = (
+        pl.when(c_is_ymd)
+        .then(_int(compact.str.slice(4, 2)))
+        .otherwise(_int(compact.str.slice(2, 2)))
+    )
+    c_d = (
+        pl.when(c_is_ymd)
+        .then(_int(compact.str.slice(6, 2)))
+        .otherwise(_int(compact.str.slice(0, 2)))
+    )
 
     months = pl.Series(list(_MONTHS)), pl.Series(list(_MONTHS.values()), dtype=pl.Int32)
     dmon_m = dmon.struct[1].replace_strict(*months, default=None)
@@ -155,7 +165,7 @@ def _parse_text(text: pl.Expr, *, dayfirst: bool | None, pivot: int) -> pl.Expr:
     is_dmon, is_mond = dmon_m.is_not_null(), mond_m.is_not_null()
 
     def pick(*pairs: tuple[pl.Expr, pl.Expr]) -> pl.Expr:
-        chain = pl.when(pairs[0][0]).then(pairs[0][1])
+        chain: Then | ChainedThen = pl.when(pairs[0][0]).then(pairs[0][1])
         for cond, value in pairs[1:]:
             chain = chain.when(cond).then(value)
         return chain.otherwise(pl.lit(None, pl.Int32))
@@ -381,7 +391,7 @@ def _general_lookup(texts: pl.Series, *, dayfirst: bool, with_time: bool) -> pl.
     text = pl.col("raw").str.strip_chars().str.to_lowercase()
     parts = _parse_text(text, dayfirst=dayfirst, pivot=_GENERAL_PIVOT)
     y, m, d = (pl.col("p").struct[f] for f in ("y", "m", "d"))
-    value = pl.when(y >= 1000).then(_to_date(y, m, d))
+    value: pl.Expr = pl.when(y >= 1000).then(_to_date(y, m, d))
     if with_time:
         clock = text.str.extract_groups(_RE_TIME)
         hours, minutes = _int(clock.struct[0]), _int(clock.struct[1])

@@ -313,7 +313,9 @@ def _parse_table(uniq: pl.Series, order: str) -> pl.DataFrame:
         fast = pl.DataFrame(schema=schema)
         rest = uniq
     parsed = [parse_text(v, order) for v in rest.to_list()]
-    cols = list(zip(*parsed, strict=True)) if parsed else [[] for _ in range(6)]
+    cols: list[tuple[str | None, ...]] = (
+        list(zip(*parsed, strict=True)) if parsed else [() for _ in range(6)]
+    )
     slow = pl.DataFrame(
         {
             "__value": rest,
@@ -457,7 +459,7 @@ def names(
 def _clean_part_series(series: pl.Series) -> pl.Series:
     values = series.cast(pl.String)
     uniq = values.unique()
-    cleaned = []
+    cleaned: list[str | None] = []
     for v in uniq.to_list():
         if v is None:
             cleaned.append(None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 import phonenumbers as pn
 import polars as pl
@@ -82,7 +82,7 @@ REGION_NAMES: dict[str, str] = {
 }
 _SUPPORTED = sorted(pn.SUPPORTED_REGIONS)
 
-_PART_FIELDS = {
+_PART_FIELDS: dict[str, PolarsDataType] = {
     "e164": pl.String,
     "status": pl.String,
     "type": pl.String,
@@ -93,7 +93,16 @@ _PART_FIELDS = {
     "international": pl.String,
 }
 
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
+
+@overload
+def _check_region(region: str) -> str: ...
+@overload
+def _check_region(region: None) -> None: ...
+@overload
+def _check_region(region: str | None) -> str | None: ...
 def _check_region(region: str | None) -> str | None:
     if region is None:
         return None
@@ -205,7 +214,7 @@ def _details_frame(
             parts=pl.concat_list(pl.struct(*fields, part=pl.lit(1, dtype=pl.Int32)))
         )
     rows = _residual_rows(residual, parts=parts, workers=workers, fallback=fallback)
-    schema = {f: _PART_FIELDS[f] for f in fields} | {"extra": pl.String}
+    schema: dict[str, PolarsDataType] = {f: _PART_FIELDS[f] for f in fields} | {"extra": pl.String}
     if parts:
         rows = [
             (
@@ -272,7 +281,7 @@ def _details_frame(
 
 
 def _struct_dtype(formats: bool, parts: bool) -> pl.Struct:
-    fields = {
+    fields: dict[str, PolarsDataType] = {
         k: t for k, t in _PART_FIELDS.items() if formats or k not in ("national", "international")
     }
     fields["extra"] = pl.String

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import polars as pl
 
@@ -169,14 +169,16 @@ def map_clusters(
         .drop_nulls("__source")
         .unique("__source", keep="first")
     )
-    if isinstance(frame, pl.LazyFrame):
-        lookup = lookup.lazy()  # type: ignore[assignment]
-    return (
-        frame.with_columns(pl.col(customer).cast(pl.String))
-        .join(lookup, left_on=customer, right_on="__source", how="left", maintain_order="left")
+    mapped = (
+        frame.lazy()
+        .with_columns(pl.col(customer).cast(pl.String))
+        .join(
+            lookup.lazy(), left_on=customer, right_on="__source", how="left", maintain_order="left"
+        )
         .with_columns(pl.coalesce("__cluster", customer).alias(customer))
         .drop("__cluster")
     )
+    return mapped if isinstance(frame, pl.LazyFrame) else mapped.collect()
 
 
 def _best_overlap(
@@ -199,6 +201,48 @@ def _best_overlap(
             "name it with --clusters-on"
         )
     return best
+
+
+@overload
+def prepare_transactions(
+    frame: pl.DataFrame,
+    *,
+    customer: str,
+    date: str,
+    amount: str | None = None,
+    currency: str | None = "auto",
+    rates: Mapping[str, float] | None = None,
+    dayfirst: bool = True,
+    order: str | None = None,
+) -> pl.DataFrame: ...
+
+
+@overload
+def prepare_transactions(
+    frame: pl.LazyFrame,
+    *,
+    customer: str,
+    date: str,
+    amount: str | None = None,
+    currency: str | None = "auto",
+    rates: Mapping[str, float] | None = None,
+    dayfirst: bool = True,
+    order: str | None = None,
+) -> pl.LazyFrame: ...
+
+
+@overload
+def prepare_transactions(
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    customer: str,
+    date: str,
+    amount: str | None = None,
+    currency: str | None = "auto",
+    rates: Mapping[str, float] | None = None,
+    dayfirst: bool = True,
+    order: str | None = None,
+) -> pl.DataFrame | pl.LazyFrame: ...
 
 
 def prepare_transactions(

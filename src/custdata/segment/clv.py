@@ -111,7 +111,7 @@ def summary_data(
         .sort(CUSTOMER)
         .rename({CUSTOMER: customer})
     )
-    if out.height and out["T"].min() < 0:  # type: ignore[operator]
+    if (out["T"] < 0).any():
         raise InvalidOption("as-of date is before some customers' first purchase; use a later date")
     return out
 

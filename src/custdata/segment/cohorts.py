@@ -29,7 +29,8 @@ def cohorts(
 
     >>> tx = pl.DataFrame({"c": ["a", "a", "b", "c"], "d": ["2024-01-05", "2024-02-01", "2024-01-20", "2024-02-03"],
     ...                    "s": [10, 20, 5, 7]})
-    >>> cohorts(tx, customer="c", date="d", amount="s").select("cohort", "period", "active", "retention", "revenue").rows()
+    >>> out = cohorts(tx, customer="c", date="d", amount="s")
+    >>> out.select("cohort", "period", "active", "retention", "revenue").rows()
     [('2024-01', 0, 2, 1.0, 15.0), ('2024-01', 1, 1, 0.5, 20.0), ('2024-02', 0, 1, 1.0, 7.0)]
     >>> gap = pl.DataFrame({"c": ["a", "a", "b"], "d": ["2024-01-05", "2024-03-01", "2024-03-02"]})
     >>> cohorts(gap, customer="c", date="d").select("cohort", "period", "active").rows()

@@ -91,7 +91,7 @@ def rfm_from_prepared(
         bins=bins,
         segment_map=segment_map,
         customer_name=customer_name,
-    )
+    ).lazy()
     return out.collect() if isinstance(prepared, pl.DataFrame) else out
 
 
@@ -224,10 +224,8 @@ def rfm(
     >>> out.select("cust", "recency", "frequency", "monetary", "rfm_code").rows()
     [('a', 0, 2, 150.0, '322'), ('b', 29, 1, 20.0, '111'), ('c', 20, 2, 450.0, '223')]
     """
-    eager = isinstance(frame, pl.DataFrame)
-    _, out = _rfm_plan(frame, **_plan_kwargs(locals()))
-    if eager:
-        out = out.collect()
+    _, plan = _rfm_plan(frame, **_plan_kwargs(locals()))
+    out = plan.collect() if isinstance(frame, pl.DataFrame) else plan
     return _with_language(out, segment_map, language)
 
 
@@ -269,7 +267,7 @@ def _rfm_plan(
 ) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     lazy = frame.lazy()  # one plan from the raw rows to the scores: polars fuses the steps
     if clusters is not None:
-        lazy = map_clusters(lazy, clusters, customer=customer, on=clusters_on)  # type: ignore[assignment]
+        lazy = map_clusters(lazy, clusters, customer=customer, on=clusters_on).lazy()
     prepared = prepare_transactions(
         lazy,
         customer=customer,
