@@ -107,12 +107,16 @@ def test_name_only_table_is_compared(form_a: str, form_b: str) -> None:
         first, *rest = name.split()
         rows += [f"{name} {form_a}", f"{name.upper()} {form_b}", " ".join([_typo(first), *rest])]
         truth += [i, i, i]
+    # a second firm sharing one word with the first is a different organization
+    rows += ["Northwind Logistics", "NORTHWIND LOGISTICS LLC"]
+    truth += [len(_NAMES)] * 2
     for named in (None, {"org_name": "name"}):
         out = find_duplicates(pl.DataFrame({"name": rows}), columns=named)
         ids = out["cluster_id"].to_list()
-        for i in range(len(_NAMES)):
-            assert len(set(ids[3 * i : 3 * i + 3])) == 1, (rows[3 * i : 3 * i + 3], named)
-        assert len(set(ids)) == len(_NAMES)
+        for i in range(len(_NAMES) + 1):
+            group = [k for k, t in enumerate(truth) if t == i]
+            assert len({ids[k] for k in group}) == 1, ([rows[k] for k in group], named)
+        assert len(set(ids)) == len(_NAMES) + 1
 
 
 def test_name_only_rules_include_rare_token_and_guard() -> None:
@@ -120,6 +124,7 @@ def test_name_only_rules_include_rare_token_and_guard() -> None:
         "org_key",
         "org_rare_token1",
         "org_rare_token2",
+        "org_rare_token3",
     ]
     # a word shared by every row is never the block of a row that has a rarer shared word,
     # and the block-size guard still applies to the rare-token rules

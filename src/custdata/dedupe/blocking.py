@@ -161,9 +161,9 @@ def default_blocking_rules(
         candidates += [("org_key",), ("address_key",)]
     rules = [block_on(*c) for c in candidates if all(isinstance(k, str) and k in have for k in c)]
     if "org_key" in have and not (have & _STRONG) and not exact:
-        # The name is all there is: its rarest word that another record shares too, so that a
-        # typo in one word or an address written into the name still finds its duplicate.
-        for rank in (0, 1):
+        # The name is all there is: its three rarest words that another record shares too, so
+        # that a typo in one word or an address written into the name still finds its duplicate.
+        for rank in range(3):
             token = rare_shared_token(pl.col("org_key"), rank)
             rules.append(block_on(token, name=f"org_rare_token{rank + 1}"))
     if {"surname_key", "first_name_key"} <= have:

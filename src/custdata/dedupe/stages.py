@@ -69,6 +69,7 @@ from custdata.dedupe.results import (
     ScoredPairs,
 )
 from custdata.dedupe.rules import (
+    Level,
     Rule,
     default_distinct_rules,
     household_evidence,
@@ -316,9 +317,13 @@ def score(
         tops = {c.output: c.n_levels - 1 for c in cset.comparisons}
         distinct_rules, hdiag = distinct_rules_for(levels, tops, prepared.keys.columns)
         diagnostics.append(hdiag)
-    scorer = Scorer(
-        prepared.keys, cset, list(cfg.rules or []), distinct_rules, aliases=prepared.aliases
-    )
+    match_rules = list(cfg.rules or [])
+    if not match_rules and names == ["org_name"]:
+        # An organization name is all there is: no other field can outweigh the prior, so the
+        # same name (words in any order, legal form, case and script aside) is the match.
+        top = cset.comparisons[0].n_levels - 1
+        match_rules = [Level("org_name", at_least=top - 2)]
+    scorer = Scorer(prepared.keys, cset, match_rules, distinct_rules, aliases=prepared.aliases)
     is_distinct, fired, veto = scorer.flags(scorer.context(left, right, levels))
     model = fit_model(prepared, scorer, levels, ~is_distinct)
 
