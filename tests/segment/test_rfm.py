@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from custdata.errors import InvalidOption
 from custdata.segment import preset, quantile_score, rfm, rfm_grid, segment_summary
-from custdata.segment.rfm import RFM_COLUMNS
+from custdata.segment.rfm_model import RFM_COLUMNS
 
 
 def _tx() -> pl.DataFrame:

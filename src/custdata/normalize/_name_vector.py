@@ -16,21 +16,23 @@ import functools
 import polars as pl
 
 from custdata.junk import JUNK_VALUES
-from custdata.normalize._name_parse import (
+from custdata.normalize._name_lexicon import (
     _FEMALE_PATRONYMIC_RE,
-    _LATIN_RU_SURNAME,
-    _PARTICLES,
-    _SURNAME_END,
     _TURKIC_LINKS,
     FEMALE,
     MALE,
     NAME_JUNK,
     TITLES_RU,
     UNKNOWN,
-    _nameparser_constants,
     _part_gender,
     first_names,
     patronymics,
+)
+from custdata.normalize._name_parse import (
+    _LATIN_RU_SURNAME,
+    _PARTICLES,
+    _SURNAME_END,
+    _nameparser_constants,
 )
 
 _RU_WORD = r"[А-ЯЁа-яё]{2,}"

@@ -23,15 +23,14 @@ from custdata.junk import is_junk
 from custdata.normalize._common import one_chunk
 from custdata.normalize._diminutives import FULL_FORMS, diminutive_table
 from custdata.normalize._fold import fold_values
+from custdata.normalize._name_lexicon import NAME_JUNK, gender_of
 from custdata.normalize._name_parse import (
     INITIALS_ONLY,
     MIXED_SCRIPT,
-    NAME_JUNK,
     NOT_A_NAME,
     SINGLE_TOKEN,
     STATUSES,
     fix_case,
-    gender_of,
     parse_text,
 )
 from custdata.normalize._name_vector import add_gender, fast_parse
@@ -164,7 +163,7 @@ def _first_key_values(values: pl.Series) -> pl.Series:
 def _full_first_names() -> set[str]:
     """Folded full first names: the diminutive table's full forms and the common names of the
     russiannames corpus (100+ occurrences, which leaves out its rare diminutive entries)."""
-    from custdata.normalize._name_parse import _russiannames_dir
+    from custdata.normalize._name_lexicon import _russiannames_dir
 
     names = list(FULL_FORMS)
     folder = _russiannames_dir()

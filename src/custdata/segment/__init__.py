@@ -22,7 +22,8 @@ from custdata.segment._prep import (
     transaction_exceptions,
     transaction_report,
 )
-from custdata.segment.clv import (
+from custdata.segment.cohorts import cohorts, retention_matrix
+from custdata.segment.lifetime_value import (
     BGNBDParams,
     GammaGammaParams,
     clv,
@@ -35,7 +36,6 @@ from custdata.segment.clv import (
     rows_after,
     summary_data,
 )
-from custdata.segment.cohorts import cohorts, retention_matrix
 from custdata.segment.maps import (
     PRESETS,
     Segment,
@@ -46,7 +46,7 @@ from custdata.segment.maps import (
     segment_map_from_dict,
 )
 from custdata.segment.report import html_report
-from custdata.segment.rfm import (
+from custdata.segment.rfm_model import (
     quantile_score,
     rfm,
     rfm_from_prepared,

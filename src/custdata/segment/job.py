@@ -16,7 +16,7 @@ import polars as pl
 
 from custdata.errors import InvalidOption
 from custdata.segment._prep import guess_column, map_clusters
-from custdata.segment.rfm import rfm
+from custdata.segment.rfm_model import rfm
 from custdata.segment.rules import (
     RuleSet,
     apply_rules,

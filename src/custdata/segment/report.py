@@ -16,7 +16,7 @@ import io
 import polars as pl
 
 from custdata.errors import require_package
-from custdata.segment.rfm import rfm_grid, segment_summary
+from custdata.segment.rfm_model import rfm_grid, segment_summary
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:2rem auto;

@@ -387,7 +387,7 @@ def rfm(
     """
     _require_pyspark()
     from custdata.segment._prep import CUSTOMER, prepare_transactions
-    from custdata.segment.rfm import rfm_aggregate, rfm_score
+    from custdata.segment.rfm_model import rfm_aggregate, rfm_score
 
     def prepare(frame: pl.DataFrame) -> pl.DataFrame:
         out = prepare_transactions(
