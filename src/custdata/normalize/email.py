@@ -26,19 +26,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
 import polars as pl
 from email_validator import EmailNotValidError, EmailUndeliverableError, validate_email
-from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from custdata._workers import check_workers, map_chunks
 from custdata.errors import InvalidOption
 from custdata.frames import as_expr, check_columns, refuse_clashes
 from custdata.frames import columns_arg as _columns_arg
-from custdata.junk import JUNK_VALUES
 from custdata.normalize import _email_data as data
 from custdata.normalize._common import one_chunk
+from custdata.normalize._email_clean import WHITESPACE, _candidates, _fast_path
+from custdata.normalize._email_lists import _disposable_domains, _series, _suggest_many
+from custdata.normalize._email_lists import suggest_domain as suggest_domain
 from custdata.normalize._email_worker import MISSING_AT, validate_many
 from custdata.status import EMPTY, JUNK, OK
 
@@ -68,28 +68,6 @@ EMAIL_STATUSES: tuple[str, ...] = (
     UNDELIVERABLE,
 )
 _VALID = (OK, MULTIPLE)
-
-#: Characters trimmed around a cell (ASCII and Unicode spaces, zero-width space, BOM).
-WHITESPACE = (
-    " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
-    "\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-_WS_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
-
-# Fast path: what email-validator accepts without touching IDNA or Unicode rules.
-_ATEXT = r"a-zA-Z0-9_!#$%&'*+\-/=?^`{|}~"
-_LABEL = r"[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"
-_TLD = r"(?:[a-z]|[a-z0-9][a-z0-9\-]*[a-z])"
-# Cyrillic letters (U+0400-U+04FF without the combining marks U+0483-U+0489): all assigned
-# for decades, letters or symbols, NFC-stable and with 1:1 case mappings, so email-validator
-# accepts them in a local part unchanged (tests check every one of them).
-_CYRILLIC = "\\x{0400}-\\x{0482}\\x{048a}-\\x{04ff}"
-_LOCAL_RE = rf"^[{_ATEXT}{_CYRILLIC}]+(?:\.[{_ATEXT}{_CYRILLIC}]+)*$"
-# applied to the lower-cased domain, with a separate 63-character label limit (a counted
-# repetition inside the label pattern makes the regex automaton huge and slow)
-_DOMAIN_RE = rf"^(?:{_LABEL}\.)+{_TLD}$"
-_LONG_LABEL_RE = r"[^.]{64}"
-_SPECIAL_USE_RE = r"\.(?:arpa|invalid|local|localhost|onion|test)$"
 
 _OUT_SCHEMA = {
     "normalized": pl.String,
@@ -123,163 +101,6 @@ class EmailResult:
         return self.status in _VALID
 
 
-# --------------------------------------------------------------------------------------
-# vectorized pieces
-# --------------------------------------------------------------------------------------
-def _clean(frame: pl.LazyFrame, source: str, target: str) -> pl.LazyFrame:
-    """Add ``target``: ``source`` without pasted wrappers (spaces, ``Name <...>``,
-    ``mailto:``, trailing ``.,;``, quotes around the whole cell).
-
-    One ``with_columns`` per step, so that each step reads the previous result once; values
-    that no step could change (a letter or digit at both ends, no ``<``, no ``mailto:``) skip
-    the steps. Row order is not kept (the frame holds distinct values).
-    """
-    src = pl.col(source)
-    needs = (
-        ~src.str.contains(r"^[\p{L}\p{N}][^<]*[\p{L}\p{N}]$")
-        | (src.str.slice(0, 7).str.to_lowercase() == "mailto:")
-    ).fill_null(True)
-    frame = frame.with_columns(needs.alias("_needs_clean"))
-    untouched = frame.filter(~pl.col("_needs_clean")).with_columns(src.alias(target))
-    return pl.concat(
-        [untouched, _clean_steps(frame.filter(pl.col("_needs_clean")), source, target)],
-        how="vertical",
-    ).drop("_needs_clean")
-
-
-def _clean_steps(frame: pl.LazyFrame, source: str, target: str) -> pl.LazyFrame:
-    c = pl.col(target)
-    strip_punct = c.str.strip_chars_end(WHITESPACE + ".,;").str.strip_chars_start(WHITESPACE + ",;")
-    return (
-        frame.with_columns(
-            pl.col(source)
-            .str.strip_chars_end(WHITESPACE + ".,;")
-            .str.strip_chars_start(WHITESPACE + ",;")
-            .alias(target)
-        )
-        .with_columns(
-            pl.when(c.str.contains(r"^[^<>]*<[^<>]*>$"))
-            .then(c.str.extract(r"<([^<>]*)>$", 1).str.strip_chars(WHITESPACE))
-            .otherwise(c)
-            .alias(target)
-        )
-        .with_columns(
-            pl.when(c.str.slice(0, 7).str.to_lowercase() == "mailto:")
-            .then(c.str.slice(7).str.replace(r"(?s)\?.*$", "").str.strip_chars(WHITESPACE))
-            .otherwise(c)
-            .alias(target)
-        )
-        .with_columns(strip_punct.alias(target))
-        .with_columns(
-            pl.coalesce(
-                pl.coalesce(
-                    c.str.extract(r'^"([^"]*)"$', 1), c.str.extract(r"^'([^']*)'$", 1)
-                ).str.strip_chars(WHITESPACE),
-                c,
-            ).alias(target)
-        )
-    )
-
-
-def _candidates(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
-    """Add ``cand`` (the text to validate) and ``multiple`` to a frame of distinct ``raw``."""
-    lazy = _clean(frame.lazy(), "raw", "c1").collect(engine="in-memory").lazy()
-    maybe = (pl.col("c1").str.count_matches("@") >= 2) & pl.col("c1").str.contains(
-        "[,;" + _WS_CLASS[1:]
-    )
-    several = (
-        _clean(
-            lazy.filter(maybe)
-            .select(
-                "c1",
-                pl.col("c1")
-                .str.extract_all(r"[^,;" + _WS_CLASS[1:-1] + r"]+")
-                .list.eval(pl.element().filter(pl.element().str.contains("@")))
-                .alias("tokens"),
-            )
-            .filter(pl.col("tokens").list.len() >= 2)
-            .select("c1", pl.col("tokens").list.first().alias("token")),
-            "token",
-            "first",
-        )
-        .select("c1", "first")
-        .unique("c1")
-    )
-    return (
-        lazy.join(several, on="c1", how="left", maintain_order="left")
-        .with_columns(
-            pl.coalesce("first", "c1").alias("cand"),
-            pl.col("first").is_not_null().alias("multiple"),
-        )
-        .drop("c1", "first")
-    )
-
-
-def _fast_path(frame: pl.LazyFrame, *, lowercase_local: bool) -> pl.LazyFrame:
-    """Add ``fast_status``, ``fast_norm``, ``fast_dom`` for the ``cand`` column of ``frame``.
-
-    ``fast_status`` is set where ASCII rules decide exactly as email-validator, null where
-    the value must go to email-validator. The rules mirror ``email_validator.validate_email``
-    for text without quotes or angle brackets, with an ASCII domain and an ASCII or Cyrillic
-    local part: the local part (before the first ``@``) is validated first and must be a
-    dot-atom; then the domain (after the first ``@``): over 253
-    characters is ``too_long``, otherwise it must be dot-separated LDH labels of at most 63
-    characters ending with a letter, outside the special-use names. Punycode (``xn--``) and
-    ``--`` labels, and over-long valid addresses, are left to email-validator.
-    """
-    cand = pl.col("cand")
-    parts = cand.str.splitn("@", 2)
-    frame = frame.with_columns(
-        parts.struct.field("field_0").alias("_l"),
-        parts.struct.field("field_1").alias("_d"),
-    ).with_columns(
-        pl.col("_d").str.to_lowercase().alias("_dl"),
-        (
-            ~cand.str.contains(r'["<]')
-            & pl.col("_d").is_not_null()
-            & ~pl.col("_d").str.contains(r"[^\x00-\x7f]")
-            & ~pl.col("_l").str.contains(rf"[^\x00-\x7f{_CYRILLIC}]")
-        ).alias("_plain"),
-    )
-    local, dom_low = pl.col("_l"), pl.col("_dl")
-    status = (
-        pl.when(~pl.col("_plain").fill_null(False))
-        .then(pl.lit(None, pl.String))
-        .when(~local.str.contains(_LOCAL_RE).fill_null(False))
-        .then(pl.lit("invalid_local_part"))
-        .when(dom_low.str.contains("xn--", literal=True))
-        .then(pl.lit(None, pl.String))
-        .when(pl.col("_d").str.len_bytes() > 253)
-        .then(pl.lit("too_long"))
-        .when(
-            ~dom_low.str.contains(_DOMAIN_RE).fill_null(False)
-            | dom_low.str.contains(_LONG_LABEL_RE).fill_null(True)
-            | dom_low.str.contains(_SPECIAL_USE_RE).fill_null(True)
-        )
-        .then(pl.lit("invalid_domain"))
-        .when(dom_low.str.contains("--", literal=True) | (cand.str.len_bytes() > 254))
-        .then(pl.lit(None, pl.String))
-        .otherwise(pl.lit(OK))
-    )
-    if lowercase_local:
-        local = local.str.to_lowercase()
-    else:
-        local = (
-            pl.when(local.str.to_lowercase().is_in(_series("mailbox")))
-            .then(local.str.to_lowercase())
-            .otherwise(local)
-        )
-    ok = pl.col("fast_status") == OK
-    return (
-        frame.with_columns(status.alias("fast_status"))
-        .with_columns(
-            pl.when(ok).then(local + "@" + dom_low).alias("fast_norm"),
-            pl.when(ok).then(dom_low).alias("fast_dom"),
-        )
-        .drop("_l", "_d", "_dl", "_plain")
-    )
-
-
 def _slow_path(
     texts: list[str], lowercase_local: bool, workers: int | None = None
 ) -> list[tuple[str | None, str | None, str]]:
@@ -302,82 +123,6 @@ def _domain_deliverable(domain: str) -> bool:
     except EmailNotValidError:
         return False
     return True
-
-
-@lru_cache(maxsize=1)
-def _provider_list() -> list[str]:
-    return list(data.PROVIDERS)
-
-
-@lru_cache(maxsize=1)
-def _disposable_domains() -> pl.Series:
-    from disposable_email_domains import blocklist
-
-    return pl.Series(sorted(blocklist), dtype=pl.String).implode()
-
-
-@cache
-def _series(name: str) -> pl.Series:
-    """The constant sets as polars Series (built once: ``is_in`` on a list converts each time)."""
-    values = {
-        "junk": JUNK_VALUES,
-        "mailbox": CASE_INSENSITIVE_MAILBOX_NAMES,
-        "plus": data.PLUS_ADDRESSING,
-        "dots": data.STRIP_DOTS,
-        "role": data.ROLE_LOCAL_PARTS,
-    }[name]
-    return pl.Series(sorted(values), dtype=pl.String).implode()
-
-
-def suggest_domain(domain: str) -> str | None:
-    """Likely intended domain for a misspelt popular mail domain, else ``None``.
-
-    Rules, in order: known providers and real look-alike domains are never typos; a table of
-    known whole-domain typos (``gmail.ru``); a misspelt non-existent TLD is fixed (``.ry``,
-    ``.con``, ``.cmo``, ``.nte``...); then the closest popular provider by edit
-    distance (optimal string alignment: insertions, deletions, substitutions and
-    transpositions; at most 1 edit for domains of up to 7 characters, 2 for longer ones).
-
-    >>> suggest_domain("gmial.com"), suggest_domain("mail.ry"), suggest_domain("ukr.nte")
-    ('gmail.com', 'mail.ru', 'ukr.net')
-    >>> suggest_domain("firma.con"), suggest_domain("mail.ru"), suggest_domain("inbox.lv")
-    ('firma.com', None, None)
-    """
-    return _suggest_many([domain]).get(domain)
-
-
-def _suggest_many(domains: list[str]) -> dict[str, str]:
-    from rapidfuzz.distance import OSA
-    from rapidfuzz.process import cdist
-
-    providers = _provider_list()
-    known = set(providers) | data.REAL_LOOKALIKES
-    out: dict[str, str] = {}
-    fixed: list[str] = []
-    originals: list[str] = []
-    for d in domains:
-        if not d or d in known:
-            continue
-        if d in data.DOMAIN_TYPOS:
-            out[d] = data.DOMAIN_TYPOS[d]
-            continue
-        head, dot, tld = d.rpartition(".")
-        cand = head + "." + data.TLD_TYPOS[tld] if dot and tld in data.TLD_TYPOS else d
-        if cand in known:
-            out[d] = cand
-            continue
-        fixed.append(cand)
-        originals.append(d)
-    if fixed:
-        dist = cdist(fixed, providers, scorer=OSA.distance, workers=1)
-        for row, cand, d in zip(dist, fixed, originals, strict=True):
-            best = int(row.argmin())
-            limit = 0 if len(cand) < 6 else 1 if len(cand) <= 7 else 2
-            if int(row[best]) <= limit:
-                out[d] = providers[best]
-            elif cand != d:
-                out[d] = cand
-    return out
 
 
 def _derived(frame: pl.DataFrame) -> pl.DataFrame:
