@@ -327,6 +327,7 @@ def _undot(match: re.Match[str]) -> str:
 
 def _tokens(text: str) -> tuple[list[str], list[str]]:
     """Words of ``text`` and the canonical legal forms found spelled out in it."""
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     text = _NUMBER_RE.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)
     text = _NUMBER_RE.sub(" ", text)
@@ -335,7 +336,9 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     text = _DOTTED_RE.sub(_undot, text)
     words = [w for w in _SPLIT_RE.split(text) if w and not _only_punct(w)]
     forms: list[str] = []
-    text = " ".join(words)
+    # a number sign the split left before a number (``N#0``, ``N/5`` -> ``N 0``): read it too,
+    # so that the clean name reads back as itself
+    text = " ".join(_NUMBER_RE.sub(" ", " ".join(words)).split())
     while True:
         lowered = text.lower()
         match = _LONG_RE.search(lowered)
