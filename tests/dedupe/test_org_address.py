@@ -110,8 +110,10 @@ def test_name_only_table_is_compared(form_a: str, form_b: str) -> None:
     # a second firm sharing one word with the first is a different organization
     rows += ["Northwind Logistics", "NORTHWIND LOGISTICS LLC"]
     truth += [len(_NAMES)] * 2
-    for named in (None, {"org_name": "name"}):
-        out = find_duplicates(pl.DataFrame({"name": rows}), columns=named)
+    # a unique record id, named as an id or not, finds no duplicates and hides none
+    frame = pl.DataFrame({"record_id": [f"R{i:03d}" for i in range(len(rows))], "name": rows})
+    for named in (None, {"org_name": "name"}, {"org_name": "name", "id": "record_id"}):
+        out = find_duplicates(frame, columns=named)
         ids = out["cluster_id"].to_list()
         for i in range(len(_NAMES) + 1):
             group = [k for k, t in enumerate(truth) if t == i]

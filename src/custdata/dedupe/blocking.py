@@ -160,7 +160,7 @@ def default_blocking_rules(
         # guard skips the blocks of a chain with hundreds of sites.
         candidates += [("org_key",), ("address_key",)]
     rules = [block_on(*c) for c in candidates if all(isinstance(k, str) and k in have for k in c)]
-    if "org_key" in have and not (have & _STRONG) and not exact:
+    if "org_key" in have and not (have & _STRONG):  # (a record id finds no duplicates)
         # The name is all there is: its three rarest words that another record shares too, so
         # that a typo in one word or an address written into the name still finds its duplicate.
         for rank in range(3):

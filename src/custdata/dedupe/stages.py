@@ -31,6 +31,7 @@ records in another order get the same pairs, probabilities, clusters and ``clust
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import cast
 
@@ -217,6 +218,9 @@ def compare(prepared: Prepared, pairs: pl.DataFrame, cset: ComparisonSet) -> pl.
 # ------------------------------------------------------------------------------------------
 # stage 4: score
 # ------------------------------------------------------------------------------------------
+#: Comparisons of named identifiers (``id``, ``id_2``...).
+_ID_NAME = re.compile(r"id(_\d+)?")
+
 #: Distinct rules that hold whatever the data size (no relatives to tell apart).
 _ALWAYS = (
     "different_patronymic",
@@ -318,9 +322,10 @@ def score(
         distinct_rules, hdiag = distinct_rules_for(levels, tops, prepared.keys.columns)
         diagnostics.append(hdiag)
     match_rules = list(cfg.rules or [])
-    if not match_rules and names == ["org_name"]:
-        # An organization name is all there is: no other field can outweigh the prior, so the
-        # same name (words in any order, legal form, case and script aside) is the match.
+    if not match_rules and [n for n in names if not _ID_NAME.fullmatch(n)] == ["org_name"]:
+        # An organization name is all there is (a record id tells no duplicates apart): no
+        # other field can outweigh the prior, so the same name (words in any order, legal
+        # form, case and script aside) is the match.
         top = cset.comparisons[0].n_levels - 1
         match_rules = [Level("org_name", at_least=top - 2)]
     scorer = Scorer(prepared.keys, cset, match_rules, distinct_rules, aliases=prepared.aliases)
