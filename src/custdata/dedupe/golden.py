@@ -62,6 +62,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from custdata.dedupe._golden_name import _golden_name, _name_part_exprs
 from custdata.errors import InvalidOption, require_columns
 from custdata.junk import JUNK_VALUES
 from custdata.normalize.date import parse_datetime
@@ -95,8 +96,6 @@ _ROW_SUFFIXES = (
     "_reason",
 )
 _NAME_KINDS = ("full_name", "last_name", "first_name", "middle_name")
-_PARTS = ("last", "first", "middle")
-_PART_KIND = {"last": "last_name", "first": "first_name", "middle": "middle_name"}
 _ADDRESS_KINDS = ("address", "city", "postcode", "region", "country")
 _JUNK = sorted(JUNK_VALUES)
 
@@ -499,95 +498,6 @@ def _keys(strategy: str) -> tuple[list[str], list[bool]]:
     if strategy == "first_non_null":
         return ["_pos"], [False]
     return ["_prio", "_date", "_pos"], [False, True, False]
-
-
-def _name_part_exprs(
-    base: pl.DataFrame, names: Sequence[str], name_cols: list[str], kind_of: Mapping[str, str]
-) -> dict[str, pl.Expr]:
-    """Per row: surname, first name, patronymic in the normalizer's case."""
-    from custdata.normalize.name import _parsed
-
-    found: dict[str, list[pl.Expr]] = {p: [] for p in _PARTS}
-    for col in name_cols:
-        kind = kind_of[col]
-        if kind == "full_name":
-            for p in _PARTS:
-                if f"{col}_{p}" in names:
-                    found[p].append(pl.col(f"{col}_{p}"))
-                else:
-                    found[p].append(_parsed(col, "auto").struct.field(p))
-        else:
-            p = kind.split("_")[0]
-            if f"{col}_clean" in names:
-                found[p].append(pl.col(f"{col}_clean"))
-            else:
-                found[p].append(_parsed(col, "auto").struct.field("clean"))
-    return {
-        p: pl.coalesce([e.cast(pl.String).str.strip_chars() for e in exprs])
-        for p, exprs in found.items()
-        if exprs
-    }
-
-
-def _golden_name(
-    out: pl.DataFrame,
-    base: pl.DataFrame,
-    cluster: str,
-    parts: Mapping[str, pl.Expr],
-    name_cols: list[str],
-    kind_of: Mapping[str, str],
-    source_column: str | None,
-    fields: list[str],
-) -> pl.DataFrame:
-    """Best surname, first name and patronymic across the cluster; the full name built from them."""
-    from custdata.normalize.name import full_name
-
-    chosen = {}
-    for p in parts:
-        v = pl.col(f"_n_{p}")
-        cand = base.filter(pl.col(f"_n_{p}_ok")).with_columns(
-            (v.str.replace_all(r"[.\s]", "").str.len_chars() > 1).alias("_full"),
-            v.str.contains(r"[\p{Cyrillic}]").alias("_cyr"),
-            v.str.len_chars().alias("_len"),
-            pl.len().over(cluster, v.str.to_lowercase()).alias("_freq"),
-        )
-        best = cand.sort(
-            [cluster, "_full", "_cyr", "_len", "_freq", "_date", "_pos"],
-            descending=[False, True, True, True, True, True, False],
-            nulls_last=True,
-        ).unique(cluster, keep="first", maintain_order=True)
-        cols = [
-            pl.col(cluster),
-            pl.col(f"_n_{p}").alias(f"_name_{p}"),
-            pl.col("_row").alias(f"_name_{p}_row"),
-        ]
-        if source_column:
-            cols.append(pl.col(source_column).cast(pl.String).alias(f"_name_{p}_src"))
-        chosen[p] = best.select(cols)
-        out = out.join(chosen[p], on=cluster, how="left", maintain_order="left")
-    pick = {p: pl.col(f"_name_{p}") for p in parts}
-    full = full_name(
-        pick.get("last", pl.lit(None, pl.String)), pick.get("first"), pick.get("middle")
-    )
-    lead_part = "last" if "last" in parts else next(iter(parts))
-    new = []
-    for col in name_cols:
-        kind = kind_of[col]
-        part = lead_part if kind == "full_name" else kind.split("_")[0]
-        expr = full if kind == "full_name" else pick[part]
-        new += [expr.alias(col), pl.col(f"_name_{part}_row").alias(f"{col}_source_row")]
-        if source_column:
-            new.append(pl.col(f"_name_{part}_src").alias(f"{col}_source"))
-    for p in parts:
-        if not any(kind_of[c] == _PART_KIND[p] for c in name_cols) and _PART_KIND[p] not in fields:
-            new += [
-                pick[p].alias(_PART_KIND[p]),
-                pl.col(f"_name_{p}_row").alias(f"{_PART_KIND[p]}_source_row"),
-            ]
-            if source_column:
-                new.append(pl.col(f"_name_{p}_src").alias(f"{_PART_KIND[p]}_source"))
-    out = out.with_columns(new)
-    return out.drop([c for c in out.columns if c.startswith("_name_")])
 
 
 def _order(
