@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Literal
 
-import phonenumbers as pn
 import polars as pl
 
 from custdata._workers import check_workers, map_chunks
@@ -34,6 +33,8 @@ from custdata.normalize._phone_core import (
 )
 from custdata.normalize._phone_fast import fast_path
 from custdata.normalize._phone_region import AMBIGUOUS_REGION, REGION_INFERRED, infer, row_hints
+from custdata.normalize._region_codes import REGION_NAMES as REGION_NAMES
+from custdata.normalize._region_codes import _check_region, _region_values
 
 __all__ = [
     "AMBIGUOUS_REGION",
@@ -46,41 +47,6 @@ __all__ = [
     "phone_details",
     "phones",
 ]
-
-#: Country names accepted in a region column besides ISO 3166 alpha-2 codes (compared casefolded).
-REGION_NAMES: dict[str, str] = {
-    "россия": "RU",
-    "рф": "RU",
-    "russia": "RU",
-    "russian federation": "RU",
-    "rus": "RU",
-    "украина": "UA",
-    "україна": "UA",
-    "ukraine": "UA",
-    "ukr": "UA",
-    "казахстан": "KZ",
-    "kazakhstan": "KZ",
-    "kaz": "KZ",
-    "беларусь": "BY",
-    "белоруссия": "BY",
-    "belarus": "BY",
-    "blr": "BY",
-    "сша": "US",
-    "usa": "US",
-    "united states": "US",
-    "united states of america": "US",
-    "великобритания": "GB",
-    "uk": "GB",
-    "united kingdom": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "gbr": "GB",
-    "германия": "DE",
-    "germany": "DE",
-    "deutschland": "DE",
-    "deu": "DE",
-}
-_SUPPORTED = sorted(pn.SUPPORTED_REGIONS)
 
 _PART_FIELDS: dict[str, PolarsDataType] = {
     "e164": pl.String,
@@ -95,35 +61,6 @@ _PART_FIELDS: dict[str, PolarsDataType] = {
 
 if TYPE_CHECKING:
     from polars._typing import PolarsDataType
-
-
-@overload
-def _check_region(region: str) -> str: ...
-@overload
-def _check_region(region: None) -> None: ...
-@overload
-def _check_region(region: str | None) -> str | None: ...
-def _check_region(region: str | None) -> str | None:
-    if region is None:
-        return None
-    code = REGION_NAMES.get(region.strip().casefold(), region.strip().upper())
-    if code not in pn.SUPPORTED_REGIONS:
-        raise InvalidOption(
-            f"unknown region {region!r}: give an ISO 3166 two-letter code such as RU, UA, KZ, "
-            "US, GB or DE"
-        )
-    return code
-
-
-def _region_values(regions: pl.Series, default: str | None) -> pl.Series:
-    """Per-row region codes: ISO codes or known country names; unknown or empty -> default."""
-    r = regions.cast(pl.String).str.strip_chars()
-    low = r.str.to_lowercase()
-    code = pl.Series(low).replace(REGION_NAMES).str.to_uppercase()
-    code = pl.select(
-        pl.when(code.is_in(_SUPPORTED)).then(code).otherwise(pl.lit(default, dtype=pl.String))
-    ).to_series()
-    return code
 
 
 def _run_scalar(
