@@ -273,9 +273,11 @@ class IOOptions:
         """True when ``path`` → ``-o`` can be streamed in batches (see :meth:`stream`)."""
         from custdata.streaming import STREAM_FORMATS
 
-        if self.batch_rows == 0 or path == "-" or self.output in (None, "-") or self.sheet:
+        if self.batch_rows == 0 or path == "-" or self.output is None or self.output == "-":
             return False
-        target = Path(self.output)  # type: ignore[arg-type]
+        if self.sheet:
+            return False
+        target = Path(self.output)
         if target.exists() and not target.is_file():
             return (
                 False  # a device (/dev/null), FIFO or folder: cio.write streams into it or refuses

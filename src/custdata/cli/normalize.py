@@ -44,7 +44,9 @@ def summaries(*args, **kwargs):
     return run(*args, **kwargs)
 
 
-def _columns(frame: pl.DataFrame, given: list[str] | None, kind: str, label: str) -> list[str]:
+def _columns(
+    frame: pl.DataFrame | pl.LazyFrame, given: list[str] | None, kind: str, label: str
+) -> list[str]:
     if given:
         return given
     found = detect_columns(frame).get(kind, [])
@@ -95,7 +97,7 @@ def _normalize_columns(
     if engine != "polars":
         raise InvalidOption("--engine must be 'polars' or 'spark'")
     if streamable and io.can_stream(input):
-        cols = _columns(io.scan(input), column, kind, label)  # type: ignore[arg-type]
+        cols = _columns(io.scan(input), column, kind, label)
         from custdata.frames import check_columns
 
         check_columns(io.scan(input), cols)  # a wrong -c is a usage error, before any pass

@@ -12,11 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from custdata.errors import require_package
 from custdata.segment.rfm_model import rfm_grid, segment_summary
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.image import AxesImage
+    from numpy.typing import ArrayLike
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:2rem auto;
@@ -37,7 +45,7 @@ def _need_matplotlib() -> None:
     require_package("matplotlib", feature="the HTML report's charts", extra="report")
 
 
-def _svg(fig) -> str:  # type: ignore[no-untyped-def]
+def _svg(fig: Figure) -> str:
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 
     buf = io.StringIO()
@@ -48,7 +56,7 @@ def _svg(fig) -> str:  # type: ignore[no-untyped-def]
     return text[start:] if start >= 0 else text
 
 
-def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
+def _figure(width: float, height: float) -> Figure:
     _need_matplotlib()
     from matplotlib.figure import Figure
 
@@ -56,18 +64,18 @@ def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
 
 
 def _heatmap(
-    ax,
-    matrix,
+    ax: Axes,
+    matrix: ArrayLike,
     *,
     rows: list[str],
     cols: list[str],
-    fmt,
+    fmt: Callable[[float], str],
     cmap: str,
     title: str,
     xlabel: str,
     ylabel: str,
     legend: str | None = None,
-) -> None:  # type: ignore[no-untyped-def]
+) -> AxesImage:
     import numpy as np
     from matplotlib.ticker import FuncFormatter
 
