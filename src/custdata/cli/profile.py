@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,6 +12,9 @@ from custdata.cli._common import InputArg, IOOptions, RegionOpt, console, deprec
 from custdata.errors import InvalidOption, OutputError, column_labels
 from custdata.profiling import Profile, profile_html
 from custdata.profiling import profile as build_profile
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 
 def _pct(value: float | None) -> str:
@@ -29,7 +32,7 @@ def render(result: Profile, *, title: str = "Quality profile", width: int = 80) 
     )
     wide = width >= 120
     table = Table(title=title, caption=caption, show_lines=False)
-    heads = [
+    heads: list[tuple[str, JustifyMethod]] = [
         ("column", "left"),
         ("kind", "left"),
         ("fill", "right"),
@@ -41,7 +44,7 @@ def render(result: Profile, *, title: str = "Quality profile", width: int = 80) 
     if wide:
         heads.append(("top values", "left"))
     for name, justify in heads:
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        table.add_column(name, justify=justify, overflow="fold")
     for c in result.columns:
         reason = (
             f"{c.invalid_reasons[0][0]} ({c.invalid_reasons[0][1]:,})" if c.invalid_reasons else "-"

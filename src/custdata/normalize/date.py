@@ -40,6 +40,7 @@ from custdata.normalize._common import one_chunk
 from custdata.status import EMPTY, JUNK, OK
 
 if TYPE_CHECKING:
+    from polars._typing import PolarsTemporalType
     from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = [
@@ -408,13 +409,13 @@ def _general_lookup(texts: pl.Series, *, dayfirst: bool, with_time: bool) -> pl.
 
 
 def _general_series(series: pl.Series, *, dayfirst: bool, with_time: bool) -> pl.Series:
-    dtype = pl.Datetime("us") if with_time else pl.Date
+    dtype: PolarsTemporalType = pl.Datetime("us") if with_time else pl.Date
     if series.dtype == pl.Date or isinstance(series.dtype, pl.Datetime):
         return series.cast(dtype)
     raw = series.cast(pl.String)
     # fast path: ISO dates are read natively; only the other texts go through the parser
     iso = "%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d"
-    fast = raw.str.strptime(dtype, iso, strict=False)  # type: ignore[arg-type]
+    fast = raw.str.strptime(dtype, iso, strict=False)
     if with_time:
         fast = fast.fill_null(raw.str.strptime(pl.Date, "%Y-%m-%d", strict=False).cast(dtype))
     failed = fast.is_null() & raw.is_not_null()

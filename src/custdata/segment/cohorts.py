@@ -114,7 +114,7 @@ def retention_matrix(table: pl.DataFrame, *, value: str = "retention") -> pl.Dat
     """
     if table.height == 0:
         return pl.DataFrame(schema={"cohort": pl.String, "customers": pl.Int64})
-    periods = list(range(int(table["period"].max()) + 1))  # type: ignore[arg-type]
+    periods = list(range(int(table.select(pl.col("period").max()).item()) + 1))
     wide = table.pivot(on="period", index=["cohort", "customers"], values=value, sort_columns=True)
     rename = {str(p): f"m{p}" for p in periods if str(p) in wide.columns}
     wide = wide.rename(rename)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import polars as pl
 
@@ -284,6 +284,14 @@ def _rfm_plan(
     return prepared, out.lazy()
 
 
+@overload
+def _with_language(
+    out: pl.DataFrame, segment_map: SegmentMap | str, language: str
+) -> pl.DataFrame: ...
+@overload
+def _with_language(
+    out: pl.DataFrame | pl.LazyFrame, segment_map: SegmentMap | str, language: str
+) -> pl.DataFrame | pl.LazyFrame: ...
 def _with_language(
     out: pl.DataFrame | pl.LazyFrame, segment_map: SegmentMap | str, language: str
 ) -> pl.DataFrame | pl.LazyFrame:
@@ -331,7 +339,7 @@ def rfm_with_report(
         plans.append(prepared.group_by("currency").len().sort("currency", nulls_last=True))
     frames = pl.collect_all(plans)
     report = report_from_counts(frames[1], frames[2] if has_currency else None)
-    return _with_language(frames[0], segment_map, language), report  # type: ignore[return-value]
+    return _with_language(frames[0], segment_map, language), report
 
 
 def rfm_grid(table: pl.DataFrame, *, bins: int = 5) -> pl.DataFrame:
