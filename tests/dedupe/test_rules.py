@@ -3,9 +3,8 @@
 import polars as pl
 import pytest
 
-from custdata.dedupe.rules import (
-    And, Exact, Fuzzy, Level, Not, Or, default_distinct_rules, household_evidence, parse_rule,
-)
+from custdata.dedupe.rules import And, Exact, Fuzzy, Level, Not, Or, parse_rule
+from custdata.dedupe.vetoes import default_distinct_rules, household_evidence
 from custdata.errors import InvalidOption
 
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from custdata.dedupe import NameComparison, deduplicate
 from custdata.dedupe.comparison import ComparisonSet
 from custdata.dedupe.prepare import prepare
-from custdata.dedupe.rules import default_distinct_rules
+from custdata.dedupe.vetoes import default_distinct_rules
 
 TOPS = {"first_name": 3, "surname": 3, "birth_date": 4, "gender": 1, "phone": 2, "email": 2, "id": 2}
 KEYS = ["_first_name_text"]

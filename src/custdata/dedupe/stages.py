@@ -69,14 +69,9 @@ from custdata.dedupe.results import (
     Prepared,
     ScoredPairs,
 )
-from custdata.dedupe.rules import (
-    Level,
-    Rule,
-    default_distinct_rules,
-    household_evidence,
-    rule_exact_keys,
-)
+from custdata.dedupe.rules import Level, Rule, rule_exact_keys
 from custdata.dedupe.scoring import MATCH_REASON, Scorer
+from custdata.dedupe.vetoes import default_distinct_rules, household_evidence
 
 __all__ = [
     "CLUSTER_ID",

@@ -132,6 +132,8 @@ def _with_upper(table: dict[str, str]) -> dict[str, str]:
             out[src.upper()] = dst.upper() if len(src) > 1 else dst.capitalize()
             if len(src) > 1:
                 out[src[0].upper() + src[1:]] = dst.capitalize()
+                # mixed case inside the pair (``зГ``): the pair is still one unit
+                out[src[0] + src[1:].upper()] = dst[0] + dst[1:].capitalize()
     return out
 
 

@@ -97,7 +97,7 @@ def load_key(
     >>> load_key(env="CUSTDATA_NO_SUCH_VARIABLE")
     Traceback (most recent call last):
     ...
-    custdata.errors.InvalidOption: no key: set the environment variable CUSTDATA_NO_SUCH_VARIABLE or give a key file (--key-file); make one with `custdata keygen -o custdata.key`
+    custdata.errors.InvalidOption: no key: set the environment variable CUSTDATA_NO_SUCH_VARIABLE or ...
     """
     if isinstance(key, Key):
         return key
