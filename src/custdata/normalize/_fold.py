@@ -71,16 +71,23 @@ def fold_values(values: pl.Series) -> pl.Series:
 
     >>> fold_values(pl.Series(["Щербаков", "Scherbakov", "Шварц", "Schwartz", None])).to_list()
     ['sherbakov', 'sherbakov', 'shvarts', 'shvarts', None]
+    >>> fold_values(pl.Series(["A" * 17, "Acccck"])).to_list()
+    ['a', 'ak']
     """
     e = values.cast(pl.String).str.to_lowercase().str.replace_all("ё", "е", literal=True)
     e = pl.select(translit_lower_expr(pl.lit(e))).to_series()
     e = e.str.replace_many(list(SPECIAL_LATIN), list(SPECIAL_LATIN.values()))
     e = e.str.normalize("NFKD").str.replace_all(r"[^a-z\-_\s]", "")
     e = e.str.replace_all(r"[\-_\s]+", " ").str.replace_all(r"(^| )ye", "${1}e")
-    for _ in range(3):
-        e = e.str.replace_many(_KEY_FROM, _KEY_TO)
-    for _ in range(4):  # runs of up to 16 equal letters become one
-        e = e.str.replace_many(_KEY_DOUBLES_FROM, _KEY_DOUBLES_TO)
+    # to a fixed point, so that the key of a key is the key itself: each round halves a run of
+    # equal letters and applies the folds once (``cck`` needs two rounds, 17 a's five)
+    for _ in range(64):
+        folded = e.str.replace_many(_KEY_FROM, _KEY_TO).str.replace_many(
+            _KEY_DOUBLES_FROM, _KEY_DOUBLES_TO
+        )
+        if folded.equals(e, null_equal=True):
+            break
+        e = folded
     return e.str.strip_chars().replace("", None)
 
 
