@@ -6,7 +6,7 @@ import itertools
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from custdata.errors import ColumnNotFound, InvalidOption
@@ -269,6 +269,8 @@ _UA = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ'"
 
 
 @given(st.text(alphabet=_UA + _UA.upper(), min_size=1, max_size=12))
+@example("''Є")  # a run of apostrophes inside a word is still one word
+@example("зГ")  # a mixed-case зг pair is still transliterated as one unit
 def test_ukrainian_letters_fold_like_the_transliteration(word: str) -> None:
     # the key of a Cyrillic word equals the key of its KMU transliteration: nothing dropped
     word = "ґ" + word  # a Ukrainian letter: the text is read as Ukrainian (KMU 2010)

@@ -101,7 +101,7 @@ _FOLD_RE = re.compile("|".join(re.escape(a) for a, _ in KEY_FOLD))
 _FOLD_MAP = dict(KEY_FOLD)
 _DOUBLE_RE = re.compile(r"([a-z])\1+")
 # an apostrophe inside a word (``Сім'я``, ``Об’єднання``, ``Macy's``) is part of the word
-_APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])['’ʼ`´](?=[^\W\d_])")
+_APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])['’ʼ`´]+(?=[^\W\d_])")
 
 #: Words that say a name is one site of an organization, not another organization:
 #: ``Ромашка, ООО (филиал Казань)``, ``Acme Inc - Boston branch``, ``Walmart Store #12``.
