@@ -1,4 +1,7 @@
-"""``custdata normalize phones|emails|names|dates|genders|all``: one command, one library call."""
+"""``custdata normalize phones|emails|names|dates|genders|ids|organizations|addresses|all``.
+
+One command, one library call.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +28,10 @@ from custdata.errors import InvalidOption, OutputError, column_labels
 from custdata.schema import detect_columns, tax_id_columns
 
 app = typer.Typer(
-    help="Normalize phones, emails, names, birth dates and gender values; adds <column>_status reason codes.",
+    help=(
+        "Normalize phones, emails, names, birth dates, gender values, tax ids, organization "
+        "names and postal addresses; adds <column>_status reason codes."
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -526,6 +532,64 @@ def ids_cmd(
     for col in cols:  # most frequent first, ties by name: the same in memory and streamed
         ranked = sorted(statuses[col].items(), key=lambda sn: (-sn[1], str(sn[0])))
         io.say(f"{col}: {', '.join(f'{s} {n:,}' for s, n in ranked)}")
+
+
+@app.command("organizations")
+@io_options(in_place="columns", stream=True)
+def organizations_cmd(
+    input: InputArg,
+    io: IOOptions,
+    column: ColumnOpt = None,
+) -> None:
+    """Organization names: legal form taken off (ООО, ТОВ, LLC, GmbH, ...), branch split off, a matching key.
+
+    Examples:
+
+    \b
+      custdata normalize organizations examples/companies.csv -c Контрагент -o orgs.csv
+    """
+    _normalize_columns(
+        lambda frame, cols: normalize.organizations(frame, cols, in_place=io.in_place),
+        input,
+        column,
+        "org_name",
+        "organization-name",
+        io,
+    )
+
+
+@app.command("addresses")
+@io_options(in_place="columns", stream=True)
+def addresses_cmd(
+    input: InputArg,
+    io: IOOptions,
+    column: ColumnOpt = None,
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            help="Standard form: short (ул., д., St, Apt) or long (улица, дом, Street, Apartment).",
+            metavar="short|long",
+        ),
+    ] = "short",
+) -> None:
+    """Postal addresses (RU/UA/BY/KZ and Western): postcode, street, house, flat, a standard form and keys.
+
+    Examples:
+
+    \b
+      custdata normalize addresses examples/crm_export.csv -c Адрес -o addresses.csv
+    """
+    if style not in ("short", "long"):
+        raise InvalidOption("--style must be 'short' or 'long'")
+    _normalize_columns(
+        lambda frame, cols: normalize.addresses(frame, cols, style=style, in_place=io.in_place),
+        input,
+        column,
+        "address",
+        "address",
+        io,
+    )
 
 
 @app.command("all")

@@ -22,7 +22,14 @@ NORMALIZED_SUFFIX: dict[str, str] = {
     "full_name": "_clean",
     "birth_date": "_iso",
     "gender": "_code",
+    "org_name": "_normalized",
+    "address": "_normalized",
 }
+
+#: kind -> the statuses that count as valid in :func:`summaries`, where a value can keep a
+#: normalized form under a flag (an address whose street type was not recognized still gets a
+#: standard form; it is not a valid address for all that).
+VALID_STATUSES: dict[str, tuple[str, ...]] = {"address": ("ok", "no_house"), "org_name": ("ok",)}
 
 
 def normalize_all(
@@ -144,5 +151,11 @@ def summaries(
                     "status": after[status],
                 }
             )
+            if kind in VALID_STATUSES:  # a value kept under a flag is not a valid one
+                view = view.with_columns(
+                    pl.when(pl.col("status").is_in(VALID_STATUSES[kind]))
+                    .then(pl.col("norm"))
+                    .alias("norm")
+                )
             result[f"{kind}:{col}"] = summarize(view, "orig", normalized="norm", status="status")
     return result
