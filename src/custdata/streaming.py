@@ -29,7 +29,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -136,13 +136,15 @@ def stream(
     return StreamResult(rows_in=rows_in, rows_out=rows_out, batches=batches)
 
 
-def phone_regions(lazy: pl.LazyFrame, column: str, *, region: str | None = "RU") -> list[str]:
+def phone_regions(
+    lazy: pl.LazyFrame, column: str | Sequence[str], *, region: str | None = "RU"
+) -> list[str]:
     """:func:`custdata.normalize.phone_regions` of a whole (lazily scanned) column.
 
     Only the distinct values written with a country code are collected (the only ones that
     count as evidence), so this streams too. Pass the result as ``regions=`` to
     :func:`custdata.normalize.phones` so that every batch infers regions as the whole column
-    would.
+    would. Several columns pool their evidence (as :func:`custdata.privacy.suppress` does).
 
     >>> import polars as pl
     >>> lf = pl.LazyFrame({"tel": ["+380 50 123 45 67", "+38 (067) 984-64-52", "8 912 345-67-89"]})
@@ -152,11 +154,17 @@ def phone_regions(lazy: pl.LazyFrame, column: str, *, region: str | None = "RU")
     from custdata.frames import check_columns
     from custdata.normalize import phone_regions as regions_of
 
-    check_columns(lazy, [column])  # a missing column is exit 2, not a polars error
-    text = pl.col(column).cast(pl.String)
-    written_intl = text.str.strip_chars().str.contains(r"^(\+|00|810)")
-    values = lazy.select(text.alias(column)).filter(written_intl).unique().collect()
-    return regions_of(values[column], region=region)
+    columns = [column] if isinstance(column, str) else list(column)
+    check_columns(lazy, columns)  # a missing column is exit 2, not a polars error
+    written_intl = pl.col("v").str.strip_chars().str.contains(r"^(\+|00|810)")
+    parts = [
+        lazy.select(pl.col(name).cast(pl.String).alias("v")).filter(written_intl).unique()
+        for name in columns
+    ]
+    if not parts:
+        return []
+    values = pl.concat(parts).unique().collect()
+    return regions_of(values["v"], region=region)
 
 
 def _batches(lazy: pl.LazyFrame, batch_rows: int, name: str) -> Iterator[pl.DataFrame]:

@@ -1,7 +1,11 @@
-"""``custdata normalize phones|emails|names|dates|genders|all``: one command, one library call."""
+"""``custdata normalize phones|emails|names|dates|genders|ids|organizations|addresses|all``.
+
+One command, one library call.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import polars as pl
@@ -24,7 +28,10 @@ from custdata.errors import InvalidOption, OutputError, column_labels
 from custdata.schema import detect_columns, tax_id_columns
 
 app = typer.Typer(
-    help="Normalize phones, emails, names, birth dates and gender values; adds <column>_status reason codes.",
+    help=(
+        "Normalize phones, emails, names, birth dates, gender values, tax ids, organization "
+        "names and postal addresses; adds <column>_status reason codes."
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -74,6 +81,45 @@ def _say_counts(
         )
 
 
+def _source(io: IOOptions, input: str, *, streamable: bool = True) -> pl.DataFrame | pl.LazyFrame:
+    """The input: scanned lazily when it streams file to file (``--batch-rows``), else read whole."""
+    return io.scan(input) if streamable and io.can_stream(input) else io.read(input)
+
+
+def _names(source: pl.DataFrame | pl.LazyFrame) -> list[str]:
+    return source.collect_schema().names()
+
+
+def _run(
+    step: Callable[[pl.DataFrame], pl.DataFrame],
+    input: str,
+    source: pl.DataFrame | pl.LazyFrame,
+    kinds: dict[str, list[str]],
+    label: str,
+    io: IOOptions,
+) -> None:
+    """Run ``step`` on the whole input (a DataFrame) or batch by batch (a LazyFrame), write, report.
+
+    Streamed, the report adds up each batch's counts: the same lines as in memory.
+    """
+    if isinstance(source, pl.LazyFrame):
+        totals: dict[str, dict[str, int]] = {}
+
+        def observe(before: pl.DataFrame, after: pl.DataFrame) -> None:
+            for key, counts in summaries(before, after, kinds, in_place=io.in_place).items():
+                into = totals.setdefault(key, dict.fromkeys(counts, 0))
+                for name, value in counts.items():
+                    into[name] = into.get(name, 0) + value
+
+        io.stream(step, input, observe=observe)
+        _say_counts(totals, io, _names(source))
+        return
+    with progress(f"normalizing {label}s", quiet=io.quiet):
+        out = step(source)
+    io.write(out, inputs=input)
+    _report(source, out, kinds, io)
+
+
 def _normalize_columns(
     step,
     input: str,
@@ -96,30 +142,15 @@ def _normalize_columns(
         return
     if engine != "polars":
         raise InvalidOption("--engine must be 'polars' or 'spark'")
-    if streamable and io.can_stream(input):
-        cols = _columns(io.scan(input), column, kind, label)
+    source = _source(io, input, streamable=streamable)
+    cols = _columns(source, column, kind, label)
+    if isinstance(source, pl.LazyFrame):
         from custdata.frames import check_columns
 
-        check_columns(io.scan(input), cols)  # a wrong -c is a usage error, before any pass
+        check_columns(source, cols)  # a wrong -c is a usage error, before any pass
         if before_stream is not None:  # what the step would learn from the whole column
-            before_stream(io.scan(input), cols)
-        totals: dict[str, dict[str, int]] = {}
-
-        def observe(before: pl.DataFrame, after: pl.DataFrame) -> None:
-            for key, counts in summaries(before, after, {kind: cols}, in_place=io.in_place).items():
-                into = totals.setdefault(key, dict.fromkeys(counts, 0))
-                for name, value in counts.items():
-                    into[name] = into.get(name, 0) + value
-
-        io.stream(lambda frame: step(frame, cols), input, observe=observe)
-        _say_counts(totals, io)
-        return
-    frame = io.read(input)
-    cols = _columns(frame, column, kind, label)
-    with progress(f"normalizing {label}s", quiet=io.quiet):
-        out = step(frame, cols)
-    io.write(out, inputs=input)
-    _report(frame, out, {kind: cols}, io)
+            before_stream(source, cols)
+    _run(lambda frame: step(frame, cols), input, source, {kind: cols}, label, io)
 
 
 EngineOpt = Annotated[
@@ -300,7 +331,7 @@ def emails_cmd(
 
 
 @app.command("names")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def names_cmd(
     input: InputArg,
     io: IOOptions,
@@ -351,21 +382,25 @@ def names_cmd(
     order = alias(word_order, order, old="--order", new="--word-order", default="auto")
     if order not in ("auto", "eastern", "western"):
         raise InvalidOption("--word-order must be auto, eastern or western")
-    frame = io.read(input)
+    source = _source(io, input)
     parts = {k: v for k, v in (("first", first), ("last", last), ("middle", middle)) if v}
-    out = frame
     cols: list[str] = []
-    with progress("normalizing names", quiet=io.quiet):
-        if parts:
-            from custdata.frames import check_columns
+    if parts:
+        from custdata.frames import check_columns
 
-            check_columns(frame, list(parts.values()))
+        check_columns(source, list(parts.values()))
+    if column or not parts:
+        cols = _columns(source, column, "full_name", "full-name")
+
+    def step(frame: pl.DataFrame) -> pl.DataFrame:
+        out = frame
+        if parts:
             out = normalize.name_parts(out, **parts, in_place=io.in_place)
-        if column or not parts:
-            cols = _columns(frame, column, "full_name", "full-name")
+        if cols:
             out = normalize.names(out, cols, order=order, in_place=io.in_place)
-    io.write(out, inputs=input)
-    _report(frame, out, {"full_name": cols}, io)
+        return out
+
+    _run(step, input, source, {"full_name": cols}, "name", io)
     if parts:
         io.say(f"name parts: {', '.join(parts.values())} cleaned and keyed")
 
@@ -443,7 +478,7 @@ def genders_cmd(
 
 
 @app.command("ids")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def ids_cmd(
     input: InputArg,
     io: IOOptions,
@@ -468,23 +503,97 @@ def ids_cmd(
     \b
       custdata normalize ids firms.csv -c ИНН --id-type ru_inn -o firms_checked.csv
     """
-    frame = io.read(input)
-    cols = column or tax_id_columns(frame.columns)
+    source = _source(io, input)
+    cols = column or tax_id_columns(_names(source))
     if not cols:
         raise InvalidOption(
             "no tax-number column found (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП); name it with -c COLUMN"
         )
     kind = alias(id_type, kind, old="--kind", new="--id-type", default="auto")
-    out = normalize.tax_ids(frame, cols, kind=kind, in_place=io.in_place)
-    io.write(out, inputs=input)
-    for col in cols:
-        counts = out[f"{col}_status"].value_counts(sort=True)
-        shown = ", ".join(f"{s} {n:,}" for s, n in counts.iter_rows())
-        io.say(f"{col}: {shown}")
+    statuses: dict[str, dict[str, int]] = {col: {} for col in cols}
+
+    def step(frame: pl.DataFrame) -> pl.DataFrame:
+        return normalize.tax_ids(frame, cols, kind=kind, in_place=io.in_place)
+
+    def observe(_before: pl.DataFrame, after: pl.DataFrame) -> None:
+        for col in cols:
+            for status, n in after[f"{col}_status"].value_counts().iter_rows():
+                statuses[col][status] = statuses[col].get(status, 0) + n
+
+    if isinstance(source, pl.LazyFrame):
+        from custdata.frames import check_columns
+
+        check_columns(source, cols)
+        io.stream(step, input, observe=observe)
+    else:
+        out = step(source)
+        io.write(out, inputs=input)
+        observe(source, out)
+    for col in cols:  # most frequent first, ties by name: the same in memory and streamed
+        ranked = sorted(statuses[col].items(), key=lambda sn: (-sn[1], str(sn[0])))
+        io.say(f"{col}: {', '.join(f'{s} {n:,}' for s, n in ranked)}")
+
+
+@app.command("organizations")
+@io_options(in_place="columns", stream=True)
+def organizations_cmd(
+    input: InputArg,
+    io: IOOptions,
+    column: ColumnOpt = None,
+) -> None:
+    """Organization names: legal form taken off (ООО, ТОВ, LLC, GmbH, ...), branch split off, a matching key.
+
+    Examples:
+
+    \b
+      custdata normalize organizations examples/companies.csv -c Контрагент -o orgs.csv
+    """
+    _normalize_columns(
+        lambda frame, cols: normalize.organizations(frame, cols, in_place=io.in_place),
+        input,
+        column,
+        "org_name",
+        "organization-name",
+        io,
+    )
+
+
+@app.command("addresses")
+@io_options(in_place="columns", stream=True)
+def addresses_cmd(
+    input: InputArg,
+    io: IOOptions,
+    column: ColumnOpt = None,
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            help="Standard form: short (ул., д., St, Apt) or long (улица, дом, Street, Apartment).",
+            metavar="short|long",
+        ),
+    ] = "short",
+) -> None:
+    """Postal addresses (RU/UA/BY/KZ and Western): postcode, street, house, flat, a standard form and keys.
+
+    Examples:
+
+    \b
+      custdata normalize addresses examples/crm_export.csv -c Адрес -o addresses.csv
+    """
+    if style not in ("short", "long"):
+        raise InvalidOption("--style must be 'short' or 'long'")
+    _normalize_columns(
+        lambda frame, cols: normalize.addresses(frame, cols, style=style, in_place=io.in_place),
+        input,
+        column,
+        "address",
+        "address",
+        io,
+    )
 
 
 @app.command("all")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def all_cmd(
     input: InputArg,
     io: IOOptions,
@@ -499,17 +608,38 @@ def all_cmd(
     \b
       custdata normalize all examples/crm_export.csv -o normalized.parquet
     """
-    frame = io.read(input)
-    kinds = detect_columns(frame)
-    with stages(io.quiet) as on_progress:
-        out = normalize_all(
+    import datetime as dt
+
+    today = dt.date.today()  # read once: every streamed batch judges "future" by the same day
+    source = _source(io, input)
+    kinds = detect_columns(source)
+    regions = None
+    if isinstance(source, pl.LazyFrame):  # each phone column's regions, found over the file
+        from custdata.streaming import phone_regions
+
+        regions = {c: phone_regions(source, c, region=region) for c in kinds.get("phone", [])}
+        step = lambda frame: normalize_all(  # noqa: E731
             frame,
             columns=kinds,
             region=region,
             fallback_region=fallback_region,
             dayfirst=dayfirst,
             in_place=io.in_place,
+            regions=regions,
+            today=today,
+        )
+        _run(step, input, source, kinds, "column", io)
+        return
+    with stages(io.quiet) as on_progress:
+        out = normalize_all(
+            source,
+            columns=kinds,
+            region=region,
+            fallback_region=fallback_region,
+            dayfirst=dayfirst,
+            in_place=io.in_place,
             progress=on_progress,
+            today=today,
         )
     io.write(out, inputs=input)
-    _report(frame, out, kinds, io)
+    _report(source, out, kinds, io)

@@ -22,6 +22,7 @@ from custdata.dedupe.comparison import (
     NameComparison,
     OrgNameComparison,
     PhoneComparison,
+    TaxIdComparison,
 )
 from custdata.dedupe.config import DedupeConfig, load_config
 from custdata.dedupe.core import deduplicate, find_duplicates, plan
@@ -67,6 +68,7 @@ __all__ = [
     "Exact",
     "ExactMatch",
     "IdComparison",
+    "TaxIdComparison",
     "Fuzzy",
     "JaroWinklerAtThresholds",
     "Level",
