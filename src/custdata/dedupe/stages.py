@@ -282,6 +282,7 @@ def fit_model(
         u=u,
         n_levels=n_levels,
         floors=floors,
+        monotone={c.output for c in cset.comparisons if c.monotone},
     )
     scorer.model = model
     for c in cset.comparisons:
