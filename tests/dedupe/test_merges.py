@@ -188,6 +188,10 @@ def test_chains_resolve_to_the_final_survivor():
     assert merges.select("retired_id", "surviving_id").rows() == [("cA", "cC"), ("cB", "cC")]
     out = apply_merges(MASTER, merges)
     assert out["cluster_id"].to_list() == ["cC", "cC", "cC", "cC", "cD"]
+    # the file's row order does not matter
+    rows = _decisions(("cB", "cA", True), ("cC", "cB", True), ("cD", "cC", False))
+    for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
+        assert resolve_merges(parse_decisions(rows[order]), MASTER).equals(merges)
 
 
 @pytest.mark.parametrize(

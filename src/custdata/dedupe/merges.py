@@ -186,6 +186,7 @@ def _proposals(res: DedupeResult, master: pl.DataFrame, new: pl.DataFrame) -> pl
     rec_mid = (
         rows.head(n_master)
         .with_columns(master[CLUSTER_ID].cast(pl.String).alias("mid"))
+        .filter(pl.col("mid").is_not_null())
         .group_by("rec", "mid")
         .agg(pl.col("row").min().alias("mrow"))
     )
