@@ -37,15 +37,17 @@ def test_unique_row_id_is_not_compared_nor_blocked(companies: pl.DataFrame) -> N
     # the result is what the same run gives without the id: it added nothing, took nothing
     with_id = deduplicate(data, columns={**NAMED, "id": "record_id"})
     without = deduplicate(data, columns=NAMED)
-    assert _groups(with_id.frame["cluster_id"].to_list()) == _groups(without.frame["cluster_id"].to_list())
+    assert _groups(with_id.frame["cluster_id"].to_list()) == _groups(
+        without.frame["cluster_id"].to_list()
+    )
     assert with_id.prepared.row_ids == ["record_id"]
 
 
 def test_an_id_shared_between_rows_stays_evidence(companies: pl.DataFrame) -> None:
     # a customer number both systems carry: it repeats across rows, so agreeing on it is evidence
-    data = companies.with_columns(
-        pl.format("C-{}", pl.col("true_id")).alias("customer_no")
-    ).drop("true_id", "record_id")
+    data = companies.with_columns(pl.format("C-{}", pl.col("true_id")).alias("customer_no")).drop(
+        "true_id", "record_id"
+    )
     p = plan(data, columns={**NAMED, "id": "customer_no"})
     assert "id" in p.comparisons and "id" in p.blocking
     assert next(c for c in p.columns if c.column == "customer_no").note == ""
@@ -63,6 +65,9 @@ def test_cli_says_the_row_id_only_names_rows(cli, tmp_path: Path, companies: pl.
     args = [a for k, v in NAMED.items() for a in ("-k", f"{k}={v}")]
     result = cli("dedupe", src, *args, "-k", "id=record_id", "--dry-run")
     assert result.exit_code == 0, result.stderr
-    assert "column record_id: id (from named; unique per row: names rows, not compared)" in result.stderr
+    assert (
+        "column record_id: id (from named; unique per row: names rows, not compared)"
+        in result.stderr
+    )
     comparisons = next(line for line in result.stderr.splitlines() if "comparisons:" in line)
     assert "id" not in [name.strip() for name in comparisons.split(":", 1)[1].split(",")]
