@@ -467,6 +467,20 @@ def evaluate_cmd(
         ),
     ] = None,
     as_json: JsonOpt = False,
+    blocking: Annotated[
+        bool,
+        typer.Option(
+            "--blocking",
+            help=(
+                "Also apply the run's blocking rules again to PRED's columns and report the "
+                "share of true pairs they make candidates (overall and per rule): the recall "
+                "lost before scoring. Give the run's -k/--rule/--config."
+            ),
+        ),
+    ] = False,
+    kind: KindColumnOpt = None,
+    rule: RuleOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Pairwise precision/recall/F1, B-cubed and adjusted Rand of PRED against the truth.
 
@@ -476,10 +490,16 @@ def evaluate_cmd(
       custdata dedupe evaluate people.csv --truth examples/truth.csv --on source_id --truth-column person_id
       custdata dedupe evaluate people.csv --truth examples/truth.csv --on source_id \\
         --truth-column person_id --errors errors.csv
+      custdata dedupe evaluate people.csv --truth examples/truth.csv --on source_id \\
+        --truth-column person_id --blocking
 
     A truth that covers none of the rows the prediction groups (a --on that matches nothing,
     an empty truth column) is an error (exit 2), not an F1 of 0.
     """
+    if not blocking and (kind or rule or config):
+        raise InvalidOption(
+            "-k, --rule and --config of evaluate describe the run's blocking: add --blocking"
+        )
     quiet = io.quiet
     pf = io.read(pred)
     tf = io.read(truth)
@@ -489,7 +509,18 @@ def evaluate_cmd(
     else:
         args = (pf, tf)
         kw = {"pred_column": pred_column, "truth_column": truth_column, "on": on}
-    scores = dd.evaluate(*args, **kw)
+    if blocking:
+        with progress("blocking again", quiet=quiet):
+            scores = dd.evaluate(
+                *args,
+                **kw,
+                blocking=True,
+                columns=kind_columns(kind) or None,
+                rules=rule or None,
+                config=config,
+            )
+    else:
+        scores = dd.evaluate(*args, **kw)
     if errors:
         from custdata.dedupe.evaluate import error_pairs
 
@@ -503,6 +534,14 @@ def evaluate_cmd(
         f"dedupe evaluate: F1 {scores['f1']:.4f} (precision {scores['precision']:.4f}, recall {scores['recall']:.4f})",
         quiet=quiet,
     )
+    if blocking:
+        lost = int(scores["blocking_true_pairs"]) - int(scores["blocking_found_pairs"])
+        message(
+            f"dedupe evaluate: blocking made {scores['blocking_found_pairs']:,} of "
+            f"{scores['blocking_true_pairs']:,} true pairs candidates (recall "
+            f"{scores['blocking_recall']:.4f}); {lost:,} never scored",
+            quiet=quiet,
+        )
 
 
 @app.command("explain")

@@ -25,7 +25,7 @@ from custdata.dedupe.comparison import (
     TaxIdComparison,
 )
 from custdata.dedupe.config import DedupeConfig, load_config
-from custdata.dedupe.core import deduplicate, find_duplicates, plan
+from custdata.dedupe.core import blocking_recall, deduplicate, find_duplicates, plan
 from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
 from custdata.dedupe.evaluate import error_pairs, evaluate
 from custdata.dedupe.golden import golden_records
@@ -83,6 +83,7 @@ __all__ = [
     "assign",
     "block",
     "block_on",
+    "blocking_recall",
     "cluster_records",
     "compare",
     "comparison_set",
