@@ -30,6 +30,7 @@ from custdata.cli._common import (
     stages,
     warn,
 )
+from custdata.cli._memory import MemoryLimitOpt, check_dedupe_memory
 from custdata.errors import InvalidOption
 
 if TYPE_CHECKING:
@@ -236,6 +237,7 @@ def find(
             "--households", help="Add household_id: people sharing an address and surname."
         ),
     ] = False,
+    memory_limit: MemoryLimitOpt = None,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -294,6 +296,8 @@ def find(
         return
     labels_frame = io.read_plain(labels) if labels else None
     master_frame = io.read_plain(master) if master else None
+    check_dedupe_memory(frame.height + (master_frame.height if master_frame is not None else 0),
+                        memory_limit)
     reviewed = io.read_plain(accept_proposals) if accept_proposals else None
     with stages(io.quiet) as on_progress:
         found = run_find(
