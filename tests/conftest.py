@@ -107,3 +107,11 @@ def examples_dir() -> Path:
 def conformance_dir() -> Path:
     assert CONFORMANCE.is_dir(), f"conformance vectors missing: {CONFORMANCE}"
     return CONFORMANCE
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n``), keep every Spark test on one worker: one JVM, one session."""
+    spark_dir = ROOT / "tests" / "spark"
+    for item in items:
+        if spark_dir in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.xdist_group("spark"))

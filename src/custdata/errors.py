@@ -23,6 +23,9 @@ _VALUE_LIKE = re.compile(
     r"|^\s*[-+]?\d+([.,]\d+)?\s*$"  # a bare number
     r"|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"  # a date
     r"|://|^www\."  # a URL
+    r"|[\"«»“”„]"  # a quoted name: a company (ООО "Ромашка"), headers are not quoted
+    r"|(^|\s)(ООО|ОАО|ЗАО|ПАО|ТОВ|ФОП|LLC|GmbH)(\s|,|$)"  # a legal form: a company
+    r"|(^|\s)(ул|вул|просп|пр-т|пер|буд|кв)\.\s?\w"  # a street or flat marker: an address
 )
 
 
@@ -33,6 +36,8 @@ def looks_like_value(name: str) -> bool:
     (False, True)
     >>> looks_like_value("+7 999 000-11-22"), looks_like_value("1985-03-14"), looks_like_value("42")
     (True, True, True)
+    >>> looks_like_value('ООО "Ромашка"'), looks_like_value("ул. Ленина"), looks_like_value("Адрес")
+    (True, True, False)
     """
     return len(name) > 64 or "\n" in name or bool(_VALUE_LIKE.search(name))
 

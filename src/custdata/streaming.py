@@ -7,10 +7,12 @@ groups, CSV/TSV and JSON Lines lines, Arrow IPC record batches). The output is a
 in the target folder, renamed over the target at the end: it appears complete or not at all.
 
 Only steps that treat each row on its own may be streamed (normalizers with explicit columns,
-masking, suppression with explicit columns and ``today``); the result is then the same as
+masking with explicit ``kinds``, suppression with explicit ``columns``, birth dates with
+``today``, phones with ``regions`` from :func:`phone_regions`); the result is then the same as
 running the step on the whole table (the tests check that, with batch sizes that cut the file
 at odd places). A step that needs the whole table (dedupe, RFM scores, a ``detect_columns``
-on the data) must run in memory.
+on the data) must run in memory. :func:`profile_file` profiles a file batch by batch, merging
+every figure exactly.
 
 >>> import tempfile, pathlib, polars as pl
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -29,7 +31,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -42,6 +44,8 @@ from custdata.errors import InvalidOption, OutputError, UnreadableInput
 if TYPE_CHECKING:
     import pyarrow.ipc
     import pyarrow.parquet
+
+    from custdata.profiling import Profile
 
 #: Rows per batch when none is given: big enough that a normalizer's fixed cost per call is
 #: lost in the work, small enough that a batch of wide text rows stays well under a gigabyte
@@ -130,19 +134,24 @@ def stream(
                 batches += 1
             if batches == 0:  # an input with a header and no rows: still write the header
                 empty = lazy.clear().collect()
-                writer.write(step(empty))
+                out = step(empty)
+                writer.write(out)
+                if observe is not None:
+                    observe(empty, out)
         finally:
             writer.close()
     return StreamResult(rows_in=rows_in, rows_out=rows_out, batches=batches)
 
 
-def phone_regions(lazy: pl.LazyFrame, column: str, *, region: str | None = "RU") -> list[str]:
+def phone_regions(
+    lazy: pl.LazyFrame, column: str | Sequence[str], *, region: str | None = "RU"
+) -> list[str]:
     """:func:`custdata.normalize.phone_regions` of a whole (lazily scanned) column.
 
     Only the distinct values written with a country code are collected (the only ones that
     count as evidence), so this streams too. Pass the result as ``regions=`` to
     :func:`custdata.normalize.phones` so that every batch infers regions as the whole column
-    would.
+    would. Several columns pool their evidence (as :func:`custdata.privacy.suppress` does).
 
     >>> import polars as pl
     >>> lf = pl.LazyFrame({"tel": ["+380 50 123 45 67", "+38 (067) 984-64-52", "8 912 345-67-89"]})
@@ -152,11 +161,60 @@ def phone_regions(lazy: pl.LazyFrame, column: str, *, region: str | None = "RU")
     from custdata.frames import check_columns
     from custdata.normalize import phone_regions as regions_of
 
-    check_columns(lazy, [column])  # a missing column is exit 2, not a polars error
-    text = pl.col(column).cast(pl.String)
-    written_intl = text.str.strip_chars().str.contains(r"^(\+|00|810)")
-    values = lazy.select(text.alias(column)).filter(written_intl).unique().collect()
-    return regions_of(values[column], region=region)
+    columns = [column] if isinstance(column, str) else list(column)
+    check_columns(lazy, columns)  # a missing column is exit 2, not a polars error
+    written_intl = pl.col("v").str.strip_chars().str.contains(r"^(\+|00|810)")
+    parts = [
+        lazy.select(pl.col(name).cast(pl.String).alias("v")).filter(written_intl).unique()
+        for name in columns
+    ]
+    if not parts:
+        return []
+    values = pl.concat(parts).unique().collect()
+    return regions_of(values["v"], region=region)
+
+
+def profile_file(
+    source: str | os.PathLike[str],
+    *,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    kinds: Mapping[str, str] | None = None,
+    top: int = 5,
+    show_values: bool = False,
+    region: str = "RU",
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Profile:
+    """:func:`custdata.profiling.profile` of a file, read in batches of ``batch_rows`` rows.
+
+    The result equals the profile of the whole table read in memory: column kinds are detected
+    on the first rows as in memory, each phone column's regions are found over the whole file
+    first (:func:`phone_regions`), and every figure is merged exactly across batches
+    (:class:`custdata.profiling.ProfileBuilder`). Memory grows with the number of distinct
+    values per column (exact distinct counts and top values need them), not with the rows.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.csv").write_text("email\\na@x.ru\\nA@x.ru\\nнет\\n")
+    >>> p = profile_file(d / "a.csv", batch_rows=1)
+    >>> p.rows, p.column("email").junk, p.duplicates.duplicate_rows
+    (3, 1, 1)
+    """
+    from custdata.privacy.mask import column_kinds
+    from custdata.profiling import ProfileBuilder
+
+    if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
+        raise InvalidOption("batch_rows must be a whole number of rows, at least 1")
+    lazy = cio.scan(source, format=format, encoding=encoding, delimiter=delimiter)
+    col_kinds = column_kinds(lazy, kinds=kinds)
+    regions = {
+        c: phone_regions(lazy, c, region=region) for c, k in col_kinds.items() if k == "phone"
+    }
+    builder = ProfileBuilder(lazy.collect_schema(), col_kinds, regions=regions, region=region)
+    for batch in _batches(lazy, batch_rows, Path(source).name):
+        builder.add(batch.rechunk())
+    return builder.result(top=top, show_values=show_values)
 
 
 def _batches(lazy: pl.LazyFrame, batch_rows: int, name: str) -> Iterator[pl.DataFrame]:

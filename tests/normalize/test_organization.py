@@ -315,3 +315,61 @@ def test_european_legal_forms(raw: str, form: str) -> None:
 def test_spa_is_a_form_only_where_written_as_one() -> None:
     assert parse_organization("Serenity Spa").legal_form is None
     assert parse_organization("Eni SpA").legal_form == "SPA"
+
+
+# --- the location written into the name (registries, STOXX-style exports) --------------------
+
+_PLACE_NAMES = ["Adidas", "Banco Santander", "Northwind Traders", "Bayerische Motoren Werke"]
+_PLACE_FORMS = ["AG", "SE", "S.A.", "S A", "N.V.", "n v", "plc", "GmbH", "Inc.", "Ltd", "SA NV"]
+_PLACES = [
+    "Adi-Dassler-Strasse 1 91074 Herzogenaurach",
+    "28660 Madrid Spain",
+    "Leiden Netherlands",
+    "12 Main St, Boston MA",
+    "Petuelring 130 München",
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "form", "place"), list(itertools.product(_PLACE_NAMES, _PLACE_FORMS, _PLACES))
+)
+def test_location_after_the_legal_form_is_not_the_name(name: str, form: str, place: str) -> None:
+    expected = parse_organization(f"{name} {form}")
+    for text in (f"{name} {form} {place}", f"{name} {form}, {place}", f"{name}  {form}  {place}"):
+        result = parse_organization(text)
+        assert (result.key, result.legal_form) == (expected.key, expected.legal_form), text
+        assert result.branch is not None and place.split()[-1] in result.branch, text
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "place"),
+    [
+        ('ООО "Ромашка", г. Москва, ул. Ленина 5', "romashka", "г. Москва, ул. Ленина 5"),
+        ("ТОВ Сонечко, м. Київ, вул. Шевченка 1", "sonechko", "м. Київ, вул. Шевченка 1"),
+        ("Acme, 12 Main St", "acme", "12 Main St"),
+        ("Ромашка, с любовью", "lubovu romashka s", None),  # a preposition, not a village
+        ("XYZ GmbH & Co. KG", "ksiz", None),  # nothing but forms after the first one
+        ("Broadcasting Corporation of America", "america broadcasting corporaten", None),
+        ("A B Foods", "b fods", None),  # letters at the start are a name, not a form
+    ],
+)
+def test_location_tail_examples(text: str, key: str, place: str | None) -> None:
+    result = parse_organization(text)
+    assert (result.key, result.branch) == (key, place)
+
+
+@given(
+    st.lists(st.sampled_from(["Alpha", "Beta", "Nord", "Werke", "Trading", "Group"]),
+             min_size=1, max_size=3),
+    st.sampled_from(["AG", "GmbH", "plc", "SA", "NV", "LLC", "Inc"]),
+    st.lists(st.one_of(st.sampled_from(["Strasse", "Main", "St", "Paris", "Leuven"]),
+                       st.integers(1, 99999).map(str)), min_size=1, max_size=5),
+)
+def test_any_location_after_a_form_leaves_the_key_alone(
+    name: list[str], form: str, place: list[str]
+) -> None:
+    plain = parse_organization(f"{' '.join(name)} {form}")
+    placed = parse_organization(f"{' '.join(name)} {form} {' '.join(place)}")
+    assert placed.key == plain.key and placed.legal_form == plain.legal_form
+    # reading the clean name again gives the same name (idempotent)
+    assert parse_organization(placed.normalized).key == placed.key

@@ -1,4 +1,7 @@
-"""``custdata normalize phones|emails|names|dates|genders|all``: one command, one library call."""
+"""``custdata normalize phones|emails|names|dates|genders|ids|organizations|addresses|all``.
+
+One command, one library call.
+"""
 
 from __future__ import annotations
 
@@ -17,151 +20,31 @@ from custdata.cli._common import (
     alias,
     io_options,
     lazy_module,
-    progress,
     stages,
 )
-from custdata.errors import InvalidOption, OutputError, column_labels
+from custdata.cli._normalize_common import (
+    EngineOpt,
+    _columns,
+    _names,
+    _normalize_columns,
+    _report,
+    _run,
+    _source,
+    normalize_all,
+)
+from custdata.errors import InvalidOption
 from custdata.schema import detect_columns, tax_id_columns
 
 app = typer.Typer(
-    help="Normalize phones, emails, names, birth dates and gender values; adds <column>_status reason codes.",
+    help=(
+        "Normalize phones, emails, names, birth dates, gender values, tax ids, organization "
+        "names and postal addresses; adds <column>_status reason codes."
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 
 normalize = lazy_module("custdata.normalize")
-
-
-def normalize_all(*args, **kwargs):
-    from custdata.normalize.auto import normalize_all as run
-
-    return run(*args, **kwargs)
-
-
-def summaries(*args, **kwargs):
-    from custdata.normalize.auto import summaries as run
-
-    return run(*args, **kwargs)
-
-
-def _columns(
-    frame: pl.DataFrame | pl.LazyFrame, given: list[str] | None, kind: str, label: str
-) -> list[str]:
-    if given:
-        return given
-    found = detect_columns(frame).get(kind, [])
-    if not found:
-        raise InvalidOption(f"no {label} column found; name it with -c COLUMN")
-    return found
-
-
-def _report(
-    before: pl.DataFrame, after: pl.DataFrame, kinds: dict[str, list[str]], io: IOOptions
-) -> None:
-    _say_counts(summaries(before, after, kinds, in_place=io.in_place), io, before.columns)
-
-
-def _say_counts(
-    found: dict[str, dict[str, int]], io: IOOptions, names: list[str] | None = None
-) -> None:
-    """One line per column; names are masked when the header looks like data."""
-    labels = column_labels(names if names is not None else [k.split(":", 1)[1] for k in found])
-    for key, counts in found.items():
-        kind, col = key.split(":", 1)
-        io.say(
-            f"{labels.get(col, col)}: {counts['valid']:,} valid ({counts['fixed']:,} fixed), "
-            f"{counts['invalid']:,} invalid, {counts['empty']:,} empty of {counts['rows']:,} rows"
-        )
-
-
-def _normalize_columns(
-    step,
-    input: str,
-    column: list[str] | None,
-    kind: str,
-    label: str,
-    io: IOOptions,
-    *,
-    before_stream=None,
-    streamable: bool = True,
-    engine: str = "polars",
-) -> None:
-    """The body every single-kind command shares: read, find columns, ``step(frame, cols)``, write, report.
-
-    File to file it streams in batches (``--batch-rows``): columns are found on the input's
-    first rows, as they are in memory, and the report adds up the batches' counts.
-    """
-    if engine == "spark":
-        _on_spark(step, input, column, kind, label, io, before=before_stream)
-        return
-    if engine != "polars":
-        raise InvalidOption("--engine must be 'polars' or 'spark'")
-    if streamable and io.can_stream(input):
-        cols = _columns(io.scan(input), column, kind, label)
-        from custdata.frames import check_columns
-
-        check_columns(io.scan(input), cols)  # a wrong -c is a usage error, before any pass
-        if before_stream is not None:  # what the step would learn from the whole column
-            before_stream(io.scan(input), cols)
-        totals: dict[str, dict[str, int]] = {}
-
-        def observe(before: pl.DataFrame, after: pl.DataFrame) -> None:
-            for key, counts in summaries(before, after, {kind: cols}, in_place=io.in_place).items():
-                into = totals.setdefault(key, dict.fromkeys(counts, 0))
-                for name, value in counts.items():
-                    into[name] = into.get(name, 0) + value
-
-        io.stream(lambda frame: step(frame, cols), input, observe=observe)
-        _say_counts(totals, io)
-        return
-    frame = io.read(input)
-    cols = _columns(frame, column, kind, label)
-    with progress(f"normalizing {label}s", quiet=io.quiet):
-        out = step(frame, cols)
-    io.write(out, inputs=input)
-    _report(frame, out, {kind: cols}, io)
-
-
-EngineOpt = Annotated[
-    str,
-    typer.Option(
-        "--engine",
-        help=(
-            "polars (this machine) or spark: Parquet in and out (-o a folder) on any filesystem "
-            "Spark reaches; master from the Spark configuration, else local[*]. "
-            "Needs custdata[spark] and Java."
-        ),
-        metavar="polars|spark",
-    ),
-]
-
-
-def _on_spark(step, input: str, column, kind: str, label: str, io: IOOptions, *, before) -> None:
-    """Run ``step`` on Spark: read Parquet, decide columns (and evidence) once, write Parquet."""
-    from custdata import spark as cs
-
-    if io.output in (None, "-"):
-        raise InvalidOption("--engine spark writes Parquet to a path: give -o PATH")
-    if io.in_place and io.output == input:
-        raise InvalidOption("--engine spark cannot write over its input; choose another -o")
-    session = cs.session()
-    with progress(f"normalizing {label}s on Spark", quiet=io.quiet):
-        sdf = session.read.parquet(input)
-        cols = list(column) if column else cs.detect_columns(sdf).get(kind, [])
-        if not cols:
-            raise InvalidOption(f"no {label} column found; name it with -c COLUMN")
-        if before is not None:
-            before(sdf, cols)
-        out = cs.apply(sdf, lambda frame: step(frame, cols))
-        try:
-            out.write.mode("errorifexists").parquet(io.output)
-        except Exception as exc:
-            if type(exc).__name__ != "AnalysisException":
-                raise
-            raise OutputError(
-                f"Spark cannot write {io.output} (it exists already, or is not writable)"
-            ) from None
-    io.say(f"{', '.join(cols)}: normalized on Spark, written to {io.output}")
 
 
 @app.command("phones")
@@ -300,7 +183,7 @@ def emails_cmd(
 
 
 @app.command("names")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def names_cmd(
     input: InputArg,
     io: IOOptions,
@@ -351,21 +234,25 @@ def names_cmd(
     order = alias(word_order, order, old="--order", new="--word-order", default="auto")
     if order not in ("auto", "eastern", "western"):
         raise InvalidOption("--word-order must be auto, eastern or western")
-    frame = io.read(input)
+    source = _source(io, input)
     parts = {k: v for k, v in (("first", first), ("last", last), ("middle", middle)) if v}
-    out = frame
     cols: list[str] = []
-    with progress("normalizing names", quiet=io.quiet):
-        if parts:
-            from custdata.frames import check_columns
+    if parts:
+        from custdata.frames import check_columns
 
-            check_columns(frame, list(parts.values()))
+        check_columns(source, list(parts.values()))
+    if column or not parts:
+        cols = _columns(source, column, "full_name", "full-name")
+
+    def step(frame: pl.DataFrame) -> pl.DataFrame:
+        out = frame
+        if parts:
             out = normalize.name_parts(out, **parts, in_place=io.in_place)
-        if column or not parts:
-            cols = _columns(frame, column, "full_name", "full-name")
+        if cols:
             out = normalize.names(out, cols, order=order, in_place=io.in_place)
-    io.write(out, inputs=input)
-    _report(frame, out, {"full_name": cols}, io)
+        return out
+
+    _run(step, input, source, {"full_name": cols}, "name", io)
     if parts:
         io.say(f"name parts: {', '.join(parts.values())} cleaned and keyed")
 
@@ -443,7 +330,7 @@ def genders_cmd(
 
 
 @app.command("ids")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def ids_cmd(
     input: InputArg,
     io: IOOptions,
@@ -468,23 +355,97 @@ def ids_cmd(
     \b
       custdata normalize ids firms.csv -c ИНН --id-type ru_inn -o firms_checked.csv
     """
-    frame = io.read(input)
-    cols = column or tax_id_columns(frame.columns)
+    source = _source(io, input)
+    cols = column or tax_id_columns(_names(source))
     if not cols:
         raise InvalidOption(
             "no tax-number column found (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП); name it with -c COLUMN"
         )
     kind = alias(id_type, kind, old="--kind", new="--id-type", default="auto")
-    out = normalize.tax_ids(frame, cols, kind=kind, in_place=io.in_place)
-    io.write(out, inputs=input)
-    for col in cols:
-        counts = out[f"{col}_status"].value_counts(sort=True)
-        shown = ", ".join(f"{s} {n:,}" for s, n in counts.iter_rows())
-        io.say(f"{col}: {shown}")
+    statuses: dict[str, dict[str, int]] = {col: {} for col in cols}
+
+    def step(frame: pl.DataFrame) -> pl.DataFrame:
+        return normalize.tax_ids(frame, cols, kind=kind, in_place=io.in_place)
+
+    def observe(_before: pl.DataFrame, after: pl.DataFrame) -> None:
+        for col in cols:
+            for status, n in after[f"{col}_status"].value_counts().iter_rows():
+                statuses[col][status] = statuses[col].get(status, 0) + n
+
+    if isinstance(source, pl.LazyFrame):
+        from custdata.frames import check_columns
+
+        check_columns(source, cols)
+        io.stream(step, input, observe=observe)
+    else:
+        out = step(source)
+        io.write(out, inputs=input)
+        observe(source, out)
+    for col in cols:  # most frequent first, ties by name: the same in memory and streamed
+        ranked = sorted(statuses[col].items(), key=lambda sn: (-sn[1], str(sn[0])))
+        io.say(f"{col}: {', '.join(f'{s} {n:,}' for s, n in ranked)}")
+
+
+@app.command("organizations")
+@io_options(in_place="columns", stream=True)
+def organizations_cmd(
+    input: InputArg,
+    io: IOOptions,
+    column: ColumnOpt = None,
+) -> None:
+    """Organization names: legal form taken off (ООО, ТОВ, LLC, GmbH, ...), branch split off, a matching key.
+
+    Examples:
+
+    \b
+      custdata normalize organizations examples/companies.csv -c Контрагент -o orgs.csv
+    """
+    _normalize_columns(
+        lambda frame, cols: normalize.organizations(frame, cols, in_place=io.in_place),
+        input,
+        column,
+        "org_name",
+        "organization-name",
+        io,
+    )
+
+
+@app.command("addresses")
+@io_options(in_place="columns", stream=True)
+def addresses_cmd(
+    input: InputArg,
+    io: IOOptions,
+    column: ColumnOpt = None,
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            help="Standard form: short (ул., д., St, Apt) or long (улица, дом, Street, Apartment).",
+            metavar="short|long",
+        ),
+    ] = "short",
+) -> None:
+    """Postal addresses (RU/UA/BY/KZ and Western): postcode, street, house, flat, a standard form and keys.
+
+    Examples:
+
+    \b
+      custdata normalize addresses examples/crm_export.csv -c Адрес -o addresses.csv
+    """
+    if style not in ("short", "long"):
+        raise InvalidOption("--style must be 'short' or 'long'")
+    _normalize_columns(
+        lambda frame, cols: normalize.addresses(frame, cols, style=style, in_place=io.in_place),
+        input,
+        column,
+        "address",
+        "address",
+        io,
+    )
 
 
 @app.command("all")
-@io_options(in_place="columns")
+@io_options(in_place="columns", stream=True)
 def all_cmd(
     input: InputArg,
     io: IOOptions,
@@ -499,17 +460,38 @@ def all_cmd(
     \b
       custdata normalize all examples/crm_export.csv -o normalized.parquet
     """
-    frame = io.read(input)
-    kinds = detect_columns(frame)
-    with stages(io.quiet) as on_progress:
-        out = normalize_all(
+    import datetime as dt
+
+    today = dt.date.today()  # read once: every streamed batch judges "future" by the same day
+    source = _source(io, input)
+    kinds = detect_columns(source)
+    regions = None
+    if isinstance(source, pl.LazyFrame):  # each phone column's regions, found over the file
+        from custdata.streaming import phone_regions
+
+        regions = {c: phone_regions(source, c, region=region) for c in kinds.get("phone", [])}
+        step = lambda frame: normalize_all(  # noqa: E731
             frame,
             columns=kinds,
             region=region,
             fallback_region=fallback_region,
             dayfirst=dayfirst,
             in_place=io.in_place,
+            regions=regions,
+            today=today,
+        )
+        _run(step, input, source, kinds, "column", io)
+        return
+    with stages(io.quiet) as on_progress:
+        out = normalize_all(
+            source,
+            columns=kinds,
+            region=region,
+            fallback_region=fallback_region,
+            dayfirst=dayfirst,
+            in_place=io.in_place,
             progress=on_progress,
+            today=today,
         )
     io.write(out, inputs=input)
-    _report(frame, out, kinds, io)
+    _report(source, out, kinds, io)

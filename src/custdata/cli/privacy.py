@@ -60,7 +60,7 @@ def _pairs(values: list[str] | None, option: str, example: str) -> list[tuple[st
     return out
 
 
-def _column_kinds(specs: list[str] | None, frame: pl.DataFrame) -> dict[str, str]:
+def _column_kinds(specs: list[str] | None, names: list[str]) -> dict[str, str]:
     """``--kind KIND=COLUMN`` as column -> kind; the old order COLUMN=KIND still works (warned).
 
     The old order is recognised when the left side is a column of the input and the right
@@ -71,10 +71,10 @@ def _column_kinds(specs: list[str] | None, frame: pl.DataFrame) -> dict[str, str
     known = set(KIND_ORDER) | set(EXTRA_KINDS)
     out: dict[str, str] = {}
     for first, second in _pairs(specs, "--kind", "phone=tel"):
-        old_order = (first in frame.columns and second not in frame.columns) or (
+        old_order = (first in names and second not in names) or (
             second in known and first not in known
         )
-        if first in known and second in frame.columns:
+        if first in known and second in names:
             old_order = False
         if old_order:
             deprecated("--kind COLUMN=KIND", "--kind KIND=COLUMN")
@@ -84,7 +84,27 @@ def _column_kinds(specs: list[str] | None, frame: pl.DataFrame) -> dict[str, str
     return out
 
 
-@io_options(in_place="file")
+def _source(io: IOOptions, input: str) -> pl.DataFrame | pl.LazyFrame:
+    """The input: scanned lazily when it streams file to file (``--batch-rows``), else read whole."""
+    return io.scan(input) if io.can_stream(input) else io.read(input)
+
+
+def _phone_regions(
+    source: pl.DataFrame | pl.LazyFrame, columns: list[str], region: str
+) -> list[str] | None:
+    """The regions the phone ``columns`` point to, pooled, over the whole input (streamed only).
+
+    In memory the step finds them itself; batch by batch they must be found first, over the
+    whole file, so that every batch reads a national number as the whole table would.
+    """
+    if not isinstance(source, pl.LazyFrame) or not columns:
+        return None
+    from custdata.streaming import phone_regions
+
+    return phone_regions(source, columns, region=region)
+
+
+@io_options(in_place="file", stream=True)
 def mask(
     input: InputArg,
     io: IOOptions,
@@ -132,17 +152,45 @@ def mask(
         raise InvalidOption(f"--method must be one of: {', '.join(privacy.METHODS)}")
     # the key first: fail before reading a large input
     key = privacy.load_key(key_file=key_file) if method in ("hash", "tokenize") else None
-    frame = io.read(input)
-    kinds = _column_kinds(kind, frame)
+    source = _source(io, input)
+    names = source.collect_schema().names()
+    kinds = _column_kinds(kind, names)
     columns = _split(column)
     if not columns:
-        detected = privacy.column_kinds(frame, kinds=kinds)
+        detected = privacy.column_kinds(source, kinds=kinds)
         columns = [c for c, k in detected.items() if k in privacy.DEFAULT_MASK_KINDS]
         if not columns:
             raise InvalidOption("no personal-data column detected; name the columns with -c")
-    result = privacy.mask(frame, columns, method=method, key=key, kinds=kinds, region=region)
-    io.write(result, inputs=input)
-    shown = show_columns(columns) if not header_is_data(frame.columns) else "(names hidden)"
+    if isinstance(source, pl.LazyFrame):
+        from custdata.frames import check_columns
+
+        check_columns(source, columns)
+        # decided once, on the file's first rows and over its whole phone columns, as in memory
+        col_kinds = privacy.column_kinds(source, columns, kinds=kinds)
+        phones = [c for c in columns if col_kinds[c] in ("phone", "contact")]
+        keyed = method in ("hash", "mask")  # tokenize and drop read no phone
+        regions = {c: _phone_regions(source, [c], region) for c in phones if keyed}
+
+        def step(frame: pl.DataFrame) -> pl.DataFrame:
+            if method == "drop":
+                return frame.drop(columns)
+            for c in columns:  # one column at a time, each with its own column's regions
+                frame = privacy.mask(
+                    frame,
+                    [c],
+                    method=method,
+                    key=key,
+                    kinds={c: col_kinds[c]},
+                    region=region,
+                    regions=regions.get(c),
+                )
+            return frame
+
+        io.stream(step, input)
+    else:
+        result = privacy.mask(source, columns, method=method, key=key, kinds=kinds, region=region)
+        io.write(result, inputs=input)
+    shown = show_columns(columns) if not header_is_data(names) else "(names hidden)"
     io.say(f"mask: {method} applied to {len(columns)} column(s): {shown}")
 
 
@@ -184,7 +232,7 @@ def unmask(
     io.say(f"unmask: {len(columns)} column(s) restored{note}")
 
 
-@io_options(in_place="file")
+@io_options(in_place="file", stream=True)
 def suppress(
     input: InputArg,
     io: IOOptions,
@@ -253,37 +301,63 @@ def suppress(
         columns.setdefault(k, []).append(c)
     if list_ is None and consent is None:
         raise InvalidOption("give --list FILE (an opt-out list), --consent CHANNEL, or both")
-    frame = io.read(input)
+    if mode not in ("drop", "flag"):
+        raise InvalidOption("--mode must be 'drop' or 'flag'")
+    source = _source(io, input)
     optouts = io.read_plain(list_) if list_ is not None else None
     if optouts is not None and not any(
         privacy.optout_keys(optouts, on=kinds, hashed=hashed, region=region).values()
     ):
         warn(f"the opt-out list has no usable {' or '.join(kinds)} value; nothing can match it")
-    flagged = privacy.suppress(
-        frame,
-        optouts,
-        on=kinds,
-        columns=columns or None,
-        mode="flag",
-        hashed=hashed,
-        key_file=key_file,
-        region=region,
-        flag_column="__custdata_suppressed",
-        consent=consent,
-    )
-    if mode not in ("drop", "flag"):
-        raise InvalidOption("--mode must be 'drop' or 'flag'")
-    count = int(flagged["__custdata_suppressed"].sum())
-    if mode == "drop":
-        result = flagged.filter(~pl.col("__custdata_suppressed")).drop("__custdata_suppressed")
+    regions = None
+    if isinstance(source, pl.LazyFrame) and optouts is not None:
+        # decided once, as in memory: the columns on the file's first rows, the phone regions
+        # over the whole file (every batch then matches as the whole table would)
+        from custdata.frames import check_columns
+        from custdata.privacy.suppress import SUPPRESS_KINDS
+
+        for cols in columns.values():
+            check_columns(source, cols)
+        missing = [k for k in kinds if k in SUPPRESS_KINDS and not columns.get(k)]
+        if missing:
+            detected = privacy.column_kinds(source)
+            for k in missing:
+                columns[k] = [c for c, ck in detected.items() if ck == k]
+        if "phone" in kinds:
+            regions = _phone_regions(source, columns.get("phone", []), region)
+    counted = {"rows": 0, "suppressed": 0}
+
+    def step(frame: pl.DataFrame) -> pl.DataFrame:
+        flagged = privacy.suppress(
+            frame,
+            optouts,
+            on=kinds,
+            columns=columns or None,
+            mode="flag",
+            hashed=hashed,
+            key_file=key_file,
+            region=region,
+            flag_column="__custdata_suppressed",
+            consent=consent,
+            regions=regions,
+        )
+        counted["rows"] += frame.height
+        counted["suppressed"] += int(flagged["__custdata_suppressed"].sum())
+        if mode == "drop":
+            return flagged.filter(~pl.col("__custdata_suppressed")).drop("__custdata_suppressed")
+        return flagged.rename({"__custdata_suppressed": "suppressed"})
+
+    if isinstance(source, pl.LazyFrame):
+        io.stream(step, input)
     else:
-        result = flagged.rename({"__custdata_suppressed": "suppressed"})
-    io.write(result, inputs=input)
+        io.write(step(source), inputs=input)
     verb = "dropped" if mode == "drop" else "flagged"
     what = " or ".join(
         x for x, on_ in (("the opt-out list", list_), (f"a {consent} opt-out", consent)) if on_
     )
-    message(f"suppress: {count:,} of {frame.height:,} rows matched {what} ({verb})")
+    message(
+        f"suppress: {counted['suppressed']:,} of {counted['rows']:,} rows matched {what} ({verb})"
+    )
 
 
 def keygen(

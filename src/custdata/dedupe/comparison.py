@@ -75,6 +75,11 @@ class Comparison:
     def n_levels(self) -> int:
         return len(self.labels)
 
+    @property
+    def monotone(self) -> bool:
+        """True when no level may weigh more than a level above it (the model caps it)."""
+        return False
+
     def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
         """Level of every pair (``-1`` null, ``0`` else, last = exact) as an Int8 series."""
         null, equal = _null_and_equal(left, right)
@@ -362,6 +367,48 @@ class IdComparison(Comparison):
         return super().to_dict() | {"min_weight": self.min_weight}
 
 
+@dataclass(frozen=True)
+class TaxIdComparison(IdComparison):
+    """Tax ids (compact keys, see :func:`custdata.normalize.ids.compact_id`): ``exact`` when the
+    number passes its checksum (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП), ``exact_unconfirmed`` when it is
+    equal but no checksum confirms it (mistyped, made up, or a foreign number custdata cannot
+    check), one character wrong or two swapped, else.
+
+    An unconfirmed equal number is weaker evidence than a confirmed one: the model never weighs
+    a level above the level over it (see :attr:`monotone`).
+
+    >>> c = TaxIdComparison("tax_id")
+    >>> c.levels(pl.Series(["7707083893", "7707083894", "7707083893", "7707083893"]),
+    ...          pl.Series(["7707083893", "7707083894", "7707083839", "5001234567"])).to_list()
+    [3, 2, 1, 0]
+    """
+
+    @property
+    def monotone(self) -> bool:
+        return True
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return ("else", "one_typo", "exact_unconfirmed", "exact")
+
+    def levels(self, left: pl.Series, right: pl.Series) -> pl.Series:
+        from custdata.normalize.ids import checksum_valid
+
+        null, equal = _null_and_equal(left, right)
+        mask = ~null & ~equal
+        close = mask & (_batch_scores(left, right, mask, OSA.distance) == 1)
+        level = np.zeros(len(left), dtype=np.int8)
+        level[close] = 1
+        level[equal] = 2
+        if equal.any():
+            values = left.cast(pl.String).filter(pl.Series(equal))
+            valid = {v for v in values.unique().to_list() if checksum_valid(v)}
+            confirmed = np.zeros(len(left), dtype=bool)
+            confirmed[np.flatnonzero(equal)] = [v in valid for v in values.to_list()]
+            level[confirmed] = 3
+        return self._finish(level, null)
+
+
 def is_id_key(column: str) -> bool:
     """Whether a key column holds an identifier (``id``, ``id_2``, ..., or a ``tax_id``).
 
@@ -456,7 +503,7 @@ def default_comparisons(key_columns: Sequence[str]) -> list[Comparison]:
         if col.startswith("_") or col == "full_name_key":
             continue
         if is_id_key(col):
-            out.append(IdComparison(col))
+            out.append(TaxIdComparison(col) if col.startswith("tax_id") else IdComparison(col))
             continue
         out.append(DEFAULT_COMPARISONS.get(col) or JaroWinklerAtThresholds(col, thresholds=(0.9,)))
     return out

@@ -50,6 +50,7 @@ _COMPARISON_TYPES: dict[str, type[Comparison]] = {
         _cmp.PhoneComparison,
         _cmp.AddressComparison,
         _cmp.IdComparison,
+        _cmp.TaxIdComparison,
         _cmp.OrgNameComparison,
     )
 }

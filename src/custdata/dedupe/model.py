@@ -26,7 +26,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,6 +64,9 @@ class FellegiSunter:
     tf: dict[str, pl.DataFrame] = field(default_factory=dict)
     #: Per comparison, the lowest weight (bits) any of its levels may have (identifiers).
     floors: dict[str, float] = field(default_factory=dict)
+    #: Comparisons whose level weights never decrease with the level (a level is capped by
+    #: every level above it): e.g. an unconfirmed tax id never outweighs a confirmed one.
+    monotone: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def names(self) -> list[str]:
@@ -80,6 +83,7 @@ class FellegiSunter:
         tolerance: float = 1e-5,
         lam: float = 0.3,
         floors: Mapping[str, float] | None = None,
+        monotone: Iterable[str] = (),
     ) -> FellegiSunter:
         """Estimate m and ``lam`` by EM over the level table (u fixed).
 
@@ -95,7 +99,11 @@ class FellegiSunter:
             init = np.linspace(0.05, 1.0, k) ** 2
             m_arr[n] = _normalize(init)
         model = cls(
-            m=m_arr, u=u_arr, lam=float(np.clip(lam, EPS, 1 - EPS)), floors=dict(floors or {})
+            m=m_arr,
+            u=u_arr,
+            lam=float(np.clip(lam, EPS, 1 - EPS)),
+            floors=dict(floors or {}),
+            monotone=frozenset(monotone),
         )
         if levels.height == 0 or not names:
             return model
@@ -252,6 +260,8 @@ class FellegiSunter:
     def level_weights(self, name: str) -> np.ndarray:
         """log2(m/u) of each level of one comparison (what the pairs table shows)."""
         w = np.log2(self.m[name]) - np.log2(self.u[name])
+        if name in self.monotone:
+            w = np.minimum.accumulate(w[::-1])[::-1]
         floor = self.floors.get(name)
         return w if floor is None else np.maximum(w, floor)
 

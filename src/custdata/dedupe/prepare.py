@@ -152,6 +152,15 @@ def key_names(mapping: Mapping[str, list[str]]) -> dict[str, str]:
     return out
 
 
+def _tax_id_key(expr: pl.Expr) -> pl.Expr:
+    """A tax id as a key: the compact number of ``normalize ids`` (label and separators off, so
+    ``ИНН 7707 083 893`` = ``7707-083-893``); null when empty, junk or all zeros."""
+    raw = expr.cast(pl.String).str.strip_chars()
+    key = _normalize.compact_id_expr(raw)
+    junk = raw.str.to_lowercase().is_in(_JUNK) | key.str.contains(r"^0+$")
+    return pl.when(junk).then(None).otherwise(key)
+
+
 def _id_key(expr: pl.Expr) -> pl.Expr:
     """An identifier as a key: upper case, letters and digits only; null when empty or junk."""
     raw = expr.cast(pl.String).str.strip_chars()
@@ -395,8 +404,14 @@ def prepare(
             {o: pl.col(o).str.replace(r"^(g|gor|gorod|m|misto) ", "")},
         ],
     )
+    multi("tax_id", "tax_id", lambda c, o: [{o: _tax_id_key(pl.col(c))}])
     for kind in mapping:
-        if kind in KEY_COLUMNS.values() or kind in _IGNORED_KINDS or kind in PER_COLUMN_KINDS:
+        if (
+            kind in KEY_COLUMNS.values()
+            or kind in _IGNORED_KINDS
+            or kind in PER_COLUMN_KINDS
+            or kind == "tax_id"
+        ):
             continue
         multi(kind, kind, lambda c, o: [{o: clean_text(pl.col(c))}])
     names = key_names(mapping)

@@ -165,7 +165,8 @@ class Unlike(Rule):
 
 @dataclass(frozen=True, repr=True)
 class SameDigits(Rule):
-    """Both values have digits and the same ones (``ИНН 7707083893`` = ``7707 083 893``).
+    """Both values are the same number once compacted by ``normalize ids``' cleaner
+    (``ИНН 7707083893`` = ``7707 083 893``; letters of a УНП or UK company number count).
 
     >>> ctx = pl.DataFrame({"tax_id_l": ["inn 7707083893", "12"], "tax_id_r": ["7707 083 893", "13"]})
     >>> ctx.select(SameDigits("tax_id").expr()).to_series().to_list()
@@ -175,10 +176,12 @@ class SameDigits(Rule):
     field: str
 
     def expr(self) -> pl.Expr:
+        from custdata.normalize.ids import compact_id_expr
+
         k = key_column(self.field)
-        a = pl.col(f"{k}_l").cast(pl.String).str.replace_all(r"\D", "")
-        b = pl.col(f"{k}_r").cast(pl.String).str.replace_all(r"\D", "")
-        return ((a != "") & (a == b)).fill_null(False)
+        a = compact_id_expr(pl.col(f"{k}_l"))
+        b = compact_id_expr(pl.col(f"{k}_r"))
+        return (a == b).fill_null(False)
 
     def key_columns(self) -> set[str]:
         return {key_column(self.field)}

@@ -21,7 +21,16 @@ from custdata.normalize.consent import consent_columns, consents, parse_consent
 from custdata.normalize.date import birth_date, birth_dates, parse_birth_date
 from custdata.normalize.email import EmailResult, email, email_key, emails, parse_email
 from custdata.normalize.gender import gender, genders, parse_gender
-from custdata.normalize.ids import IdResult, id_details, parse_id, tax_id, tax_ids
+from custdata.normalize.ids import (
+    IdResult,
+    checksum_valid,
+    compact_id,
+    compact_id_expr,
+    id_details,
+    parse_id,
+    tax_id,
+    tax_ids,
+)
 from custdata.normalize.name import (
     NameResult,
     first_name_key,
@@ -83,6 +92,9 @@ __all__ = [
     "gender",
     "genders",
     "id_details",
+    "checksum_valid",
+    "compact_id",
+    "compact_id_expr",
     "is_junk",
     "legal_form",
     "middle_name_key",

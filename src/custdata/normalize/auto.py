@@ -6,7 +6,8 @@ normalizer: phones, emails, full names, separate name parts, birth dates and gen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 
@@ -21,7 +22,14 @@ NORMALIZED_SUFFIX: dict[str, str] = {
     "full_name": "_clean",
     "birth_date": "_iso",
     "gender": "_code",
+    "org_name": "_normalized",
+    "address": "_normalized",
 }
+
+#: kind -> the statuses that count as valid in :func:`summaries`, where a value can keep a
+#: normalized form under a flag (an address whose street type was not recognized still gets a
+#: standard form; it is not a valid address for all that).
+VALID_STATUSES: dict[str, tuple[str, ...]] = {"address": ("ok", "no_house"), "org_name": ("ok",)}
 
 
 def normalize_all(
@@ -33,6 +41,8 @@ def normalize_all(
     dayfirst: bool = True,
     in_place: bool = False,
     progress: ProgressCallback | None = None,
+    regions: Mapping[str, Sequence[str]] | None = None,
+    today: dt.date | None = None,
 ) -> pl.DataFrame:
     """Run every normalizer on the columns of its kind (detected when ``columns`` is None).
 
@@ -42,6 +52,10 @@ def normalize_all(
     rejects is read in the one region the data points to (the column's other numbers, the row's
     name, city and address: see :func:`~custdata.normalize.phones`). ``progress`` receives a
     :class:`~custdata.progress.ProgressEvent` before each kind. Row count and order are kept.
+
+    To run it batch by batch (:func:`custdata.streaming.stream`) with the result of the whole
+    table, pass ``columns``, ``today`` (birth dates in the future) and ``regions``: each phone
+    column's regions found over the whole data (:func:`custdata.streaming.phone_regions`).
 
     >>> df = pl.DataFrame({"Телефон": ["8 (912) 345-67-89"], "E-mail": [" Ivan@Mail.RU "]})
     >>> out = normalize_all(df)
@@ -62,20 +76,19 @@ def normalize_all(
         for c in kinds.get(k, [])
         if c in frame.columns
     ]
-    if kinds.get("phone"):
-        steps.append(
-            (
-                "phone",
-                lambda f: normalize.phones(
-                    f,
-                    kinds["phone"],
-                    region=region,
-                    fallback_region=fallback_region,
-                    in_place=in_place,
-                    hints=hints,
-                ),
-            )
+
+    def phone_step(f: pl.DataFrame) -> pl.DataFrame:
+        options = dict(
+            region=region, fallback_region=fallback_region, in_place=in_place, hints=hints
         )
+        if regions is None:
+            return normalize.phones(f, kinds["phone"], **options)
+        for col in kinds["phone"]:  # one column at a time, each with its own column's regions
+            f = normalize.phones(f, col, regions=regions.get(col), **options)
+        return f
+
+    if kinds.get("phone"):
+        steps.append(("phone", phone_step))
     if kinds.get("email"):
         steps.append(("email", lambda f: normalize.emails(f, kinds["email"], in_place=in_place)))
     if kinds.get("full_name"):
@@ -89,7 +102,7 @@ def normalize_all(
             (
                 "birth_date",
                 lambda f: normalize.birth_dates(
-                    f, kinds["birth_date"], dayfirst=dayfirst, in_place=in_place
+                    f, kinds["birth_date"], dayfirst=dayfirst, today=today, in_place=in_place
                 ),
             )
         )
@@ -138,5 +151,11 @@ def summaries(
                     "status": after[status],
                 }
             )
+            if kind in VALID_STATUSES:  # a value kept under a flag is not a valid one
+                view = view.with_columns(
+                    pl.when(pl.col("status").is_in(VALID_STATUSES[kind]))
+                    .then(pl.col("norm"))
+                    .alias("norm")
+                )
             result[f"{kind}:{col}"] = summarize(view, "orig", normalized="norm", status="status")
     return result

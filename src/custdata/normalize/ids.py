@@ -13,6 +13,9 @@ kind        what                                                          stdnum
 ``by_unp``  УНП, Belarusian payer number (9 characters)                   ``stdnum.by.unp``
 =========== ============================================================= ==================
 
+Before validation a value is compacted by :func:`compact_id` (one cleaner, also what dedupe
+compares): a leading label (``ИНН``, ``ЄДРПОУ``, ``УНП``, ``EIN``, ``№``...) and every separator
+are taken off, so ``7707 083 893``, ``ИНН 7707083893`` and ``7707-083-893`` are one number.
 The frame step adds ``<col>_normalized`` (the compact form), ``<col>_status`` and, with
 ``kind="auto"``, ``<col>_kind``. Status codes: ``ok``, ``empty``, ``junk``, ``invalid_format``,
 ``invalid_length``, ``invalid_checksum``, ``invalid_component`` (python-stdnum's exception
@@ -22,6 +25,7 @@ names), ``unknown_kind`` (auto mode: no kind accepts the value).
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -55,6 +59,69 @@ _STATUS = {
 }
 
 
+#: A label written before the number (``ИНН 7707083893``, ``ЄДРПОУ: 32855961``, ``EIN 12-3456789``,
+#: ``№ 123``), case-insensitive.
+_LABEL_RE = re.compile(
+    r"^\s*(?:(?:огрнип|огрн|ogrnip|ogrn|инн|inn|єдрпоу|едрпоу|егрпоу|edrpou|окпо|okpo|рнокпп"
+    r"|rnokpp|іпн|ипн|ipn|унп|unp|ein|ssn|tin|vat)(?:\s*(?:№|no\.?|nr\.?|#))?|№|no\.|nr\.|#)"
+    r"\s*[:.]?\s*",
+    re.IGNORECASE,
+)
+#: Separators inside a number: anything but letters and digits.
+_SEPARATORS_RE = re.compile(r"[\W_]+")
+
+
+def compact_id(value: str | None) -> str | None:
+    """The number without its label, separators and case: what is validated and compared.
+
+    None when nothing is left. Letters stay (a Belarusian УНП or a UK company number has them).
+
+    >>> [compact_id(v) for v in ("7707 083 893", "ИНН 7707083893", "7707-083-893", "инн: 7707083893")]
+    ['7707083893', '7707083893', '7707083893', '7707083893']
+    >>> compact_id("EIN 12-3456789"), compact_id("sc 123456"), compact_id(" - ")
+    ('123456789', 'SC123456', None)
+    """
+    if value is None:
+        return None
+    text = _LABEL_RE.sub("", str(value), count=1)
+    out = _SEPARATORS_RE.sub("", text).upper()
+    return out or None
+
+
+def compact_id_expr(column: str | pl.Expr) -> pl.Expr:
+    """:func:`compact_id` as an expression (the same function, once per distinct value).
+
+    >>> df = pl.DataFrame({"inn": ["7707 083 893", "ИНН 7707083893", "7707-083-893", "", None]})
+    >>> df.select(compact_id_expr("inn"))["inn"].to_list()
+    ['7707083893', '7707083893', '7707083893', None, None]
+    """
+
+    def run(values: pl.Series) -> pl.Series:
+        uniques = values.unique()
+        table = pl.DataFrame(
+            {"v": uniques, "c": pl.Series([compact_id(v) for v in uniques], dtype=pl.String)}
+        )
+        joined = values.to_frame("v").join(
+            table, on="v", how="left", nulls_equal=True, maintain_order="left"
+        )
+        return joined["c"].alias(values.name)
+
+    expr = as_expr(column).cast(pl.String)
+    return expr.map_batches(run, return_dtype=pl.String, is_elementwise=True)
+
+
+def checksum_valid(value: str | None) -> bool:
+    """True when the compact number passes the check of one of the supported kinds.
+
+    A number no kind accepts may be foreign (a US EIN, a UK company number) or mistyped: this
+    cannot tell which, so dedupe weighs it as an unconfirmed number, not as a wrong one.
+
+    >>> checksum_valid("ИНН 7707083893"), checksum_valid("7707083894"), checksum_valid(None)
+    (True, False, False)
+    """
+    return parse_id(value).status == OK
+
+
 @dataclass(frozen=True)
 class IdResult:
     """One validated number: compact form (None when invalid), its kind and a status code."""
@@ -79,12 +146,16 @@ def parse_id(value: str | None, *, kind: str = "auto") -> IdResult:
     'invalid_checksum'
     >>> parse_id("1027700132195")
     IdResult(normalized='1027700132195', kind='ru_ogrn', status='ok')
+    >>> parse_id("ИНН 7707-083-893").normalized
+    '7707083893'
     """
     if value is None or not str(value).strip():
         return IdResult(None, None, EMPTY)
-    text = str(value)
-    if is_junk(text):
+    if is_junk(str(value)):
         return IdResult(None, None, JUNK)
+    text = compact_id(value)
+    if text is None:
+        return IdResult(None, None, "invalid_format")
     kinds = AUTO_ORDER if kind == "auto" else (kind,)
     first_error: str | None = None
     for k in kinds:

@@ -63,6 +63,7 @@ __all__ = [
     "organizations",
     "parse_organization",
     "split_branch",
+    "split_location",
 ]
 
 NO_NAME = "no_name"
@@ -113,6 +114,22 @@ _BRANCH_WORD_RE = re.compile(
     re.IGNORECASE,
 )
 _BRACKETS_RE = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+#: A comma or semicolon tail that starts like an address is the organization's location:
+#: ``ООО "Ромашка", г. Москва, ул. Ленина 5``, ``Acme, 12 Main St``.
+_PLACE_TAIL_RE = re.compile(
+    r"\s*[,;]\s*(?=\d|(?:г|м|с|д|ш|пл|пер|пр|ул|вул|бул|наб|обл|пос|пгт|смт|буд|просп|пров|"
+    r"st|ave|rd|blvd)\.|(?:город|місто|улица|вулиця|проспект|пр-т|переулок|провулок|бульвар|"
+    r"шоссе|площадь|площа|область|р-н|район|село|дом)\s)",
+    re.IGNORECASE,
+)
+#: Latin legal forms that end the name when more words follow (``Adidas AG Adi-Dassler-Str. 1
+#: Herzogenaurach``): never ordinary words inside a name. ``Co``, ``Company``, ``Limited``,
+#: ``Corporation`` and the like are left out (``Broadcasting Corporation of America``).
+_MID_FORMS = frozenset(
+    {"llc", "inc", "corp", "ltd", "pty", "plc", "llp", "pllc", "gmbh", "ggmbh", "ag"}
+    | {"aktiengesellschaft", "kg", "se", "sa", "sas", "sarl", "srl", "bv", "nv", "oyj", "asa"}
+    | {"aps", "kgaa", "spzoo", "sro", "incorporated"}
+)
 _TAIL_SEP_RE = re.compile(r"\s+[-–—]+\s*|\s*[-–—]+\s+|\s*[,;]\s*")
 _BRANCH_NUMBER_RE = re.compile(
     r"\s+(" + _BRANCH_WORD_RE.pattern + r")\s*(?:№|#|no\.?|nr\.?)?\s*(\d+\w*)\s*$", re.IGNORECASE
@@ -196,6 +213,63 @@ def split_branch(value: str) -> tuple[str, str | None]:
     if not found:
         return value, None
     return " ".join(text.split()), "; ".join(found)
+
+
+def split_location(value: str) -> tuple[str, str | None]:
+    """The name without a location written after it, and the location (None when none).
+
+    A location is a comma or semicolon tail that starts like an address: a number (a house,
+    a postcode) or an address word (``г.``, ``ул.``, ``вул.``, ``просп.``, ``д.``...). The
+    Western form, the location after the legal form without a comma, is read by
+    :func:`parse_organization` (``Adidas AG Adi-Dassler-Strasse 1``).
+
+    >>> split_location('ООО "Ромашка", г. Москва, ул. Ленина 5')
+    ('ООО "Ромашка"', 'г. Москва, ул. Ленина 5')
+    >>> split_location("Acme, 12 Main St"), split_location("Ромашка, ООО")
+    (('Acme', '12 Main St'), ('Ромашка, ООО', None))
+    """
+    match = _PLACE_TAIL_RE.search(value)
+    if match is None or not any(ch.isalpha() for ch in value[: match.start()]):
+        return value, None
+    place = value[match.end() :].strip()
+    return (value[: match.start()].strip(), place) if place else (value, None)
+
+
+def _join_letters(words: list[str]) -> list[str]:
+    """Spaced letters of a legal form are one word (``Amadeus S A`` -> ``Amadeus SA``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and len(words[j]) == 1 and words[j].isalpha():
+            j += 1
+        joined = "".join(words[i:j])
+        if i > 0 and j - i >= 2 and joined.lower() in _SHORT:
+            out.append(joined)
+            i = j
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _is_form_word(word: str) -> bool:
+    low = word.lower()
+    return low in _SHORT or low in _CONNECTORS
+
+
+def _split_after_form(words: list[str]) -> tuple[list[str], list[str]]:
+    """Words up to a Latin legal form in the middle of the name, and the words after it."""
+    for i in range(1, len(words) - 1):
+        if words[i].lower() not in _MID_FORMS:
+            continue
+        j = i + 1
+        while j < len(words) and _is_form_word(words[j]):
+            j += 1
+        if j < len(words):
+            return words[:j], words[j:]
+        return words, []
+    return words, []
 
 
 def _undot(match: re.Match[str]) -> str:
@@ -324,7 +398,13 @@ def parse_organization(value: str | None) -> OrganizationResult:
     if is_junk(text):
         return OrganizationResult(None, None, None, JUNK)
     text, branch = split_branch(text)
+    text, place = split_location(text)
     words, long_forms = _tokens(text)
+    words, after = _split_after_form(_join_letters(words))
+    if after:
+        place = " ".join([*after, place] if place else after)
+    if place:
+        branch = f"{branch}; {place}" if branch else place
     if not words:
         form = " ".join(long_forms) or None
         return OrganizationResult(None, form, None, NO_NAME if form else JUNK, branch)
