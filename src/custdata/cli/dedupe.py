@@ -386,7 +386,7 @@ def _find_on_spark(inputs: list[str], io: IOOptions, options, golden: str | None
             threshold=options.threshold,
             config=options.config,
         )
-        out = result.frame.localCheckpoint(eager=True)
+        out = result.frame
         tables = [(out.orderBy(row).drop(row), io.output)]
         if golden is not None:
             table = cs.golden_records(out, row_id=row, date_column=options.date_column)

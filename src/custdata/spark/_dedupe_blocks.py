@@ -178,7 +178,6 @@ def block_pairs(keys: SparkDataFrame, plan: Plan, cfg: DedupeConfig) -> Blocked:
         keyed = keyed.unionByName(p)
     keyed = keyed.where(F.col("_key").isNotNull())
     sizes = keyed.groupBy("_rule", "_key").agg(F.count(F.lit(1)).alias("n")).where(F.col("n") >= 2)
-    sizes = sizes.localCheckpoint(eager=True)
     # one small table: how many blocks of each size each rule has
     hist = _collect(sizes.groupBy("_rule", "n").agg(F.count(F.lit(1)).alias("blocks")))
     hist = hist.with_columns(pl.col("n").cast(pl.Int64), pl.col("blocks").cast(pl.Int64))

@@ -5,8 +5,9 @@ labelled by the smallest node id of its component. Each round, every root with a
 neighbour hooks onto its smallest one, pointer jumping takes every hooked node to its root,
 and the edges are rewritten between roots; edges inside a finished component disappear, so
 the graph shrinks round by round and converged components drop out of play. Each round's
-tables are cut from their lineage with ``localCheckpoint`` (a plan that grows with every round
-is what makes iterative Spark jobs slow down and fail).
+edge table is cut from its lineage with ``localCheckpoint`` (a plan that grows with every
+round is what makes iterative Spark jobs slow down and fail); the labels follow the rounds'
+hooks in one pass at the end.
 
 Rounds: about log2 of the longest chain of ids in a component for the hooking, and log2 of
 a hooked chain for each pointer jump; a component of two records converges in one round.
@@ -61,23 +62,24 @@ def connected_components(
         .where(F.col("a") != F.col("b"))
         .distinct()
     )
-    labels = (
+    nodes = (
         work.select(F.col("a").alias("node"))
         .union(work.select(F.col("b").alias("node")))
         .distinct()
-        .withColumn("label", F.col("node"))
     )
+    maps: list[SparkDataFrame] = []  # each round: hooked node -> its root
     for _ in range(MAX_ROUNDS):
         if work.limit(1).count() == 0:
-            return labels
+            labels = nodes.withColumn("label", F.col("node"))
+            for root in maps:  # follow each round's hooks, in order
+                labels = labels.join(root, labels["label"] == root["_n"], "left").select(
+                    "node", F.coalesce(F.col("_root"), F.col("label")).alias("label")
+                )
+            return _checkpoint(labels)
         # hook: each root with a smaller neighbour points at the smallest one
         hooked = _jump(work.groupBy(F.col("b").alias("node")).agg(F.min("a").alias("parent")))
         root = hooked.select(F.col("node").alias("_n"), F.col("parent").alias("_root"))
-        labels = _checkpoint(
-            labels.join(root, labels["label"] == root["_n"], "left").select(
-                "node", F.coalesce(F.col("_root"), F.col("label")).alias("label")
-            )
-        )
+        maps.append(root)
         # the edges between the new roots (inside one component they vanish)
         ra = root.select(F.col("_n").alias("_na"), F.col("_root").alias("_ra"))
         rb = root.select(F.col("_n").alias("_nb"), F.col("_root").alias("_rb"))

@@ -182,7 +182,7 @@ def with_row_numbers(sdf: SparkDataFrame, name: str) -> SparkDataFrame:
         idx = pl.int_range(pl.len(), dtype=pl.Int64) + start
         return frame.drop("_part").with_columns(idx.alias(name))
 
-    return _checkpoint(run_polars(parted, number, whole=True))
+    return run_polars(parted, number, whole=True)
 
 
 def deduplicate(
@@ -289,7 +289,7 @@ def deduplicate(
     labels, cdiag = cluster(scored, keys, plan, cfg, parts, partitions)
     diagnostics.extend(cdiag)
     records = _cluster_ids(keys, labels)
-    frame = assign(sdf, row_id, rows, records, scored)
+    frame = _checkpoint(assign(sdf, row_id, rows, records, scored))
     out_scored = scored.select(
         LEFT,
         RIGHT,
