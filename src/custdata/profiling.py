@@ -92,11 +92,13 @@ def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def _validate(counts: pl.DataFrame, column: str, kind: str, region: str) -> pl.DataFrame:
+def _validate(
+    counts: pl.DataFrame, column: str, kind: str, region: str, fallback_region: str | None
+) -> pl.DataFrame:
     """Status of each distinct value (frame with ``v``, ``n`` and ``status``)."""
     frame = counts.select(pl.col("v"), pl.col("n"))
     if kind == "phone":
-        out = _norm.phones(frame, "v", region=region)
+        out = _norm.phones(frame, "v", region=region, fallback_region=fallback_region)
     elif kind == "email":
         out = _norm.emails(frame, "v")
     elif kind == "full_name":
@@ -109,7 +111,14 @@ def _validate(counts: pl.DataFrame, column: str, kind: str, region: str) -> pl.D
 
 
 def _column_profile(
-    frame: pl.DataFrame, name: str, kind: str, *, top: int, show_values: bool, region: str
+    frame: pl.DataFrame,
+    name: str,
+    kind: str,
+    *,
+    top: int,
+    show_values: bool,
+    region: str,
+    fallback_region: str | None = None,
 ) -> ColumnProfile:
     series = frame[name]
     rows = frame.height
@@ -146,7 +155,7 @@ def _column_profile(
         junk_share=_rate(junk, rows),
     )
     if kind in VALIDATED_KINDS and real.height:
-        statuses = _validate(real, name, kind, region)
+        statuses = _validate(real, name, kind, region, fallback_region)
         ok = statuses.filter(pl.col("status").is_in(list(VALID)))
         bad = statuses.filter(~pl.col("status").is_in([*VALID, EMPTY, JUNK]))
         # a normalizer may call more placeholders junk than the shared list does
@@ -175,7 +184,7 @@ def _column_profile(
     if head.height:
         protect = kind in PII_KINDS and not show_values
         shown = (
-            head.select(masked("v", kind=kind, region=region), "n")
+            head.select(masked("v", kind=kind, region=region, fallback_region=fallback_region), "n")
             if protect
             else head.select("v", "n")
         )
@@ -184,12 +193,15 @@ def _column_profile(
     return result
 
 
-def _duplicates(frame: pl.DataFrame, kinds: Mapping[str, str], region: str) -> DuplicateEstimate:
+def _duplicates(
+    frame: pl.DataFrame, kinds: Mapping[str, str], region: str, fallback_region: str | None = None
+) -> DuplicateEstimate:
     keys: list[str] = []
     exprs: list[pl.Expr] = []
     for column, kind in kinds.items():
         if kind == "phone":
-            exprs.append(_norm.phone(column, region=region).alias(f"k{len(exprs)}"))
+            key = _norm.phone(column, region=region, fallback_region=fallback_region)
+            exprs.append(key.alias(f"k{len(exprs)}"))
         elif kind == "email":
             exprs.append(_norm.email_key(column).alias(f"k{len(exprs)}"))
         else:
@@ -224,11 +236,14 @@ def profile(
     top: int = 5,
     show_values: bool = False,
     region: str = "RU",
+    fallback_region: str | None = None,
 ) -> Profile:
     """Profile every column: fill rate, distinct count, kind, validity, junk, top values.
 
     ``kinds`` overrides column kind detection (``{"tel": "phone"}``). Top values of personal
-    data columns are masked unless ``show_values=True``. A LazyFrame is collected.
+    data columns are masked unless ``show_values=True``. A LazyFrame is collected. Phones
+    without ``+`` are read in ``region``, then in ``fallback_region`` when given (as
+    :func:`custdata.normalize.phones` does).
 
     >>> df = pl.DataFrame({"email": ["ivan@mail.ru", "IVAN@mail.ru", "нет", None],
     ...                    "city": ["Москва", "Москва", "Тверь", ""]})
@@ -240,19 +255,29 @@ def profile(
     [('Москва', 2), ('Тверь', 1)]
     >>> p.duplicates.duplicate_rows
     1
+    >>> ua = pl.DataFrame({"tel": ["0975419469", "(073) 346-59-24"]})
+    >>> profile(ua, region="RU").column("tel").valid
+    0
+    >>> profile(ua, region="RU", fallback_region="UA").column("tel").valid
+    2
     """
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
     col_kinds = column_kinds(frame, kinds=kinds)
     columns = [
         _column_profile(
-            frame, name, col_kinds[name], top=top, show_values=show_values, region=region
+            frame,
+            name,
+            col_kinds[name],
+            top=top,
+            show_values=show_values,
+            region=region,
+            fallback_region=fallback_region,
         )
         for name in frame.columns
     ]
-    return Profile(
-        rows=frame.height, columns=columns, duplicates=_duplicates(frame, col_kinds, region)
-    )
+    duplicates = _duplicates(frame, col_kinds, region, fallback_region)
+    return Profile(rows=frame.height, columns=columns, duplicates=duplicates)
 
 
 def compare_profiles(before: Profile, after: Profile) -> list[dict[str, Any]]:

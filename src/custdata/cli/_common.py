@@ -142,14 +142,19 @@ DeprecatedKindColumnOpt = Annotated[
     list[str] | None,
     typer.Option("-c", "--column", hidden=True, show_default=False, metavar="KIND=COLUMN"),
 ]
-RegionOpt = Annotated[
-    str,
+REGION_HELP = "Default region (ISO code) for phones without a country code."
+RegionOpt = Annotated[str, typer.Option("--region", help=REGION_HELP, metavar="REGION")]
+#: ``--region`` where a settings file may set it too (dedupe --config): None = the file's, else RU.
+ConfigRegionOpt = Annotated[
+    str | None,
     typer.Option(
         "--region",
-        help="Default region (ISO code) for phones without a country code.",
+        help=f"{REGION_HELP} Default: the --config file's region, else RU.",
+        show_default=False,
         metavar="REGION",
     ),
 ]
+#: Every command that reads phones takes it, with this one meaning (tests/cli/test_cli_help.py).
 FallbackRegionOpt = Annotated[
     str | None,
     typer.Option(

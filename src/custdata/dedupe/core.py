@@ -134,6 +134,8 @@ def deduplicate(
     max_block_size: int | None = None,
     max_pairs: int | None = None,
     max_cluster_size: int | None = None,
+    region: str | None = None,
+    fallback_region: str | None = None,
     labels: pl.DataFrame | None = None,
     link_split: int | None = None,
     on_plan: Callable[[DedupePlan], None] | None = None,
@@ -151,6 +153,9 @@ def deduplicate(
     ``progress`` receives a :class:`~custdata.progress.ProgressEvent` at each stage (preparing,
     blocking, comparing, scoring, clustering) with its counts.
 
+    ``region``: phones without ``+`` are read in this region (default ``"RU"``), then in
+    ``fallback_region`` when it rejects them (as :func:`custdata.normalize.phones` does).
+
     Options not given come from ``config`` (a :class:`DedupeConfig`, a dict in the TOML
     vocabulary or the path of a TOML file), else from the defaults. See :func:`find_duplicates`.
 
@@ -159,6 +164,9 @@ def deduplicate(
     >>> res = deduplicate(df, columns={"full_name": "name", "phone": "phone"})
     >>> res.frame["cluster_id"].n_unique()
     2
+    >>> ua = pl.DataFrame({"phone": ["(97) 541-94-69", "0975419469"], "email": ["a@x.ua", "b@y.ua"]})
+    >>> [deduplicate(ua, fallback_region=f).frame["cluster_id"].n_unique() for f in (None, "UA")]
+    [2, 1]
     """
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
@@ -174,6 +182,8 @@ def deduplicate(
         max_block_size=max_block_size,
         max_pairs=max_pairs,
         max_cluster_size=max_cluster_size,
+        region=region,
+        fallback_region=fallback_region,
     )
     frame = frame.drop([c for c in (CLUSTER_ID, MATCH_SCORE, MATCH_REASON) if c in frame.columns])
 

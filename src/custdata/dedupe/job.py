@@ -26,7 +26,8 @@ class FindOptions:
     """What to match on and which extra tables to build (the options of ``custdata dedupe``).
 
     ``columns``: kind -> column(s) (``{"phone": ["Телефон"]}``; default: detected). ``rules``,
-    ``threshold``, ``config``: as in :func:`~custdata.dedupe.deduplicate`. ``households``: add a
+    ``threshold``, ``config``, ``region``, ``fallback_region``: as in
+    :func:`~custdata.dedupe.deduplicate`. ``households``: add a
     ``household_id``. ``golden`` (with ``date_column``), ``pairs``, ``review``: also build the
     golden records, the scored pairs and the borderline pairs to label.
     """
@@ -35,6 +36,8 @@ class FindOptions:
     rules: Sequence[str] | None = None
     threshold: float | None = None
     config: str | None = None
+    region: str | None = None
+    fallback_region: str | None = None
     households: bool = False
     golden: bool = False
     date_column: str | None = None
@@ -109,6 +112,8 @@ def find(
             rules=rules,
             threshold=opts.threshold,
             config=opts.config,
+            region=opts.region,
+            fallback_region=opts.fallback_region,
         )
     else:
         result = deduplicate(
@@ -117,6 +122,8 @@ def find(
             rules=rules,
             threshold=opts.threshold,
             config=opts.config,
+            region=opts.region,
+            fallback_region=opts.fallback_region,
             labels=labels,
             progress=progress,
             on_plan=on_plan,

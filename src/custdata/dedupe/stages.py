@@ -121,7 +121,7 @@ def prepare_records(
                 mapping.setdefault("other", []).append(k)
                 sources[k] = "rule"
                 used.add(k)
-    keys0 = prepare(frame, columns=mapping)
+    keys0 = prepare(frame, columns=mapping, region=cfg.region, fallback_region=cfg.fallback_region)
     records = index_records(frame, link_split=link_split)
     keys = keys0[records.order].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
     return Prepared(
