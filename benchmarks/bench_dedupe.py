@@ -361,6 +361,7 @@ def run_measured(cmd: list[str], out: Path, info: Path | None, err_path: Path, t
     for p in (out, info):
         if p is not None:
             p.unlink(missing_ok=True)
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     with open(err_path, "wb") as err:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env=env)
@@ -378,7 +379,12 @@ def run_measured(cmd: list[str], out: Path, info: Path | None, err_path: Path, t
             time.sleep(0.05)
     seconds = time.perf_counter() - start
     # ru_maxrss is in KiB on Linux
+    # CPU seconds (user + system) of the child: on a shared machine a fairer comparison
+    # between tools than wall time; the 1-minute load average before and after says how shared
     row: dict[str, Any] = {"seconds": round(seconds, 2),
+                           "cpu_seconds": (round(rusage.ru_utime + rusage.ru_stime, 2)
+                                           if rusage else None),
+                           "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
                            "peak_rss_mb": round(rusage.ru_maxrss / 1024, 1) if rusage else None}
     code = os.waitstatus_to_exitcode(status) if proc.returncode != -9 else -9
     if code != 0 or not out.exists():
@@ -521,6 +527,12 @@ def diagnose(dataset: str, rows: int, pred_path: Path, truth_path: Path, inp: Pa
 TOOLS_ORDER = ("custdata", "splink", "recordlinkage")
 
 
+def _load_range(runs: list[dict[str, Any]]) -> str:
+    """Lowest and highest load average recorded around the runs ("not recorded" for old runs)."""
+    loads = [x for r in runs for x in (r.get("load") or [])]
+    return f"{min(loads):g}-{max(loads):g}" if loads else "not recorded"
+
+
 def docs_section(data: dict[str, Any] | None = None) -> str:
     """The "## Dedupe" section of docs/benchmarks.md, from benchmarks/results/dedupe.json."""
     data = data or _load_results()
@@ -540,7 +552,8 @@ def docs_section(data: dict[str, Any] | None = None) -> str:
         if what == "pr":
             return f"{r['precision']:.3f} / {r['recall']:.3f}"
         if what == "time":
-            return f"{r['seconds']:.1f}"
+            cpu = r.get("cpu_seconds")
+            return f"{r['seconds']:.1f}" + (f" ({cpu:.0f})" if cpu is not None else "")
         return f"{r['peak_rss_mb'] / 1024:.2f}" if r.get("peak_rss_mb") else "?"
 
     lines = [
@@ -551,12 +564,13 @@ def docs_section(data: dict[str, Any] | None = None) -> str:
         "defaults; Splink 5 (DuckDB backend) a tutorial-style model trained by EM; recordlinkage the",
         "tutorial's blocking + comparisons + \"more than half agree\" rule (only up to 100k rows).",
         "F1 is pairwise against the true ids; time is wall time from file in to file out (each tool",
-        "in its own process, interpreter start included); memory is the process's peak RSS.",
+        "in its own process, interpreter start included), with the process's CPU seconds (user +",
+        "system) in brackets where recorded; memory is the process's peak RSS.",
         "",
-        "Machine: 2 cores (x86_64), 24 GB RAM, **shared with other engineers' jobs running at the",
-        "time** (load average 2.5-13 on the 2 cores during these runs), so absolute times are",
-        "pessimistic and noisy; the tools ran one after the other on the same files, so the ratios",
-        "are the meaningful part. Versions: "
+        "Machine: 2 cores (x86_64), 24 GB RAM, **shared with other work** "
+        f"(1-minute load average {_load_range(runs)} on the 2 cores around these runs), so wall",
+        "times are pessimistic and noisy; CPU seconds and the ratios between tools run one after",
+        "the other on the same files are the meaningful part. Versions: "
         + ", ".join(f"{k} {v[k]}" for k in ("custdata", "python", "polars", "splink", "duckdb",
                                             "recordlinkage", "pandas", "faker") if k in v)
         + f". Updated {data.get('updated', '?')}.",

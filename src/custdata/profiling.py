@@ -110,41 +110,41 @@ def _validate(
     return out.select("v", "n", pl.col("v_status").alias("status"))
 
 
+def _value_counts(series: pl.Series) -> pl.DataFrame:
+    """Each distinct value of ``series`` as text (``v``) with its count (``n``)."""
+    if series.dtype.is_nested() or series.dtype == pl.Object:
+        text = pl.Series(
+            "v", [None if v is None else str(v) for v in series.to_list()], dtype=pl.String
+        )
+    else:
+        text = series.cast(pl.String).alias("v")
+    return pl.DataFrame({"v": text}).group_by("v").agg(pl.len().cast(pl.Int64).alias("n"))
+
+
 def _column_profile(
-    frame: pl.DataFrame,
+    value_counts: pl.DataFrame,
     name: str,
+    dtype: str,
     kind: str,
+    rows: int,
     *,
     top: int,
     show_values: bool,
     region: str,
     fallback_region: str | None = None,
 ) -> ColumnProfile:
-    series = frame[name]
-    rows = frame.height
-    if series.dtype.is_nested() or series.dtype == pl.Object:
-        text = pl.Series(
-            name, [None if v is None else str(v) for v in series.to_list()], dtype=pl.String
-        )
-    else:
-        text = series.cast(pl.String)
-    counts = (
-        pl.DataFrame({"v": text})
-        .group_by("v")
-        .agg(pl.len().alias("n"))
-        .with_columns(
-            empty=pl.col("v").is_null() | (pl.col("v").str.strip_chars() == ""),
-            junk=junk_expr("v").fill_null(False),
-        )
-        .sort(["n", "v"], descending=[True, False], nulls_last=True)
-    )
+    """The profile of one column from the counts of its distinct values (:func:`_value_counts`)."""
+    counts = value_counts.with_columns(
+        empty=pl.col("v").is_null() | (pl.col("v").str.strip_chars() == ""),
+        junk=junk_expr("v").fill_null(False),
+    ).sort(["n", "v"], descending=[True, False], nulls_last=True)
     empty = int(counts.filter("empty")["n"].sum())
     junk = int(counts.filter(~pl.col("empty") & pl.col("junk"))["n"].sum())
     real = counts.filter(~pl.col("empty") & ~pl.col("junk"))
     filled = rows - empty - junk
     result = ColumnProfile(
         name=name,
-        dtype=str(series.dtype),
+        dtype=dtype,
         kind=kind,
         rows=rows,
         filled=filled,
@@ -193,40 +193,148 @@ def _column_profile(
     return result
 
 
-def _duplicates(
-    frame: pl.DataFrame, kinds: Mapping[str, str], region: str, fallback_region: str | None = None
-) -> DuplicateEstimate:
-    keys: list[str] = []
-    exprs: list[pl.Expr] = []
-    for column, kind in kinds.items():
-        if kind == "phone":
-            key = _norm.phone(column, region=region, fallback_region=fallback_region)
-            exprs.append(key.alias(f"k{len(exprs)}"))
-        elif kind == "email":
-            exprs.append(_norm.email_key(column).alias(f"k{len(exprs)}"))
-        else:
-            continue
-        keys.append(column)
-    rows = frame.height
-    if not exprs:
-        return DuplicateEstimate(
-            keys=[], duplicate_rows=0, estimated_people=rows, rows_without_key=rows
+class ProfileBuilder:
+    """A :class:`Profile` built batch by batch, equal to :func:`profile` of the whole table.
+
+    Every figure is merged exactly: value counts are summed per distinct value (so distinct
+    counts, top values, fill, junk and validity, which is judged once on the merged distinct
+    values, are those of the whole table), and the duplicate estimate keeps the set of keys
+    seen so far, so "a key seen in an earlier row" spans batches. Memory grows with the
+    number of distinct values, not of rows. What must be decided over the whole table comes
+    in: ``kinds`` (every column's kind) and ``regions`` (each phone column's regions, see
+    :func:`custdata.normalize.phone_regions`), so that phone keys are read as in one piece.
+    ``region`` and ``fallback_region``: as in :func:`profile`.
+
+    >>> df = pl.DataFrame({"email": ["a@x.ru", "b@x.ru", "A@x.ru", None]})
+    >>> b = ProfileBuilder(df.schema, {"email": "email"})
+    >>> for i in range(0, 4, 3):
+    ...     b.add(df.slice(i, 3))
+    >>> p = b.result()
+    >>> p.rows, p.column("email").distinct, p.duplicates.duplicate_rows
+    (4, 3, 1)
+    """
+
+    def __init__(
+        self,
+        schema: Mapping[str, pl.DataType] | pl.Schema,
+        kinds: Mapping[str, str],
+        *,
+        regions: Mapping[str, list[str]] | None = None,
+        region: str = "RU",
+        fallback_region: str | None = None,
+    ) -> None:
+        self.schema = dict(schema)
+        self.kinds = dict(kinds)
+        self.region = region
+        self.fallback_region = fallback_region
+        self.rows = 0
+        self._counts: dict[str, pl.DataFrame | None] = dict.fromkeys(self.schema)
+        self._pending: dict[str, list[pl.DataFrame]] = {name: [] for name in self.schema}
+        self._keys: list[tuple[str, pl.Expr]] = []
+        for column, kind in self.kinds.items():
+            if kind == "phone":
+                found = None if regions is None else regions.get(column)
+                key = _norm.phone(
+                    column, region=region, fallback_region=fallback_region, regions=found
+                )
+            elif kind == "email":
+                key = _norm.email_key(column)
+            else:
+                continue
+            self._keys.append((column, key.alias(f"k{len(self._keys)}")))
+        self._seen = [pl.Series(dtype=pl.String) for _ in self._keys]
+        self._repeats = [0] * len(self._keys)
+        self._duplicate_rows = 0
+        self._without_key = 0
+
+    def add(self, batch: pl.DataFrame) -> None:
+        """Count one batch (any number of rows; batches in the table's row order)."""
+        self.rows += batch.height
+        for name in self.schema:
+            pending = self._pending[name]
+            pending.append(_value_counts(batch[name]))
+            done = self._counts[name]
+            if sum(p.height for p in pending) >= (0 if done is None else done.height):
+                self._compact(name)  # merged when the new counts outgrow the old: linear time
+        if self._keys:
+            self._add_keys(batch)
+
+    def _compact(self, name: str) -> None:
+        done = self._counts[name]
+        parts = ([] if done is None else [done]) + self._pending[name]
+        if not parts:
+            return
+        self._counts[name] = (
+            pl.concat(parts).group_by("v").agg(pl.col("n").sum()) if len(parts) > 1 else parts[0]
         )
-    names = [f"k{i}" for i in range(len(exprs))]
-    key_frame = frame.select(exprs)
-    repeats = key_frame.select(
-        (pl.col(n).is_not_null() & ~pl.col(n).is_first_distinct()).alias(n) for n in names
-    )
-    dup = repeats.select(pl.any_horizontal(names).alias("d"))["d"]
-    no_key = key_frame.select(pl.all_horizontal(pl.col(n).is_null() for n in names).alias("x"))
-    duplicate_rows = int(dup.sum())
-    return DuplicateEstimate(
-        keys=keys,
-        duplicate_rows=duplicate_rows,
-        estimated_people=rows - duplicate_rows,
-        rows_without_key=int(no_key["x"].sum()),
-        by_key={col: int(repeats[n].sum()) for col, n in zip(keys, names, strict=True)},
-    )
+        self._pending[name] = []
+
+    def _add_keys(self, batch: pl.DataFrame) -> None:
+        keys = batch.select([key for _, key in self._keys])
+        repeats = []
+        for i, name in enumerate(keys.columns):
+            key = keys[name].cast(pl.String)
+            new = key.is_not_null() & key.is_first_distinct()
+            if self._seen[i].len():
+                new = new & ~key.is_in(self._seen[i].implode()).fill_null(False)
+            repeat = key.is_not_null() & ~new
+            self._repeats[i] += int(repeat.sum())
+            self._seen[i] = pl.concat([self._seen[i], key.filter(new)]).rechunk()
+            repeats.append(repeat.alias(name))
+        flags = pl.DataFrame(repeats).select(pl.any_horizontal(pl.all()).alias("d"))
+        self._duplicate_rows += int(flags["d"].sum())
+        no_key = keys.select(pl.all_horizontal(pl.all().is_null()).alias("x"))
+        self._without_key += int(no_key["x"].sum())
+
+    def result(self, *, top: int = 5, show_values: bool = False) -> Profile:
+        """The profile of every batch added so far."""
+        columns = []
+        for name, dtype in self.schema.items():
+            self._compact(name)
+            counts = self._counts[name]
+            if counts is None:
+                counts = pl.DataFrame(schema={"v": pl.String, "n": pl.Int64})
+            columns.append(
+                _column_profile(
+                    counts,
+                    name,
+                    str(dtype),
+                    self.kinds.get(name, "text"),
+                    self.rows,
+                    top=top,
+                    show_values=show_values,
+                    region=self.region,
+                    fallback_region=self.fallback_region,
+                )
+            )
+        if self._keys:
+            duplicates = DuplicateEstimate(
+                keys=[column for column, _ in self._keys],
+                duplicate_rows=self._duplicate_rows,
+                estimated_people=self.rows - self._duplicate_rows,
+                rows_without_key=self._without_key,
+                by_key={c: n for (c, _), n in zip(self._keys, self._repeats, strict=True)},
+            )
+        else:
+            duplicates = DuplicateEstimate(
+                keys=[], duplicate_rows=0, estimated_people=self.rows, rows_without_key=self.rows
+            )
+        return Profile(rows=self.rows, columns=columns, duplicates=duplicates)
+
+
+def phone_key_regions(
+    frame: pl.DataFrame, kinds: Mapping[str, str], region: str = "RU"
+) -> dict[str, list[str]]:
+    """Each phone column's regions (:func:`custdata.normalize.phone_regions`), for
+    :class:`ProfileBuilder`.
+
+    >>> phone_key_regions(pl.DataFrame({"t": ["+380 50 123 45 67", "+380 67 984 64 52"]}),
+    ...                   {"t": "phone"})
+    {'t': ['UA']}
+    """
+    return {
+        c: _norm.phone_regions(frame[c], region=region) for c, k in kinds.items() if k == "phone"
+    }
 
 
 def profile(
@@ -241,8 +349,9 @@ def profile(
     """Profile every column: fill rate, distinct count, kind, validity, junk, top values.
 
     ``kinds`` overrides column kind detection (``{"tel": "phone"}``). Top values of personal
-    data columns are masked unless ``show_values=True``. A LazyFrame is collected. Phones
-    without ``+`` are read in ``region``, then in ``fallback_region`` when given (as
+    data columns are masked unless ``show_values=True``. A LazyFrame is collected (to profile a
+    file bigger than memory, use :func:`custdata.streaming.profile_file`). Phones without ``+``
+    are read in ``region``, then in ``fallback_region`` when given (as
     :func:`custdata.normalize.phones` does).
 
     >>> df = pl.DataFrame({"email": ["ivan@mail.ru", "IVAN@mail.ru", "нет", None],
@@ -256,28 +365,21 @@ def profile(
     >>> p.duplicates.duplicate_rows
     1
     >>> ua = pl.DataFrame({"tel": ["0975419469", "(073) 346-59-24"]})
-    >>> profile(ua, region="RU").column("tel").valid
-    0
-    >>> profile(ua, region="RU", fallback_region="UA").column("tel").valid
-    2
+    >>> [profile(ua, fallback_region=f).column("tel").valid for f in (None, "UA")]
+    [0, 2]
     """
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
     col_kinds = column_kinds(frame, kinds=kinds)
-    columns = [
-        _column_profile(
-            frame,
-            name,
-            col_kinds[name],
-            top=top,
-            show_values=show_values,
-            region=region,
-            fallback_region=fallback_region,
-        )
-        for name in frame.columns
-    ]
-    duplicates = _duplicates(frame, col_kinds, region, fallback_region)
-    return Profile(rows=frame.height, columns=columns, duplicates=duplicates)
+    builder = ProfileBuilder(
+        frame.schema,
+        col_kinds,
+        regions=phone_key_regions(frame, col_kinds, region),
+        region=region,
+        fallback_region=fallback_region,
+    )
+    builder.add(frame)
+    return builder.result(top=top, show_values=show_values)
 
 
 def compare_profiles(before: Profile, after: Profile) -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -42,6 +42,8 @@ from custdata.errors import InvalidOption, OutputError, UnreadableInput
 if TYPE_CHECKING:
     import pyarrow.ipc
     import pyarrow.parquet
+
+    from custdata.profiling import Profile
 
 #: Rows per batch when none is given: big enough that a normalizer's fixed cost per call is
 #: lost in the work, small enough that a batch of wide text rows stays well under a gigabyte
@@ -165,6 +167,49 @@ def phone_regions(
         return []
     values = pl.concat(parts).unique().collect()
     return regions_of(values["v"], region=region)
+
+
+def profile_file(
+    source: str | os.PathLike[str],
+    *,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    kinds: Mapping[str, str] | None = None,
+    top: int = 5,
+    show_values: bool = False,
+    region: str = "RU",
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Profile:
+    """:func:`custdata.profiling.profile` of a file, read in batches of ``batch_rows`` rows.
+
+    The result equals the profile of the whole table read in memory: column kinds are detected
+    on the first rows as in memory, each phone column's regions are found over the whole file
+    first (:func:`phone_regions`), and every figure is merged exactly across batches
+    (:class:`custdata.profiling.ProfileBuilder`). Memory grows with the number of distinct
+    values per column (exact distinct counts and top values need them), not with the rows.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.csv").write_text("email\\na@x.ru\\nA@x.ru\\nнет\\n")
+    >>> p = profile_file(d / "a.csv", batch_rows=1)
+    >>> p.rows, p.column("email").junk, p.duplicates.duplicate_rows
+    (3, 1, 1)
+    """
+    from custdata.privacy.mask import column_kinds
+    from custdata.profiling import ProfileBuilder
+
+    if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
+        raise InvalidOption("batch_rows must be a whole number of rows, at least 1")
+    lazy = cio.scan(source, format=format, encoding=encoding, delimiter=delimiter)
+    col_kinds = column_kinds(lazy, kinds=kinds)
+    regions = {
+        c: phone_regions(lazy, c, region=region) for c, k in col_kinds.items() if k == "phone"
+    }
+    builder = ProfileBuilder(lazy.collect_schema(), col_kinds, regions=regions, region=region)
+    for batch in _batches(lazy, batch_rows, Path(source).name):
+        builder.add(batch.rechunk())
+    return builder.result(top=top, show_values=show_values)
 
 
 def _batches(lazy: pl.LazyFrame, batch_rows: int, name: str) -> Iterator[pl.DataFrame]:

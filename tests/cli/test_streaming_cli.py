@@ -1,8 +1,10 @@
-"""normalize phones|emails|dates|genders stream file → file (--batch-rows) with the same output
-and the same report as in memory (--batch-rows 0)."""
+"""normalize, mask, suppress and convert stream file → file (--batch-rows) with the same output
+and the same report as in memory (--batch-rows 0); profile reads a file in batches and merges
+its figures into the same profile."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -92,6 +94,8 @@ STREAMED_COMMANDS = {
     "name-parts": ["normalize", "names", "--last", "ФИО", "--first", "Город"],
     "ids": ["normalize", "ids", "-c", "Код клиента"],
     "all": ["normalize", "all", "--fallback-region", "UA"],
+    "organizations": ["normalize", "organizations", "-c", "ФИО"],
+    "addresses": ["normalize", "addresses"],
     "mask-hash": ["mask"],
     "mask-mask": ["mask", "--method", "mask", "-k", "contact=Эл. почта"],
     "mask-tokenize": ["mask", "--method", "tokenize", "-c", "Телефон"],
@@ -168,3 +172,14 @@ def test_mask_streams_in_place_only_when_asked(
     done = inproc("mask", "--method", "mask", src, "-o", src, "--batch-rows", "7", "--in-place")
     assert done.exit_code == 0, done.stderr
     assert cio.read(src).height == 53
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_profile_streams_as_in_memory(inproc, small_inputs: dict[str, Path], fmt: str) -> None:
+    src = small_inputs[fmt]
+    memory = inproc("profile", src, "--json", "--batch-rows", "0")
+    streamed = inproc("profile", src, "--json", "--batch-rows", "7" if fmt == "csv" else "13")
+    assert memory.exit_code == streamed.exit_code == 0, streamed.stderr
+    assert streamed.stdout == memory.stdout  # every figure, merged over 8 (5) batches
+    assert streamed.stderr == memory.stderr  # the terminal table
+    assert json.loads(streamed.stdout)["duplicates"]["keys"] == ["Телефон", "Эл. почта"]

@@ -120,7 +120,7 @@ def test_golden_name_is_built_from_the_best_parts_in_normalized_case():
     })
     g = golden_records(df).row(0, named=True)
     assert g["first_name"] == "Борис" and g["last_name"] == "Матяш"
-    assert g["full_name"] == "Матяш Борис А"
+    assert g["full_name"] == "Матяш Борис А."  # the initial keeps its dot (it had none before)
     assert g["first_name_source_row"] in (2, 3)
 
 
@@ -162,3 +162,19 @@ def test_property_no_golden_value_is_junk(values):
         assert row["phone"] in (None, "+79123456789")
         assert row["email"] in (None, "a@b.ru")
         assert set(row["phone_all"]) <= {"+79123456789"} and set(row["email_all"]) <= {"a@b.ru"}
+
+
+def test_an_initial_keeps_its_dot_in_the_golden_full_name():
+    """An initial-only middle (or first) name is written as the normalizer writes it: 'А.'."""
+    df = pl.DataFrame(
+        {
+            "ФИО": ["Матяш Б.А.", "Матяш Борис", "Иванов И. И.", "Smith J."],
+            "Телефон": ["+79123456789", "+79123456789", "+79031112233", "+79035557788"],
+        }
+    )
+    g = golden_records(find_duplicates(df)).sort("ФИО")
+    assert g.select("ФИО", "first_name", "middle_name").rows() == [
+        ("Smith J.", "J", None),
+        ("Иванов И. И.", "И", "И"),
+        ("Матяш Борис А.", "Борис", "А"),
+    ]

@@ -73,3 +73,33 @@ def test_update_master_skips_identical_rows_without_id_column():
     master = update_master(night, rules="email")
     again = update_master(night, master, rules="email")
     assert again.height == 2 and again["cluster_id"].equals(master["cluster_id"])
+
+
+def test_reviewed_proposals_merge_master_ids_in_the_pipeline(tmp_path):
+    """A night's dump bridges two master ids; the reviewed proposal merges them on the next run."""
+    from custdata.dedupe import master_match
+
+    master = pl.DataFrame(
+        {
+            "cluster_id": ["cA", "cB"],
+            "id": ["1", "2"],
+            "name": ["Иванов Иван", "Иванов Иван"],
+            "phone": [None, "+79123456789"],
+            "email": ["ivan@mail.ru", None],
+        }
+    )
+    dump = pl.DataFrame({"id": ["3"], "name": ["Иванов Иван"], "phone": ["8 912 345 67 89"], "email": ["ivan@mail.ru"]})
+    proposals = master_match(dump, master, rules=["email", "phone"]).proposals
+    assert proposals.select("master_id_keep", "master_id_retire").rows() == [("cA", "cB")]
+    (tmp_path / "dumps").mkdir()
+    dump.write_csv(tmp_path / "dumps" / "2026-03-02.csv")
+    (tmp_path / "master").mkdir()
+    master.write_parquet(tmp_path / "master" / "customers-2026-03-01.parquet")
+    proposals.with_columns(pl.lit("accept").alias("decision")).write_csv(tmp_path / "reviewed.csv")
+    text = PIPELINE.replace('id_column = "id"\n', 'id_column = "id"\nreviewed = "reviewed.csv"\n')
+    (tmp_path / "master.toml").write_text(text, encoding="utf-8")
+    run_pipeline(tmp_path / "master.toml", overrides=["date=2026-03-02"])
+    out = pl.read_parquet(tmp_path / "master" / "customers-2026-03-02.parquet")
+    assert out["id"].to_list() == ["1", "2", "3"]
+    assert out["cluster_id"].to_list() == ["cA", "cA", "cA"]
+    assert out["merged_from"].to_list() == [None, "cB", None]

@@ -247,7 +247,7 @@ BatchRowsOpt = Annotated[
         help=(
             "File to file, stream the input in batches of N rows (bounded memory; default "
             "500,000); 0 reads the whole input in memory. Stdin, stdout and Excel are never "
-            "streamed."
+            "streamed (profile streams any file input but Excel)."
         ),
         show_default=False,
         metavar="N",
@@ -274,30 +274,31 @@ class IOOptions:
     quiet: bool = False
     batch_rows: int | None = None
 
-    def can_stream(self, path: str) -> bool:
-        """True when ``path`` → ``-o`` can be streamed in batches (see :meth:`stream`)."""
-        from custdata.streaming import STREAM_FORMATS
-
-        if self.batch_rows == 0 or path == "-" or self.output is None or self.output == "-":
+    def can_scan(self, path: str) -> bool:
+        """True when the input ``path`` can be read in batches (a CSV/TSV, Parquet, Arrow or
+        JSON Lines file, and ``--batch-rows`` is not 0)."""
+        if self.batch_rows == 0 or path == "-" or self.sheet:
             return False
-        if self.sheet:
-            return False
-        target = Path(self.output)
-        if target.exists() and not target.is_file():
-            return (
-                False  # a device (/dev/null), FIFO or folder: cio.write streams into it or refuses
-            )
         try:
             source_fmt = (
                 cio.normalize_format(self.from_) if self.from_ else cio.format_from_path(path)
             )
         except Exception:
             return False
-        return (
-            source_fmt in ("csv", "tsv", "parquet", "arrow", "jsonl")
-            and output_format(self.output, self.to) in STREAM_FORMATS
-            and Path(path).is_file()
-        )
+        return source_fmt in ("csv", "tsv", "parquet", "arrow", "jsonl") and Path(path).is_file()
+
+    def can_stream(self, path: str) -> bool:
+        """True when ``path`` → ``-o`` can be streamed in batches (see :meth:`stream`)."""
+        from custdata.streaming import STREAM_FORMATS
+
+        if self.output is None or self.output == "-" or not self.can_scan(path):
+            return False
+        target = Path(self.output)
+        if target.exists() and not target.is_file():
+            return (
+                False  # a device (/dev/null), FIFO or folder: cio.write streams into it or refuses
+            )
+        return output_format(self.output, self.to) in STREAM_FORMATS
 
     def scan(self, path: str) -> pl.LazyFrame:
         """The input as a LazyFrame (for finding columns before :meth:`stream`)."""

@@ -199,6 +199,37 @@ def find(
             metavar="FILE",
         ),
     ] = None,
+    proposals: Annotated[
+        str | None,
+        typer.Option(
+            "--proposals",
+            help="With --master: write merge proposals (a new record matching two known people) "
+            "to this file; fill its 'decision' column with accept/reject and feed it back with "
+            "--accept-proposals.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    accept_proposals: Annotated[
+        str | None,
+        typer.Option(
+            "--accept-proposals",
+            help="With --master: a reviewed proposals file; accepted merges re-point the retired "
+            "ids to the surviving ones, rejected pairs are not proposed again.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    merges: Annotated[
+        str | None,
+        typer.Option(
+            "--merges",
+            help="With --accept-proposals: write the merges applied (retired_id -> surviving_id, "
+            "proposal_id) for a CRM to remap its ids.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
     households: Annotated[
         bool,
         typer.Option(
@@ -220,10 +251,19 @@ def find(
     \b
       custdata dedupe examples/crm_export.csv -k phone=Телефон -o people.csv
       custdata dedupe examples/crm_export.csv examples/shop_customers.xlsx --golden golden.csv -o people.csv
+      custdata dedupe examples/nightly_tonight.csv --master examples/nightly_master.csv --proposals proposals.csv
     """
+    _check_master_options(master, proposals, accept_proposals, merges)
     cio.check_outputs(
-        [("-o", io.output), ("--pairs", pairs), ("--review", review), ("--golden", golden)],
-        [*inputs, *(p for p in (labels, master, config) if p)],
+        [
+            ("-o", io.output),
+            ("--pairs", pairs),
+            ("--review", review),
+            ("--golden", golden),
+            ("--proposals", proposals),
+            ("--merges", merges),
+        ],
+        [*inputs, *(p for p in (labels, master, config, accept_proposals) if p)],
     )
     from custdata.dedupe.job import FindOptions
     from custdata.dedupe.job import find as run_find
@@ -254,26 +294,71 @@ def find(
         return
     labels_frame = io.read_plain(labels) if labels else None
     master_frame = io.read_plain(master) if master else None
+    reviewed = io.read_plain(accept_proposals) if accept_proposals else None
     with stages(io.quiet) as on_progress:
         found = run_find(
             frame,
             options,
             labels=labels_frame,
             master=master_frame,
+            reviewed=reviewed,
             progress=on_progress,
             on_plan=lambda p: _print_plan(p, io.quiet),
         )
     io.write(found.frame, inputs=inputs)
     if found.result is not None:
         _report(found.result.diagnostics, io.quiet)
-    for table, path in ((found.pairs, pairs), (found.review, review), (found.golden, golden)):
+    sides = (
+        (found.pairs, pairs),
+        (found.review, review),
+        (found.golden, golden),
+        (found.proposals, proposals),
+        (found.merges, merges),
+    )
+    for table, path in sides:
         if table is not None and path is not None:
             io.write_side(table, path, inputs=inputs)
+    _say_merges(found, io, written=proposals is not None)
     extra = f", {found.households} households" if found.households is not None else ""
     io.say(
         f"dedupe: {found.frame.height} rows -> {found.people} people "
         f"({found.duplicate_rows} rows have duplicates){extra}"
     )
+
+
+def _check_master_options(
+    master: str | None, proposals: str | None, accept: str | None, merges: str | None
+) -> None:
+    for name, value in (("--proposals", proposals), ("--accept-proposals", accept)):
+        if value is not None and master is None:
+            raise InvalidOption(f"{name} needs --master (proposals are about a master's ids)")
+    if merges is not None and accept is None:
+        raise InvalidOption(
+            "--merges needs --accept-proposals (the merges it writes come from there)"
+        )
+
+
+def _say_merges(found, io: IOOptions, *, written: bool) -> None:
+    """Counts of merge proposals and applied merges on stderr (never an id or a value)."""
+    if found.merges is not None and found.merges.height:
+        n, rows = found.merges.height, int(found.merges["master_rows"].sum())
+        io.say(f"dedupe: {n} accepted merge(s) applied ({rows} master rows re-pointed)")
+    if found.proposals is None:
+        return
+    n = found.proposals.height
+    suppressed = (
+        f"; {found.suppressed} rejected pair(s) not proposed again" if found.suppressed else ""
+    )
+    if n and not written:
+        io.say(
+            f"dedupe: {n} merge proposal(s): new rows match two known people; write them for "
+            f"review with --proposals FILE{suppressed}"
+        )
+    elif written:
+        rows = int(found.proposals["bridges"].sum()) if n else 0
+        io.say(f"dedupe: {n} merge proposal(s) ({rows} bridging new rows){suppressed}")
+    elif suppressed:
+        io.say(f"dedupe: {found.suppressed} rejected pair(s) not proposed again")
 
 
 @app.command("link")

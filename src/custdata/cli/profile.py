@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from custdata.cli._common import InputArg, IOOptions, RegionOpt, console, deprecated, io_options
+from custdata.cli._common import (
+    InputArg,
+    IOOptions,
+    RegionOpt,
+    console,
+    deprecated,
+    io_options,
+    progress,
+)
 from custdata.errors import InvalidOption, OutputError, column_labels
 from custdata.profiling import Profile, profile_html
 from custdata.profiling import profile as build_profile
@@ -83,7 +91,7 @@ def _write_text(path: str, text: str) -> None:
     tmp.replace(target)
 
 
-@io_options(write=False)
+@io_options(write=False, stream=True)
 def profile(
     input: InputArg,
     io: IOOptions,
@@ -138,8 +146,23 @@ def profile(
         if Path(input).suffix.lower() == ".json" and Path(legacy_json).suffix.lower() != ".json":
             input, legacy_json = legacy_json, input  # `profile --json out.json data.csv`
         json_file, as_json = (None, True) if legacy_json == "-" else (legacy_json, False)
-    frame = io.read(input)
-    result = build_profile(frame, top=top, show_values=show_values, region=region)
+    if io.can_scan(input):  # batch by batch, merged exactly: the same profile as in memory
+        from custdata.streaming import DEFAULT_BATCH_ROWS, profile_file
+
+        with progress(f"profiling {Path(input).name}", quiet=io.quiet):
+            result = profile_file(
+                input,
+                batch_rows=io.batch_rows or DEFAULT_BATCH_ROWS,
+                top=top,
+                show_values=show_values,
+                region=region,
+                format=io.from_,
+                encoding=io.encoding,
+                delimiter=io.delimiter,
+            )
+    else:
+        frame = io.read(input)
+        result = build_profile(frame, top=top, show_values=show_values, region=region)
     if as_json:
         typer.echo(result.to_json())
     if json_file:

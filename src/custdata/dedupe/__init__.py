@@ -30,6 +30,7 @@ from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
 from custdata.dedupe.evaluate import error_pairs, evaluate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households, link, match_master
+from custdata.dedupe.merges import MasterMatch, apply_merges, master_match, parse_decisions
 from custdata.dedupe.plan import ColumnUse, DedupePlan
 from custdata.dedupe.records import record_keys
 from custdata.dedupe.report import explain, explain_lines, pairs_report
@@ -96,6 +97,10 @@ __all__ = [
     "link",
     "load_config",
     "match_master",
+    "master_match",
+    "MasterMatch",
+    "apply_merges",
+    "parse_decisions",
     "pairs_report",
     "parse_labels",
     "parse_rule",

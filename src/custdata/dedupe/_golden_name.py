@@ -40,6 +40,15 @@ def _name_part_exprs(
     }
 
 
+def _with_dot(part: pl.Expr) -> pl.Expr:
+    """A one-letter name part (an initial) with its dot; other parts as they are."""
+    return (
+        pl.when(part.str.contains(r"^\p{L}$"))
+        .then(pl.concat_str([part, pl.lit(".")]))
+        .otherwise(part)
+    )
+
+
 def _golden_name(
     out: pl.DataFrame,
     base: pl.DataFrame,
@@ -77,8 +86,11 @@ def _golden_name(
         chosen[p] = best.select(cols)
         out = out.join(chosen[p], on=cluster, how="left", maintain_order="left")
     pick = {p: pl.col(f"_name_{p}") for p in parts}
+    # In the full name an initial keeps its dot, as the normalizer writes it ("Матяш Борис А.");
+    # the part columns stay as the normalizer splits them (the letter alone).
+    shown = {p: _with_dot(e) if p != "last" else e for p, e in pick.items()}
     full = full_name(
-        pick.get("last", pl.lit(None, pl.String)), pick.get("first"), pick.get("middle")
+        shown.get("last", pl.lit(None, pl.String)), shown.get("first"), shown.get("middle")
     )
     lead_part = "last" if "last" in parts else next(iter(parts))
     new = []

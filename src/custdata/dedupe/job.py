@@ -14,7 +14,7 @@ import polars as pl
 from custdata.dedupe.core import DedupeResult, deduplicate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households as add_households
-from custdata.dedupe.link import match_master
+from custdata.dedupe.merges import master_match
 from custdata.dedupe.plan import DedupePlan
 from custdata.dedupe.report import pairs_report
 from custdata.dedupe.review import review_pairs
@@ -50,7 +50,10 @@ class FindOutput:
     """Every input row with ``cluster_id`` (``frame``) and the extra tables asked for.
 
     ``result`` is the full dedupe result (None when matching against a master table, which
-    returns only the frame); ``pairs`` and ``review`` are None then too.
+    returns only the frame); ``pairs`` and ``review`` are None then too. Against a master,
+    ``proposals`` holds the merge proposals, ``merges`` the accepted merges applied
+    (``retired_id`` -> ``surviving_id``) and ``suppressed`` the proposals a reviewed file
+    rejected (see :mod:`custdata.dedupe.merges`).
     """
 
     frame: pl.DataFrame
@@ -58,6 +61,9 @@ class FindOutput:
     golden: pl.DataFrame | None = None
     pairs: pl.DataFrame | None = None
     review: pl.DataFrame | None = None
+    proposals: pl.DataFrame | None = None
+    merges: pl.DataFrame | None = None
+    suppressed: int = 0
 
     @property
     def people(self) -> int:
@@ -85,13 +91,15 @@ def find(
     *,
     labels: pl.DataFrame | None = None,
     master: pl.DataFrame | None = None,
+    reviewed: pl.DataFrame | None = None,
     progress: ProgressCallback | None = None,
     on_plan: Callable[[DedupePlan], None] | None = None,
 ) -> FindOutput:
     """Find the records of the same person and build the tables ``options`` asks for.
 
     With ``master`` (an earlier result with ``cluster_id``), the rows are matched against it
-    and keep its ids (:func:`~custdata.dedupe.match_master`); ``labels`` are labelled review
+    and keep its ids (:func:`~custdata.dedupe.master_match`: with merge proposals, and
+    ``reviewed`` proposals applied); ``labels`` are labelled review
     pairs (see :mod:`custdata.dedupe.review`). ``progress`` receives the dedupe stages;
     ``on_plan`` what the run uses, before matching (:class:`~custdata.dedupe.DedupePlan`).
     The pairs table names records by their id column (:func:`~custdata.dedupe.pairs_report`).
@@ -104,17 +112,20 @@ def find(
     opts = options or FindOptions()
     rules = list(opts.rules) if opts.rules else None
     result = None
+    matched = None
     if master is not None:
-        out = match_master(
+        matched = master_match(
             frame,
             master,
             columns=opts.columns,
+            reviewed=reviewed,
             rules=rules,
             threshold=opts.threshold,
             config=opts.config,
             region=opts.region,
             fallback_region=opts.fallback_region,
         )
+        out = matched.frame
     else:
         result = deduplicate(
             frame,
@@ -137,4 +148,7 @@ def find(
         golden=golden_records(out, date_column=opts.date_column) if opts.golden else None,
         pairs=pairs_report(result, frame) if result is not None and opts.pairs else None,
         review=review_pairs(result, frame) if result is not None and opts.review else None,
+        proposals=matched.proposals if matched is not None else None,
+        merges=matched.merges if matched is not None else None,
+        suppressed=matched.suppressed if matched is not None else 0,
     )

@@ -17,9 +17,13 @@ import numpy as np
 import polars as pl
 
 from custdata.dedupe._text import address_key, surname_stem
-from custdata.dedupe.core import CLUSTER_ID, MATCH_REASON, MATCH_SCORE, deduplicate
+from custdata.dedupe.core import CLUSTER_ID, MATCH_REASON, MATCH_SCORE, DedupeResult, deduplicate
 from custdata.dedupe.records import stable_id
 from custdata.errors import InvalidOption, require_columns
+
+#: Column of a master row re-pointed by an accepted merge: the id it had before
+#: (see :mod:`custdata.dedupe.merges`).
+MERGED_FROM = "merged_from"
 
 
 def link(
@@ -66,18 +70,41 @@ def match_master(
 
     ``master`` is an earlier output (every row with its ``cluster_id``) or a golden table (one
     row per ``cluster_id``). New rows matching several master clusters take the one they match
-    best; master clusters are never merged or renamed. New people get new stable ids.
+    best (on a tie, the smaller id); master clusters are never merged or renamed here (a record
+    bridging two of them is a merge proposal: :func:`custdata.dedupe.master_match`). New people
+    get new stable ids.
 
     >>> master = pl.DataFrame({"cluster_id": ["c1"], "email": ["ivan@mail.ru"]})
     >>> new = pl.DataFrame({"email": ["IVAN@mail.ru", "olga@mail.ru"]})
     >>> match_master(new, master, rules="email")["cluster_id"].to_list()[0]
     'c1'
     """
+    return match_master_result(new, master, columns=columns, **options)[0]
+
+
+def match_master_result(
+    new: pl.DataFrame,
+    master: pl.DataFrame,
+    *,
+    columns: Mapping[str, str | list[str]] | None = None,
+    **options,
+) -> tuple[pl.DataFrame, DedupeResult]:
+    """:func:`match_master` and the dedupe result of the master rows + the new rows stacked.
+
+    In the result, rows ``0 .. master.height - 1`` are the master's and the rest the new rows
+    (its pairs are what :mod:`custdata.dedupe.merges` reads to propose merges).
+
+    >>> master = pl.DataFrame({"cluster_id": ["c1"], "email": ["ivan@mail.ru"]})
+    >>> frame, res = match_master_result(pl.DataFrame({"email": ["IVAN@mail.ru"]}), master, rules="email")
+    >>> frame["cluster_id"].to_list(), res.frame.height
+    (['c1'], 2)
+    """
     require_columns(master.columns, [CLUSTER_ID])
-    drop = [c for c in (MATCH_SCORE, MATCH_REASON) if c in master.columns]
+    drop = [c for c in (MATCH_SCORE, MATCH_REASON, MERGED_FROM) if c in master.columns]
     base = master.drop(drop).rename({CLUSTER_ID: "_master_id"})
     n_master = base.height
-    new_clean = new.drop([c for c in (CLUSTER_ID, MATCH_SCORE, MATCH_REASON) if c in new.columns])
+    own = (CLUSTER_ID, MATCH_SCORE, MATCH_REASON, MERGED_FROM)
+    new_clean = new.drop([c for c in own if c in new.columns])
     stacked = pl.concat([base.drop("_master_id"), new_clean], how="diagonal_relaxed")
     res = deduplicate(stacked, columns=columns, **options)
     out = res.frame
@@ -93,9 +120,16 @@ def match_master(
             ),
         ]
     )
-    best = link_tab.sort(["new", "match_probability", "m"], descending=[False, True, False]).unique(
-        "new", keep="first"
+    # Ties (two master clusters matched equally well) go to the smaller master id: row order
+    # never decides.
+    link_tab = link_tab.with_columns(
+        pl.Series("mid", master_ids, dtype=pl.String).gather(link_tab["m"])
+        if link_tab.height
+        else pl.lit(None, dtype=pl.String).alias("mid")
     )
+    best = link_tab.sort(
+        ["new", "match_probability", "mid", "m"], descending=[False, True, False, False]
+    ).unique("new", keep="first")
     cluster_master = (
         pl.DataFrame({"cid": ids[m_rows], "mid": master_ids})
         .group_by("cid")
@@ -120,7 +154,8 @@ def match_master(
     new_part = new_part.with_columns(
         pl.coalesce(direct, pl.col("mid"), pl.col(CLUSTER_ID)).alias(CLUSTER_ID)
     )
-    return new_part.select(list(new_clean.columns) + [CLUSTER_ID, MATCH_SCORE, MATCH_REASON])
+    frame = new_part.select(list(new_clean.columns) + [CLUSTER_ID, MATCH_SCORE, MATCH_REASON])
+    return frame, res
 
 
 def households(

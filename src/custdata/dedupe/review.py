@@ -22,9 +22,11 @@ import polars as pl
 
 from custdata.dedupe.records import record_keys
 from custdata.errors import InvalidOption
+from custdata.yesno import NO, YES
 
-_YES = {"y", "yes", "1", "true", "match", "same", "да", "д", "так", "+"}
-_NO = {"n", "no", "0", "false", "distinct", "different", "нет", "н", "ні", "-"}
+#: The shared yes/no words (:mod:`custdata.yesno`) plus the words of a match label.
+_YES = YES | {"match", "same"}
+_NO = NO | {"distinct", "different", "-"}
 
 
 def review_pairs(

@@ -27,6 +27,7 @@ import polars as pl
 
 from custdata.errors import InvalidOption
 from custdata.frames import check_columns
+from custdata.yesno import NO, YES
 
 __all__ = ["CHANNELS", "OPT_IN", "OPT_OUT", "consent_columns", "consents", "parse_consent"]
 
@@ -46,24 +47,9 @@ _CHANNEL_PATTERNS = [
     ("email", re.compile(r"(e.?mail|почт|пошт|емейл)")),
     ("phone", re.compile(r"(phone|call|звон|дзвін|телефон)")),
 ]
-_YES = {
-    "yes",
-    "y",
-    "true",
-    "t",
-    "1",
-    "да",
-    "д",
-    "так",
-    "+",
-    "on",
-    "subscribed",
-    "согласен",
-    "согласна",
-    "згоден",
-    "згодна",
-}
-_NO = {"no", "n", "false", "f", "0", "нет", "н", "ні", "off", "не согласен", "не согласна"}
+#: The shared yes/no words (:mod:`custdata.yesno`) plus the words of a consent cell.
+_YES = YES | {"subscribed", "согласен", "согласна", "згоден", "згодна"}
+_NO = NO | {"не согласен", "не согласна"}
 
 
 def consent_columns(names: Iterable[str]) -> dict[str, tuple[str, bool]]:

@@ -74,9 +74,9 @@ STEPS: dict[str, StepSpec] = {
     "dedupe": StepSpec("custdata.dedupe:find_duplicates", options_of="custdata.dedupe:deduplicate"),
     "dedupe.master": StepSpec(
         "custdata.pipeline.steps:update_master",
-        frames=("master",),
-        paths=("master",),
-        templated=("master",),
+        frames=("master", "reviewed"),
+        paths=("master", "reviewed"),
+        templated=("master", "reviewed"),
         options_of="custdata.dedupe:deduplicate",
         optional_frames=("master",),
     ),

@@ -17,6 +17,7 @@ def update_master(
     master: pl.DataFrame | None = None,
     *,
     id_column: str | None = None,
+    reviewed: pl.DataFrame | None = None,
     **options: object,
 ) -> pl.DataFrame:
     """Yesterday's master + tonight's dump -> the updated master, with stable ``cluster_id``.
@@ -26,9 +27,12 @@ def update_master(
     change. Rows of the dump already in the master are not added twice: with ``id_column`` (a
     source record id) a dump row replaces the master row with the same id, otherwise a dump row
     equal to a master row on every shared column is skipped. Without a master (the first
-    night) this is :func:`custdata.dedupe.find_duplicates`. ``options`` go to the dedupe
-    (``rules``, ``columns``, ``threshold``, ...). Master rows come first, then the new rows, in
-    input order.
+    night) this is :func:`custdata.dedupe.find_duplicates`. ``reviewed``: a reviewed merge
+    proposals table (``custdata dedupe --master ... --proposals FILE``, decisions filled in):
+    accepted merges re-point the master rows of each retired id to the surviving id, and the
+    updated master keeps the old id in ``merged_from`` (see :mod:`custdata.dedupe.merges`).
+    ``options`` go to the dedupe (``rules``, ``columns``, ``threshold``, ...). Master rows come
+    first, then the new rows, in input order.
 
     >>> day1 = pl.DataFrame({"id": ["1", "2"], "email": ["ivan@mail.ru", "olga@mail.ru"]})
     >>> master = update_master(day1, rules="email")
@@ -39,7 +43,7 @@ def update_master(
     >>> new["cluster_id"][2] == master["cluster_id"][0]
     True
     """
-    from custdata.dedupe import find_duplicates, match_master
+    from custdata.dedupe import find_duplicates, master_match
 
     if master is None or master.height == 0:
         return find_duplicates(frame, **options)  # type: ignore[arg-type]
@@ -47,7 +51,10 @@ def update_master(
     if id_column is not None:
         require_columns(frame.columns, [id_column])
         require_columns(master.columns, [id_column])
-    matched = match_master(frame, master, **options)  # type: ignore[arg-type]
+    found = master_match(frame, master, reviewed=reviewed, **options)  # type: ignore[arg-type]
+    matched = found.frame
+    if reviewed is not None:
+        master = found.master
     if id_column is not None:
         incoming = matched[id_column].unique().implode()
         kept = master.filter(~pl.col(id_column).is_in(incoming))
