@@ -144,16 +144,6 @@ DeprecatedKindColumnOpt = Annotated[
 ]
 REGION_HELP = "Default region (ISO code) for phones without a country code."
 RegionOpt = Annotated[str, typer.Option("--region", help=REGION_HELP, metavar="REGION")]
-#: ``--region`` where a settings file may set it too (dedupe --config): None = the file's, else RU.
-ConfigRegionOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--region",
-        help=f"{REGION_HELP} Default: the --config file's region, else RU.",
-        show_default=False,
-        metavar="REGION",
-    ),
-]
 #: Every command that reads phones takes it, with this one meaning (tests/cli/test_cli_help.py).
 FallbackRegionOpt = Annotated[
     str | None,

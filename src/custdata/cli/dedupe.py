@@ -17,7 +17,9 @@ from typer.core import TyperGroup
 
 from custdata import io as cio
 from custdata.cli._common import (
+    REGION_HELP,
     DeprecatedKindColumnOpt,
+    FallbackRegionOpt,
     IOOptions,
     JsonOpt,
     KindColumnOpt,
@@ -94,6 +96,17 @@ ConfigOpt = Annotated[
     ),
 ]
 
+#: ``--region``, which the --config file may set too: None = the file's region, else RU.
+ConfigRegionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--region",
+        help=f"{REGION_HELP} Default: the --config file's region, else RU.",
+        show_default=False,
+        metavar="REGION",
+    ),
+]
+
 
 def _columns(kind: list[str] | None, column: list[str] | None) -> dict[str, list[str]] | None:
     specs = alias(kind, column, old="-c/--column KIND=COLUMN", new="-k/--kind KIND=COLUMN")
@@ -145,6 +158,8 @@ def find(
     rule: RuleOpt = None,
     threshold: ThresholdOpt = None,
     config: ConfigOpt = None,
+    region: ConfigRegionOpt = None,
+    fallback_region: FallbackRegionOpt = None,
     golden: Annotated[
         str | None,
         typer.Option(
@@ -273,6 +288,8 @@ def find(
         rules=rule or None,
         threshold=threshold,
         config=config,
+        region=region,
+        fallback_region=fallback_region,
         households=households,
         golden=golden is not None,
         date_column=date_column,
@@ -288,6 +305,8 @@ def find(
                 rules=options.rules,
                 threshold=options.threshold,
                 config=options.config,
+                region=options.region,
+                fallback_region=options.fallback_region,
             ),
             quiet=False,
         )
@@ -374,6 +393,8 @@ def link_cmd(
     rule: RuleOpt = None,
     threshold: ThresholdOpt = None,
     config: ConfigOpt = None,
+    region: ConfigRegionOpt = None,
+    fallback_region: FallbackRegionOpt = None,
     all_matches: Annotated[
         bool, typer.Option("--all", help="Keep every match of a right row, not only its best.")
     ] = False,
@@ -395,6 +416,8 @@ def link_cmd(
             rules=rule or None,
             threshold=threshold,
             config=config,
+            region=region,
+            fallback_region=fallback_region,
             best_only=not all_matches,
         )
     li, ri = pairs["row_left"].to_list(), pairs["row_right"].to_list()
@@ -528,6 +551,8 @@ def explain_cmd(
     rule: RuleOpt = None,
     threshold: ThresholdOpt = None,
     config: ConfigOpt = None,
+    region: ConfigRegionOpt = None,
+    fallback_region: FallbackRegionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Why two records match or not: blocking rules (passed or failed), keys and weights per field, vetoes.
@@ -539,7 +564,12 @@ def explain_cmd(
     """
     frame = io.read(input_path)
     opts = dict(
-        columns=_columns(kind, column), rules=rule or None, threshold=threshold, config=config
+        columns=_columns(kind, column),
+        rules=rule or None,
+        threshold=threshold,
+        config=config,
+        region=region,
+        fallback_region=fallback_region,
     )
     with progress("matching", quiet=io.quiet):
         why = dd.explain(frame, first, second, id_column=id_column, **opts)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from custdata.dedupe.config import DedupeConfig, load_config
 from custdata.dedupe.core import DedupeResult, deduplicate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households as add_households
@@ -142,10 +143,19 @@ def find(
         out = result.frame
     if opts.households:
         out = add_households(out)
+    golden = None
+    if opts.golden:  # raw phones read as matching read them: the options, else the config's
+        cfg = load_config(opts.config) if opts.config else DedupeConfig()
+        golden = golden_records(
+            out,
+            date_column=opts.date_column,
+            region=opts.region or cfg.region,
+            fallback_region=opts.fallback_region or cfg.fallback_region,
+        )
     return FindOutput(
         frame=out,
         result=result,
-        golden=golden_records(out, date_column=opts.date_column) if opts.golden else None,
+        golden=golden,
         pairs=pairs_report(result, frame) if result is not None and opts.pairs else None,
         review=review_pairs(result, frame) if result is not None and opts.review else None,
         proposals=matched.proposals if matched is not None else None,
