@@ -132,7 +132,10 @@ def stream(
                 batches += 1
             if batches == 0:  # an input with a header and no rows: still write the header
                 empty = lazy.clear().collect()
-                writer.write(step(empty))
+                out = step(empty)
+                writer.write(out)
+                if observe is not None:
+                    observe(empty, out)
         finally:
             writer.close()
     return StreamResult(rows_in=rows_in, rows_out=rows_out, batches=batches)

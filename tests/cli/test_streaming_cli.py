@@ -183,3 +183,20 @@ def test_profile_streams_as_in_memory(inproc, small_inputs: dict[str, Path], fmt
     assert streamed.stdout == memory.stdout  # every figure, merged over 8 (5) batches
     assert streamed.stderr == memory.stderr  # the terminal table
     assert json.loads(streamed.stdout)["duplicates"]["keys"] == ["Телефон", "Эл. почта"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["normalize", "all"], ["normalize", "ids", "-c", "ИНН"], ["suppress", "--list", "{optouts}"]],
+)
+def test_header_only_input_reports_as_in_memory(
+    inproc, examples_dir: Path, tmp_path: Path, args
+) -> None:
+    src = tmp_path / "empty.csv"
+    src.write_text("ИНН,Телефон,email\n")
+    args = [a.replace("{optouts}", str(examples_dir / "optouts.csv")) for a in args]
+    memory = inproc(*args, src, "-o", tmp_path / "m.csv", "--batch-rows", "0")
+    streamed = inproc(*args, src, "-o", tmp_path / "s.csv", "--batch-rows", "7")
+    assert memory.exit_code == streamed.exit_code == 0, streamed.stderr
+    assert streamed.stderr == memory.stderr
+    assert (tmp_path / "s.csv").read_bytes() == (tmp_path / "m.csv").read_bytes()

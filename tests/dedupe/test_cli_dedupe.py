@@ -125,7 +125,8 @@ def test_dry_run_prints_only_what_would_be_used(inproc, tmp_path):
                "-k", "birth_date=dob", "-k", "email=email", "-k", "id=client_id")
     assert r.exit_code == 0, r.stderr
     assert not out.exists() and r.stdout == b""
-    assert "column client_id: id (from named)" in r.stderr
+    # the ids are all different: they name rows, they are not evidence (issue 10 follow-up)
+    assert "column client_id: id (from named; unique per row: names rows, not compared)" in r.stderr
     assert "blocking email:" in r.stderr and "candidate pairs:" in r.stderr
     assert "Larry" not in r.stderr  # column names and counts only, never values
 

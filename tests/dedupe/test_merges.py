@@ -182,12 +182,22 @@ def _decisions(*rows: tuple[str, str, bool]) -> pl.DataFrame:
     )
 
 
+def test_a_retired_id_the_master_no_longer_holds_was_merged_before():
+    """A CRM that re-pointed its own master (no merged_from) can give the same file again."""
+    d = parse_decisions(_decisions(("cA", "cZ", True)))
+    assert resolve_merges(d, MASTER).rows() == [("cZ", "cA", merge_proposal_id("cA", "cZ"), 0)]
+
+
 def test_chains_resolve_to_the_final_survivor():
     d = parse_decisions(_decisions(("cB", "cA", True), ("cC", "cB", True)))
     merges = resolve_merges(d, MASTER)
     assert merges.select("retired_id", "surviving_id").rows() == [("cA", "cC"), ("cB", "cC")]
     out = apply_merges(MASTER, merges)
     assert out["cluster_id"].to_list() == ["cC", "cC", "cC", "cC", "cD"]
+    # the file's row order does not matter
+    rows = _decisions(("cB", "cA", True), ("cC", "cB", True), ("cD", "cC", False))
+    for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
+        assert resolve_merges(parse_decisions(rows[order]), MASTER).equals(merges)
 
 
 @pytest.mark.parametrize(
@@ -195,7 +205,8 @@ def test_chains_resolve_to_the_final_survivor():
     [
         ((("cA", "cB", True), ("cC", "cB", True)), "two different ids"),
         ((("cA", "cB", True), ("cB", "cA", True)), "circle"),
-        ((("cA", "cZ", True),), "not in the master"),
+        ((("cZ", "cA", True),), "surviving master id is not in the master"),
+        ((("cZ", "cY", True),), "surviving master id is not in the master"),
         ((("cA", "cB", True), ("cB", "cC", True), ("cA", "cC", False)), "rejected proposal"),
     ],
 )

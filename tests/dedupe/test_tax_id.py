@@ -27,7 +27,9 @@ def test_spellings_give_one_key() -> None:
 
 
 def test_junk_and_zeros_are_no_evidence() -> None:
-    frame = pl.DataFrame({"company": ["A", "B", "C", "D"], "ИНН": ["нет", "0000000000", " - ", None]})
+    frame = pl.DataFrame(
+        {"company": ["A", "B", "C", "D"], "ИНН": ["нет", "0000000000", " - ", None]}
+    )
     keys = prepare(frame, columns={"org_name": "company", "tax_id": "ИНН"})
     assert keys["tax_id"].to_list() == [None] * 4
 
@@ -61,12 +63,19 @@ def test_unconfirmed_never_weighs_more_than_confirmed() -> None:
     # EM alone could give the unconfirmed level more weight (few pairs reach it); it is capped
     levels = pl.DataFrame({"tax_id": [3] * 5 + [2] * 40 + [0] * 100}, schema={"tax_id": pl.Int8})
     model = FellegiSunter.fit(
-        levels, u={"tax_id": [0.98, 0.01, 0.0001, 0.01]}, n_levels={"tax_id": 4}, monotone={"tax_id"}
+        levels,
+        u={"tax_id": [0.98, 0.01, 0.0001, 0.01]},
+        n_levels={"tax_id": 4},
+        monotone={"tax_id"},
     )
     w = model.level_weights("tax_id")
     assert np.all(np.diff(w) >= 0)
-    free = FellegiSunter.fit(levels, u={"tax_id": [0.98, 0.01, 0.0001, 0.01]}, n_levels={"tax_id": 4})
-    assert free.level_weights("tax_id")[2] > free.level_weights("tax_id")[3]  # what the cap prevents
+    free = FellegiSunter.fit(
+        levels, u={"tax_id": [0.98, 0.01, 0.0001, 0.01]}, n_levels={"tax_id": 4}
+    )
+    assert (
+        free.level_weights("tax_id")[2] > free.level_weights("tax_id")[3]
+    )  # what the cap prevents
 
 
 def test_only_a_confirmed_number_overrides_a_veto() -> None:

@@ -342,6 +342,26 @@ def test_row_evidence_city_name_letters_and_country_column():
     assert out["tel_reason"].to_list() == ["region_inferred"] * 3 + [None]
 
 
+def test_every_number_of_a_multi_number_cell_gets_region_inference():
+    """The 2nd+ numbers of a cell were read only in the default region (note11's leftover)."""
+    cells = ["+7 912 345 67 89, 0975419469", "0975419469, (073) 346-59-24", "0443334455; 0975419469",
+             "+7 912 345 67 89, 8 903 111 22 33"]
+    out = phones(pl.DataFrame({"tel": cells}), "tel", regions=["UA"])
+    assert out["tel_e164"].to_list() == ["+79123456789", "+380975419469", "+380443334455", "+79123456789"]
+    assert out["tel_extra"].to_list() == ["+380975419469", "+380733465924", "+380975419469", "+79031112233"]
+    assert out["tel_status"].to_list() == ["multiple_numbers"] * 4
+    assert out["tel_reason"].to_list() == ["region_inferred"] * 3 + [None]
+    # one number ambiguous (UA or BY), the other not: the cell keeps the one it can read
+    amb = phones(pl.DataFrame({"tel": ["0443334455, +7 912 345 67 89"]}), "tel", regions=["UA", "BY"])
+    assert (amb["tel_e164"][0], amb["tel_reason"][0]) == ("+79123456789", "ambiguous_region")
+    # explode: one row per number, each read in its region; the scalar call agrees
+    parts = phones(pl.DataFrame({"tel": cells[:2] + ["0975419469"]}), "tel", regions=["UA"], multiple="explode")
+    assert parts["tel_e164"].to_list() == ["+79123456789", "+380975419469", "+380975419469", "+380733465924",
+                                           "+380975419469"]
+    one = parse_phone(cells[0], regions=["UA"], formats=True)
+    assert (one.e164, one.extra, one.national) == ("+79123456789", ("+380975419469",), "8 (912) 345-67-89")
+
+
 def test_explicit_regions_make_a_batch_independent_of_its_other_rows():
     a = pl.DataFrame({"tel": ["0975419469"]})
     b = pl.DataFrame({"tel": ["0975419469", "8 912 345-67-89"]})

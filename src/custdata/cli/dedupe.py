@@ -32,6 +32,7 @@ from custdata.cli._common import (
     stages,
     warn,
 )
+from custdata.cli._memory import MemoryLimitOpt, check_dedupe_memory
 from custdata.errors import InvalidOption
 
 if TYPE_CHECKING:
@@ -251,6 +252,7 @@ def find(
             "--households", help="Add household_id: people sharing an address and surname."
         ),
     ] = False,
+    memory_limit: MemoryLimitOpt = None,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -313,6 +315,8 @@ def find(
         return
     labels_frame = io.read_plain(labels) if labels else None
     master_frame = io.read_plain(master) if master else None
+    check_dedupe_memory(frame.height + (master_frame.height if master_frame is not None else 0),
+                        memory_limit)
     reviewed = io.read_plain(accept_proposals) if accept_proposals else None
     with stages(io.quiet) as on_progress:
         found = run_find(
@@ -486,6 +490,20 @@ def evaluate_cmd(
         ),
     ] = None,
     as_json: JsonOpt = False,
+    blocking: Annotated[
+        bool,
+        typer.Option(
+            "--blocking",
+            help=(
+                "Also apply the run's blocking rules again to PRED's columns and report the "
+                "share of true pairs they make candidates (overall and per rule): the recall "
+                "lost before scoring. Give the run's -k/--rule/--config."
+            ),
+        ),
+    ] = False,
+    kind: KindColumnOpt = None,
+    rule: RuleOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Pairwise precision/recall/F1, B-cubed and adjusted Rand of PRED against the truth.
 
@@ -495,10 +513,16 @@ def evaluate_cmd(
       custdata dedupe evaluate people.csv --truth examples/truth.csv --on source_id --truth-column person_id
       custdata dedupe evaluate people.csv --truth examples/truth.csv --on source_id \\
         --truth-column person_id --errors errors.csv
+      custdata dedupe evaluate people.csv --truth examples/truth.csv --on source_id \\
+        --truth-column person_id --blocking
 
     A truth that covers none of the rows the prediction groups (a --on that matches nothing,
     an empty truth column) is an error (exit 2), not an F1 of 0.
     """
+    if not blocking and (kind or rule or config):
+        raise InvalidOption(
+            "-k, --rule and --config of evaluate describe the run's blocking: add --blocking"
+        )
     quiet = io.quiet
     pf = io.read(pred)
     tf = io.read(truth)
@@ -508,7 +532,18 @@ def evaluate_cmd(
     else:
         args = (pf, tf)
         kw = {"pred_column": pred_column, "truth_column": truth_column, "on": on}
-    scores = dd.evaluate(*args, **kw)
+    if blocking:
+        with progress("blocking again", quiet=quiet):
+            scores = dd.evaluate(
+                *args,
+                **kw,
+                blocking=True,
+                columns=kind_columns(kind) or None,
+                rules=rule or None,
+                config=config,
+            )
+    else:
+        scores = dd.evaluate(*args, **kw)
     if errors:
         from custdata.dedupe.evaluate import error_pairs
 
@@ -522,6 +557,14 @@ def evaluate_cmd(
         f"dedupe evaluate: F1 {scores['f1']:.4f} (precision {scores['precision']:.4f}, recall {scores['recall']:.4f})",
         quiet=quiet,
     )
+    if blocking:
+        lost = int(scores["blocking_true_pairs"]) - int(scores["blocking_found_pairs"])
+        message(
+            f"dedupe evaluate: blocking made {scores['blocking_found_pairs']:,} of "
+            f"{scores['blocking_true_pairs']:,} true pairs candidates (recall "
+            f"{scores['blocking_recall']:.4f}); {lost:,} never scored",
+            quiet=quiet,
+        )
 
 
 @app.command("explain")

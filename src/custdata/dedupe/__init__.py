@@ -25,11 +25,12 @@ from custdata.dedupe.comparison import (
     TaxIdComparison,
 )
 from custdata.dedupe.config import DedupeConfig, load_config
-from custdata.dedupe.core import deduplicate, find_duplicates, plan
+from custdata.dedupe.core import blocking_recall, deduplicate, find_duplicates, plan
 from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
 from custdata.dedupe.evaluate import error_pairs, evaluate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households, link, match_master
+from custdata.dedupe.memory import NotEnoughMemory, check_memory, estimate_memory
 from custdata.dedupe.merges import MasterMatch, apply_merges, master_match, parse_decisions
 from custdata.dedupe.plan import ColumnUse, DedupePlan
 from custdata.dedupe.records import record_keys
@@ -82,6 +83,7 @@ __all__ = [
     "assign",
     "block",
     "block_on",
+    "blocking_recall",
     "cluster_records",
     "compare",
     "comparison_set",
@@ -97,6 +99,9 @@ __all__ = [
     "link",
     "load_config",
     "match_master",
+    "estimate_memory",
+    "check_memory",
+    "NotEnoughMemory",
     "master_match",
     "MasterMatch",
     "apply_merges",

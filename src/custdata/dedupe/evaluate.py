@@ -16,6 +16,9 @@ materialized, so it works for millions of rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import polars as pl
 
 from custdata.errors import InvalidOption, require_columns
@@ -159,12 +162,22 @@ def evaluate(
     pred_column: str = "cluster_id",
     truth_column: str = "true_id",
     on: str | None = None,
+    blocking: bool = False,
+    columns: Mapping[str, str | list[str]] | None = None,
+    rules: Any = None,
+    config: Any = None,
 ) -> dict[str, float | int]:
     """Pairwise and cluster-level scores of ``pred[pred_column]`` against the truth.
 
     ``truth`` is a column of ``pred`` (name), a series aligned with ``pred``'s rows, a frame
     with ``truth_column`` aligned by row (or joined on ``on``), or a frame of true matching
     pairs (two columns of values of ``pred[on]``).
+
+    With ``blocking=True`` the blocking rules of the run (``columns``, ``rules``, ``config`` as
+    given to :func:`~custdata.dedupe.deduplicate`) are applied again to ``pred``'s data columns
+    and the scores gain ``blocking_recall`` (the share of true pairs that were candidates at
+    all), per rule ``blocking_recall[RULE]`` and ``blocking_added[RULE]``: see
+    :func:`~custdata.dedupe.blocking_recall`.
 
     >>> pred = pl.DataFrame({"id": ["r1", "r2", "r3"], "cluster_id": ["x", "x", "y"]})
     >>> pairs = pl.DataFrame({"left": ["r1"], "right": ["r2"]})
@@ -220,4 +233,26 @@ def evaluate(
         "adjusted_rand": ari,
         "predicted_clusters": psize.height,
         "true_clusters": tsize.height,
-    }
+    } | (
+        _blocking(pred, truth, truth_column, on, columns, rules, config, pred_column)
+        if blocking
+        else {}
+    )
+
+
+def _blocking(
+    pred: pl.DataFrame,
+    truth: str | pl.Series | pl.DataFrame,
+    truth_column: str,
+    on: str | None,
+    columns: Mapping[str, str | list[str]] | None,
+    rules: Any,
+    config: Any,
+    pred_column: str,
+) -> dict[str, float | int]:
+    from custdata.dedupe.core import blocking_recall
+
+    data = pred.drop(pred_column) if pred_column in pred.columns else pred
+    return blocking_recall(
+        data, truth, truth_column=truth_column, on=on, columns=columns, rules=rules, config=config
+    )

@@ -36,6 +36,8 @@ class ColumnUse:
     kind: str
     source: str
     key: str
+    #: What else to say about its use (e.g. an id unique per row: it names rows only).
+    note: str = ""
 
 
 @dataclass
@@ -61,7 +63,8 @@ class DedupePlan:
         """The plan as text lines (no customer values: column names, kinds, counts)."""
         out = [f"dedupe: {self.rows} rows, {self.records} distinct records"]
         for c in self.columns:
-            out.append(f"  column {c.column}: {c.kind} (from {c.source})")
+            note = f"; {c.note}" if c.note else ""
+            out.append(f"  column {c.column}: {c.kind} (from {c.source}{note})")
         if self.comparisons:
             out.append(f"  comparisons: {', '.join(self.comparisons)}")
         for name, n in self.blocking.items():

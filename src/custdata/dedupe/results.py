@@ -81,6 +81,9 @@ class Prepared:
     aliases: dict[str, str] = field(default_factory=dict)
     #: Unnamed columns that look like identifiers (reported, not used).
     candidates: list[str] = field(default_factory=list)
+    #: Named ``id`` columns whose values are unique per record: they name rows (``--pairs``,
+    #: ``explain``) but are never compared or blocked on (they could only ever disagree).
+    row_ids: list[str] = field(default_factory=list)
 
     def keys_of_kind(self, *kinds: str) -> list[str]:
         """Key columns built from input columns of these kinds (e.g. ``"id", "other"``)."""

@@ -124,15 +124,46 @@ def prepare_records(
     keys0 = prepare(frame, columns=mapping, region=cfg.region, fallback_region=cfg.fallback_region)
     records = index_records(frame, link_split=link_split)
     keys = keys0[records.order].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
+    aliases = key_names(mapping)
+    row_ids = _row_id_columns(keys, mapping, aliases, cfg)
     return Prepared(
-        keys=keys,
+        keys=keys.drop([aliases[c] for c in row_ids]),
         records=records,
         link_split=link_split,
         columns=mapping,
         sources=sources,
-        aliases=key_names(mapping),
+        aliases=aliases,
         candidates=candidates,
+        row_ids=row_ids,
     )
+
+
+def _row_id_columns(
+    keys: pl.DataFrame,
+    mapping: Mapping[str, list[str]],
+    aliases: Mapping[str, str],
+    cfg: DedupeConfig,
+) -> list[str]:
+    """Named ``id`` columns that only identify rows: every value unique among the records.
+
+    Such an id can never agree between two records, so as evidence it would only add
+    disagreement (and call neighbouring row numbers one typo apart). An id that repeats
+    (a customer number shared between sources) stays evidence, and so does one a rule or a
+    configured comparison names.
+    """
+    named: set[str] = set()
+    for rule in [*(cfg.rules or []), *(cfg.distinct or [])]:
+        named |= set(rule.key_columns())
+    named |= {c.column for c in cfg.comparisons or []} | {c.output for c in cfg.comparisons or []}
+    out = []
+    for c in mapping.get("id", []):
+        key = aliases.get(c)
+        if key is None or key not in keys.columns or key in named or c in named:
+            continue
+        values = keys[key].drop_nulls()
+        if values.len() > 0 and not values.is_duplicated().any():
+            out.append(c)
+    return out
 
 
 def _column_sources(mapping: Mapping[str, list[str]], *, named: bool) -> dict[str, str]:
@@ -398,7 +429,13 @@ def cluster_records(prepared: Prepared, scored: ScoredPairs, cfg: DedupeConfig) 
 def plan_of(prepared: Prepared, blocked: BlockingResult, cset: ComparisonSet) -> DedupePlan:
     """The :class:`DedupePlan` of a run from its first stages."""
     uses = [
-        ColumnUse(c, kind, prepared.sources.get(c, "named"), prepared.aliases.get(c, ""))
+        ColumnUse(
+            c,
+            kind,
+            prepared.sources.get(c, "named"),
+            "" if c in prepared.row_ids else prepared.aliases.get(c, ""),
+            "unique per row: names rows, not compared" if c in prepared.row_ids else "",
+        )
         for kind, cols in prepared.columns.items()
         for c in cols
     ]

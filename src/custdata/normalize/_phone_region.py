@@ -26,7 +26,17 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from custdata.normalize._phone_core import INVALID_FOR_REGION, as_tuple, parse_cell
+from custdata.normalize._phone_core import (
+    INVALID_FOR_REGION,
+    MULTIPLE_NUMBERS,
+    PhoneResult,
+    as_tuple,
+    combine,
+    from_tuple,
+    parse_cell,
+    prepare_cell,
+    safe_part,
+)
 
 #: Status of a national number valid in two or more of the regions the data points to.
 AMBIGUOUS_REGION = "ambiguous_region"
@@ -38,6 +48,9 @@ _RETRY = {INVALID_FOR_REGION, "invalid_length", "too_long", "too_short"}
 #: Distinct numbers of one region (with a country code) that make it column evidence.
 MIN_EVIDENCE = 2
 
+#: The fields of a reading (``as_tuple`` order).
+_FIELDS = ("e164", "status", "type", "region", "ext", "possible")
+_INTERNATIONAL = re.compile(r"^\s*(\+|00)")
 _UA_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
 #: Big cities (lower-case, Russian/Ukrainian/Latin spellings) -> region.
 CITY_REGIONS: dict[str, str] = {
@@ -190,10 +203,14 @@ def infer(
     region: str | None,
     regions: Sequence[str] | None,
     hints: pl.Series | None,
+    fallback: str | None = None,
 ) -> pl.DataFrame:
     """``out`` (row-aligned details) with national numbers re-read where the data says where.
 
-    Adds the ``reason`` column (null, ``region_inferred`` or ``ambiguous_region``).
+    Adds the ``reason`` column (null, ``region_inferred`` or ``ambiguous_region``). In a cell
+    holding several numbers each national number is re-read on its own (the cell keeps the
+    first valid number, the others go to ``extra``). ``fallback``: the fallback region the
+    numbers were first read with.
     """
     reason = pl.Series("reason", [None] * out.height, dtype=pl.String)
     evidence = list(regions) if regions is not None else column_regions(out, values, region)
@@ -208,29 +225,66 @@ def infer(
         ),
         pl.int_range(out.height).alias("i"),
     )
-    cand = cand.filter(
-        pl.col("status").is_in(list(_RETRY))
-        & ~pl.col("v").str.strip_chars().str.contains(r"^(\+|00)")
-    )
+    cand = cand.filter(pl.col("status").is_in([*_RETRY, MULTIPLE_NUMBERS]))
     if cand.height == 0:
         return out.with_columns(reason)
-    rows = {c: out[c].to_list() for c in ("e164", "status", "type", "region", "ext", "possible")}
+    names = [c for c in _FIELDS if c in out.columns]
+    rows = {c: out[c].to_list() for c in names}
+    extra = out["extra"].to_list() if "extra" in out.columns else None
+    parts = out["parts"].to_list() if "parts" in out.columns else None
     reasons = reason.to_list()
-    cache: dict[tuple[str, str], tuple] = {}
+    cache: dict[tuple[str, str | None, bool], tuple] = {}
 
-    def read(value: str, r: str) -> tuple:
-        if (value, r) not in cache:
-            cache[(value, r)] = as_tuple(parse_cell(value, r)[0])
-        return cache[(value, r)]
+    def read(value: str, r: str | None, whole: bool = True) -> tuple:
+        if (value, r, whole) not in cache:
+            result = parse_cell(value, r)[0] if whole else safe_part(value, r, fallback)
+            cache[(value, r, whole)] = as_tuple(result)
+        return cache[(value, r, whole)]
 
-    for value, d, h, i in cand.select("v", "d", "h", "i").iter_rows():
-        hit: list[tuple] = []
-        if h is not None and h != d:
-            t = read(value, h)
-            if t[1] == "ok":
-                hit = [t]
-        if not hit:
-            hit = [t for r in evidence if r != d and (t := read(value, r))[1] == "ok"]
+    def hits(value: str, d: str | None, h: str | None, whole: bool) -> list[tuple]:
+        """Readings of a national number in the regions the row, else the column, points to."""
+        if _INTERNATIONAL.match(value):
+            return []
+        if h is not None and h != d and (t := read(value, h, whole))[1] == "ok":
+            return [t]
+        return [t for r in evidence if r != d and (t := read(value, r, whole))[1] == "ok"]
+
+    for value, status, d, h, i in cand.select("v", "status", "d", "h", "i").iter_rows():
+        pieces = prepare_cell(value)
+        if not isinstance(pieces, PhoneResult) and len(pieces) > 1:
+            # several numbers in one cell: each national one is read on its own
+            known = extra[i].count(", ") + 1 if extra is not None and extra[i] else 0
+            if status == MULTIPLE_NUMBERS and known + 1 >= len(pieces):
+                continue  # every piece is a valid number already
+            results, inferred, ambiguous = [], False, False
+            for piece in pieces:
+                res = from_tuple(read(piece, d, False))
+                if res.status in _RETRY:
+                    hit = hits(piece, d, h, False)
+                    if len(hit) == 1:
+                        res, inferred = from_tuple(hit[0]), True
+                    ambiguous |= len(hit) > 1
+                results.append(res)
+            if not (inferred or ambiguous):
+                continue
+            cell = combine(results)
+            if cell.e164 is None and ambiguous:
+                cell = PhoneResult(None, AMBIGUOUS_REGION)
+            for name, x in zip(_FIELDS, as_tuple(cell), strict=True):
+                if name in rows:
+                    rows[name][i] = x
+            if extra is not None:
+                extra[i] = ", ".join(cell.extra) or None
+            if parts is not None:
+                parts[i] = [
+                    {**dict(zip(_FIELDS, as_tuple(r), strict=True)), "part": k}
+                    for k, r in enumerate(results, 1)
+                ]
+            reasons[i] = REGION_INFERRED if inferred else AMBIGUOUS_REGION
+            continue
+        if status not in _RETRY:
+            continue
+        hit = hits(value, d, h, True)
         if len(hit) == 1:
             for name, x in zip(rows, hit[0], strict=True):
                 rows[name][i] = x
@@ -238,7 +292,12 @@ def infer(
         elif len(hit) > 1:
             rows["status"][i] = AMBIGUOUS_REGION
             reasons[i] = AMBIGUOUS_REGION
-    return out.with_columns(
-        *(pl.Series(name, vals, dtype=out.schema[name]) for name, vals in rows.items()),
-        pl.Series("reason", reasons, dtype=pl.String),
-    )
+        if parts is not None and hit:
+            # the one number of the cell (multiple="explode" reads these)
+            parts[i] = [{**{n: rows[n][i] for n in _FIELDS}, "part": 1}]
+    updated = [pl.Series(name, vals, dtype=out.schema[name]) for name, vals in rows.items()]
+    if extra is not None:
+        updated.append(pl.Series("extra", extra, dtype=pl.String))
+    if parts is not None:
+        updated.append(pl.Series("parts", parts, dtype=out.schema["parts"]))
+    return out.with_columns(*updated, pl.Series("reason", reasons, dtype=pl.String))

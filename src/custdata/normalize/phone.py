@@ -185,6 +185,7 @@ def _details_frame(
             region=region,
             regions=hint_regions,
             hints=row_hints(hints, REGION_NAMES) if hints is not None else None,
+            fallback=fallback,
         )
     else:
         out = out.with_columns(reason=pl.lit(None, dtype=pl.String))
@@ -507,8 +508,8 @@ def parse_phone(
     if regions is not None and cell.status != "ok" and value is not None:
         out = infer(
             pl.DataFrame(
-                [as_tuple(cell)],
-                schema={f: _PART_FIELDS[f] for f in TUPLE_FIELDS},
+                [(*as_tuple(cell), ", ".join(cell.extra) or None)],
+                schema={f: _PART_FIELDS[f] for f in TUPLE_FIELDS} | {"extra": pl.String},
                 orient="row",
             ),
             pl.Series([str(value)]),
@@ -517,7 +518,17 @@ def parse_phone(
             regions=[_check_region(r) for r in regions],
             hints=None,
         )
-        if out["reason"][0] == REGION_INFERRED:
+        row = out.row(0, named=True)
+        if row["reason"] == REGION_INFERRED and row["status"] != "ok":
+            # several numbers in the cell, each read in its own region
+            main = parse_cell(row["e164"], None, formats=formats)[0] if row["e164"] else cell
+            cell = dataclasses.replace(
+                main,
+                status=row["status"],
+                extension=row["ext"],
+                extra=tuple(row["extra"].split(", ")) if row["extra"] else (),
+            )
+        elif out["reason"][0] == REGION_INFERRED:
             region_code = out["region"][0]
             cell, _ = parse_cell(value, region_code, formats=formats)
         elif out["reason"][0] == AMBIGUOUS_REGION:
