@@ -315,8 +315,9 @@ def find(
         return
     labels_frame = io.read_plain(labels) if labels else None
     master_frame = io.read_plain(master) if master else None
-    check_dedupe_memory(frame.height + (master_frame.height if master_frame is not None else 0),
-                        memory_limit)
+    check_dedupe_memory(
+        frame.height + (master_frame.height if master_frame is not None else 0), memory_limit
+    )
     reviewed = io.read_plain(accept_proposals) if accept_proposals else None
     with stages(io.quiet) as on_progress:
         found = run_find(
@@ -497,13 +498,15 @@ def evaluate_cmd(
             help=(
                 "Also apply the run's blocking rules again to PRED's columns and report the "
                 "share of true pairs they make candidates (overall and per rule): the recall "
-                "lost before scoring. Give the run's -k/--rule/--config."
+                "lost before scoring. Give the run's -k/--rule/--config/--region/--fallback-region."
             ),
         ),
     ] = False,
     kind: KindColumnOpt = None,
     rule: RuleOpt = None,
     config: ConfigOpt = None,
+    region: ConfigRegionOpt = None,
+    fallback_region: FallbackRegionOpt = None,
 ) -> None:
     """Pairwise precision/recall/F1, B-cubed and adjusted Rand of PRED against the truth.
 
@@ -519,9 +522,10 @@ def evaluate_cmd(
     A truth that covers none of the rows the prediction groups (a --on that matches nothing,
     an empty truth column) is an error (exit 2), not an F1 of 0.
     """
-    if not blocking and (kind or rule or config):
+    if not blocking and (kind or rule or config or region or fallback_region):
         raise InvalidOption(
-            "-k, --rule and --config of evaluate describe the run's blocking: add --blocking"
+            "-k, --rule, --config, --region and --fallback-region of evaluate describe the "
+            "run's blocking: add --blocking"
         )
     quiet = io.quiet
     pf = io.read(pred)
@@ -541,6 +545,8 @@ def evaluate_cmd(
                 columns=kind_columns(kind) or None,
                 rules=rule or None,
                 config=config,
+                region=region,
+                fallback_region=fallback_region,
             )
     else:
         scores = dd.evaluate(*args, **kw)

@@ -166,6 +166,8 @@ def evaluate(
     columns: Mapping[str, str | list[str]] | None = None,
     rules: Any = None,
     config: Any = None,
+    region: str | None = None,
+    fallback_region: str | None = None,
 ) -> dict[str, float | int]:
     """Pairwise and cluster-level scores of ``pred[pred_column]`` against the truth.
 
@@ -173,11 +175,11 @@ def evaluate(
     with ``truth_column`` aligned by row (or joined on ``on``), or a frame of true matching
     pairs (two columns of values of ``pred[on]``).
 
-    With ``blocking=True`` the blocking rules of the run (``columns``, ``rules``, ``config`` as
-    given to :func:`~custdata.dedupe.deduplicate`) are applied again to ``pred``'s data columns
-    and the scores gain ``blocking_recall`` (the share of true pairs that were candidates at
-    all), per rule ``blocking_recall[RULE]`` and ``blocking_added[RULE]``: see
-    :func:`~custdata.dedupe.blocking_recall`.
+    With ``blocking=True`` the blocking rules of the run (``columns``, ``rules``, ``config``,
+    ``region``, ``fallback_region`` as given to :func:`~custdata.dedupe.deduplicate`) are
+    applied again to ``pred``'s data columns and the scores gain ``blocking_recall`` (the share
+    of true pairs that were candidates at all), per rule ``blocking_recall[RULE]`` and
+    ``blocking_added[RULE]``: see :func:`~custdata.dedupe.blocking_recall`.
 
     >>> pred = pl.DataFrame({"id": ["r1", "r2", "r3"], "cluster_id": ["x", "x", "y"]})
     >>> pairs = pl.DataFrame({"left": ["r1"], "right": ["r2"]})
@@ -234,7 +236,18 @@ def evaluate(
         "predicted_clusters": psize.height,
         "true_clusters": tsize.height,
     } | (
-        _blocking(pred, truth, truth_column, on, columns, rules, config, pred_column)
+        _blocking(
+            pred,
+            truth,
+            truth_column,
+            on,
+            columns,
+            rules,
+            config,
+            pred_column,
+            region,
+            fallback_region,
+        )
         if blocking
         else {}
     )
@@ -249,10 +262,20 @@ def _blocking(
     rules: Any,
     config: Any,
     pred_column: str,
+    region: str | None,
+    fallback_region: str | None,
 ) -> dict[str, float | int]:
     from custdata.dedupe.core import blocking_recall
 
     data = pred.drop(pred_column) if pred_column in pred.columns else pred
     return blocking_recall(
-        data, truth, truth_column=truth_column, on=on, columns=columns, rules=rules, config=config
+        data,
+        truth,
+        truth_column=truth_column,
+        on=on,
+        columns=columns,
+        rules=rules,
+        config=config,
+        region=region,
+        fallback_region=fallback_region,
     )
