@@ -254,6 +254,7 @@ _ALWAYS = (
     "different_site",
     "different_house",
     "other_org_same_site",
+    "other_org_same_phone",
 )
 
 
