@@ -21,6 +21,7 @@ from custdata.cli._common import (
     reject_rows_exit,
     stages,
 )
+from custdata.cli._memory import MemoryLimitOpt, check_dedupe_memory
 from custdata.errors import InvalidOption, column_labels
 from custdata.schema import detect
 
@@ -222,6 +223,7 @@ def clean(
             metavar="PROBABILITY",
         ),
     ] = None,
+    memory_limit: MemoryLimitOpt = None,
 ) -> None:
     """The main job: normalize every contact column, find the same person across and within files, golden records.
 
@@ -251,6 +253,8 @@ def clean(
         if name in frames:
             name = path
         frames[name] = io.read(path)
+    if not no_dedupe:
+        check_dedupe_memory(sum(f.height for f in frames.values()), memory_limit)
     with stages(io.quiet) as on_progress:
         result = run_clean(
             frames,

@@ -30,6 +30,7 @@ from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
 from custdata.dedupe.evaluate import error_pairs, evaluate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households, link, match_master
+from custdata.dedupe.memory import NotEnoughMemory, check_memory, estimate_memory
 from custdata.dedupe.merges import MasterMatch, apply_merges, master_match, parse_decisions
 from custdata.dedupe.plan import ColumnUse, DedupePlan
 from custdata.dedupe.records import record_keys
@@ -98,6 +99,9 @@ __all__ = [
     "link",
     "load_config",
     "match_master",
+    "estimate_memory",
+    "check_memory",
+    "NotEnoughMemory",
     "master_match",
     "MasterMatch",
     "apply_merges",

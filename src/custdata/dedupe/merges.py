@@ -26,8 +26,9 @@ before matching: every master row of a retired id is re-pointed to the surviving
 kept in ``merged_from``), so new rows get the surviving id too, and :attr:`MasterMatch.merges`
 maps each retired id to its surviving id (chains A→B, B→C resolve to C) for a CRM to remap.
 Rejected pairs are never proposed again while the reviewed file is given. Conflicting decisions
-(one id retired into two, a cycle, a rejected pair that accepted merges join) and ids the master
-does not know are errors (never showing a customer value).
+(one id retired into two, a cycle, a rejected pair that accepted merges join) and a surviving
+id the master does not know are errors (never showing a customer value); a retired id the
+master no longer holds was merged before, so the same reviewed file can be given every night.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def master_match(
     merged = apply_merges(master, merges)
     frame, res = match_master_result(new, merged, columns=columns, **options)
     proposals = _proposals(res, merged, new)
-    rejected = _rejected_pairs(decisions, merges)
+    rejected = _rejected_pairs(decisions, merges, master)
     kept = proposals.filter(
         ~pl.concat_str([pl.col(KEEP), pl.col(RETIRE)], separator="\x1f").is_in(sorted(rejected))
         & ~pl.concat_str([pl.col(RETIRE), pl.col(KEEP)], separator="\x1f").is_in(sorted(rejected))
@@ -348,9 +349,11 @@ def resolve_merges(decisions: pl.DataFrame, master: pl.DataFrame) -> pl.DataFram
     """Accepted proposals as ``retired_id`` -> final ``surviving_id`` (chains followed).
 
     ``decisions`` is :func:`parse_decisions`' output; ``master`` the master table: its
-    ``cluster_id`` values are the known ids, and so are its ``merged_from`` values (ids retired
-    on an earlier run, whose proposals are then already applied). An id retired into two
-    different ids, a cycle, and an id the master does not know are errors.
+    ``cluster_id`` values are the known ids, and its ``merged_from`` values say where ids
+    retired on an earlier run went. A retired id the master no longer holds was merged before
+    (``master_rows`` 0: nothing to re-point; its ``proposal_id`` guards against a mistyped id).
+    An id retired into two different ids, a cycle, and a surviving id the master does not know
+    are errors.
 
     >>> d = pl.DataFrame({"proposal_id": ["p1", "p2"], "master_id_keep": ["b", "c"],
     ...                   "master_id_retire": ["a", "b"], "accept": [True, True], "line": [1, 2]})
@@ -359,22 +362,10 @@ def resolve_merges(decisions: pl.DataFrame, master: pl.DataFrame) -> pl.DataFram
     """
     require_columns(master.columns, [CLUSTER_ID])
     current = set(master[CLUSTER_ID].cast(pl.String).drop_nulls().to_list())
-    history: dict[str, str] = {}
-    if MERGED_FROM in master.columns:
-        past = master.select(
-            pl.col(MERGED_FROM).cast(pl.String), pl.col(CLUSTER_ID).cast(pl.String)
-        )
-        history = dict(past.drop_nulls().unique(MERGED_FROM, keep="first").sort(MERGED_FROM).rows())
+    history = _history(master)
     target: dict[str, tuple[str, str, int]] = {}
     accepted = decisions.filter("accept").sort("line")
     for pid, keep, retire, line in accepted.select(PROPOSAL_ID, KEEP, RETIRE, "line").iter_rows():
-        for mid in (keep, retire):
-            if mid not in current and mid not in history:
-                raise InvalidOption(
-                    f"proposals file row {line}: a master id is not in the master (neither a "
-                    f"{CLUSTER_ID} nor a {MERGED_FROM}); give the proposals written against "
-                    "this master or its predecessors"
-                )
         if retire in target and target[retire][0] != keep:
             raise InvalidOption(
                 f"proposals file rows {target[retire][2]} and {line}: one master id is retired "
@@ -397,7 +388,8 @@ def resolve_merges(decisions: pl.DataFrame, master: pl.DataFrame) -> pl.DataFram
         if cur not in current:
             raise InvalidOption(
                 f"proposals file row {target[retired][2]}: the surviving master id is not in "
-                "the master; give the proposals written against this master"
+                f"the master (neither a {CLUSTER_ID} nor a {MERGED_FROM}); give the proposals "
+                "written against this master or its predecessors"
             )
         out.append((retired, cur, target[retired][1], count.get(retired, 0)))
     return pl.DataFrame(out, schema=_MERGE_SCHEMA, orient="row")
@@ -432,13 +424,32 @@ def apply_merges(
     )
 
 
-def _rejected_pairs(decisions: pl.DataFrame, merges: pl.DataFrame) -> set[str]:
-    """Rejected pairs as ``keep\\x1fretire`` of their ids after the accepted merges."""
+def _history(master: pl.DataFrame) -> dict[str, str]:
+    """Ids retired on earlier runs (``merged_from``) -> the id their rows carry now."""
+    if MERGED_FROM not in master.columns:
+        return {}
+    past = master.select(pl.col(MERGED_FROM).cast(pl.String), pl.col(CLUSTER_ID).cast(pl.String))
+    return dict(
+        past.drop_nulls().sort(MERGED_FROM, CLUSTER_ID).unique(MERGED_FROM, keep="first").rows()
+    )
+
+
+def _rejected_pairs(
+    decisions: pl.DataFrame, merges: pl.DataFrame, master: pl.DataFrame
+) -> set[str]:
+    """Rejected pairs as ``keep\\x1fretire`` of their ids after every merge (earlier and now)."""
     mapping = dict(merges.select("retired_id", "surviving_id").rows())
+    current = set(master[CLUSTER_ID].cast(pl.String).drop_nulls().to_list())
+    history = _history(master)
+
+    def final(mid: str) -> str:
+        now = mid if mid in current else history.get(mid, mid)
+        return mapping.get(now, now)
+
     out = set()
     rejected = decisions.filter(~pl.col("accept")).select(KEEP, RETIRE, "line")
     for keep, retire, line in rejected.iter_rows():
-        a, b = mapping.get(keep, keep), mapping.get(retire, retire)
+        a, b = final(keep), final(retire)
         if a == b:
             raise InvalidOption(
                 f"proposals file row {line}: a rejected proposal joins ids that accepted "
