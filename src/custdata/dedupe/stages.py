@@ -85,6 +85,7 @@ __all__ = [
     "cluster_records",
     "compare",
     "comparison_set",
+    "distinct_rules_at",
     "distinct_rules_for",
     "fit_model",
     "plan_of",
@@ -258,18 +259,34 @@ _ALWAYS = (
 
 
 def distinct_rules_for(
-    levels: pl.DataFrame, tops: Mapping[str, int], keys: Sequence[str] = ()
+    levels: pl.DataFrame,
+    tops: Mapping[str, int],
+    keys: Sequence[str] = (),
+    *,
+    counts: str | None = None,
 ) -> tuple[list[Rule], Households]:
     """The default distinct rules for this data, from how many contact-sharing pairs are relatives.
 
-    ``tops``: comparison name -> top level; ``keys``: the key columns built.
+    ``tops``: comparison name -> top level; ``keys``: the key columns built; ``counts``: the
+    column of pair counts when ``levels`` is a pattern-count table.
 
     >>> lv = pl.DataFrame({"phone": [2, 2], "first_name": [3, 3], "birth_date": [4, 4]})
     >>> rules, diag = distinct_rules_for(lv, {"phone": 2, "first_name": 3, "birth_date": 4})
     >>> diag.strict, [r.describe() for r in rules]
     (False, [])
     """
-    share = household_evidence(levels)
+    return distinct_rules_at(household_evidence(levels, counts=counts), tops, keys)
+
+
+def distinct_rules_at(
+    share: float, tops: Mapping[str, int], keys: Sequence[str] = ()
+) -> tuple[list[Rule], Households]:
+    """The default distinct rules when ``share`` of the contact-sharing pairs are relatives.
+
+    >>> tops = {"first_name": 3, "gender": 1}
+    >>> [r.describe() for r in distinct_rules_at(0.0, tops)[0]]
+    ['different_gender']
+    """
     strict = share >= HOUSEHOLD_SHARE
     if share >= NO_RELATIVES_SHARE:
         rules = default_distinct_rules(tops, households=strict, keys=keys)

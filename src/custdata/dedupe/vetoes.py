@@ -328,13 +328,14 @@ def default_distinct_rules(
     return out
 
 
-def household_evidence(levels: pl.DataFrame) -> float:
+def household_evidence(levels: pl.DataFrame, *, counts: str | None = None) -> float:
     """Share of obvious relatives among candidate pairs that share a phone, email or address.
 
     "Obvious relatives": first names and birth dates both present and both different. When
     more than a few percent of the pairs sharing contacts are such pairs, the data has
     households, and a shared contact is weak evidence (:func:`default_distinct_rules` becomes
-    stricter). Returns 0.0 when the data has no first names or birth dates.
+    stricter). Returns 0.0 when the data has no first names or birth dates. ``counts``: the
+    column saying how many pairs have each row's levels (a pattern-count table).
 
     >>> lv = pl.DataFrame({"phone": [2, 2, 2, 0], "first_name": [3, 0, 0, 0], "birth_date": [4, 0, 1, 0]})
     >>> household_evidence(lv)
@@ -349,9 +350,13 @@ def household_evidence(levels: pl.DataFrame) -> float:
             if top is not None and top > 0:
                 contact = contact | (pl.col(name) == top)
     both = (pl.col("first_name") >= 0) & (pl.col("birth_date") >= 0)
-    stats = levels.filter(contact & both).select(
-        n=pl.len(),
-        rel=((pl.col("first_name") == 0) & (pl.col("birth_date") <= 1)).sum(),
-    )
+    rel = (pl.col("first_name") == 0) & (pl.col("birth_date") <= 1)
+    if counts is None:
+        stats = levels.filter(contact & both).select(n=pl.len(), rel=rel.sum())
+    else:  # a pattern-count table: ``counts`` pairs have each row's levels
+        weight = pl.col(counts).cast(pl.Int64)
+        stats = levels.filter(contact & both).select(
+            n=weight.sum(), rel=pl.when(rel).then(weight).otherwise(0).sum()
+        )
     n, rel = stats.row(0)
     return float(rel) / n if n else 0.0
