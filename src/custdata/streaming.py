@@ -7,10 +7,12 @@ groups, CSV/TSV and JSON Lines lines, Arrow IPC record batches). The output is a
 in the target folder, renamed over the target at the end: it appears complete or not at all.
 
 Only steps that treat each row on its own may be streamed (normalizers with explicit columns,
-masking, suppression with explicit columns and ``today``); the result is then the same as
+masking with explicit ``kinds``, suppression with explicit ``columns``, birth dates with
+``today``, phones with ``regions`` from :func:`phone_regions`); the result is then the same as
 running the step on the whole table (the tests check that, with batch sizes that cut the file
 at odd places). A step that needs the whole table (dedupe, RFM scores, a ``detect_columns``
-on the data) must run in memory.
+on the data) must run in memory. :func:`profile_file` profiles a file batch by batch, merging
+every figure exactly.
 
 >>> import tempfile, pathlib, polars as pl
 >>> folder = pathlib.Path(tempfile.mkdtemp())

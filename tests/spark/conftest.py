@@ -19,7 +19,9 @@ def spark():
         if os.environ.get("CI"):
             pytest.fail("no Java runtime: .ci/run installs default-jre-headless")
         pytest.skip("no Java runtime on this machine (apt-get install default-jre-headless)")
-    pytest.importorskip("pyspark", reason="the spark extra is not installed: pip install -e '.[spark]'")
+    pytest.importorskip(
+        "pyspark", reason="the spark extra is not installed: pip install -e '.[spark]'"
+    )
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers need polars and custdata
@@ -39,5 +41,3 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
-
-

@@ -35,7 +35,9 @@ def crm() -> pl.DataFrame:
 
 
 def _spark_frame(spark, frame: pl.DataFrame):
-    return spark.createDataFrame(frame.to_arrow(compat_level=pl.CompatLevel.oldest())).repartition(4)
+    return spark.createDataFrame(frame.to_arrow(compat_level=pl.CompatLevel.oldest())).repartition(
+        4
+    )
 
 
 def _collect(sdf, order: str) -> pl.DataFrame:
@@ -132,4 +134,3 @@ def test_decisions_must_be_explicit(spark, crm: pl.DataFrame) -> None:
     found = cs.detect_columns(sdf)
     assert found["phone"] == ["Телефон"]
     assert cs.output_schema(sdf, phones, columns="Телефон").fieldNames()[-8] == "Телефон_e164"
-

@@ -260,6 +260,18 @@ def find(
             help="Only print what would be used (columns and kinds, blocking rules, pair counts); match nothing.",
         ),
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help=(
+                "polars (this machine) or spark: one Parquet input, -o a Parquet folder "
+                "(--golden too), on any filesystem Spark reaches; master from the Spark "
+                "configuration, else local[*]. Needs custdata[spark] and Java."
+            ),
+            metavar="polars|spark",
+        ),
+    ] = "polars",
 ) -> None:
     """Find records of the same person: every row plus cluster_id, match_score, match_reason.
 
@@ -298,6 +310,25 @@ def find(
         pairs=pairs is not None,
         review=review is not None,
     )
+    if engine == "spark":
+        unsupported = [
+            flag
+            for flag, value in (
+                ("--pairs", pairs),
+                ("--review", review),
+                ("--labels", labels),
+                ("--master", master),
+                ("--households", households),
+                ("--dry-run", dry_run),
+            )
+            if value
+        ]
+        if unsupported:
+            raise InvalidOption(f"--engine spark does not support {unsupported[0]} yet")
+        _find_on_spark(inputs, io, options, golden)
+        return
+    if engine != "polars":
+        raise InvalidOption("--engine must be 'polars' or 'spark'")
     frame = _read_many(inputs, io)
     if dry_run:
         _print_plan(
@@ -347,6 +378,59 @@ def find(
     io.say(
         f"dedupe: {found.frame.height} rows -> {found.people} people "
         f"({found.duplicate_rows} rows have duplicates){extra}"
+    )
+
+
+def _find_on_spark(inputs: list[str], io: IOOptions, options, golden: str | None) -> None:
+    """``dedupe --engine spark``: Parquet in, Parquet folders out (rows, golden records)."""
+    from custdata import spark as cs
+    from custdata.errors import OutputError
+
+    if len(inputs) != 1 or inputs[0] == "-":
+        raise InvalidOption("--engine spark reads one Parquet input (a file or a folder)")
+    if io.output in (None, "-"):
+        raise InvalidOption("--engine spark writes Parquet to a path: give -o PATH")
+    for path in (io.output, golden):
+        if path is not None and "://" not in path and Path(path).exists():
+            raise OutputError(f"{path} exists already: Spark writes a new folder")
+    session = cs.session()
+    row = "_custdata_row_id"
+    with progress("deduplicating on Spark", quiet=io.quiet):
+        sdf = cs.with_row_numbers(session.read.parquet(inputs[0]), row)
+        result = cs.deduplicate(
+            sdf,
+            row_id=row,
+            columns=options.columns,
+            rules=list(options.rules) if options.rules else None,
+            threshold=options.threshold,
+            config=options.config,
+        )
+        out = result.frame.localCheckpoint(eager=True)
+        tables = [(out.orderBy(row).drop(row), io.output)]
+        if golden is not None:
+            table = cs.golden_records(out, row_id=row, date_column=options.date_column)
+            tables.append((table, golden))
+        for table, path in tables:
+            try:
+                table.write.mode("errorifexists").parquet(path)
+            except Exception as exc:
+                if type(exc).__name__ != "AnalysisException":
+                    raise
+                raise OutputError(
+                    f"Spark cannot write {path} (it exists already, or is not writable)"
+                ) from None
+        from pyspark.sql import functions as F
+
+        sizes = out.groupBy("cluster_id").count()
+        stats = sizes.agg(
+            F.sum("count").alias("rows"),
+            F.count(F.lit(1)).alias("people"),
+            F.sum(F.when(F.col("count") > 1, F.col("count")).otherwise(0)).alias("dup"),
+        ).collect()[0]
+    _report(result.diagnostics, io.quiet)
+    io.say(
+        f"dedupe: {stats['rows'] or 0} rows -> {stats['people']} people "
+        f"({stats['dup'] or 0} rows have duplicates), on Spark"
     )
 
 

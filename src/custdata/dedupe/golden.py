@@ -159,6 +159,7 @@ def golden_records(
     groups: Mapping[str, Sequence[str]] | None = None,
     row_column: str | None = None,
     kinds: Mapping[str, str | Sequence[str]] | None = None,
+    detect: bool = True,
     region: str = "RU",
     fallback_region: str | None = None,
 ) -> pl.DataFrame:
@@ -170,7 +171,9 @@ def golden_records(
     columns) also get ``<column>_all``, the distinct valid normalized values. ``groups``
     (name -> columns) adds sets of columns taken together from one row (the first column
     decides). ``source_column`` defaults to ``source`` and ``row_column`` to ``source_row``
-    when the frame has them. ``kinds`` (kind -> column(s)) overrides column detection.
+    when the frame has them. ``kinds`` (kind -> column(s)) overrides column detection;
+    with ``detect=False`` it is every kind there is (nothing else is detected: Spark decides
+    the kinds once on the driver, so that every partition of clusters uses the same).
     Rows in a null cluster are ignored. Raw phones (no ``<column>_e164`` beside them) are read
     in ``region``, then in ``fallback_region`` when given.
 
@@ -238,7 +241,11 @@ def golden_records(
         if kinds is None
         else {k: v if isinstance(v, str) else list(v) for k, v in kinds.items()}
     )
-    detected = detect_columns(scan, overrides=overrides)
+    detected = (
+        detect_columns(scan, overrides=overrides)
+        if detect or overrides is None
+        else {k: [v] if isinstance(v, str) else list(v) for k, v in overrides.items()}
+    )
     if "source_id" in scan.columns and "source_id" not in detected.get("id", []):
         detected["id"] = ["source_id", *detected.get("id", [])]  # unify_sources' id column
         for k, cols in detected.items():

@@ -157,7 +157,7 @@ def master_match(
     merged = apply_merges(master, merges)
     frame, res = match_master_result(new, merged, columns=columns, **options)
     proposals = _proposals(res, merged, new)
-    rejected = _rejected_pairs(decisions, merges)
+    rejected = _rejected_pairs(decisions, merges, master)
     kept = proposals.filter(
         ~pl.concat_str([pl.col(KEEP), pl.col(RETIRE)], separator="\x1f").is_in(sorted(rejected))
         & ~pl.concat_str([pl.col(RETIRE), pl.col(KEEP)], separator="\x1f").is_in(sorted(rejected))
@@ -362,12 +362,7 @@ def resolve_merges(decisions: pl.DataFrame, master: pl.DataFrame) -> pl.DataFram
     """
     require_columns(master.columns, [CLUSTER_ID])
     current = set(master[CLUSTER_ID].cast(pl.String).drop_nulls().to_list())
-    history: dict[str, str] = {}
-    if MERGED_FROM in master.columns:
-        past = master.select(
-            pl.col(MERGED_FROM).cast(pl.String), pl.col(CLUSTER_ID).cast(pl.String)
-        )
-        history = dict(past.drop_nulls().unique(MERGED_FROM, keep="first").sort(MERGED_FROM).rows())
+    history = _history(master)
     target: dict[str, tuple[str, str, int]] = {}
     accepted = decisions.filter("accept").sort("line")
     for pid, keep, retire, line in accepted.select(PROPOSAL_ID, KEEP, RETIRE, "line").iter_rows():
@@ -429,13 +424,32 @@ def apply_merges(
     )
 
 
-def _rejected_pairs(decisions: pl.DataFrame, merges: pl.DataFrame) -> set[str]:
-    """Rejected pairs as ``keep\\x1fretire`` of their ids after the accepted merges."""
+def _history(master: pl.DataFrame) -> dict[str, str]:
+    """Ids retired on earlier runs (``merged_from``) -> the id their rows carry now."""
+    if MERGED_FROM not in master.columns:
+        return {}
+    past = master.select(pl.col(MERGED_FROM).cast(pl.String), pl.col(CLUSTER_ID).cast(pl.String))
+    return dict(
+        past.drop_nulls().sort(MERGED_FROM, CLUSTER_ID).unique(MERGED_FROM, keep="first").rows()
+    )
+
+
+def _rejected_pairs(
+    decisions: pl.DataFrame, merges: pl.DataFrame, master: pl.DataFrame
+) -> set[str]:
+    """Rejected pairs as ``keep\\x1fretire`` of their ids after every merge (earlier and now)."""
     mapping = dict(merges.select("retired_id", "surviving_id").rows())
+    current = set(master[CLUSTER_ID].cast(pl.String).drop_nulls().to_list())
+    history = _history(master)
+
+    def final(mid: str) -> str:
+        now = mid if mid in current else history.get(mid, mid)
+        return mapping.get(now, now)
+
     out = set()
     rejected = decisions.filter(~pl.col("accept")).select(KEEP, RETIRE, "line")
     for keep, retire, line in rejected.iter_rows():
-        a, b = mapping.get(keep, keep), mapping.get(retire, retire)
+        a, b = final(keep), final(retire)
         if a == b:
             raise InvalidOption(
                 f"proposals file row {line}: a rejected proposal joins ids that accepted "

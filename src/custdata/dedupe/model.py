@@ -107,8 +107,59 @@ class FellegiSunter:
         )
         if levels.height == 0 or not names:
             return model
+        patterns = levels.group_by(names).agg(pl.len().alias("_count"))
+        return model._em(patterns, n_levels, max_iterations, tolerance)
+
+    @classmethod
+    def fit_counts(
+        cls,
+        patterns: pl.DataFrame,
+        *,
+        u: Mapping[str, Sequence[float] | np.ndarray],
+        n_levels: Mapping[str, int],
+        max_iterations: int = 40,
+        tolerance: float = 1e-5,
+        lam: float = 0.3,
+        floors: Mapping[str, float] | None = None,
+        monotone: Iterable[str] = (),
+    ) -> FellegiSunter:
+        """:meth:`fit` on a pattern-count table: one row per level pattern, its pairs in ``_count``.
+
+        The same model as :meth:`fit` on the pairs themselves (another engine counts the
+        patterns, e.g. Spark).
+
+        >>> lv = pl.DataFrame({"phone": [2, 2, 0]}, schema={"phone": pl.Int8})
+        >>> counts = lv.group_by("phone").agg(pl.len().alias("_count"))
+        >>> u, k = {"phone": [0.99, 0.005, 0.005]}, {"phone": 3}
+        >>> a = FellegiSunter.fit(lv, u=u, n_levels=k)
+        >>> b = FellegiSunter.fit_counts(counts, u=u, n_levels=k)
+        >>> a.m["phone"].tolist() == b.m["phone"].tolist(), a.lam == b.lam
+        (True, True)
+        """
+        model = cls.fit(
+            patterns.clear().select(list(n_levels)),
+            u=u,
+            n_levels=n_levels,
+            lam=lam,
+            floors=floors,
+            monotone=monotone,
+        )
+        if patterns.height == 0 or not n_levels:
+            return model
+        return model._em(patterns, n_levels, max_iterations, tolerance)
+
+    def _em(
+        self,
+        patterns: pl.DataFrame,
+        n_levels: Mapping[str, int],
+        max_iterations: int,
+        tolerance: float,
+    ) -> FellegiSunter:
+        """EM over the pattern counts (``_count``), m and ``lam`` updated in place."""
+        model = self
+        names = list(n_levels)
         # Sorted patterns: the sums of EM run in the same order whatever the row order.
-        patterns = levels.group_by(names).agg(pl.len().alias("_count")).sort(names)
+        patterns = patterns.sort(names)
         counts = patterns["_count"].to_numpy().astype(np.float64)
         g = {n: patterns[n].to_numpy().astype(np.int64) for n in names}
         for it in range(max_iterations):
@@ -144,7 +195,12 @@ class FellegiSunter:
         return 1.0 / (1.0 + np.exp2(-np.clip(w, -60, 60)))
 
     def set_prior(
-        self, bayes_factors: np.ndarray, total_pairs: int, *, iterations: int = 20
+        self,
+        bayes_factors: np.ndarray,
+        total_pairs: int,
+        *,
+        iterations: int = 20,
+        counts: np.ndarray | None = None,
     ) -> float:
         """Set :attr:`prior` = expected matches / all record pairs, by a fixed point.
 
@@ -152,12 +208,16 @@ class FellegiSunter:
         candidates' posteriors under the current prior. Scoring with the prior of a *random*
         pair (not of a candidate pair) is what keeps a shared first name and birth date from
         looking like a match just because blocking put the two records side by side.
+        ``counts``: how many pairs have each Bayes factor (distinct values counted by another
+        engine); None = one pair each.
         """
         total = max(int(total_pairs), 1)
-        prior = float(np.clip(max(len(bayes_factors), 1) / total, EPS * EPS, 0.5))
+        pairs = len(bayes_factors) if counts is None else int(np.sum(counts))
+        prior = float(np.clip(max(pairs, 1) / total, EPS * EPS, 0.5))
         for _ in range(iterations):
             w = bayes_factors + math.log2(prior / (1 - prior))
-            expected = float(self.probability(w).sum())
+            p = self.probability(w)
+            expected = float(p.sum() if counts is None else (p * counts).sum())
             new = float(np.clip(max(expected, 1.0) / total, EPS * EPS, 0.5))
             if abs(math.log2(new) - math.log2(prior)) < 1e-3:
                 prior = new
@@ -262,23 +322,39 @@ def estimate_u(
     (see :func:`sample_pairs`), so u depends neither on the input order nor on the engine.
     """
     n = keys.height
-    u: dict[str, np.ndarray] = {}
     if n < 2:
         return {name: _normalize(np.ones(k)) for name, k in n_levels.items()}
-    total_pairs = n * (n - 1) // 2
     i, j = sample_pairs(hashes, sample_size)
     lt = level_fn(pl.Series(i.astype(np.uint32)), pl.Series(j.astype(np.uint32)))
+    exact = {name: _exact_agreement(keys[columns[name]]) for name in n_levels}
+    return u_from_sample(lt, n, n_levels, exact)
+
+
+def u_from_sample(
+    lt: pl.DataFrame, n: int, n_levels: Mapping[str, int], exact: Mapping[str, float | None]
+) -> dict[str, np.ndarray]:
+    """u of each comparison from the level table ``lt`` of the sampled pairs of ``n`` records.
+
+    ``exact``: per comparison, P(two random non-null values are equal) (None: fewer than two
+    values). What :func:`estimate_u` computes once it has the sample's levels.
+
+    >>> lt = pl.DataFrame({"phone": [0, 0, 0, 1]}, schema={"phone": pl.Int8})
+    >>> u = u_from_sample(lt, 100, {"phone": 2}, {"phone": 0.001})
+    >>> round(float(u["phone"][1]), 6)
+    0.001
+    """
+    u: dict[str, np.ndarray] = {}
+    total_pairs = n * (n - 1) // 2
     for name, k in n_levels.items():
         lv = lt[name].to_numpy()
         obs = lv[lv >= 0].astype(np.int64)
         counts = np.bincount(obs, minlength=k)[:k].astype(np.float64)
         # Smoothing: a level never seen among random pairs is rare, not impossible.
         probs = (counts + 0.5) / (counts.sum() + 0.5 * k)
-        col = columns[name]
-        exact = _exact_agreement(keys[col])
-        if exact is not None:
+        agree = exact.get(name)
+        if agree is not None:
             rest = probs[:-1].sum()
-            probs[-1] = max(exact, 1.0 / (n * n))
+            probs[-1] = max(agree, 1.0 / (n * n))
             if rest > 0:
                 probs[:-1] = probs[:-1] / rest * (1 - probs[-1])
         # Shrink toward a generic prior: on a few hundred rows the sample says little.

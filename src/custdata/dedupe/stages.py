@@ -85,6 +85,7 @@ __all__ = [
     "cluster_records",
     "compare",
     "comparison_set",
+    "distinct_rules_at",
     "distinct_rules_for",
     "fit_model",
     "plan_of",
@@ -103,9 +104,16 @@ NO_RELATIVES_SHARE = 0.02
 # stage 1: prepare
 # ------------------------------------------------------------------------------------------
 def prepare_records(
-    frame: pl.DataFrame, cfg: DedupeConfig, *, link_split: int | None = None
+    frame: pl.DataFrame,
+    cfg: DedupeConfig,
+    *,
+    link_split: int | None = None,
+    row_ids: bool = True,
 ) -> Prepared:
     """Stage 1: match keys per distinct record, records ordered by content.
+
+    ``row_ids``: named ids unique per record only name rows (see :func:`_row_id_columns`);
+    False keeps every named id as evidence (a sample cannot tell whether an id repeats).
 
     >>> p = prepare_records(pl.DataFrame({"email": ["b@x.ru", "a@x.ru"]}), DedupeConfig(columns={"email": "email"}))
     >>> p.keys.rows()
@@ -125,16 +133,16 @@ def prepare_records(
     records = index_records(frame, link_split=link_split)
     keys = keys0[records.order].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
     aliases = key_names(mapping)
-    row_ids = _row_id_columns(keys, mapping, aliases, cfg)
+    unique_ids = _row_id_columns(keys, mapping, aliases, cfg) if row_ids else []
     return Prepared(
-        keys=keys.drop([aliases[c] for c in row_ids]),
+        keys=keys.drop([aliases[c] for c in unique_ids]),
         records=records,
         link_split=link_split,
         columns=mapping,
         sources=sources,
         aliases=aliases,
         candidates=candidates,
-        row_ids=row_ids,
+        row_ids=unique_ids,
     )
 
 
@@ -254,22 +262,39 @@ _ALWAYS = (
     "different_site",
     "different_house",
     "other_org_same_site",
+    "other_org_same_phone",
 )
 
 
 def distinct_rules_for(
-    levels: pl.DataFrame, tops: Mapping[str, int], keys: Sequence[str] = ()
+    levels: pl.DataFrame,
+    tops: Mapping[str, int],
+    keys: Sequence[str] = (),
+    *,
+    counts: str | None = None,
 ) -> tuple[list[Rule], Households]:
     """The default distinct rules for this data, from how many contact-sharing pairs are relatives.
 
-    ``tops``: comparison name -> top level; ``keys``: the key columns built.
+    ``tops``: comparison name -> top level; ``keys``: the key columns built; ``counts``: the
+    column of pair counts when ``levels`` is a pattern-count table.
 
     >>> lv = pl.DataFrame({"phone": [2, 2], "first_name": [3, 3], "birth_date": [4, 4]})
     >>> rules, diag = distinct_rules_for(lv, {"phone": 2, "first_name": 3, "birth_date": 4})
     >>> diag.strict, [r.describe() for r in rules]
     (False, [])
     """
-    share = household_evidence(levels)
+    return distinct_rules_at(household_evidence(levels, counts=counts), tops, keys)
+
+
+def distinct_rules_at(
+    share: float, tops: Mapping[str, int], keys: Sequence[str] = ()
+) -> tuple[list[Rule], Households]:
+    """The default distinct rules when ``share`` of the contact-sharing pairs are relatives.
+
+    >>> tops = {"first_name": 3, "gender": 1}
+    >>> [r.describe() for r in distinct_rules_at(0.0, tops)[0]]
+    ['different_gender']
+    """
     strict = share >= HOUSEHOLD_SHARE
     if share >= NO_RELATIVES_SHARE:
         rules = default_distinct_rules(tops, households=strict, keys=keys)

@@ -35,16 +35,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "DEFAULT_BATCH_ROWS",
+    "SparkDedupeResult",
     "SparkUnavailable",
     "apply",
     "column_kinds",
+    "deduplicate",
     "detect_columns",
+    "golden_records",
     "output_schema",
     "phone_regions",
     "rfm",
     "run_parquet",
     "sample",
     "session",
+    "with_row_numbers",
 ]
 
 #: Rows handed to a step at a time on an executor: a normalizer's fixed cost per call is lost
@@ -450,3 +454,12 @@ def run_parquet(
     finally:
         out.unpersist()
     return rows
+
+
+# the dedupe pipeline (its modules import the helpers above)
+from custdata.spark.dedupe import (  # noqa: E402
+    SparkDedupeResult,
+    deduplicate,
+    golden_records,
+    with_row_numbers,
+)
