@@ -156,3 +156,18 @@ def test_dedupe_explain_reads_the_same_keys(inproc, two_spellings, flags, same) 
 def test_a_bad_fallback_region_is_a_user_error(inproc, national) -> None:
     res = inproc("profile", national, "-q", "--region", "RU", "--fallback-region", "XX")
     assert res.exit_code == 2 and "unknown region" in res.stderr
+
+
+@pytest.mark.parametrize(("flags", "recall"), [(RU_ONLY, 0.0), (UA, 1.0)])
+def test_dedupe_evaluate_blocks_again_with_the_same_regions(
+    inproc, two_spellings, tmp_path, flags, recall
+) -> None:
+    pred = tmp_path / "pred.csv"  # any prediction: the recall of blocking is about the keys
+    pl.read_csv(two_spellings).with_columns(cluster_id=pl.Series(["a", "b", "c"])).write_csv(pred)
+    truth = _csv(tmp_path / "truth.csv", {"true_id": ["taras", "taras", "olena"]})
+    res = inproc("dedupe", "evaluate", pred, "--truth", truth, "--blocking", "--json", "-q",
+                 *flags)  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.text)["blocking_recall"] == recall
+    refused = inproc("dedupe", "evaluate", pred, "--truth", truth, *flags)
+    assert refused.exit_code == 2 and "--blocking" in refused.stderr
