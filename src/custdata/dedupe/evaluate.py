@@ -214,7 +214,8 @@ def evaluate(
     recall = tp / tt if tt else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
-    c = cont.join(psize, on="p").join(tsize, on="t")
+    # sorted: float sums in a fixed order, so the same input gives the same digits every run
+    c = cont.join(psize, on="p").join(tsize, on="t").sort("p", "t")
     b = c.select(
         (pl.col("n") * pl.col("n") / pl.col("np")).sum().alias("bp"),
         (pl.col("n") * pl.col("n") / pl.col("nt")).sum().alias("br"),
