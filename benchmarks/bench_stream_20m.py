@@ -4,6 +4,7 @@
     python benchmarks/bench_stream_20m.py --rows 1000000       # a quick run
     python benchmarks/bench_stream_20m.py --rows 20000000 --batch-rows 250000,500000,1000000
     python benchmarks/run.py stream_20m -- --rows 1000000      # the same through run.py
+    python benchmarks/bench_stream_20m.py --rows 1000000 --profile   # `custdata profile` instead
 
 The input is the benchmarks' synthetic customer table (8 text columns, a phone in six written
 forms: +7, 8 (...), +380, 7..., +1, "нет"), generated once in 1M-row chunks into
@@ -12,6 +13,8 @@ rows never holds them all. Each measured run is ``custdata normalize phones IN -
 phone --region RU`` in a fresh process whose wall time, CPU time (user + system, all threads)
 and peak RSS (``ru_maxrss`` of that process alone) are read with ``getrusage``. Both outputs are
 CSV and must be byte-identical: their SHA-256 hashes are compared (and the outputs deleted).
+With ``--profile`` the command is ``custdata profile IN --json-file OUT.json`` (the profile
+merged over batches must be byte-identical to the in-memory one; no time target).
 
 Targets (issue 13): streamed peak RSS <= 1.5 GB and wall time <= 1.5x in memory. On a shared
 machine compare CPU seconds too: wall time stretches with whatever else runs. The in-memory
@@ -91,7 +94,10 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def command(src: Path, dst: Path, batch_rows: int) -> list[str]:
+def command(src: Path, dst: Path, batch_rows: int, *, profile: bool = False) -> list[str]:
+    if profile:  # the JSON profile, written by the command itself
+        return [sys.executable, "-m", "custdata", "profile", str(src), "--json-file", str(dst),
+                "--quiet", "--batch-rows", str(batch_rows)]  # fmt: skip
     return [sys.executable, "-m", "custdata", "normalize", "phones", str(src), "-o", str(dst),
             "-c", "phone", "--region", "RU", "--quiet", "--batch-rows", str(batch_rows)]  # fmt: skip
 
@@ -108,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=20_000_000)
     parser.add_argument("--batch-rows", default="500000", help="comma-separated batch sizes")
     parser.add_argument("--skip-memory", action="store_true", help="no in-memory run")
+    parser.add_argument(
+        "--profile", action="store_true", help="measure `custdata profile` instead of phones"
+    )
     args = parser.parse_args(argv)
     src = phones_csv(args.rows)
     info = machine()
@@ -116,10 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(dir=DATA) as tmp:
         runs = ([] if args.skip_memory else [0]) + [int(b) for b in args.batch_rows.split(",")]
         for batch in runs:
-            out = Path(tmp) / f"out-{batch}.csv"
-            row = {"path": "in memory" if batch == 0 else f"streamed, --batch-rows {batch:,}",
+            out = Path(tmp) / f"out-{batch}.{'json' if args.profile else 'csv'}"
+            row = {"command": "profile" if args.profile else "normalize phones",
+                   "path": "in memory" if batch == 0 else f"streamed, --batch-rows {batch:,}",
                    "rows": args.rows, "csv_mb": round(src.stat().st_size / 1e6),
-                   **measure(command(src, out, batch))}  # fmt: skip
+                   **measure(command(src, out, batch, profile=args.profile))}  # fmt: skip
             digest = sha256(out)
             out.unlink()
             if batch == 0:
@@ -135,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         if base is not None:
             r["time_vs_memory"] = round(r["seconds"] / base["seconds"], 2)
             r["cpu_vs_memory"] = round(r["cpu_seconds"] / base["cpu_seconds"], 2)
-        if r["path"] != "in memory":
+        if r["path"] != "in memory" and not args.profile:
             r["meets_targets"] = r["peak_rss_mb"] <= TARGET_RSS_MB and (
                 base is None or r["time_vs_memory"] <= TARGET_TIME
             )
@@ -148,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(info))
     (HERE / "results").mkdir(exist_ok=True)
     report = {"machine": info, "runs": results}
-    (HERE / "results" / "stream_20m.json").write_text(json.dumps(report, indent=2))
+    name = "stream_20m_profile.json" if args.profile else "stream_20m.json"
+    (HERE / "results" / name).write_text(json.dumps(report, indent=2))
     bad = [r for r in results if r["identical"] is False]
     return 1 if bad else 0
 

@@ -5,7 +5,8 @@
 ``find_duplicates`` with defaults (columns detected) and with the columns named, on
 ``custdata.synth.generate_companies(N, seed=42)`` (a site is the entity: branches of one company
 are different entities) and on ``fodors_zagats`` / ``stoxx50`` from ``_orgdata`` (bench extra).
-Pairwise precision / recall / F1. ``bench_orgs.py`` runs the same sets through the CLI beside
+Pairwise precision / recall / F1, and the blocking recall (share of true pairs that were
+candidates at all; not timed). ``bench_orgs.py`` runs the same sets through the CLI beside
 Splink and recordlinkage.
 """
 
@@ -19,7 +20,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from custdata.dedupe import find_duplicates  # noqa: E402
+from custdata.dedupe import blocking_recall, find_duplicates  # noqa: E402
 from custdata.synth import generate_companies  # noqa: E402
 
 
@@ -42,13 +43,15 @@ def run(name: str, frame: pl.DataFrame, truth: list, named: dict[str, str]) -> N
         out = find_duplicates(frame, columns=cols)
         p, r, f = f1(out["cluster_id"].to_list(), truth)
         took = time.perf_counter() - start
-        print(f"| {name} | {frame.height:,} | {label} | {f:.3f} | {p:.3f} | {r:.3f} | {took:.1f} |")
+        blocked = blocking_recall(frame, pl.Series(truth), columns=cols)["blocking_recall"]
+        print(f"| {name} | {frame.height:,} | {label} | {f:.3f} | {p:.3f} | {r:.3f} | {blocked:.3f} "
+              f"| {took:.1f} |")
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    print("| data set | rows | columns | F1 | precision | recall | time s |")
-    print("|---|---:|---|---:|---:|---:|---:|")
+    print("| data set | rows | columns | F1 | precision | recall | blocking recall | time s |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
     df = generate_companies(n, seed=42)
     named = {
         "org_name": "company",

@@ -105,3 +105,30 @@ def test_any_table_scans_like_it_reads(
         cio_lazy.SCAN_BLOCK_BYTES = old
     assert scanned.equals(cio.read(path, encoding=encoding))
     assert scanned.height == len(rows)
+
+
+@pytest.mark.parametrize(
+    "first_row",
+    ["ann@example.com,Ann Lee", "+7 912 345-67-89,Ann Lee", "Ann Lee,89123456789"],
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251"])
+def test_scan_refuses_a_header_less_file_as_read_does(tmp_path: Path, first_row: str, encoding: str):
+    path = tmp_path / "crm.csv"
+    path.write_bytes(f"{first_row}\nbob@example.com,Bob\n".encode(encoding))
+    with pytest.raises(UnreadableInput, match="no header row") as info:
+        cio.scan(path, encoding=encoding).collect()
+    assert "example.com" not in str(info.value) and "912" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["profile", "{f}"], ["mask", "{f}", "--method", "mask"],
+     ["normalize", "phones", "{f}", "-o", "{d}/o.csv"]],
+)
+def test_streaming_commands_refuse_a_header_less_file(inproc, tmp_path: Path, command: list[str]):
+    path = tmp_path / "crm.csv"
+    path.write_text("ann@example.com,+79990001122\nbob@example.com,+79990003344\n")
+    args = [a.format(f=path, d=tmp_path) for a in command]
+    result = inproc(*args, "--batch-rows", "1")
+    assert result.exit_code == 2 and "no header row" in result.stderr
+    assert "example.com" not in result.stderr and "9990001122" not in result.stderr

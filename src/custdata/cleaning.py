@@ -210,12 +210,18 @@ class QualityChange:
 
 
 def quality_before_after(
-    sources: pl.DataFrame | Mapping[str, pl.DataFrame], result: CleanResult
+    sources: pl.DataFrame | Mapping[str, pl.DataFrame],
+    result: CleanResult,
+    *,
+    region: str = "RU",
+    fallback_region: str | None = None,
 ) -> list[QualityChange]:
     """How cleaning changed each contact column that has a validity or junk to report.
 
     ``sources`` are what was given to :func:`clean`; ``result`` is what it returned. Columns
     whose "before" has neither a validity rate nor junk (nothing to compare) are left out.
+    ``region`` and ``fallback_region``: those given to :func:`clean` (the raw phones are read
+    with them).
 
     >>> crm = pl.DataFrame({"Телефон": ["8 (912) 345-67-89", "нет", "+79123456780"]})
     >>> rows = quality_before_after(crm, clean(crm, dedupe=False))
@@ -231,9 +237,10 @@ def quality_before_after(
     else:
         raw = unify_sources(sources)
     originals = [c for cols in result.columns.values() for c in cols if c in raw.columns]
-    rows = compare_profiles(
-        profile(raw.select(list(dict.fromkeys(originals)))), profile(normalized_view(result))
+    before = profile(
+        raw.select(list(dict.fromkeys(originals))), region=region, fallback_region=fallback_region
     )
+    rows = compare_profiles(before, profile(normalized_view(result)))
     return [
         QualityChange(
             column=r["column"],

@@ -92,11 +92,13 @@ def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def _validate(counts: pl.DataFrame, column: str, kind: str, region: str) -> pl.DataFrame:
+def _validate(
+    counts: pl.DataFrame, column: str, kind: str, region: str, fallback_region: str | None
+) -> pl.DataFrame:
     """Status of each distinct value (frame with ``v``, ``n`` and ``status``)."""
     frame = counts.select(pl.col("v"), pl.col("n"))
     if kind == "phone":
-        out = _norm.phones(frame, "v", region=region)
+        out = _norm.phones(frame, "v", region=region, fallback_region=fallback_region)
     elif kind == "email":
         out = _norm.emails(frame, "v")
     elif kind == "full_name":
@@ -129,6 +131,7 @@ def _column_profile(
     top: int,
     show_values: bool,
     region: str,
+    fallback_region: str | None = None,
 ) -> ColumnProfile:
     """The profile of one column from the counts of its distinct values (:func:`_value_counts`)."""
     counts = value_counts.with_columns(
@@ -152,7 +155,7 @@ def _column_profile(
         junk_share=_rate(junk, rows),
     )
     if kind in VALIDATED_KINDS and real.height:
-        statuses = _validate(real, name, kind, region)
+        statuses = _validate(real, name, kind, region, fallback_region)
         ok = statuses.filter(pl.col("status").is_in(list(VALID)))
         bad = statuses.filter(~pl.col("status").is_in([*VALID, EMPTY, JUNK]))
         # a normalizer may call more placeholders junk than the shared list does
@@ -181,7 +184,7 @@ def _column_profile(
     if head.height:
         protect = kind in PII_KINDS and not show_values
         shown = (
-            head.select(masked("v", kind=kind, region=region), "n")
+            head.select(masked("v", kind=kind, region=region, fallback_region=fallback_region), "n")
             if protect
             else head.select("v", "n")
         )
@@ -200,6 +203,7 @@ class ProfileBuilder:
     number of distinct values, not of rows. What must be decided over the whole table comes
     in: ``kinds`` (every column's kind) and ``regions`` (each phone column's regions, see
     :func:`custdata.normalize.phone_regions`), so that phone keys are read as in one piece.
+    ``region`` and ``fallback_region``: as in :func:`profile`.
 
     >>> df = pl.DataFrame({"email": ["a@x.ru", "b@x.ru", "A@x.ru", None]})
     >>> b = ProfileBuilder(df.schema, {"email": "email"})
@@ -217,10 +221,12 @@ class ProfileBuilder:
         *,
         regions: Mapping[str, list[str]] | None = None,
         region: str = "RU",
+        fallback_region: str | None = None,
     ) -> None:
         self.schema = dict(schema)
         self.kinds = dict(kinds)
         self.region = region
+        self.fallback_region = fallback_region
         self.rows = 0
         self._counts: dict[str, pl.DataFrame | None] = dict.fromkeys(self.schema)
         self._pending: dict[str, list[pl.DataFrame]] = {name: [] for name in self.schema}
@@ -228,7 +234,9 @@ class ProfileBuilder:
         for column, kind in self.kinds.items():
             if kind == "phone":
                 found = None if regions is None else regions.get(column)
-                key = _norm.phone(column, region=region, regions=found)
+                key = _norm.phone(
+                    column, region=region, fallback_region=fallback_region, regions=found
+                )
             elif kind == "email":
                 key = _norm.email_key(column)
             else:
@@ -296,6 +304,7 @@ class ProfileBuilder:
                     top=top,
                     show_values=show_values,
                     region=self.region,
+                    fallback_region=self.fallback_region,
                 )
             )
         if self._keys:
@@ -335,12 +344,15 @@ def profile(
     top: int = 5,
     show_values: bool = False,
     region: str = "RU",
+    fallback_region: str | None = None,
 ) -> Profile:
     """Profile every column: fill rate, distinct count, kind, validity, junk, top values.
 
     ``kinds`` overrides column kind detection (``{"tel": "phone"}``). Top values of personal
     data columns are masked unless ``show_values=True``. A LazyFrame is collected (to profile a
-    file bigger than memory, use :func:`custdata.streaming.profile_file`).
+    file bigger than memory, use :func:`custdata.streaming.profile_file`). Phones without ``+``
+    are read in ``region``, then in ``fallback_region`` when given (as
+    :func:`custdata.normalize.phones` does).
 
     >>> df = pl.DataFrame({"email": ["ivan@mail.ru", "IVAN@mail.ru", "нет", None],
     ...                    "city": ["Москва", "Москва", "Тверь", ""]})
@@ -352,12 +364,19 @@ def profile(
     [('Москва', 2), ('Тверь', 1)]
     >>> p.duplicates.duplicate_rows
     1
+    >>> ua = pl.DataFrame({"tel": ["0975419469", "(073) 346-59-24"]})
+    >>> [profile(ua, fallback_region=f).column("tel").valid for f in (None, "UA")]
+    [0, 2]
     """
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
     col_kinds = column_kinds(frame, kinds=kinds)
     builder = ProfileBuilder(
-        frame.schema, col_kinds, regions=phone_key_regions(frame, col_kinds, region), region=region
+        frame.schema,
+        col_kinds,
+        regions=phone_key_regions(frame, col_kinds, region),
+        region=region,
+        fallback_region=fallback_region,
     )
     builder.add(frame)
     return builder.result(top=top, show_values=show_values)

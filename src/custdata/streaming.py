@@ -182,6 +182,7 @@ def profile_file(
     top: int = 5,
     show_values: bool = False,
     region: str = "RU",
+    fallback_region: str | None = None,
     format: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
@@ -193,6 +194,7 @@ def profile_file(
     first (:func:`phone_regions`), and every figure is merged exactly across batches
     (:class:`custdata.profiling.ProfileBuilder`). Memory grows with the number of distinct
     values per column (exact distinct counts and top values need them), not with the rows.
+    ``region`` and ``fallback_region`` read phones as in :func:`custdata.profiling.profile`.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -211,7 +213,13 @@ def profile_file(
     regions = {
         c: phone_regions(lazy, c, region=region) for c, k in col_kinds.items() if k == "phone"
     }
-    builder = ProfileBuilder(lazy.collect_schema(), col_kinds, regions=regions, region=region)
+    builder = ProfileBuilder(
+        lazy.collect_schema(),
+        col_kinds,
+        regions=regions,
+        region=region,
+        fallback_region=fallback_region,
+    )
     for batch in _batches(lazy, batch_rows, Path(source).name):
         builder.add(batch.rechunk())
     return builder.result(top=top, show_values=show_values)

@@ -90,3 +90,34 @@ def test_docs_cli_lists_every_command() -> None:
     for path, _ in LEAVES:
         top = path[0]
         assert f"`custdata {top}" in page or f"`{path[-1]}`" in page, path
+
+
+def _options(command) -> dict[str, object]:
+    return {o: p for p in command.params for o in getattr(p, "opts", [])}
+
+
+REGION_LEAVES = [(p, c) for p, c in LEAVES if "--region" in _options(c)]
+
+
+def test_the_phone_commands_are_found() -> None:
+    names = {" ".join(p) for p, _ in REGION_LEAVES}
+    assert {"clean", "profile", "mask", "suppress", "dedupe find", "dedupe link"} <= names
+    assert {"normalize phones", "normalize all", "dedupe explain"} <= names
+
+
+@pytest.mark.parametrize(
+    ("path", "command"), REGION_LEAVES, ids=[" ".join(p) for p, _ in REGION_LEAVES]
+)
+def test_fallback_region_wherever_region_with_one_meaning(path, command) -> None:
+    """Every command that reads phones (has --region) takes --fallback-region, meaning the same."""
+    from custdata.cli._common import REGION_HELP, FallbackRegionOpt
+
+    shared = FallbackRegionOpt.__metadata__[0]
+    options = _options(command)
+    assert "--fallback-region" in options, f"custdata {' '.join(path)} has --region only"
+    fallback = options["--fallback-region"]
+    assert fallback.name == "fallback_region"  # mirrors the library keyword argument
+    assert fallback.help == shared.help and fallback.metavar == "REGION"
+    assert fallback.default is None and not fallback.hidden
+    assert options["--region"].help.startswith(REGION_HELP)
+    assert options["--region"].metavar == "REGION"

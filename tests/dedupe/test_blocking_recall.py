@@ -85,7 +85,7 @@ def test_evaluate_adds_blocking_keys_to_the_scores(labelled: pl.DataFrame) -> No
     )
     scores = evaluate(pred, "true_id", blocking=True, columns=NAMED)
     plain = evaluate(pred, "true_id")
-    assert {k: scores[k] for k in plain} == pytest.approx(plain)
+    assert {k: scores[k] for k in plain} == plain  # and evaluate is deterministic to the last digit
     assert (
         scores["blocking_recall"]
         == blocking_recall(labelled, "true_id", columns=NAMED)["blocking_recall"]

@@ -63,3 +63,19 @@ def test_unreadable_files(tmp_path):
     bad.write_text("threshold = = 1", encoding="utf-8")
     with pytest.raises(UnreadableInput):
         load_config(bad)
+
+
+def test_phone_regions_in_the_toml_vocabulary(tmp_path):
+    path = tmp_path / "ua.toml"
+    path.write_text('region = "RU"\nfallback_region = "UA"\n', encoding="utf-8")
+    cfg = load_config(path)
+    assert (cfg.region, cfg.fallback_region) == ("RU", "UA")
+    assert cfg.to_dict() == {"fallback_region": "UA"}  # the default region is left out
+    assert DedupeConfig.from_dict(cfg.to_dict()) == cfg
+    assert DedupeConfig().fallback_region is None
+
+
+@pytest.mark.parametrize("data", [{"region": 7}, {"fallback_region": ["UA"]}])
+def test_a_region_must_be_a_code(data):
+    with pytest.raises(InvalidOption, match="region code"):
+        DedupeConfig.from_dict(data)

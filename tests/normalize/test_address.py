@@ -272,3 +272,19 @@ def test_german_street_type_glued_or_apart(name: str) -> None:
     keys = {parse_address(s).house_key for s in spellings}
     assert len(keys) == 1 and None not in keys, keys
     assert parse_address(f"{name}str. 5").house == "5"
+
+
+@pytest.mark.parametrize(
+    ("value", "key"),
+    [
+        ("алл. Осенняя, д. 73 стр. 54", "oseniaia|alley|73|54|"),
+        ("ал. Осенняя, д. 73, корп. 54", "oseniaia|alley|73|54|"),
+        ("аллея Осенняя, д. 73 к. 54", "oseniaia|alley|73|54|"),
+        ("парк Баринштейна, буд. 159", "barinshteina|park|159||"),
+        ("сквер Побратимів, буд. 98 кв. 635", "pobratimiv|garden|98||635"),
+    ],
+)
+def test_alley_park_and_garden_square_are_street_types(value: str, key: str) -> None:
+    result = parse_address(value)
+    assert result.status == "ok" and result.key == key
+    assert parse_address(result.normalized).key == key  # the standard form reads back

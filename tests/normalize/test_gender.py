@@ -8,8 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custdata.errors import ColumnNotFound, InvalidOption
-from custdata.normalize import gender, genders, parse_gender
-from custdata.normalize.gender import GENDER_STATUSES, GENDER_VALUES
+from custdata.normalize import genders, parse_gender
+
+# ``gender`` from its module, not the package: collecting the module's doctests (pytest
+# --import-mode=importlib) sets the package attribute ``gender`` to the module itself
+from custdata.normalize.gender import GENDER_STATUSES, GENDER_VALUES, gender
 
 
 @pytest.mark.parametrize(

@@ -162,6 +162,34 @@ def test_phone_hash_never_crashes_and_keeps_rows(values):
     assert out.height == df.height and out["tel"].null_count() == 0
 
 
+phone_texts = st.lists(
+    st.one_of(
+        st.from_regex(r"\+?[78] ?\(?9\d\d\)? ?\d{3}-?\d\d-?\d\d", fullmatch=True),  # RU
+        st.from_regex(r"(\+38)?\(?0[5679]\d\)? ?\d{3}-?\d\d-?\d\d", fullmatch=True),  # UA
+        st.text(max_size=15),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=12, deadline=None)
+@given(values=phone_texts)
+def test_fallback_region_only_reads_what_the_region_rejects(values):
+    """A number the default region accepts keys the same with or without a fallback region."""
+    from custdata.normalize import phones
+
+    df = pl.DataFrame({"tel": values}, schema={"tel": pl.String})
+    plain = df.select(match_key("tel", kind="phone"))["tel"]
+    with_ua = df.select(match_key("tel", kind="phone", fallback_region="UA"))["tel"]
+    assert with_ua.len() == df.height
+    accepted = phones(df, "tel", region="RU", infer_region=False)["tel_status"] == "ok"
+    for ok, a, b in zip(accepted.to_list(), plain.to_list(), with_ua.to_list(), strict=True):
+        if ok:
+            assert a == b
+        assert (a is None) == (b is None)  # a fallback never empties or fills a cell
+
+
 JUNK_LOOKING = ["0", "NaN", "-", "нет", "No", "Test", "X", "n/a", " ", "", "null", "=1+1"]
 
 

@@ -142,14 +142,9 @@ DeprecatedKindColumnOpt = Annotated[
     list[str] | None,
     typer.Option("-c", "--column", hidden=True, show_default=False, metavar="KIND=COLUMN"),
 ]
-RegionOpt = Annotated[
-    str,
-    typer.Option(
-        "--region",
-        help="Default region (ISO code) for phones without a country code.",
-        metavar="REGION",
-    ),
-]
+REGION_HELP = "Default region (ISO code) for phones without a country code."
+RegionOpt = Annotated[str, typer.Option("--region", help=REGION_HELP, metavar="REGION")]
+#: Every command that reads phones takes it, with this one meaning (tests/cli/test_cli_help.py).
 FallbackRegionOpt = Annotated[
     str | None,
     typer.Option(

@@ -277,7 +277,10 @@ def clean(
             f"{counts['invalid']:,} invalid, {counts['empty']:,} empty"
         )
     if not io.quiet:
-        _before_after(quality_before_after(frames, result))
+        quality = quality_before_after(
+            frames, result, region=region, fallback_region=fallback_region
+        )
+        _before_after(quality)
     if result.dedupe:
         d = result.dedupe
         nid = d.get("no_identity", 0)

@@ -78,6 +78,8 @@ app.add_typer(_segment_app, name="segment")  # noqa: E402,E702 (segment rfm|rule
 from custdata.cli.dedupe import app as _dedupe_app
 
 app.add_typer(_dedupe_app, name="dedupe")  # noqa: E402,E702 (dedupe [find]|link|evaluate)
+from custdata.cli import dedupe_tools as _dedupe_tools  # noqa: E402,F401 (dedupe evaluate|explain)
+
 # --- end of registration block ----------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from custdata.cli._common import (
     ColumnOpt,
     DebugAliasOpt,
     DeprecatedKindColumnOpt,
+    FallbackRegionOpt,
     InputArg,
     IOOptions,
     KindColumnOpt,
@@ -135,6 +136,7 @@ def mask(
         ),
     ] = None,
     region: RegionOpt = "RU",
+    fallback_region: FallbackRegionOpt = None,
 ) -> None:
     """Protect personal data columns: hash, mask, tokenize or drop them.
 
@@ -182,13 +184,22 @@ def mask(
                     key=key,
                     kinds={c: col_kinds[c]},
                     region=region,
+                    fallback_region=fallback_region,
                     regions=regions.get(c),
                 )
             return frame
 
         io.stream(step, input)
     else:
-        result = privacy.mask(source, columns, method=method, key=key, kinds=kinds, region=region)
+        result = privacy.mask(
+            source,
+            columns,
+            method=method,
+            key=key,
+            kinds=kinds,
+            region=region,
+            fallback_region=fallback_region,
+        )
         io.write(result, inputs=input)
     shown = show_columns(columns) if not header_is_data(names) else "(names hidden)"
     io.say(f"mask: {method} applied to {len(columns)} column(s): {shown}")
@@ -281,6 +292,7 @@ def suppress(
     ] = None,
     key_file: KeyFileOpt = None,
     region: RegionOpt = "RU",
+    fallback_region: FallbackRegionOpt = None,
 ) -> None:
     """Remove or flag people who opted out, matched on normalized email and phone keys.
 
@@ -306,7 +318,9 @@ def suppress(
     source = _source(io, input)
     optouts = io.read_plain(list_) if list_ is not None else None
     if optouts is not None and not any(
-        privacy.optout_keys(optouts, on=kinds, hashed=hashed, region=region).values()
+        privacy.optout_keys(
+            optouts, on=kinds, hashed=hashed, region=region, fallback_region=fallback_region
+        ).values()
     ):
         warn(f"the opt-out list has no usable {' or '.join(kinds)} value; nothing can match it")
     regions = None
@@ -337,6 +351,7 @@ def suppress(
             hashed=hashed,
             key_file=key_file,
             region=region,
+            fallback_region=fallback_region,
             flag_column="__custdata_suppressed",
             consent=consent,
             regions=regions,

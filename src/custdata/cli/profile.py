@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from custdata.cli._common import (
+    FallbackRegionOpt,
     InputArg,
     IOOptions,
     RegionOpt,
@@ -128,6 +129,7 @@ def profile(
         int, typer.Option("--top", help="How many top values per column.", metavar="N")
     ] = 5,
     region: RegionOpt = "RU",
+    fallback_region: FallbackRegionOpt = None,
 ) -> None:
     """Profile data quality: fill rate, distinct values, validity, junk, duplicates per column.
 
@@ -156,13 +158,20 @@ def profile(
                 top=top,
                 show_values=show_values,
                 region=region,
+                fallback_region=fallback_region,
                 format=io.from_,
                 encoding=io.encoding,
                 delimiter=io.delimiter,
             )
     else:
         frame = io.read(input)
-        result = build_profile(frame, top=top, show_values=show_values, region=region)
+        result = build_profile(
+            frame,
+            top=top,
+            show_values=show_values,
+            region=region,
+            fallback_region=fallback_region,
+        )
     if as_json:
         typer.echo(result.to_json())
     if json_file:

@@ -25,9 +25,9 @@ from custdata.dedupe.comparison import (
     TaxIdComparison,
 )
 from custdata.dedupe.config import DedupeConfig, load_config
-from custdata.dedupe.core import blocking_recall, deduplicate, find_duplicates, plan
+from custdata.dedupe.core import deduplicate, find_duplicates, plan
 from custdata.dedupe.diagnostics import Diagnostic, DiagnosticKind
-from custdata.dedupe.evaluate import error_pairs, evaluate
+from custdata.dedupe.evaluate import blocking_recall, error_pairs, evaluate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households, link, match_master
 from custdata.dedupe.memory import NotEnoughMemory, check_memory, estimate_memory

@@ -7,6 +7,8 @@ A TOML file names the same things as the keyword arguments of
     rules = ["email", "name~0.92,birth_date"]      # match rules (any of them = same person)
     distinct = ["first_name<=0,birth_date<=1"]     # cannot-link rules (replace the defaults)
     blocking = ["phone", "surname_key+birth_date"] # blocking rules (replace the defaults)
+    region = "RU"                        # phones without + are read in this region,
+    fallback_region = "UA"               # then in this one when it rejects them
 
     [columns]                            # kind -> input column (default: detected)
     full_name = "ФИО"
@@ -70,6 +72,8 @@ class DedupeConfig:
     max_block_size: int = 1000
     max_pairs: int = 20_000_000
     max_cluster_size: int = 50
+    region: str = "RU"
+    fallback_region: str | None = None
 
     def validate(self) -> None:
         """Raise :class:`~custdata.errors.InvalidOption` for out-of-range settings."""
@@ -100,6 +104,11 @@ class DedupeConfig:
         for key in ("max_block_size", "max_pairs", "max_cluster_size"):
             if key in data:
                 kw[key] = _number(data[key], key, int)
+        for key in ("region", "fallback_region"):
+            if key in data:
+                if not isinstance(data[key], str):
+                    raise InvalidOption(f'{key} must be a region code, e.g. "RU"')
+                kw[key] = data[key]
         if "columns" in data:
             if not isinstance(data["columns"], Mapping):
                 raise InvalidOption('columns must be a table: kind = "column name"')

@@ -38,7 +38,6 @@ from custdata.dedupe.stages import (
     prepare_records,
     score,
 )
-from custdata.errors import InvalidOption
 from custdata.progress import ProgressCallback, report
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
@@ -97,97 +96,6 @@ def plan(
 RESULT_COLUMNS = ("cluster_id", "match_score", "match_reason", "record_status")
 
 
-def blocking_recall(
-    frame: pl.DataFrame | pl.LazyFrame,
-    truth: str | pl.Series | pl.DataFrame,
-    *,
-    truth_column: str = "true_id",
-    on: str | None = None,
-    columns: Mapping[str, str | list[str]] | None = None,
-    rules: Rule | str | Sequence[Rule | str] | None = None,
-    config: DedupeConfig | Mapping | str | None = None,
-    **options: Any,
-) -> dict[str, float | int]:
-    """How many true pairs the blocking rules put before the scorer, overall and per rule.
-
-    ``frame`` is the input of a run (or its output: ``cluster_id``, ``match_score``,
-    ``match_reason`` and the truth column are left out), ``truth`` as in
-    :func:`~custdata.dedupe.evaluate`; ``columns``, ``rules``, ``config`` and ``options`` as in
-    :func:`deduplicate`, so the rules are the run's. A true pair that no rule generates is never
-    scored: the recall lost before scoring. Keys: ``blocking_true_pairs``, ``blocking_found_pairs``
-    (true pairs among the candidates), ``blocking_recall``, ``blocking_candidate_pairs``, and per
-    rule ``blocking_recall[RULE]`` (that rule alone, under the same block-size guard) and
-    ``blocking_added[RULE]`` (true pairs it finds that no earlier rule does). Two rows with the
-    same content are one record: their pair is always found.
-
-    >>> df = pl.DataFrame({"email": ["a@x.ru", "A@x.ru", "b@y.ru", "c@z.ru"], "who": [1, 1, 2, 2]})
-    >>> r = blocking_recall(df, "who", columns={"email": "email"})
-    >>> r["blocking_true_pairs"], r["blocking_found_pairs"], r["blocking_recall"]
-    (2, 1, 0.5)
-    >>> r["blocking_recall[email]"], r["blocking_added[email]"]
-    (0.5, 1)
-    """
-    from custdata.dedupe.blocking import block_pairs
-    from custdata.dedupe.evaluate import _truth_series
-    from custdata.dedupe.stages import _blocking_rules
-
-    if isinstance(frame, pl.LazyFrame):
-        frame = frame.collect()
-    t = _truth_series(frame, truth, truth_column=truth_column, on=on)
-    if t.len() != frame.height:
-        raise InvalidOption(f"truth has {t.len()} rows but the table has {frame.height}")
-    drop = [*RESULT_COLUMNS, *([truth] if isinstance(truth, str) else [])]
-    if isinstance(truth, pl.DataFrame) and on is None:
-        drop.append(truth_column)
-    data = frame.drop([c for c in drop if c in frame.columns])
-    cfg = _config_of(config, columns=columns, rules=rules, **options)
-    prepared = prepare_records(data, cfg)
-    # true pairs as internal record ids (rows without a true id are nobody's duplicate)
-    rows = pl.DataFrame(
-        {"t": t.cast(pl.String), "rec": prepared.records.inverse.cast(pl.UInt32)}
-    ).filter(pl.col("t").is_not_null())
-    rows = rows.with_row_index("i")
-    pairs = (
-        rows.join(rows, on="t", suffix="_r")
-        .filter(pl.col("i") < pl.col("i_r"))
-        .select(
-            pl.min_horizontal("rec", "rec_r").alias(LEFT),
-            pl.max_horizontal("rec", "rec_r").alias(RIGHT),
-        )
-    )
-    total = pairs.height
-    same = pairs.filter(pl.col(LEFT) == pl.col(RIGHT)).height
-    distinct = pairs.filter(pl.col(LEFT) != pl.col(RIGHT))
-    block_rules = _blocking_rules(prepared, cfg)
-    union = block(prepared, cfg).pairs
-
-    def found_in(candidates: pl.DataFrame) -> pl.DataFrame:
-        return distinct.join(candidates, on=[LEFT, RIGHT], how="semi")
-
-    found = found_in(union).height + same
-    out: dict[str, float | int] = {
-        "blocking_true_pairs": total,
-        "blocking_found_pairs": found,
-        "blocking_recall": found / total if total else 1.0,
-        "blocking_candidate_pairs": union.height,
-    }
-    missing = distinct
-    for rule in block_rules:
-        alone = block_pairs(
-            prepared.keys,
-            [rule],
-            max_block_size=cfg.max_block_size,
-            max_pairs=cfg.max_pairs,
-            link_split=prepared.link_split,
-        ).pairs
-        hit = found_in(alone).height + same
-        added = missing.join(alone, on=[LEFT, RIGHT], how="semi").height
-        missing = missing.join(alone, on=[LEFT, RIGHT], how="anti")
-        out[f"blocking_recall[{rule.name}]"] = hit / total if total else 1.0
-        out[f"blocking_added[{rule.name}]"] = added
-    return out
-
-
 def _config_of(
     config: DedupeConfig | Mapping | str | None,
     *,
@@ -230,6 +138,8 @@ def deduplicate(
     max_block_size: int | None = None,
     max_pairs: int | None = None,
     max_cluster_size: int | None = None,
+    region: str | None = None,
+    fallback_region: str | None = None,
     labels: pl.DataFrame | None = None,
     link_split: int | None = None,
     on_plan: Callable[[DedupePlan], None] | None = None,
@@ -247,6 +157,9 @@ def deduplicate(
     ``progress`` receives a :class:`~custdata.progress.ProgressEvent` at each stage (preparing,
     blocking, comparing, scoring, clustering) with its counts.
 
+    ``region``: phones without ``+`` are read in this region (default ``"RU"``), then in
+    ``fallback_region`` when it rejects them (as :func:`custdata.normalize.phones` does).
+
     Options not given come from ``config`` (a :class:`DedupeConfig`, a dict in the TOML
     vocabulary or the path of a TOML file), else from the defaults. See :func:`find_duplicates`.
 
@@ -255,6 +168,9 @@ def deduplicate(
     >>> res = deduplicate(df, columns={"full_name": "name", "phone": "phone"})
     >>> res.frame["cluster_id"].n_unique()
     2
+    >>> ua = pl.DataFrame({"phone": ["(97) 541-94-69", "0975419469"], "email": ["a@x.ua", "b@y.ua"]})
+    >>> [deduplicate(ua, fallback_region=f).frame["cluster_id"].n_unique() for f in (None, "UA")]
+    [2, 1]
     """
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
@@ -270,6 +186,8 @@ def deduplicate(
         max_block_size=max_block_size,
         max_pairs=max_pairs,
         max_cluster_size=max_cluster_size,
+        region=region,
+        fallback_region=fallback_region,
     )
     frame = frame.drop([c for c in (CLUSTER_ID, MATCH_SCORE, MATCH_REASON) if c in frame.columns])
 

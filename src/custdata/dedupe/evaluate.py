@@ -16,11 +16,16 @@ materialized, so it works for millions of rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
 
+from custdata.dedupe.blocking import LEFT, RIGHT, block_pairs
+from custdata.dedupe.config import DedupeConfig
+from custdata.dedupe.core import RESULT_COLUMNS, _config_of
+from custdata.dedupe.rules import Rule
+from custdata.dedupe.stages import _blocking_rules, block, prepare_records
 from custdata.errors import InvalidOption, require_columns
 from custdata.graph import component_ids
 
@@ -166,6 +171,8 @@ def evaluate(
     columns: Mapping[str, str | list[str]] | None = None,
     rules: Any = None,
     config: Any = None,
+    region: str | None = None,
+    fallback_region: str | None = None,
 ) -> dict[str, float | int]:
     """Pairwise and cluster-level scores of ``pred[pred_column]`` against the truth.
 
@@ -173,11 +180,11 @@ def evaluate(
     with ``truth_column`` aligned by row (or joined on ``on``), or a frame of true matching
     pairs (two columns of values of ``pred[on]``).
 
-    With ``blocking=True`` the blocking rules of the run (``columns``, ``rules``, ``config`` as
-    given to :func:`~custdata.dedupe.deduplicate`) are applied again to ``pred``'s data columns
-    and the scores gain ``blocking_recall`` (the share of true pairs that were candidates at
-    all), per rule ``blocking_recall[RULE]`` and ``blocking_added[RULE]``: see
-    :func:`~custdata.dedupe.blocking_recall`.
+    With ``blocking=True`` the blocking rules of the run (``columns``, ``rules``, ``config``,
+    ``region``, ``fallback_region`` as given to :func:`~custdata.dedupe.deduplicate`) are
+    applied again to ``pred``'s data columns and the scores gain ``blocking_recall`` (the share
+    of true pairs that were candidates at all), per rule ``blocking_recall[RULE]`` and
+    ``blocking_added[RULE]``: see :func:`~custdata.dedupe.blocking_recall`.
 
     >>> pred = pl.DataFrame({"id": ["r1", "r2", "r3"], "cluster_id": ["x", "x", "y"]})
     >>> pairs = pl.DataFrame({"left": ["r1"], "right": ["r2"]})
@@ -207,7 +214,8 @@ def evaluate(
     recall = tp / tt if tt else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
-    c = cont.join(psize, on="p").join(tsize, on="t")
+    # sorted: float sums in a fixed order, so the same input gives the same digits every run
+    c = cont.join(psize, on="p").join(tsize, on="t").sort("p", "t")
     b = c.select(
         (pl.col("n") * pl.col("n") / pl.col("np")).sum().alias("bp"),
         (pl.col("n") * pl.col("n") / pl.col("nt")).sum().alias("br"),
@@ -234,7 +242,18 @@ def evaluate(
         "predicted_clusters": psize.height,
         "true_clusters": tsize.height,
     } | (
-        _blocking(pred, truth, truth_column, on, columns, rules, config, pred_column)
+        _blocking(
+            pred,
+            truth,
+            truth_column,
+            on,
+            columns,
+            rules,
+            config,
+            pred_column,
+            region,
+            fallback_region,
+        )
         if blocking
         else {}
     )
@@ -249,10 +268,105 @@ def _blocking(
     rules: Any,
     config: Any,
     pred_column: str,
+    region: str | None,
+    fallback_region: str | None,
 ) -> dict[str, float | int]:
-    from custdata.dedupe.core import blocking_recall
-
     data = pred.drop(pred_column) if pred_column in pred.columns else pred
     return blocking_recall(
-        data, truth, truth_column=truth_column, on=on, columns=columns, rules=rules, config=config
+        data,
+        truth,
+        truth_column=truth_column,
+        on=on,
+        columns=columns,
+        rules=rules,
+        config=config,
+        region=region,
+        fallback_region=fallback_region,
     )
+
+
+def blocking_recall(
+    frame: pl.DataFrame | pl.LazyFrame,
+    truth: str | pl.Series | pl.DataFrame,
+    *,
+    truth_column: str = "true_id",
+    on: str | None = None,
+    columns: Mapping[str, str | list[str]] | None = None,
+    rules: Rule | str | Sequence[Rule | str] | None = None,
+    config: DedupeConfig | Mapping | str | None = None,
+    **options: Any,
+) -> dict[str, float | int]:
+    """How many true pairs the blocking rules put before the scorer, overall and per rule.
+
+    ``frame`` is the input of a run (or its output: ``cluster_id``, ``match_score``,
+    ``match_reason`` and the truth column are left out), ``truth`` as in
+    :func:`~custdata.dedupe.evaluate`; ``columns``, ``rules``, ``config`` and ``options`` as in
+    :func:`deduplicate`, so the rules are the run's. A true pair that no rule generates is never
+    scored: the recall lost before scoring. Keys: ``blocking_true_pairs``, ``blocking_found_pairs``
+    (true pairs among the candidates), ``blocking_recall``, ``blocking_candidate_pairs``, and per
+    rule ``blocking_recall[RULE]`` (that rule alone, under the same block-size guard) and
+    ``blocking_added[RULE]`` (true pairs it finds that no earlier rule does). Two rows with the
+    same content are one record: their pair is always found.
+
+    >>> df = pl.DataFrame({"email": ["a@x.ru", "A@x.ru", "b@y.ru", "c@z.ru"], "who": [1, 1, 2, 2]})
+    >>> r = blocking_recall(df, "who", columns={"email": "email"})
+    >>> r["blocking_true_pairs"], r["blocking_found_pairs"], r["blocking_recall"]
+    (2, 1, 0.5)
+    >>> r["blocking_recall[email]"], r["blocking_added[email]"]
+    (0.5, 1)
+    """
+    if isinstance(frame, pl.LazyFrame):
+        frame = frame.collect()
+    t = _truth_series(frame, truth, truth_column=truth_column, on=on)
+    if t.len() != frame.height:
+        raise InvalidOption(f"truth has {t.len()} rows but the table has {frame.height}")
+    drop = [*RESULT_COLUMNS, *([truth] if isinstance(truth, str) else [])]
+    if isinstance(truth, pl.DataFrame) and on is None:
+        drop.append(truth_column)
+    data = frame.drop([c for c in drop if c in frame.columns])
+    cfg = _config_of(config, columns=columns, rules=rules, **options)
+    prepared = prepare_records(data, cfg)
+    # true pairs as internal record ids (rows without a true id are nobody's duplicate)
+    rows = pl.DataFrame(
+        {"t": t.cast(pl.String), "rec": prepared.records.inverse.cast(pl.UInt32)}
+    ).filter(pl.col("t").is_not_null())
+    rows = rows.with_row_index("i")
+    pairs = (
+        rows.join(rows, on="t", suffix="_r")
+        .filter(pl.col("i") < pl.col("i_r"))
+        .select(
+            pl.min_horizontal("rec", "rec_r").alias(LEFT),
+            pl.max_horizontal("rec", "rec_r").alias(RIGHT),
+        )
+    )
+    total = pairs.height
+    same = pairs.filter(pl.col(LEFT) == pl.col(RIGHT)).height
+    distinct = pairs.filter(pl.col(LEFT) != pl.col(RIGHT))
+    block_rules = _blocking_rules(prepared, cfg)
+    union = block(prepared, cfg).pairs
+
+    def found_in(candidates: pl.DataFrame) -> pl.DataFrame:
+        return distinct.join(candidates, on=[LEFT, RIGHT], how="semi")
+
+    found = found_in(union).height + same
+    out: dict[str, float | int] = {
+        "blocking_true_pairs": total,
+        "blocking_found_pairs": found,
+        "blocking_recall": found / total if total else 1.0,
+        "blocking_candidate_pairs": union.height,
+    }
+    missing = distinct
+    for rule in block_rules:
+        alone = block_pairs(
+            prepared.keys,
+            [rule],
+            max_block_size=cfg.max_block_size,
+            max_pairs=cfg.max_pairs,
+            link_split=prepared.link_split,
+        ).pairs
+        hit = found_in(alone).height + same
+        added = missing.join(alone, on=[LEFT, RIGHT], how="semi").height
+        missing = missing.join(alone, on=[LEFT, RIGHT], how="anti")
+        out[f"blocking_recall[{rule.name}]"] = hit / total if total else 1.0
+        out[f"blocking_added[{rule.name}]"] = added
+    return out

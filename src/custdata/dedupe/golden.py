@@ -117,12 +117,14 @@ def _text_valid(expr: pl.Expr) -> pl.Expr:
     ).fill_null(False)
 
 
-def _normalizer(kind: str, col: str) -> pl.Expr | None:
+def _normalizer(
+    kind: str, col: str, region: str = "RU", fallback_region: str | None = None
+) -> pl.Expr | None:
     """The kind's shared normalizer applied to a raw column (null where invalid), if any."""
     from custdata import normalize
 
     if kind == "phone":
-        return normalize.phone(col)
+        return normalize.phone(col, region=region, fallback_region=fallback_region)
     if kind == "email":
         return normalize.email(col)
     if kind == "birth_date":
@@ -158,6 +160,8 @@ def golden_records(
     row_column: str | None = None,
     kinds: Mapping[str, str | Sequence[str]] | None = None,
     detect: bool = True,
+    region: str = "RU",
+    fallback_region: str | None = None,
 ) -> pl.DataFrame:
     """One golden record per person, with provenance and membership columns.
 
@@ -170,7 +174,8 @@ def golden_records(
     when the frame has them. ``kinds`` (kind -> column(s)) overrides column detection;
     with ``detect=False`` it is every kind there is (nothing else is detected: Spark decides
     the kinds once on the driver, so that every partition of clusters uses the same).
-    Rows in a null cluster are ignored.
+    Rows in a null cluster are ignored. Raw phones (no ``<column>_e164`` beside them) are read
+    in ``region``, then in ``fallback_region`` when given.
 
     >>> df = pl.DataFrame({"cluster_id": ["a", "a"], "email": ["n/a", "Ivan@Mail.ru"],
     ...                    "phone": ["8 912 000-00-01", None],
@@ -178,6 +183,9 @@ def golden_records(
     >>> g = golden_records(df)
     >>> g.select("email", "email_source", "member_ids").row(0)
     ('ivan@mail.ru', 'shop', ['CRM-1', 'S-7'])
+    >>> ua = pl.DataFrame({"cluster_id": ["a"], "email": ["a@x.ua"], "phone": ["0975419469"]})
+    >>> [golden_records(ua, fallback_region=f)["phone"][0] for f in (None, "UA")]
+    [None, '+380975419469']
     """
     from custdata.schema import detect_columns
 
@@ -289,7 +297,10 @@ def golden_records(
             value = pl.col(col)
         elif sib is not None and kind not in _NAME_KINDS:
             value = pl.col(sib)
-        elif kind is not None and (norm := _normalizer(kind, col)) is not None:
+        elif (
+            kind is not None
+            and (norm := _normalizer(kind, col, region, fallback_region)) is not None
+        ):
             value = norm if frame.schema[col] == pl.String else pl.col(col)
         else:
             value = pl.col(col)

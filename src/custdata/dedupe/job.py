@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from custdata.dedupe.config import DedupeConfig, load_config
 from custdata.dedupe.core import DedupeResult, deduplicate
 from custdata.dedupe.golden import golden_records
 from custdata.dedupe.link import households as add_households
@@ -26,7 +27,8 @@ class FindOptions:
     """What to match on and which extra tables to build (the options of ``custdata dedupe``).
 
     ``columns``: kind -> column(s) (``{"phone": ["Телефон"]}``; default: detected). ``rules``,
-    ``threshold``, ``config``: as in :func:`~custdata.dedupe.deduplicate`. ``households``: add a
+    ``threshold``, ``config``, ``region``, ``fallback_region``: as in
+    :func:`~custdata.dedupe.deduplicate`. ``households``: add a
     ``household_id``. ``golden`` (with ``date_column``), ``pairs``, ``review``: also build the
     golden records, the scored pairs and the borderline pairs to label.
     """
@@ -35,6 +37,8 @@ class FindOptions:
     rules: Sequence[str] | None = None
     threshold: float | None = None
     config: str | None = None
+    region: str | None = None
+    fallback_region: str | None = None
     households: bool = False
     golden: bool = False
     date_column: str | None = None
@@ -119,6 +123,8 @@ def find(
             rules=rules,
             threshold=opts.threshold,
             config=opts.config,
+            region=opts.region,
+            fallback_region=opts.fallback_region,
         )
         out = matched.frame
     else:
@@ -128,6 +134,8 @@ def find(
             rules=rules,
             threshold=opts.threshold,
             config=opts.config,
+            region=opts.region,
+            fallback_region=opts.fallback_region,
             labels=labels,
             progress=progress,
             on_plan=on_plan,
@@ -135,10 +143,19 @@ def find(
         out = result.frame
     if opts.households:
         out = add_households(out)
+    golden = None
+    if opts.golden:  # raw phones read as matching read them: the options, else the config's
+        cfg = load_config(opts.config) if opts.config else DedupeConfig()
+        golden = golden_records(
+            out,
+            date_column=opts.date_column,
+            region=opts.region or cfg.region,
+            fallback_region=opts.fallback_region or cfg.fallback_region,
+        )
     return FindOutput(
         frame=out,
         result=result,
-        golden=golden_records(out, date_column=opts.date_column) if opts.golden else None,
+        golden=golden,
         pairs=pairs_report(result, frame) if result is not None and opts.pairs else None,
         review=review_pairs(result, frame) if result is not None and opts.review else None,
         proposals=matched.proposals if matched is not None else None,

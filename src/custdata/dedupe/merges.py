@@ -338,8 +338,9 @@ def parse_decisions(reviewed: pl.DataFrame) -> pl.DataFrame:
     )
     clash = clash.filter(pl.col("n") > 1)
     if clash.height:
+        first_row = int(clash.select(pl.col("first").min()).item())
         raise InvalidOption(
-            f"proposals file row {int(clash['first'].min())}: the same proposal is both accepted "
+            f"proposals file row {first_row}: the same proposal is both accepted "
             "and rejected in the file; keep one decision per proposal"
         )
     return out

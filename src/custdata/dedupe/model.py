@@ -121,6 +121,7 @@ class FellegiSunter:
         tolerance: float = 1e-5,
         lam: float = 0.3,
         floors: Mapping[str, float] | None = None,
+        monotone: Iterable[str] = (),
     ) -> FellegiSunter:
         """:meth:`fit` on a pattern-count table: one row per level pattern, its pairs in ``_count``.
 
@@ -141,6 +142,7 @@ class FellegiSunter:
             n_levels=n_levels,
             lam=lam,
             floors=floors,
+            monotone=monotone,
         )
         if patterns.height == 0 or not n_levels:
             return model

@@ -220,11 +220,21 @@ def _gender(expr: pl.Expr, done: str | None = None) -> pl.Expr:
 _EXT_RE = r"(?i)\s*,?\s*(?:доб|ext|вн|внутр|доп|x|#)\w*\.?\s*(\d{1,6})\s*$"
 
 
-def _phone_stages(col: str, out: str, done: str | None = None) -> list[dict[str, pl.Expr]]:
+def _phone_stages(
+    col: str,
+    out: str,
+    done: str | None = None,
+    region: str = "RU",
+    fallback_region: str | None = None,
+) -> list[dict[str, pl.Expr]]:
     raw = pl.col(col).cast(pl.String)
     # The E.164 form when the normalizer accepts the number, else its digits: a number invalid
     # for the region (or an id number in a phone-looking column) still matches itself.
-    e164 = pl.col(done) if done is not None else _normalize.phone(raw)
+    e164 = (
+        pl.col(done)
+        if done is not None
+        else _normalize.phone(raw, region=region, fallback_region=fallback_region)
+    )
     base = pl.coalesce(e164, raw).str.replace(_EXT_RE, "")
     ext = raw.str.extract(_EXT_RE, 1)
     d = pl.col(out)
@@ -270,6 +280,8 @@ def prepare(
     frame: pl.DataFrame,
     *,
     columns: Mapping[str, str | list[str]] | None = None,
+    region: str = "RU",
+    fallback_region: str | None = None,
 ) -> pl.DataFrame:
     """The key frame: ``_row`` plus one normalized key column per field found.
 
@@ -278,7 +290,9 @@ def prepare(
     non-empty value wins). The work runs as a few vectorized stages on plain columns (no
     expression is evaluated twice). When the frame already holds a normalizer's output for an
     input column (``tel_e164``, ``email_key``, ``dob_iso``, ``sex_code``: see
-    :data:`NORMALIZED_COLUMNS`), it is used as it is rather than computed again.
+    :data:`NORMALIZED_COLUMNS`), it is used as it is rather than computed again. Phones without
+    ``+`` are read in ``region``, then in ``fallback_region`` when given (as
+    :func:`custdata.normalize.phones` does).
 
     >>> df = pl.DataFrame({"ФИО": ["Иванова Мария Петровна"], "Телефон": ["8 (912) 345-67-89"],
     ...                    "Дата рождения": ["01.02.1980"]})
@@ -286,6 +300,11 @@ def prepare(
     {'_row': 0, 'first_name_key': 'maria', '_first_name_text': 'maria', 'surname_key': 'ivanov',
      'middle_name_key': 'petr', 'birth_date': datetime.date(1980, 2, 1), 'gender': 'f',
      'phone': '9123456789', 'full_name_key': 'ivanov maria'}
+    >>> ua = pl.DataFrame({"tel": ["(97) 541-94-69", "0975419469"]})  # RU rejects both
+    >>> prepare(ua, columns={"phone": "tel"})["phone"].to_list()
+    ['975419469', '0975419469']
+    >>> prepare(ua, columns={"phone": "tel"}, fallback_region="UA")["phone"].to_list()
+    ['0975419469', '0975419469']
     """
     mapping = resolve_columns(frame, columns)
     schema = frame.schema
@@ -379,7 +398,11 @@ def prepare(
         # first name and gender behind one phone keep siblings and colleagues apart.
         stages.append({"gender": _patronymic_gender(pl.col("_middle"))})
         keys.append("gender")
-    multi("phone", "phone", lambda c, o: _phone_stages(c, o, done.get(c)))
+    multi(
+        "phone",
+        "phone",
+        lambda c, o: _phone_stages(c, o, done.get(c), region, fallback_region),
+    )
     multi("email", "email", lambda c, o: _email_stages(c, o, done.get(c)))
     if inputs("address"):
         # Several address columns (street number, street, building) are parts of one address.

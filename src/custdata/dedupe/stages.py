@@ -104,9 +104,16 @@ NO_RELATIVES_SHARE = 0.02
 # stage 1: prepare
 # ------------------------------------------------------------------------------------------
 def prepare_records(
-    frame: pl.DataFrame, cfg: DedupeConfig, *, link_split: int | None = None
+    frame: pl.DataFrame,
+    cfg: DedupeConfig,
+    *,
+    link_split: int | None = None,
+    row_ids: bool = True,
 ) -> Prepared:
     """Stage 1: match keys per distinct record, records ordered by content.
+
+    ``row_ids``: named ids unique per record only name rows (see :func:`_row_id_columns`);
+    False keeps every named id as evidence (a sample cannot tell whether an id repeats).
 
     >>> p = prepare_records(pl.DataFrame({"email": ["b@x.ru", "a@x.ru"]}), DedupeConfig(columns={"email": "email"}))
     >>> p.keys.rows()
@@ -122,20 +129,20 @@ def prepare_records(
                 mapping.setdefault("other", []).append(k)
                 sources[k] = "rule"
                 used.add(k)
-    keys0 = prepare(frame, columns=mapping)
+    keys0 = prepare(frame, columns=mapping, region=cfg.region, fallback_region=cfg.fallback_region)
     records = index_records(frame, link_split=link_split)
     keys = keys0[records.order].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
     aliases = key_names(mapping)
-    row_ids = _row_id_columns(keys, mapping, aliases, cfg)
+    unique_ids = _row_id_columns(keys, mapping, aliases, cfg) if row_ids else []
     return Prepared(
-        keys=keys.drop([aliases[c] for c in row_ids]),
+        keys=keys.drop([aliases[c] for c in unique_ids]),
         records=records,
         link_split=link_split,
         columns=mapping,
         sources=sources,
         aliases=aliases,
         candidates=candidates,
-        row_ids=row_ids,
+        row_ids=unique_ids,
     )
 
 
@@ -255,6 +262,7 @@ _ALWAYS = (
     "different_site",
     "different_house",
     "other_org_same_site",
+    "other_org_same_phone",
 )
 
 

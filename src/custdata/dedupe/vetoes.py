@@ -16,6 +16,7 @@ from typing import cast
 
 import polars as pl
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from custdata.dedupe.rules import (
     And,
@@ -163,6 +164,84 @@ class Unlike(Rule):
         return f"{self.field}:unlike<{self.threshold:g}"
 
 
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` is ``long`` shortened: same first letter, its letters in order (``intl``)."""
+    if len(short) < 3 or len(short) >= len(long) or short[0] != long[0]:
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
+def _own_words(words: list[str], other: list[str]) -> list[str]:
+    """Words of ``words`` (3+ letters) with no counterpart in ``other``: not equal, not a typo
+    away (one edit or swap, or ratio >= 70: ``souz``/``osuz``, ``poiner``/``pener``), not an
+    abbreviation of it either way (``intl`` / ``international``)."""
+    out = []
+    for w in words:
+        if len(w) < 3 or not w.isalpha():
+            continue
+        if any(
+            w == o
+            or fuzz.ratio(w, o) >= 70
+            or OSA.distance(w, o) <= 1
+            or _abbreviates(w, o)
+            or _abbreviates(o, w)
+            for o in other
+        ):
+            continue
+        out.append(w)
+    return out
+
+
+def word_conflict(a: str | None, b: str | None) -> bool:
+    """Both names have a word of their own the other lacks: two names for two things
+    (``cafe ritz carlton`` / ``restaurant ritz carlton``), not one name written longer
+    (``ritz carlton`` / ``ritz carlton restaurant``) or with a typo (``granite`` / ``grainte``).
+
+    >>> word_conflict("cafe carlton ritz", "carlton restaurant ritz")
+    True
+    >>> word_conflict("carlton ritz", "atlanta carlton restaurant ritz")
+    False
+    >>> word_conflict("granite labs", "grainte labs"), word_conflict("intl trade", "international trade")
+    (False, False)
+    """
+    if a is None or b is None:
+        return False
+    wa, wb = a.split(), b.split()
+    return bool(_own_words(wa, wb)) and bool(_own_words(wb, wa))
+
+
+@dataclass(frozen=True, repr=True)
+class WordConflict(Rule):
+    """Both key values present and each has a word of its own (see :func:`word_conflict`).
+
+    >>> ctx = pl.DataFrame({"org_key_l": ["cafe ritz", "ritz", None], "org_key_r": ["dining ritz", "ritz room", "x"]})
+    >>> ctx.select(WordConflict("org_key").expr()).to_series().to_list()
+    [True, False, False]
+    """
+
+    field: str
+
+    def expr(self) -> pl.Expr:
+        k = key_column(self.field)
+
+        def score(s: pl.Series) -> pl.Series:
+            left, right = s.struct.field("l").to_list(), s.struct.field("r").to_list()
+            return pl.Series(
+                [word_conflict(a, b) for a, b in zip(left, right, strict=True)], dtype=pl.Boolean
+            )
+
+        return pl.struct(l=pl.col(f"{k}_l"), r=pl.col(f"{k}_r")).map_batches(
+            score, return_dtype=pl.Boolean
+        )
+
+    def key_columns(self) -> set[str]:
+        return {key_column(self.field)}
+
+    def describe(self) -> str:
+        return f"{self.field}:word_conflict"
+
+
 @dataclass(frozen=True, repr=True)
 class SameDigits(Rule):
     """Both values are the same number once compacted by ``normalize ids``' cleaner
@@ -242,7 +321,10 @@ def default_distinct_rules(
     * ``different_house``: with an organization name, two parsed buildings with different
       house or building numbers, however close the addresses' spelling;
     * ``other_org_same_site``: clearly different organization names at one building (a shared
-      phone alone does not merge them) unless the tax id or the e-mail agrees.
+      phone alone does not merge them) unless the tax id or the e-mail agrees;
+    * ``other_org_same_phone``: organization names that each have a word of their own
+      (:func:`word_conflict`) behind one phone (a switchboard) unless the tax id or the e-mail
+      agrees.
 
     With ``households=True`` (the data has relatives sharing contacts, see
     :func:`household_evidence`), stricter, because a shared phone and address then prove
@@ -323,6 +405,20 @@ def default_distinct_rules(
                 "other_org_same_site",
                 Level("org_name", at_most=0) & Unlike("org_key", 0.6) & Exact("address"),
                 (same_id[0] if len(same_id) == 1 else Or(tuple(same_id))) if same_id else None,
+            )
+        )
+    if {"org_name", "phone"} <= have:
+        # A shared phone is a switchboard (a hotel's restaurants, a business centre, a group's
+        # head office): two names that each have a word of their own behind it are two
+        # organizations (Ritz-Carlton Cafe / Ritz-Carlton Dining Room), as two first names
+        # behind one phone are two people; unless the tax id or the e-mail agrees.
+        ids: list[Rule] = [SameDigits("tax_id")] if "tax_id" in have else []
+        ids += [Exact("email")] if "email" in have else []
+        out.append(
+            Veto(
+                "other_org_same_phone",
+                WordConflict("org_key") & Level("phone", at_least=tops["phone"]),
+                (ids[0] if len(ids) == 1 else Or(tuple(ids))) if ids else None,
             )
         )
     return out

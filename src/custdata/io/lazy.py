@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from custdata.errors import InvalidOption, UnreadableInput
-from custdata.io.csv_read import _dedupe_header, _scan_bad_rows
+from custdata.io.csv_read import _check_header, _dedupe_header, _scan_bad_rows
 from custdata.io.encoding import _detect_encoding_sample, _streamable_encoding
 from custdata.io.formats import format_from_path, normalize_format, sniff_delimiter
 from custdata.io.reading import read
@@ -115,6 +115,7 @@ def _scan_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> pl.
     except (StopIteration, csv.Error):
         raise UnreadableInput(f"{name} is empty: no header row") from None
     columns = _dedupe_header(fields)
+    _check_header(columns, name)  # as the eager reader: a first row of contacts is not a header
     schema = {c: pl.String for c in columns}
     body_start = offset + len(header_bytes)
 

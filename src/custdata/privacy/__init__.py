@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from custdata.privacy._partial import mask_email, mask_phone, mask_text
 from custdata.privacy.keys import KEY_ENV, Key, load_key, new_secret
 from custdata.privacy.mask import (
     DEFAULT_MASK_KINDS,
@@ -12,9 +13,6 @@ from custdata.privacy.mask import (
     hash_value,
     hashed,
     mask,
-    mask_email,
-    mask_phone,
-    mask_text,
     masked,
     match_key,
     tokenized,

@@ -26,7 +26,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Literal
 
-import phonenumbers
 import polars as pl
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
@@ -35,6 +34,7 @@ from custdata import normalize as _norm
 from custdata.errors import InvalidOption, show_column
 from custdata.frames import as_expr, check_columns, columns_arg
 from custdata.junk import JUNK_VALUES
+from custdata.privacy._partial import _initial, _mask_names, mask_email, mask_phone, mask_text
 from custdata.privacy.keys import Key, load_key
 
 Method = Literal["hash", "mask", "drop", "tokenize"]
@@ -158,18 +158,30 @@ def _per_distinct(column: str | pl.Expr, build: Callable[[pl.Expr], pl.Expr]) ->
 
 
 def _match_key_expr(
-    expr: pl.Expr, kind: str, region: str, infer_region: bool = True, regions: list | None = None
+    expr: pl.Expr,
+    kind: str,
+    region: str,
+    infer_region: bool = True,
+    regions: list | None = None,
+    fallback_region: str | None = None,
 ) -> pl.Expr:
     if kind == "contact":
+        phone = _match_key_expr(expr, "phone", region, infer_region, regions, fallback_region)
         return (
             pl.when(expr.str.contains("@", literal=True))
             .then(_match_key_expr(expr, "email", region))
-            .otherwise(_match_key_expr(expr, "phone", region, infer_region, regions))
+            .otherwise(phone)
         )
     cleaned = _clean_text(expr)
     fallback = cleaned.str.to_lowercase()
     if kind == "phone":
-        key = _norm.phone(expr, region=region, infer_region=infer_region, regions=regions)
+        key = _norm.phone(
+            expr,
+            region=region,
+            fallback_region=fallback_region,
+            infer_region=infer_region,
+            regions=regions,
+        )
     elif kind == "email":
         key = _norm.email_key(expr)
     elif kind in NAME_KINDS:
@@ -188,11 +200,13 @@ def match_key(
     region: str = "RU",
     infer_region: bool = True,
     regions: list[str] | None = None,
+    fallback_region: str | None = None,
 ) -> pl.Expr:
     """Normalized matching key of a column, as hashed by ``method="hash"`` and used by suppress.
 
-    A national phone number ``region`` rejects is read in the region the column's other numbers
-    point to, or in ``regions`` when given (``infer_region``, see :func:`custdata.normalize.phones`).
+    A national phone number ``region`` rejects is read in ``fallback_region`` when given, else
+    in the region the column's other numbers point to, or in ``regions`` when given
+    (``infer_region``, see :func:`custdata.normalize.phones`).
 
     Phones give E.164, emails the :func:`custdata.normalize.email_key`, names the
     :func:`custdata.normalize.name_key`, dates ISO ``YYYY-MM-DD``; ``contact`` is an email key
@@ -202,8 +216,13 @@ def match_key(
     >>> df = pl.DataFrame({"c": ["  Moscow ", "нет", None]})
     >>> df.select(match_key("c"))["c"].to_list()
     ['moscow', None, None]
+    >>> ua = pl.DataFrame({"tel": ["0975419469", "(073) 346-59-24"]})
+    >>> ua.select(match_key("tel", kind="phone", fallback_region="UA"))["tel"].to_list()
+    ['+380975419469', '+380733465924']
     """
-    return _per_distinct(column, lambda v: _match_key_expr(v, kind, region, infer_region, regions))
+    return _per_distinct(
+        column, lambda v: _match_key_expr(v, kind, region, infer_region, regions, fallback_region)
+    )
 
 
 def _map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Series:
@@ -248,10 +267,12 @@ def hashed(
     key_file: str | os.PathLike[str] | None = None,
     region: str = "RU",
     regions: list[str] | None = None,
+    fallback_region: str | None = None,
 ) -> pl.Expr:
     """Keyed HMAC-SHA256 (hex) of the normalized value; null for empty and junk cells.
 
-    ``regions``: the regions a national phone number may be read in (see :func:`match_key`).
+    ``regions``, ``fallback_region``: the regions a national phone number may be read in (see
+    :func:`match_key`).
 
     >>> df = pl.DataFrame({"tel": ["8 (912) 345-67-89", "+7 912 345 67 89", None]})
     >>> out = df.select(hashed("tel", kind="text", key="example key, 16+ bytes"))["tel"]
@@ -263,7 +284,10 @@ def hashed(
     def digest(value: str) -> str:
         return hmac.new(k.hash_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
-    return match_key(column, kind=kind, region=region, regions=regions).map_batches(
+    key_expr = match_key(
+        column, kind=kind, region=region, regions=regions, fallback_region=fallback_region
+    )
+    return key_expr.map_batches(
         lambda s: _map_distinct(s, digest), return_dtype=pl.String, is_elementwise=True
     )
 
@@ -333,105 +357,25 @@ def detokenized(
     )
 
 
-def mask_phone(e164: str) -> str:
-    """Readable partial phone: country code, first three digits, last two.
-
-    >>> mask_phone("+79123456789")
-    '+7 912 ***-**-89'
-    >>> mask_phone("+380501234567")
-    '+380 50 1** **67'
-    """
-    try:
-        parsed = phonenumbers.parse(e164, None)
-        text = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-        cc_digits = len(str(parsed.country_code))
-    except phonenumbers.NumberParseException:
-        text, cc_digits = e164, 0
-    total = sum(ch.isdigit() for ch in text)
-    keep_head, keep_tail = cc_digits + 3, 2
-    out, seen = [], 0
-    for ch in text:
-        if ch.isdigit():
-            seen += 1
-            out.append(ch if seen <= keep_head or seen > total - keep_tail else "*")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def mask_email(email: str) -> str:
-    """First letter of the local part, then ``***``, then the domain.
-
-    >>> mask_email("ivan.petrov@mail.ru")
-    'i***@mail.ru'
-    """
-    local, sep, domain = email.rpartition("@")
-    if not sep:
-        return mask_text(email)
-    first = "*" if local[:1] in ("=", "+", "-", "@", "\t", "\r") else local[:1]
-    return f"{first}***@{domain}"
-
-
-def mask_text(value: str) -> str:
-    """First character then ``***`` (the length is not revealed).
-
-    A first character a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``) is
-    masked too, so masking never creates a leading ``=``.
-
-    >>> mask_text("ул. Ленина, 1"), mask_text("=HYPERLINK(...)")
-    ('у***', '****')
-    """
-    value = value.strip()
-    if not value:
-        return value
-    first = "*" if value[0] in "=+-@\t\r" else value[0]
-    return f"{first}***"
-
-
-def _initial(part: str | None) -> str:
-    return f"{part[:1].upper()}." if part else ""
-
-
-def _mask_names(series: pl.Series) -> pl.Series:
-    """``Иванов И. И.`` for each distinct full name (surname + initials)."""
-    values = series.cast(pl.String)
-    uniq = values.drop_nulls().unique()
-    if uniq.len() == 0:
-        return pl.Series(series.name, [None] * series.len(), dtype=pl.String)
-    parts = _norm.names(pl.DataFrame({"v": uniq}), "v")
-    out = []
-    for raw, last, first, middle in zip(
-        parts["v"].to_list(),
-        parts["v_last"].to_list(),
-        parts["v_first"].to_list(),
-        parts["v_middle"].to_list(),
-        strict=True,
-    ):
-        if not (last or first):
-            out.append(mask_text(raw))
-            continue
-        head = last or ""
-        initials = " ".join(x for x in (_initial(first), _initial(middle)) if x)
-        out.append(" ".join(x for x in (head, initials) if x))
-    mapped = pl.Series(out, dtype=pl.String)
-    return values.replace_strict(uniq, mapped, default=None, return_dtype=pl.String).alias(
-        series.name
-    )
-
-
-def _masked_expr(expr: pl.Expr, kind: str, region: str, regions: list | None = None) -> pl.Expr:
+def _masked_expr(
+    expr: pl.Expr,
+    kind: str,
+    region: str,
+    regions: list | None = None,
+    fallback_region: str | None = None,
+) -> pl.Expr:
     if kind == "contact":
         return (
             pl.when(expr.str.contains("@", literal=True))
             .then(_masked_expr(expr, "email", region))
-            .otherwise(_masked_expr(expr, "phone", region, regions))
+            .otherwise(_masked_expr(expr, "phone", region, regions, fallback_region))
         )
     cleaned = _clean_text(expr)
     by_distinct = lambda fn: (  # noqa: E731 - tiny local adapter
         lambda s: _map_distinct(s, fn)
     )
     if kind == "phone":
-        e164 = _norm.phone(expr, region=region, regions=regions)
+        e164 = _norm.phone(expr, region=region, fallback_region=fallback_region, regions=regions)
         body = pl.coalesce(
             e164.map_batches(by_distinct(mask_phone), return_dtype=pl.String, is_elementwise=True),
             cleaned.map_batches(
@@ -471,17 +415,19 @@ def masked(
     kind: str = "text",
     region: str = "RU",
     regions: list[str] | None = None,
+    fallback_region: str | None = None,
 ) -> pl.Expr:
     """Readable partial mask by kind (see :func:`mask_phone`, :func:`mask_email`).
 
     Full names keep the surname and initials, first and middle names become an initial,
-    surnames stay, dates keep the year, everything else keeps its first character.
+    surnames stay, dates keep the year, everything else keeps its first character. Phones are
+    read as in :func:`match_key` (``region``, ``fallback_region``, ``regions``).
 
     >>> df = pl.DataFrame({"d": ["1985-03-14", None]})
     >>> df.select(masked("d", kind="text"))["d"].to_list()
     ['1***', None]
     """
-    return _per_distinct(column, lambda v: _masked_expr(v, kind, region, regions))
+    return _per_distinct(column, lambda v: _masked_expr(v, kind, region, regions, fallback_region))
 
 
 # --------------------------------------------------------------------------- frame steps
@@ -498,6 +444,7 @@ def mask(
     region: str = "RU",
     in_place: bool = True,
     regions: list[str] | None = None,
+    fallback_region: str | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Protect personal data in ``columns`` with ``method`` ("hash", "mask", "tokenize", "drop").
 
@@ -507,10 +454,10 @@ def mask(
     Unlike the normalizers, the columns are replaced by default (``in_place=True``): keeping the
     originals next to their masks would defeat the purpose. ``in_place=False`` adds
     ``<column>_<method>`` columns instead (not allowed with ``drop``). A national phone number
-    the default ``region`` rejects is read in the region the column's numbers point to, or in
-    ``regions`` when given (pass it, e.g. from :func:`custdata.normalize.phone_regions` over all
-    the data, when the frame is processed in batches or partitions: see
-    :func:`custdata.normalize.phones`).
+    the default ``region`` rejects is read in ``fallback_region`` when given, else in the region
+    the column's numbers point to, or in ``regions`` when given (pass it, e.g. from
+    :func:`custdata.normalize.phone_regions` over all the data, when the frame is processed in
+    batches or partitions: see :func:`custdata.normalize.phones`).
 
     >>> df = pl.DataFrame({"email": ["Ivan.Petrov@gmail.com", "ivanpetrov@gmail.com"]})
     >>> out = mask(df, "email", method="hash", key="example key, 16+ bytes",
@@ -519,6 +466,9 @@ def mask(
     True
     >>> mask(df, "email", method="mask", kinds={"email": "email"})["email"].to_list()
     ['i***@gmail.com', 'i***@gmail.com']
+    >>> ua = pl.DataFrame({"tel": ["0975419469"]})
+    >>> mask(ua, "tel", method="mask", kinds={"tel": "phone"}, fallback_region="UA")["tel"][0]
+    '+380 97 5** **69'
     """
     if method not in METHODS:
         raise InvalidOption(f"unknown method {method!r}; use one of: {', '.join(METHODS)}")
@@ -535,11 +485,24 @@ def mask(
     exprs = []
     for c in cols:
         if method == "hash":
-            e = hashed(c, kind=col_kinds[c], key=loaded, region=region, regions=regions)
+            e = hashed(
+                c,
+                kind=col_kinds[c],
+                key=loaded,
+                region=region,
+                regions=regions,
+                fallback_region=fallback_region,
+            )
         elif method == "tokenize":
             e = tokenized(c, key=loaded)
         else:
-            e = masked(c, kind=col_kinds[c], region=region, regions=regions)
+            e = masked(
+                c,
+                kind=col_kinds[c],
+                region=region,
+                regions=regions,
+                fallback_region=fallback_region,
+            )
         exprs.append(e.alias(c if in_place else f"{c}_{method}"))
     return frame.with_columns(exprs)
 

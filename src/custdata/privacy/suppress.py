@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Literal
 
 import polars as pl
@@ -52,6 +53,7 @@ def optout_keys(
     hashed: bool | None = None,
     region: str = "RU",
     regions: list[str] | None = None,
+    fallback_region: str | None = None,
 ) -> dict[str, set[str]]:
     """The set of normalized keys per kind in an opt-out list (``{"email": {...}, ...}``).
 
@@ -59,10 +61,13 @@ def optout_keys(
     email, anything else a phone. With ``hashed`` (or when every value looks like a hash and
     ``hashed`` is None) the values are returned under the key ``"hash"`` as they are. A national
     phone number gives two keys: as written and read in the one region of ``regions`` (the
-    regions the checked data points to) or of the list's own international numbers.
+    regions the checked data points to) or of the list's own international numbers. "As
+    written" is in ``region``, or in ``fallback_region`` when ``region`` rejects the number.
 
     >>> optout_keys(["+7 912 345-67-89", "Ivan.Petrov+news@gmail.com"])["phone"]
     {'+79123456789'}
+    >>> optout_keys(["(073) 346-59-24"], on=["phone"], fallback_region="UA")["phone"]
+    {'+380733465924'}
     """
     kinds = _check_on(on)
     values = [v.strip() for v in _list_values(optouts) if v.strip()]
@@ -72,13 +77,14 @@ def optout_keys(
         return {"hash": {v.lower() for v in values}}
     frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
     is_email = pl.col("v").str.contains("@", literal=True)
+    key_of = partial(match_key, region=region, fallback_region=fallback_region)
     out: dict[str, set[str]] = {}
     for kind in kinds:
         subset = frame.filter(is_email if kind == "email" else ~is_email)
-        keys = subset.select(match_key("v", kind=kind, region=region, regions=regions))["v"]
+        keys = subset.select(key_of("v", kind=kind, regions=regions))["v"]
         out[kind] = set(keys.drop_nulls().to_list())
         if kind == "phone":  # also as written: a list has less region evidence than the data
-            plain = subset.select(match_key("v", kind=kind, region=region, infer_region=False))
+            plain = subset.select(key_of("v", kind=kind, infer_region=False))
             out[kind] |= set(plain["v"].drop_nulls().to_list())
     return out
 
@@ -109,6 +115,7 @@ def suppress(
     flag_column: str = "suppressed",
     regions: list[str] | None = None,
     consent: str | None = None,
+    fallback_region: str | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Drop (``mode="drop"``) or flag (``mode="flag"``) rows whose email or phone is opted out.
 
@@ -125,12 +132,18 @@ def suppress(
     number may be read in, for the data and the list alike (default: those the data's phone
     columns point to, see :func:`custdata.normalize.phone_regions`; pass them when the frame is
     processed in batches or partitions). A national number also matches as written.
+    ``fallback_region``: a second region tried, in the data and the list, for national numbers
+    ``region`` rejects (as in :func:`custdata.normalize.phones`).
 
     >>> people = pl.DataFrame({"tel": ["8 (912) 345-67-89", "8 903 000 00 01"],
     ...                        "mail": ["a@x.ru", "b@x.ru"]})
     >>> suppress(people, ["+7 912 345 67 89"], columns={"phone": ["tel"], "email": ["mail"]},
     ...          mode="flag")["suppressed"].to_list()
     [True, False]
+    >>> ua = pl.DataFrame({"tel": ["0975419469"]})
+    >>> suppress(ua, ["+380 97 541 94 69"], columns={"phone": ["tel"]}, mode="flag",
+    ...          fallback_region="UA")["suppressed"].to_list()
+    [True]
     """
     kinds = _check_on(on)
     if mode not in ("drop", "flag"):
@@ -187,21 +200,36 @@ def suppress(
         sample = sample.collect() if isinstance(sample, pl.LazyFrame) else sample
         values = pl.concat([sample[c].cast(pl.String) for c in sample.columns])
         regions = sorted(set(phone_regions(values, region=region)))
-    keys = optout_keys(optouts, on=kinds, hashed=hashed, region=region, regions=regions)
+    keys = optout_keys(
+        optouts,
+        on=kinds,
+        hashed=hashed,
+        regions=regions,
+        region=region,
+        fallback_region=fallback_region,
+    )
     hits: list[pl.Expr] = []
+    key_of = partial(match_key, region=region, fallback_region=fallback_region)
     if "hash" in keys:
         loaded = load_key(key, key_file=key_file)
         for kind, cols in by_kind.items():
             for c in cols:
-                digest = hashed_expr(c, kind=kind, key=loaded, region=region, regions=regions)
+                digest = hashed_expr(
+                    c,
+                    kind=kind,
+                    key=loaded,
+                    regions=regions,
+                    region=region,
+                    fallback_region=fallback_region,
+                )
                 hits.append(digest.is_in(list(keys["hash"])))
     else:
         for kind, cols in by_kind.items():
             for c in cols:
-                key_expr = match_key(c, kind=kind, region=region, regions=regions)
+                key_expr = key_of(c, kind=kind, regions=regions)
                 hits.append(key_expr.is_in(list(keys[kind])))
                 if kind == "phone":  # a national number matches as inferred and as written
-                    plain = match_key(c, kind=kind, region=region, infer_region=False)
+                    plain = key_of(c, kind=kind, infer_region=False)
                     hits.append(plain.is_in(list(keys[kind])))
     if consent_hit is not None:
         hits.append(consent_hit)

@@ -75,7 +75,8 @@ def decide(
     cfg = _config_of(options.pop("config", None), **options)
     content = [c for c in sdf.columns if c != row_id and c not in OUTPUT_COLUMNS]
     head = sample(sdf.select(*[f"`{c}`" for c in content]))
-    prepared = prepare_records(head, cfg)
+    # ids are judged unique per row on the whole table, not on this sample: kept as evidence here
+    prepared = prepare_records(head, cfg, row_ids=False)
     rules = _blocking_rules(prepared, cfg)
     for r in rules:
         if r.name.startswith("org_rare_token"):
@@ -276,7 +277,8 @@ def fit(keys: SparkDataFrame, plan: Plan, train: pl.DataFrame, n: int) -> Felleg
         exact = _exact_agreements(keys, plan)
         u = u_from_sample(lt, n, n_levels, exact)
     floors = {c.output: c.min_weight for c in cset.comparisons if isinstance(c, IdComparison)}
-    return FellegiSunter.fit_counts(train, u=u, n_levels=n_levels, floors=floors)
+    monotone = {c.output for c in cset.comparisons if c.monotone}
+    return FellegiSunter.fit_counts(train, u=u, n_levels=n_levels, floors=floors, monotone=monotone)
 
 
 def _exact_agreements(keys: SparkDataFrame, plan: Plan) -> dict[str, float | None]:
