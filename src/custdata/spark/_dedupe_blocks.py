@@ -107,6 +107,7 @@ def decide(
         cset=cset,
         rule_keys={k: check._key(k) for k in check.rule_keys},
         aliases=dict(prepared.aliases),
+        regions={"region": cfg.region, "fallback_region": cfg.fallback_region},
     )
 
     def rules_for(patterns: pl.DataFrame) -> tuple[int, list[Rule], Households | None]:

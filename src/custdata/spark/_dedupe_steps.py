@@ -64,6 +64,8 @@ class Plan:
     #: names rules use for keys (``<name>_l``/``<name>_r`` in the rule context) -> key column
     rule_keys: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    #: ``region`` and ``fallback_region`` of the keys' phone normalizer (from the config)
+    regions: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def levels(self) -> list[str]:
@@ -77,7 +79,7 @@ class Plan:
 def prepare_rows(frame: pl.DataFrame, plan: Plan) -> pl.DataFrame:
     """Per input row: row id, content key and hash, match keys (``_k*``), block keys (``_b*``)."""
     content = content_key(frame.select(plan.content_columns))
-    keys = prepare(frame, columns=plan.mapping).drop(ROW)
+    keys = prepare(frame, columns=plan.mapping, **plan.regions).drop(ROW)  # type: ignore[arg-type]
     blocks = keys.select([r.key_expr().alias(f"_b{i}") for i, r in enumerate(plan.rules)])
     keys = keys.select(plan.key_columns)
     keys.columns = key_names(len(plan.key_columns))
