@@ -37,6 +37,7 @@ from custdata.normalize._phone_core import (
     prepare_cell,
     safe_part,
 )
+from custdata.normalize._phone_fast import fast_path
 
 #: Status of a national number valid in two or more of the regions the data points to.
 AMBIGUOUS_REGION = "ambiguous_region"
@@ -235,6 +236,17 @@ def infer(
     reasons = reason.to_list()
     cache: dict[tuple[str, str | None, bool], tuple] = {}
 
+    # whole-cell readings of the candidates in every evidence region, column-wise through the
+    # fast path first (the scalar parse below only runs for what it leaves over)
+    if evidence:
+        vals = cand.select(pl.col("v").unique()).filter(
+            pl.col("v").is_not_null() & ~pl.col("v").str.contains(_INTERNATIONAL.pattern)
+        )
+        pairs = vals.join(pl.DataFrame({"r": evidence}, schema={"r": pl.String}), how="cross")
+        done, _ = fast_path(pairs)
+        for row in done.select("v", "r", *_FIELDS).iter_rows():
+            cache[(row[0], row[1], True)] = tuple(row[2:])
+
     def read(value: str, r: str | None, whole: bool = True) -> tuple:
         if (value, r, whole) not in cache:
             result = parse_cell(value, r)[0] if whole else safe_part(value, r, fallback)
@@ -247,7 +259,13 @@ def infer(
             return []
         if h is not None and h != d and (t := read(value, h, whole))[1] == "ok":
             return [t]
-        return [t for r in evidence if r != d and (t := read(value, r, whole))[1] == "ok"]
+        found = [t for r in evidence if r != d and (t := read(value, r, whole))[1] == "ok"]
+        # regions that share a country code (US/CA, RU/KZ, GB/JE) read a national number as
+        # the same number: one reading, not an ambiguity
+        distinct: dict[str | None, tuple] = {}
+        for t in found:
+            distinct.setdefault(t[0], t)
+        return list(distinct.values())
 
     for value, status, d, h, i in cand.select("v", "status", "d", "h", "i").iter_rows():
         pieces = prepare_cell(value)
