@@ -213,27 +213,28 @@ def infer(
     first valid number, the others go to ``extra``). ``fallback``: the fallback region the
     numbers were first read with.
     """
-    reason = pl.Series("reason", [None] * out.height, dtype=pl.String)
+    reason = pl.repeat(None, out.height, dtype=pl.String, eager=True).alias("reason")
     evidence = list(regions) if regions is not None else column_regions(out, values, region)
     if not evidence and hints is None:
         return out.with_columns(reason)
     v = values.cast(pl.String)
     cand = out.select("status").with_columns(
         v.alias("v"),
-        (defaults if defaults is not None else pl.Series([region] * out.height)).alias("d"),
-        (hints if hints is not None else pl.Series([None] * out.height, dtype=pl.String)).alias(
-            "h"
-        ),
+        (defaults if defaults is not None else pl.lit(region, dtype=pl.String)).alias("d"),
+        (hints if hints is not None else pl.lit(None, dtype=pl.String)).alias("h"),
         pl.int_range(out.height).alias("i"),
     )
     cand = cand.filter(pl.col("status").is_in([*_RETRY, MULTIPLE_NUMBERS]))
     if cand.height == 0:
         return out.with_columns(reason)
     names = [c for c in _FIELDS if c in out.columns]
-    rows = {c: out[c].to_list() for c in names}
-    extra = out["extra"].to_list() if "extra" in out.columns else None
-    parts = out["parts"].to_list() if "parts" in out.columns else None
-    reasons = reason.to_list()
+    # only the candidate rows are read into Python (position j = the j-th candidate), and
+    # written back by row index at the end: a 20M-row column never becomes a Python list
+    idx = cand["i"]
+    rows = {c: out[c].gather(idx).to_list() for c in names}
+    extra = out["extra"].gather(idx).to_list() if "extra" in out.columns else None
+    parts = out["parts"].gather(idx).to_list() if "parts" in out.columns else None
+    reasons: list[str | None] = [None] * cand.height
     cache: dict[tuple[str, str | None, bool], tuple] = {}
 
     # whole-cell readings of the candidates in every evidence region, column-wise through the
@@ -267,7 +268,7 @@ def infer(
             distinct.setdefault(t[0], t)
         return list(distinct.values())
 
-    for value, status, d, h, i in cand.select("v", "status", "d", "h", "i").iter_rows():
+    for i, (value, status, d, h) in enumerate(cand.select("v", "status", "d", "h").iter_rows()):
         pieces = prepare_cell(value)
         if not isinstance(pieces, PhoneResult) and len(pieces) > 1:
             # several numbers in one cell: each national one is read on its own
@@ -318,4 +319,24 @@ def infer(
         updated.append(pl.Series("extra", extra, dtype=pl.String))
     if parts is not None:
         updated.append(pl.Series("parts", parts, dtype=out.schema["parts"]))
-    return out.with_columns(*updated, pl.Series("reason", reasons, dtype=pl.String))
+    changes = pl.DataFrame(
+        [
+            idx.cast(pl.UInt32).alias("__i"),
+            *[s.alias(f"__new_{s.name}") for s in updated],
+            pl.Series("__new_reason", reasons, dtype=pl.String),
+        ]
+    ).with_columns(__hit=pl.lit(True))
+    merged = (
+        out.with_columns(reason)
+        .with_row_index("__i")
+        .join(changes, on="__i", how="left", maintain_order="left")
+    )
+    hit = pl.col("__hit").fill_null(False)
+    return merged.select(
+        [
+            pl.when(hit).then(pl.col(f"__new_{c}")).otherwise(pl.col(c)).alias(c)
+            if f"__new_{c}" in merged.columns
+            else pl.col(c)
+            for c in [*out.columns, "reason"]
+        ]
+    )
