@@ -128,12 +128,16 @@ def test_dedupe_engine_spark_cli(spark, inproc, tmp_path) -> None:
     df = generate_customers(150, families=True, seed=5).drop("true_id", "household_id")
     src = tmp_path / "customers.parquet"
     df.write_parquet(src)
+    # named columns, record_id among them: an id unique per row names rows, it is no evidence
+    kinds = [
+        f"--kind={k}" for k in ("full_name=full_name", "phone=phone", "email=email", "id=record_id")
+    ]
     local = inproc(
-        "dedupe", src, "-o", tmp_path / "local.parquet", "--golden", tmp_path / "g.parquet"
+        "dedupe", src, *kinds, "-o", tmp_path / "local.parquet", "--golden", tmp_path / "g.parquet"
     )
     assert local.exit_code == 0, local.stderr
     out, gold = tmp_path / "out", tmp_path / "golden"
-    result = inproc("dedupe", src, "-o", out, "--golden", gold, "--engine", "spark")
+    result = inproc("dedupe", src, *kinds, "-o", out, "--golden", gold, "--engine", "spark")
     assert result.exit_code == 0, result.stderr
     assert "on Spark" in result.stderr
     got = pl.read_parquet(out / "*.parquet")

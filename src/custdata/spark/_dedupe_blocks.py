@@ -9,7 +9,7 @@ by content hash, as locally).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -26,6 +26,7 @@ from custdata.dedupe.model import (
     u_from_sample,
 )
 from custdata.dedupe.prepare import ROW
+from custdata.dedupe.results import Prepared
 from custdata.dedupe.rules import Level, Rule
 from custdata.dedupe.scoring import Scorer
 from custdata.dedupe.stages import HOUSEHOLD_SHARE, NO_RELATIVES_SHARE
@@ -53,12 +54,31 @@ def _collect(sdf: SparkDataFrame) -> pl.DataFrame:
     return out
 
 
+def _id_candidates(prepared: Prepared, cfg: DedupeConfig) -> list[str]:
+    """Named id columns that may only name rows (the local ``_row_id_columns`` candidates)."""
+    named: set[str] = set()
+    for rule in [*(cfg.rules or []), *(cfg.distinct or [])]:
+        named |= set(rule.key_columns())
+    named |= {c.column for c in cfg.comparisons or []} | {c.output for c in cfg.comparisons or []}
+    return [
+        c
+        for c in prepared.columns.get("id", [])
+        if prepared.aliases.get(c) in prepared.keys.columns
+        and c not in named
+        and prepared.aliases[c] not in named
+    ]
+
+
 def decide(
-    sdf: SparkDataFrame, row_id: str, **options: Any
+    sdf: SparkDataFrame,
+    row_id: str,
+    unique_ids: Callable[[list[str]], list[str]],
+    **options: Any,
 ) -> tuple[Plan, DedupeConfig, RulesFor, list[Scorer], list[Rule]]:
     """The run's configuration, columns, keys, blocking rules and comparisons (driver).
 
-    Columns are detected on a sample when not given. Returns the :class:`Plan`, the config,
+    Columns are detected on a sample when not given; ``unique_ids(columns)`` says which named
+    id columns have a distinct value per record on the whole table. Returns the :class:`Plan`, the config,
     the function that picks the distinct rules from the level-pattern counts, a scorer per
     candidate set of distinct rules (for the flags) and the match rules.
     """
@@ -75,8 +95,12 @@ def decide(
     cfg = _config_of(options.pop("config", None), **options)
     content = [c for c in sdf.columns if c != row_id and c not in OUTPUT_COLUMNS]
     head = sample(sdf.select(*[f"`{c}`" for c in content]))
-    # ids are judged unique per row on the whole table, not on this sample: kept as evidence here
+    # named ids unique per record only name rows (as locally): judged on the whole table
     prepared = prepare_records(head, cfg, row_ids=False)
+    unique = unique_ids(_id_candidates(prepared, cfg))
+    if unique:
+        drop = [prepared.aliases[c] for c in unique]
+        prepared = replace(prepared, keys=prepared.keys.drop(drop), row_ids=unique)
     rules = _blocking_rules(prepared, cfg)
     for r in rules:
         if r.name.startswith("org_rare_token"):

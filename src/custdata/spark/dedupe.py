@@ -185,6 +185,35 @@ def with_row_numbers(sdf: SparkDataFrame, name: str) -> SparkDataFrame:
     return run_polars(parted, number, whole=True)
 
 
+def _unique_ids(sdf: SparkDataFrame, row_id: str, columns: list[str]) -> list[str]:
+    """The id ``columns`` whose key is distinct among the records (identical rows are one)."""
+    from pyspark.sql import functions as F
+
+    from custdata.dedupe.prepare import _id_key
+    from custdata.dedupe.records import content_key
+
+    if not columns:
+        return []
+    content = [c for c in sdf.columns if c != row_id and c not in OUTPUT_COLUMNS]
+
+    def keys(frame: pl.DataFrame) -> pl.DataFrame:
+        ids = frame.select([_id_key(pl.col(c)).alias(f"_i{j}") for j, c in enumerate(columns)])
+        return ids.with_columns(content_key(frame.select(content)).alias("_c"))
+
+    records = run_polars(sdf.select(*[f"`{c}`" for c in content]), keys).distinct()
+    parts = [
+        records.select(F.lit(j).alias("j"), F.col(f"_i{j}").alias("v")).where(
+            F.col("v").isNotNull()
+        )
+        for j in range(len(columns))
+    ]
+    values = parts[0]
+    for p in parts[1:]:
+        values = values.unionByName(p)
+    stats = values.groupBy("j", "v").count().groupBy("j").agg(F.max("count").alias("most"))
+    return [columns[j] for j in sorted(r["j"] for r in stats.collect() if r["most"] == 1)]
+
+
 def deduplicate(
     sdf: SparkDataFrame,
     *,
@@ -221,6 +250,7 @@ def deduplicate(
     plan, cfg, rules_for, scorers, match_rules = decide(
         sdf,
         row_id,
+        lambda columns: _unique_ids(sdf, row_id, columns),
         config=config,
         columns=dict(columns) if columns is not None else None,
         rules=rules,
