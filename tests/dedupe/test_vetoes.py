@@ -15,7 +15,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from custdata.dedupe import NameComparison, deduplicate
@@ -57,7 +57,10 @@ def _ctx(**levels) -> dict:
 
 @settings(max_examples=60, deadline=None)
 @given(born=dates, decades=st.integers(1, 5), same_email=st.booleans())
+@example(born=dt.date(2000, 2, 29), decades=1, same_email=True)  # no 29 February in 1990
 def test_year_off_with_same_email_is_not_a_generation(born, decades, same_email):
+    if (born.month, born.day) == (2, 29):  # only the year may differ: no leap day then
+        born = born.replace(day=28)
     other = born.replace(year=born.year - 10 * decades)
     ctx = _ctx(birth_date=0, email=2 if same_email else 0, phone=0,
                birth_date_l=born, birth_date_r=other)
