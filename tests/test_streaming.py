@@ -7,6 +7,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custdata import io as cio
 from custdata.errors import InvalidOption, OutputError, UnreadableInput
@@ -135,3 +137,24 @@ def test_refusals(tmp_path: Path) -> None:
         stream(lambda df: df, src, tmp_path / "o.csv", batch_rows=0)
     with pytest.raises(OutputError, match="folder does not exist"):
         stream(lambda df: df, src, tmp_path / "nope" / "o.csv")
+
+
+_NUMBERS = [
+    "+380 50 123 45 67", "+38 (067) 984-64-52", "+380931112233", "+1 212 595 7471",
+    "+1 (416) 967-1111", "+7 912 345-67-89", "+7 701 123 4567", "0975419469", "8 912 345-67-89",
+    "+49 30 1234567", "0049 151 12345678", "нет", None, "+44 20 7946 0958",
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    values=st.lists(st.sampled_from(_NUMBERS), min_size=1, max_size=40),
+    batch_rows=st.integers(1, 12),
+)
+def test_regions_in_batches_equal_the_whole_column(values, batch_rows) -> None:
+    from custdata.normalize import phone_regions as whole_column
+    from custdata.streaming import phone_regions as in_batches
+
+    series = pl.Series("tel", values, dtype=pl.String)
+    lazy = series.to_frame().lazy()
+    assert in_batches(lazy, "tel", batch_rows=batch_rows) == whole_column(series)

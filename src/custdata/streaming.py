@@ -144,12 +144,17 @@ def stream(
 
 
 def phone_regions(
-    lazy: pl.LazyFrame, column: str | Sequence[str], *, region: str | None = "RU"
+    lazy: pl.LazyFrame,
+    column: str | Sequence[str],
+    *,
+    region: str | None = "RU",
+    batch_rows: int = DEFAULT_BATCH_ROWS,
 ) -> list[str]:
     """:func:`custdata.normalize.phone_regions` of a whole (lazily scanned) column.
 
-    Only the distinct values written with a country code are collected (the only ones that
-    count as evidence), so this streams too. Pass the result as ``regions=`` to
+    Only the values written with a country code count as evidence; they are read in batches
+    of ``batch_rows`` and only the first distinct numbers that decide each region are kept, so
+    this streams in flat memory. Pass the result as ``regions=`` to
     :func:`custdata.normalize.phones` so that every batch infers regions as the whole column
     would. Several columns pool their evidence (as :func:`custdata.privacy.suppress` does).
 
@@ -159,19 +164,27 @@ def phone_regions(
     ['UA']
     """
     from custdata.frames import check_columns
-    from custdata.normalize import phone_regions as regions_of
+    from custdata.normalize._phone_region import MIN_EVIDENCE
+    from custdata.normalize.phone import phone_region_numbers
 
     columns = [column] if isinstance(column, str) else list(column)
     check_columns(lazy, columns)  # a missing column is exit 2, not a polars error
-    written_intl = pl.col("v").str.strip_chars().str.contains(r"^(\+|00|810)")
-    parts = [
-        lazy.select(pl.col(name).cast(pl.String).alias("v")).filter(written_intl).unique()
-        for name in columns
-    ]
-    if not parts:
+    if not columns:
         return []
-    values = pl.concat(parts).unique().collect()
-    return regions_of(values["v"], region=region)
+    written_intl = pl.col("v").str.strip_chars().str.contains(r"^(\+|00|810)")
+    values = pl.concat(
+        [lazy.select(pl.col(name).cast(pl.String).alias("v")) for name in columns]
+    ).filter(written_intl)
+    # batch by batch, keeping per region only the first distinct numbers that decide it:
+    # memory stays flat however many distinct international numbers the file holds
+    found: dict[str, set[str]] = {}
+    for batch in _batches(values, batch_rows, "the input"):
+        evidence = phone_region_numbers(batch["v"].unique(), region=region)
+        for reg, e164 in evidence.iter_rows():
+            kept = found.setdefault(reg, set())
+            if len(kept) < MIN_EVIDENCE:
+                kept.add(e164)
+    return sorted(r for r, kept in found.items() if len(kept) >= MIN_EVIDENCE)
 
 
 def profile_file(

@@ -177,18 +177,29 @@ def _hint(text: str, region_names: dict[str, str]) -> str | None:
     return "UA" if _UA_LETTERS.search(text) else None
 
 
-def column_regions(out: pl.DataFrame, values: pl.Series, default: str | None) -> list[str]:
-    """Regions of the column's valid numbers written with a country code (at least
-    :data:`MIN_EVIDENCE` distinct numbers each), other than ``default``."""
+def region_numbers(out: pl.DataFrame, values: pl.Series, default: str | None) -> pl.DataFrame:
+    """Distinct ``(region, e164)`` of the column's valid numbers written with a country code,
+    in regions other than ``default``: the evidence :func:`column_regions` counts."""
     intl = values.cast(pl.String).str.strip_chars().str.contains(r"^(\+|00|810)")
-    found = (
-        out.select("e164", "region", "status")
+    return (
+        out.select("region", "e164", "status")
         .with_columns(intl.alias("_intl"))
         .filter(
             (pl.col("status") == "ok")
             & pl.col("_intl")
             & pl.col("region").ne_missing(pl.lit(default, dtype=pl.String))
         )
+        .select("region", "e164")
+        .unique()
+        .sort("region", "e164")
+    )
+
+
+def column_regions(out: pl.DataFrame, values: pl.Series, default: str | None) -> list[str]:
+    """Regions of the column's valid numbers written with a country code (at least
+    :data:`MIN_EVIDENCE` distinct numbers each), other than ``default``."""
+    found = (
+        region_numbers(out, values, default)
         .group_by("region")
         .agg(pl.col("e164").n_unique().alias("n"))
         .filter(pl.col("n") >= MIN_EVIDENCE)

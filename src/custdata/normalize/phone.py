@@ -536,6 +536,27 @@ def parse_phone(
     return cell
 
 
+def phone_region_numbers(
+    values: pl.Series | Iterable[object], *, region: str | None = "RU"
+) -> pl.DataFrame:
+    """The evidence behind :func:`phone_regions`: distinct ``(region, e164)`` of the valid
+    numbers written with a country code whose region is not ``region``.
+
+    A region counts as evidence with two distinct numbers or more, so evidence gathered in
+    batches (keep, per region, up to two distinct numbers) decides as the whole column would.
+
+    >>> phone_region_numbers(["+380 50 123 45 67", "8 912 345-67-89"]).rows()
+    [('UA', '+380501234567')]
+    """
+    from custdata.normalize._phone_region import region_numbers
+
+    code = _check_region(region)
+    series = values if isinstance(values, pl.Series) else pl.Series(list(values), dtype=pl.String)
+    series = series.cast(pl.String)
+    out = _details_frame(series, None, region=code, infer_region=False)
+    return region_numbers(out, series, code)
+
+
 def phone_regions(values: pl.Series | Iterable[object], *, region: str | None = "RU") -> list[str]:
     """The regions a phone column points to: the regions (other than ``region``) of its valid
     numbers written with a country code, two distinct numbers or more each.
