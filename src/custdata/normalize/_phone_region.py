@@ -342,10 +342,10 @@ def infer(
         .with_row_index("__i")
         .join(changes, on="__i", how="left", maintain_order="left")
     )
-    hit = pl.col("__hit").fill_null(False)
+    changed = pl.col("__hit").fill_null(False)
     return merged.select(
         [
-            pl.when(hit).then(pl.col(f"__new_{c}")).otherwise(pl.col(c)).alias(c)
+            pl.when(changed).then(pl.col(f"__new_{c}")).otherwise(pl.col(c)).alias(c)
             if f"__new_{c}" in merged.columns
             else pl.col(c)
             for c in [*out.columns, "reason"]
