@@ -48,9 +48,10 @@ if TYPE_CHECKING:
     from custdata.profiling import Profile
 
 #: Rows per batch when none is given: big enough that a normalizer's fixed cost per call is
-#: lost in the work, small enough that a batch of wide text rows stays well under a gigabyte
-#: (docs/benchmarks.md has the measurement behind it).
-DEFAULT_BATCH_ROWS = 500_000
+#: lost in the work, small enough that the whole run stays near a gigabyte. Measured on 20M
+#: phones (docs/benchmarks.md): 250k rows 1.43x the in-memory time at 1.07 GB peak; 500k rows
+#: 1.26x at 1.58 GB (the in-memory run peaks at 18 GB).
+DEFAULT_BATCH_ROWS = 250_000
 
 #: Output formats written batch by batch (Excel needs the whole sheet: write it in memory).
 STREAM_FORMATS: tuple[str, ...] = ("csv", "tsv", "parquet", "jsonl", "arrow")

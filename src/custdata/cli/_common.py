@@ -236,7 +236,7 @@ BatchRowsOpt = Annotated[
         "--batch-rows",
         help=(
             "File to file, stream the input in batches of N rows (bounded memory; default "
-            "500,000); 0 reads the whole input in memory. Stdin, stdout and Excel are never "
+            "250,000); 0 reads the whole input in memory. Stdin, stdout and Excel are never "
             "streamed (profile streams any file input but Excel)."
         ),
         show_default=False,
