@@ -8,8 +8,13 @@ tables in memory at once. Its peak grows with the number of records: measured wi
 records       peak RSS (GB)      this estimate (GB)
 ============  =================  ====================
 100,000       0.38 - 0.42        0.42
-1,000,000     2.54 - 2.84        2.85
+1,000,000     2.54 - 2.93        2.93
+3,000,000     11.83              11.83
 ============  =================  ====================
+
+It grows faster than the records (bigger blocks make more candidate pairs per record), so the
+estimate interpolates between the measured points (:data:`MEASURED`) and goes on beyond the
+last one with the last slope (4.45 KB per record): 10M records need about 43 GB.
 
 A run that would need more than the memory it may use fails at once, with a message that
 says what to change (:class:`NotEnoughMemory`), instead of swapping for an hour or being
@@ -17,13 +22,13 @@ killed by the kernel half way. What "may use" means is the caller's to say: the 
 memory the machine (or its container) has available, or ``--memory-limit``.
 
 >>> estimate_memory(1_000_000).gigabytes
-2.85
+2.93
 >>> check_memory(1_000_000, available_bytes=16 * 2**30).rows
 1000000
 >>> check_memory(10_000_000, available_bytes=16 * 2**30)
 Traceback (most recent call last):
 ...
-custdata.dedupe.memory.NotEnoughMemory: deduplicating 10,000,000 records needs about 27.1 GB ...
+custdata.dedupe.memory.NotEnoughMemory: deduplicating 10,000,000 records needs about 43.0 GB ...
 """
 
 from __future__ import annotations
@@ -32,19 +37,16 @@ from dataclasses import dataclass
 
 from custdata.errors import CustdataError
 
-__all__ = [
-    "BASE_BYTES",
-    "BYTES_PER_RECORD",
-    "MemoryEstimate",
-    "NotEnoughMemory",
-    "check_memory",
-    "estimate_memory",
-]
+__all__ = ["MEASURED", "MemoryEstimate", "NotEnoughMemory", "check_memory", "estimate_memory"]
 
-#: Fixed part of the peak: the interpreter, polars, the libraries, the model.
-BASE_BYTES = 150 * 10**6
-#: Peak bytes per record: keys, candidate pairs (a few per record), level tables, clusters.
-BYTES_PER_RECORD = 2_700
+#: (records, peak bytes) measured with ``benchmarks/bench_dedupe.py`` on generated customers
+#: with families (11 columns): the whole process, interpreter and libraries included.
+MEASURED: tuple[tuple[int, int], ...] = (
+    (0, 150 * 10**6),
+    (100_000, 420 * 10**6),
+    (1_000_000, 2_930 * 10**6),
+    (3_000_000, 11_830 * 10**6),
+)
 
 _GB = 10**9
 
@@ -85,11 +87,15 @@ def estimate_memory(rows: int) -> MemoryEstimate:
     """Estimated peak memory of a dedupe run over ``rows`` records (see the module's table).
 
     >>> estimate_memory(100_000).gigabytes, estimate_memory(3_000_000).gigabytes
-    (0.42, 8.25)
+    (0.42, 11.83)
     """
     if rows < 0:
         raise ValueError("rows must not be negative")
-    return MemoryEstimate(rows=rows, peak_bytes=BASE_BYTES + BYTES_PER_RECORD * rows)
+    for (r0, b0), (r1, b1) in zip(MEASURED, MEASURED[1:], strict=False):
+        if rows <= r1 or r1 == MEASURED[-1][0]:
+            peak = b0 + (b1 - b0) * (rows - r0) / (r1 - r0)
+            return MemoryEstimate(rows=rows, peak_bytes=round(peak))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def check_memory(rows: int, *, available_bytes: int | None) -> MemoryEstimate:
