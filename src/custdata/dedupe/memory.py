@@ -7,14 +7,14 @@ tables in memory at once. Its peak grows with the number of records: measured wi
 ============  =================  ====================
 records       peak RSS (GB)      this estimate (GB)
 ============  =================  ====================
-100,000       0.38 - 0.42        0.42
-1,000,000     2.54 - 2.93        2.93
-3,000,000     11.83              11.83
+100,000       0.41 - 0.45        0.45
+1,000,000     2.67 - 3.07        3.07
+3,000,000     12.40              12.40
 ============  =================  ====================
 
 It grows faster than the records (bigger blocks make more candidate pairs per record), so the
 estimate interpolates between the measured points (:data:`MEASURED`) and goes on beyond the
-last one with the last slope (4.45 KB per record): 10M records need about 43 GB.
+last one with the last slope (4.67 KB per record): 10M records need about 45 GB.
 
 A run that would need more than the memory it may use fails at once, with a message that
 says what to change (:class:`NotEnoughMemory`), instead of swapping for an hour or being
@@ -22,13 +22,13 @@ killed by the kernel half way. What "may use" means is the caller's to say: the 
 memory the machine (or its container) has available, or ``--memory-limit``.
 
 >>> estimate_memory(1_000_000).gigabytes
-2.93
+3.07
 >>> check_memory(1_000_000, available_bytes=16 * 2**30).rows
 1000000
 >>> check_memory(10_000_000, available_bytes=16 * 2**30)
 Traceback (most recent call last):
 ...
-custdata.dedupe.memory.NotEnoughMemory: deduplicating 10,000,000 records needs about 43.0 GB ...
+custdata.dedupe.memory.NotEnoughMemory: deduplicating 10,000,000 records needs about 45.1 GB ...
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ __all__ = ["MEASURED", "MemoryEstimate", "NotEnoughMemory", "check_memory", "est
 #: with families (11 columns): the whole process, interpreter and libraries included.
 MEASURED: tuple[tuple[int, int], ...] = (
     (0, 150 * 10**6),
-    (100_000, 420 * 10**6),
-    (1_000_000, 2_930 * 10**6),
-    (3_000_000, 11_830 * 10**6),
+    (100_000, 451 * 10**6),
+    (1_000_000, 3_069 * 10**6),
+    (3_000_000, 12_402 * 10**6),
 )
 
 _GB = 10**9
@@ -87,7 +87,7 @@ def estimate_memory(rows: int) -> MemoryEstimate:
     """Estimated peak memory of a dedupe run over ``rows`` records (see the module's table).
 
     >>> estimate_memory(100_000).gigabytes, estimate_memory(3_000_000).gigabytes
-    (0.42, 11.83)
+    (0.45, 12.4)
     """
     if rows < 0:
         raise ValueError("rows must not be negative")
