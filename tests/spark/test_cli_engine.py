@@ -1,3 +1,4 @@
+
 """custdata normalize phones --engine spark: Parquet in, Parquet folder out, same rows as polars."""
 
 from __future__ import annotations
@@ -5,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
+# one worker runs every Spark test under pytest-xdist (one JVM, one session)
+pytestmark = pytest.mark.xdist_group("spark")
 from custdata import io as cio
 
 

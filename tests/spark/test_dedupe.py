@@ -18,6 +18,9 @@ from custdata.dedupe.diagnostics import PairBudget
 from custdata.graph import component_min_labels
 from custdata.synth import generate_customers
 
+# one worker runs every Spark test under pytest-xdist (one JVM, one session)
+pytestmark = pytest.mark.xdist_group("spark")
+
 ROW = "record_id"
 MAX_BLOCK = 25
 

@@ -1,3 +1,4 @@
+
 """The driver-side arithmetic of Spark dedupe against the local stages (no Spark needed)."""
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ from custdata.normalize import (
 from custdata.privacy import load_key, mask, suppress
 from custdata.segment import rfm
 
+# one worker runs every Spark test under pytest-xdist (one JVM, one session)
+pytestmark = pytest.mark.xdist_group("spark")
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TODAY = dt.date(2025, 1, 1)
 

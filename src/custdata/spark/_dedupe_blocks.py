@@ -243,10 +243,10 @@ def block_pairs(keys: SparkDataFrame, plan: Plan, cfg: DedupeConfig) -> Blocked:
         )
         kept = kept.join(gone, ["_rule", "_key"], "left_anti")
     blocked = keyed.join(kept.select("_rule", "_key"), ["_rule", "_key"], "left_semi")
-    a = blocked.select("_rule", "_key", F.col(ID).alias(LEFT))
-    b = blocked.select("_rule", "_key", F.col(ID).alias(RIGHT))
+    lefts = blocked.select("_rule", "_key", F.col(ID).alias(LEFT))
+    rights = blocked.select("_rule", "_key", F.col(ID).alias(RIGHT))
     pairs = (
-        a.join(b, ["_rule", "_key"])
+        lefts.join(rights, ["_rule", "_key"])
         .where(F.col(LEFT) < F.col(RIGHT))
         .groupBy(LEFT, RIGHT)
         .agg(F.min("_rule").alias("_rule"))

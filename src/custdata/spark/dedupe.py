@@ -369,13 +369,15 @@ def cluster(
     )
     both = members.unionByName(edges, allowMissingColumns=True)
     both = both.repartition(partitions, "_comp") if partitions else both.repartition("_comp")
-    options = dict(
-        threshold=cfg.threshold, support=cfg.support, max_cluster_size=cfg.max_cluster_size
-    )
+    threshold, support, max_size = cfg.threshold, cfg.support, cfg.max_cluster_size
     shared = scored.sparkSession.sparkContext.broadcast(parts)
-    out = _checkpoint(
-        run_polars(both, lambda f: steps.cluster_part(f, plan, shared.value, **options), whole=True)
-    )
+
+    def cluster(f: pl.DataFrame) -> pl.DataFrame:
+        return steps.cluster_part(
+            f, plan, shared.value, threshold=threshold, support=support, max_cluster_size=max_size
+        )
+
+    out = _checkpoint(run_polars(both, cluster, whole=True))
     counts = _collect(out.where(F.col(ID) == -1)).drop(ID, "label").to_dicts()
     new = out.where(F.col(ID) >= 0).select(ID, F.col("label").alias("_new"))
     labels = labels.join(new, ID, "left").select(
