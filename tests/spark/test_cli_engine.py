@@ -8,9 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from custdata import io as cio
+
 # one worker runs every Spark test under pytest-xdist (one JVM, one session)
 pytestmark = pytest.mark.xdist_group("spark")
-from custdata import io as cio
 
 
 def test_normalize_phones_engine_spark(spark, inproc, examples_dir: Path, tmp_path: Path) -> None:
