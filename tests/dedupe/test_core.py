@@ -133,7 +133,7 @@ def _partition(out):
     return groups
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(people, st.randoms(use_true_random=False))
 def test_properties(rows, rnd):
     df = _frame(rows)

@@ -77,7 +77,7 @@ def _pairs_by_id(res, frame: pl.DataFrame) -> dict[frozenset[int], float]:
     }
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=rows, seed=st.integers(0, 2**32 - 1))
 def test_shuffled_rows_give_the_same_partition_pairs_and_probabilities(data, seed):
     frame = _frame(data)
