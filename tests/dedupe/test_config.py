@@ -1,5 +1,6 @@
 """Config: Python and TOML share one vocabulary."""
 
+import polars as pl
 import pytest
 
 from custdata.dedupe import DedupeConfig, NameComparison, block_on, load_config, parse_rule
@@ -79,3 +80,12 @@ def test_phone_regions_in_the_toml_vocabulary(tmp_path):
 def test_a_region_must_be_a_code(data):
     with pytest.raises(InvalidOption, match="region code"):
         DedupeConfig.from_dict(data)
+
+
+@pytest.mark.parametrize("key", ["region", "fallback_region"])
+def test_unknown_region_is_refused_whether_or_not_phones_are_used(key):
+    from custdata.dedupe import find_duplicates
+
+    frame = pl.DataFrame({"email": ["a@x.ru", "A@x.ru"]})  # no phone column at all
+    with pytest.raises(InvalidOption, match="unknown region"):
+        find_duplicates(frame, config=DedupeConfig(**{key: "XX"}))

@@ -36,3 +36,17 @@ def test_engine_spark_needs_an_output_path(spark, inproc, tmp_path: Path) -> Non
     result = inproc("normalize", "phones", src, "--engine", "spark")
     assert result.exit_code == 2
     assert "-o PATH" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["normalize", "phones"], ["dedupe"]])
+def test_engine_spark_refuses_what_is_not_parquet(spark, inproc, tmp_path: Path, command) -> None:
+    csv = tmp_path / "crm.csv"
+    csv.write_text("tel\n+79123456789\n", encoding="utf-8")
+    fake = tmp_path / "crm.parquet"  # a CSV with a Parquet name: Spark itself fails to read it
+    fake.write_bytes(csv.read_bytes())
+    for src, says in ((csv, "reads Parquet; convert it first"), (fake, "cannot be read as Parquet")):
+        result = inproc(*command, src, "-o", tmp_path / f"out-{src.suffix[1:]}", "--engine", "spark")
+        assert result.exit_code == 2, result.stderr
+        error = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+        assert len(error) == 1 and says in error[0]
+        assert "79123456789" not in result.stderr

@@ -151,7 +151,7 @@ def _on_spark(step, input: str, column, kind: str, label: str, io: IOOptions, *,
         raise InvalidOption("--engine spark cannot write over its input; choose another -o")
     session = cs.session()
     with progress(f"normalizing {label}s on Spark", quiet=io.quiet):
-        sdf = session.read.parquet(input)
+        sdf = cs.read_parquet(input, spark=session)
         cols = list(column) if column else cs.detect_columns(sdf).get(kind, [])
         if not cols:
             raise InvalidOption(f"no {label} column found; name it with -c COLUMN")

@@ -394,7 +394,7 @@ def _find_on_spark(inputs: list[str], io: IOOptions, options, golden: str | None
     session = cs.session()
     row = "_custdata_row_id"
     with progress("deduplicating on Spark", quiet=io.quiet):
-        sdf = cs.with_row_numbers(session.read.parquet(inputs[0]), row)
+        sdf = cs.with_row_numbers(cs.read_parquet(inputs[0], spark=session), row)
         result = cs.deduplicate(
             sdf,
             row_id=row,

@@ -40,6 +40,7 @@ from custdata.dedupe.blocking import BlockingRule, block_on
 from custdata.dedupe.comparison import Comparison
 from custdata.dedupe.rules import Rule, as_rules
 from custdata.errors import InvalidOption
+from custdata.normalize._region_codes import _check_region
 
 _COMPARISON_TYPES: dict[str, type[Comparison]] = {
     cls.__name__: cls
@@ -87,6 +88,9 @@ class DedupeConfig:
             raise InvalidOption("max_pairs must be at least 1")
         if self.max_cluster_size < 2:
             raise InvalidOption("max_cluster_size must be at least 2")
+        # the phone normalizer's check, so a bad region fails whether or not phones are used
+        _check_region(self.region)
+        _check_region(self.fallback_region)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DedupeConfig:

@@ -37,6 +37,7 @@ __all__ = [
     "DEFAULT_BATCH_ROWS",
     "SparkDedupeResult",
     "SparkUnavailable",
+    "read_parquet",
     "apply",
     "column_kinds",
     "deduplicate",
@@ -429,6 +430,38 @@ def rfm(
 # file to file
 
 
+def read_parquet(source: str, *, spark: SparkSession | None = None) -> SparkDataFrame:
+    """Parquet at ``source`` (a file or a folder Spark reaches) as a Spark DataFrame, or
+    :class:`~custdata.errors.UnreadableInput` when it is not Parquet (exit code 2 in the CLI).
+
+    A local file with another extension is refused before Spark starts; what Spark itself
+    cannot read (a CSV named ``.parquet``, a missing path) is refused when its schema is read.
+    """
+    from pathlib import Path
+
+    from custdata.errors import UnreadableInput
+
+    name = Path(source).name or source
+    local = Path(source)
+    if "://" not in source and local.is_file() and local.suffix.lower() not in (".parquet", ".pq"):
+        raise UnreadableInput(
+            f"{name}: --engine spark reads Parquet; convert it first "
+            "(custdata convert IN OUT.parquet)"
+        )
+    session_ = spark or session()
+    try:
+        sdf = session_.read.parquet(source)
+        sdf.schema  # noqa: B018 - resolved now, so a bad file fails here, not mid-job
+    except Exception as exc:
+        if not type(exc).__module__.startswith(("py4j", "pyspark")):
+            raise
+        raise UnreadableInput(
+            f"{name} cannot be read as Parquet by Spark ({type(exc).__name__}); --engine spark "
+            "reads Parquet files or folders"
+        ) from None
+    return sdf
+
+
 def run_parquet(
     step: Callable[..., pl.DataFrame],
     source: str,
@@ -445,8 +478,7 @@ def run_parquet(
     ``target`` is a folder of part files, as Spark writes it (Spark's commit protocol makes it
     appear whole). Returns the number of rows written.
     """
-    session_ = spark or session()
-    sdf = session_.read.parquet(source)
+    sdf = read_parquet(source, spark=spark)
     out = apply(sdf, step, batch_rows=batch_rows, **options).cache()
     try:
         rows = out.count()
