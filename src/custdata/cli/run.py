@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from custdata.cli._common import DebugAliasOpt, QuietOpt
-from custdata.pipeline import check_manifest, load_pipeline, make_plan, run_pipeline
+from custdata.pipeline import check_manifest, load_pipeline, plan_run, run_pipeline
 from custdata.pipeline.runner import log as pipeline_log
 from custdata.pipeline.runner import open_log
 
@@ -91,6 +91,19 @@ def run(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the run report (or the plan) as JSON on stdout.")
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help=(
+                "polars (this machine) or spark: the steps run on Spark, Parquet in (files, "
+                "folders or URLs Spark reaches) and Parquet folders out; steps Spark cannot run "
+                "are refused before it starts. Master from the Spark configuration, else "
+                "local[*]. Needs custdata[spark] and Java."
+            ),
+            metavar="polars|spark",
+        ),
+    ] = "polars",
     quiet: QuietOpt = False,
     debug: DebugAliasOpt = False,
 ) -> None:
@@ -98,6 +111,7 @@ def run(
 
     Outputs appear all at once at the end (crash-safe); a JSON run report is written next to the
     first output. Exit codes: 0 ok, 2 invalid file or input, 4 no input file, 5 locked.
+    With --engine spark the steps run on Spark and each output is a Parquet folder.
 
     Examples:
 
@@ -116,9 +130,9 @@ def run(
             )
         return
     if dry_run:
-        plan = make_plan(parsed)
+        plan = plan_run(parsed, engine=engine)
         if as_json:
-            typer.echo(run_pipeline(parsed, dry_run=True).to_json())
+            typer.echo(run_pipeline(parsed, dry_run=True, engine=engine).to_json())
         else:
             typer.echo("\n".join(plan.describe()))
         return
@@ -129,7 +143,7 @@ def run(
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, _terminator(stop))
     try:
-        report = run_pipeline(parsed, stop=stop)
+        report = run_pipeline(parsed, stop=stop, engine=engine)
     except BaseException:
         if stop.is_set():  # the signal may surface wrapped in a polars error: still 143
             raise SystemExit(143) from None

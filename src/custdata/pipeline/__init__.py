@@ -12,7 +12,7 @@ from custdata.pipeline.lock import PipelineLock
 from custdata.pipeline.model import Pipeline, StepConfig, load_pipeline
 from custdata.pipeline.registry import STEPS, StepSpec, validate
 from custdata.pipeline.report import RunReport, StepReport
-from custdata.pipeline.runner import Plan, check_manifest, make_plan, run_pipeline
+from custdata.pipeline.runner import Plan, check_manifest, make_plan, plan_run, run_pipeline
 
 __all__ = [
     "STEPS",
@@ -30,6 +30,7 @@ __all__ = [
     "check_manifest",
     "load_pipeline",
     "make_plan",
+    "plan_run",
     "run_pipeline",
     "validate",
 ]

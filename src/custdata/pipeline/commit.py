@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -66,33 +67,67 @@ def _commit(outputs: list[Output], report: RunReport, manifest: Path | None = No
             pass
     for out in outputs:
         report.outputs.append(
-            {
-                "path": str(out.target),
-                "rows": out.frame.height if out.frame is not None else None,
-                "bytes": out.target.stat().st_size,
-                "sha256": _sha256(out.target),
-            }
+            output_entry(out.target, out.frame.height if out.frame is not None else None)
         )
 
 
+def output_entry(target: Path, rows: int | None) -> dict[str, Any]:
+    """The report's and manifest's record of one committed output (a file or a folder)."""
+    files = [f for f in target.rglob("*") if f.is_file()] if target.is_dir() else [target]
+    size = sum(f.stat().st_size for f in files)
+    return {"path": str(target), "rows": rows, "bytes": size, "sha256": _sha256(target)}
+
+
 def _sha256(path: Path) -> str:
+    """SHA-256 of a file; of a folder (Spark's Parquet output): of the list of its files,
+    each as its relative path and its own SHA-256, in path order."""
     h = hashlib.sha256()
+    if path.is_dir():
+        files = sorted((f.relative_to(path).as_posix(), f) for f in path.rglob("*") if f.is_file())
+        for name, f in files:
+            h.update(f"{name}\t{_sha256(f)}\n".encode())
+        return h.hexdigest()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
 
 
+#: Suffix of a previous output moved aside while a folder output takes its place
+#: (:mod:`custdata.pipeline.spark_runner`); the next run restores it if the swap was cut short.
+ASIDE = ".old"
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _clean_leftovers(targets: list[Path]) -> int:
-    """Remove staging/temporary files a killed run left next to the targets."""
+    """Remove staging/temporary files (and folders) a killed run left next to the targets.
+
+    A previous output a killed run had moved aside (``ASIDE``) is put back when its target is
+    missing (the run died between the two renames of a swap), else removed.
+    """
     removed = 0
     for target in targets:
         folder = target.parent
         if not folder.is_dir():
             continue
         for leftover in folder.glob(f".*{glob.escape(target.name)}.*"):
-            if leftover.name.endswith((".partial", ".tmp")) and leftover.is_file():
-                leftover.unlink(missing_ok=True)
+            if leftover.name.endswith(ASIDE) and leftover.name.startswith(f".{target.name}."):
+                if not target.exists() and not target.is_symlink():
+                    os.rename(leftover, target)
+                    log.warning("restored %s, moved aside by an interrupted run", target)
+                else:
+                    _remove(leftover)
+                removed += 1
+            elif leftover.name.endswith((".partial", ".tmp")) and (
+                leftover.is_file() or leftover.is_dir()
+            ):
+                _remove(leftover)
                 removed += 1
     return removed
 
@@ -157,7 +192,7 @@ def check_manifest(
             raise ManifestMismatch(
                 f"{out.target.name} is not in the manifest of run {data.get('run_id')}"
             )
-        if not out.target.is_file():
+        if not (out.target.is_file() or out.target.is_dir()):
             raise ManifestMismatch(f"{out.target.name} is missing (run {data.get('run_id')})")
         if _sha256(out.target) != entry.get("sha256"):
             raise ManifestMismatch(

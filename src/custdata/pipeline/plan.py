@@ -41,11 +41,16 @@ class Plan:
     lock: Path | None = None
     report: Path | None = None
     manifest: Path | None = None
+    #: ``polars`` (this machine) or ``spark`` (see :mod:`custdata.pipeline.spark_runner`)
+    engine: str = "polars"
+    #: per read step, the sources Spark reads as written (``s3a://...``): not checked here
+    urls: dict[int, list[str]] = field(default_factory=dict)
 
     def describe(self) -> list[str]:
         """Human-readable lines of the plan (what ``--dry-run`` shows)."""
         p = self.pipeline
-        lines = [f"pipeline {p.name!r} ({p.file}), run date {p.run_date().isoformat()}"]
+        on = ", on Spark (Parquet folders out)" if self.engine == "spark" else ""
+        lines = [f"pipeline {p.name!r} ({p.file}), run date {p.run_date().isoformat()}{on}"]
         for r in self.steps:
             c = r.config
             args = ", ".join(f"{k}={v!r}" for k, v in c.args.items())
@@ -53,7 +58,9 @@ class Plan:
             lines.append(f"  {c.index}. {c.step}{src}({args})" + (f" -> @{c.id}" if c.id else ""))
             for path in self.inputs.get(c.index, []):
                 lines.append(f"       reads {path}")
-            if r.spec.role == "source" and not self.inputs.get(c.index):
+            for url in self.urls.get(c.index, []):
+                lines.append(f"       reads {url} (on Spark; not checked before the run)")
+            if r.spec.role == "source" and not (self.inputs.get(c.index) or self.urls.get(c.index)):
                 lines.append("       no file matches yet (a run would exit with code 4)")
             for out in self.outputs:
                 if out.step is r:

@@ -58,6 +58,7 @@ class RunReport:
     finished_at: str | None = None
     duration_s: float | None = None
     dry_run: bool = False
+    engine: str = "polars"
     lock: str | None = None
     stale_lock: dict[str, Any] | None = None
     inputs: list[dict[str, Any]] = field(default_factory=list)

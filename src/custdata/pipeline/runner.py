@@ -33,7 +33,14 @@ from typing import Any
 import polars as pl
 
 from custdata import io as cio
-from custdata.errors import CustdataError, OutputError, header_is_data, mask_name, safe_names
+from custdata.errors import (
+    CustdataError,
+    InvalidOption,
+    OutputError,
+    header_is_data,
+    mask_name,
+    safe_names,
+)
 from custdata.pipeline.commit import (
     PAUSE_ENV,
     _clean_leftovers,
@@ -63,6 +70,7 @@ __all__ = [
     "log",
     "make_plan",
     "open_log",
+    "plan_run",
     "run_pipeline",
     "write_manifest",
 ]
@@ -207,12 +215,36 @@ def execute(plan: Plan, *, report: RunReport) -> None:
     _commit(plan.outputs, report, plan.manifest)
 
 
+#: The engines a pipeline runs on.
+ENGINES = ("polars", "spark")
+
+
+def plan_run(pipeline: Pipeline, *, engine: str = "polars") -> Plan:
+    """The plan of a run on ``engine``: :func:`make_plan`, and for ``spark`` the refusals of
+    what cannot run there (:func:`custdata.pipeline.spark_runner.check_plan`; Spark is not
+    started).
+
+    >>> plan_run(Pipeline("p", []), engine="dask")
+    Traceback (most recent call last):
+    ...
+    custdata.errors.InvalidOption: --engine must be 'polars' or 'spark', not 'dask'
+    """
+    if engine not in ENGINES:
+        raise InvalidOption(f"--engine must be 'polars' or 'spark', not {engine!r}")
+    if engine == "spark":
+        from custdata.pipeline import spark_runner
+
+        return spark_runner.make_spark_plan(pipeline)
+    return make_plan(pipeline)
+
+
 def run_pipeline(
     pipeline: Pipeline | str | os.PathLike[str],
     *,
     overrides: list[str] | None = None,
     dry_run: bool = False,
     stop: threading.Event | None = None,
+    engine: str = "polars",
 ) -> RunReport:
     """Validate and run a pipeline (a :class:`Pipeline` or the path of its TOML file).
 
@@ -221,29 +253,37 @@ def run_pipeline(
     and writes the run report; on failure the report is written with ``status="failed"`` and the
     error is raised again. ``stop`` is set by a SIGTERM handler: whatever error the signal
     surfaces as, the run then fails with exit code 143. Every output, the report and the lock
-    are checked to be writable before anything is read.
+    are checked to be writable before anything is read. ``engine="spark"`` runs the steps on
+    Spark and writes Parquet folders (:mod:`custdata.pipeline.spark_runner`); steps that cannot
+    run there are refused before Spark starts.
     """
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline, overrides=overrides)
-    plan = make_plan(pipeline)
+    plan = plan_run(pipeline, engine=engine)
     report = RunReport(
         pipeline=pipeline.name,
         file=str(pipeline.path) if pipeline.path else None,
         run_date=pipeline.run_date().isoformat(),
         dry_run=dry_run,
+        engine=engine,
         lock=str(plan.lock),
         report_path=str(plan.report),
     )
     if dry_run:
         report.status = "planned"
         report.inputs = [{"step": i, "path": str(p)} for i, ps in plan.inputs.items() for p in ps]
+        report.inputs += [{"step": i, "path": u} for i, us in plan.urls.items() for u in us]
         report.outputs = [{"path": str(o.target)} for o in plan.outputs]
         report.exit_code = 0
         return report
     started = time.perf_counter()
     report.started_at = _now()
     assert plan.lock is not None and plan.report is not None
-    for out in plan.outputs:
+    if engine == "spark":
+        from custdata.pipeline import spark_runner
+
+        spark_runner.check_outputs(plan)
+    for out in plan.outputs if engine == "polars" else []:
         check_writable(out.target, "output")
     check_writable(plan.report, "run report")
     assert plan.manifest is not None
@@ -268,7 +308,10 @@ def run_pipeline(
             # never leaves the last run's "ok" behind
             plan.report.parent.mkdir(parents=True, exist_ok=True)
             report.write(plan.report)
-            execute(plan, report=report)
+            if engine == "spark":
+                spark_runner.execute(plan, report=report)
+            else:
+                execute(plan, report=report)
         except BaseException as exc:
             report.status = "failed"
             report.exit_code = _exit_code(exc)

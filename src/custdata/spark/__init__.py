@@ -39,6 +39,7 @@ __all__ = [
     "SparkUnavailable",
     "read_parquet",
     "apply",
+    "check_parquet_path",
     "column_kinds",
     "deduplicate",
     "detect_columns",
@@ -430,6 +431,30 @@ def rfm(
 # file to file
 
 
+def check_parquet_path(source: str, *, exists: bool = True) -> None:
+    """Refuse, before Spark starts, a local file (``exists=False``: a name) that is not Parquet.
+
+    >>> check_parquet_path("dumps/*.parquet", exists=False)
+    >>> try:
+    ...     check_parquet_path("dumps/*.csv", exists=False)
+    ... except CustdataError as exc:
+    ...     print(exc)
+    *.csv: --engine spark reads Parquet; convert it first (custdata convert IN OUT.parquet)
+    """
+    from pathlib import Path
+
+    from custdata.errors import UnreadableInput
+
+    local = Path(source)
+    if "://" in source or (exists and not local.is_file()):
+        return
+    if local.suffix.lower() not in (".parquet", ".pq") and (exists or local.suffix):
+        raise UnreadableInput(
+            f"{local.name or source}: --engine spark reads Parquet; convert it first "
+            "(custdata convert IN OUT.parquet)"
+        )
+
+
 def read_parquet(source: str, *, spark: SparkSession | None = None) -> SparkDataFrame:
     """Parquet at ``source`` (a file or a folder Spark reaches) as a Spark DataFrame, or
     :class:`~custdata.errors.UnreadableInput` when it is not Parquet (exit code 2 in the CLI).
@@ -442,12 +467,7 @@ def read_parquet(source: str, *, spark: SparkSession | None = None) -> SparkData
     from custdata.errors import UnreadableInput
 
     name = Path(source).name or source
-    local = Path(source)
-    if "://" not in source and local.is_file() and local.suffix.lower() not in (".parquet", ".pq"):
-        raise UnreadableInput(
-            f"{name}: --engine spark reads Parquet; convert it first "
-            "(custdata convert IN OUT.parquet)"
-        )
+    check_parquet_path(source)
     session_ = spark or session()
     try:
         sdf = session_.read.parquet(source)
