@@ -34,6 +34,57 @@ sys.path.insert(0, str(ROOT / "src"))
 ROW = "record_id"
 
 
+class PeakMemory:
+    """Peak resident memory of this process and all its descendants (the Spark JVM and its
+    Python workers), sampled from /proc every ``interval`` seconds in a thread (Linux only)."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        import threading
+
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _tree_rss(self) -> int:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        page = os.sysconf("SC_PAGE_SIZE")
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * page
+        root = os.getpid()
+        total, todo = 0, [root]
+        children: dict[int, list[int]] = {}
+        for pid, ppid in parents.items():
+            children.setdefault(ppid, []).append(pid)
+        while todo:
+            pid = todo.pop()
+            total += rss.get(pid, 0)
+            todo.extend(children.get(pid, []))
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._tree_rss())
+            self._stop.wait(self.interval)
+
+
 def _local(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame, float]:
     from custdata.dedupe import stages
     from custdata.dedupe.core import _config_of
@@ -49,7 +100,7 @@ def _local(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame,
     return scored.frame, clusters.labels, result.frame, time.perf_counter() - start
 
 
-def _session(cores: int):
+def _session(cores: int, driver_memory: str):
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -62,7 +113,7 @@ def _session(cores: int):
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.memory", "4g")
+        .config("spark.driver.memory", driver_memory)
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -74,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--partitions", default="1,2,4")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--driver-memory", default="4g", help="the local JVM's heap (4g; 8g at 1M)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "spark_dedupe.json")
     args = parser.parse_args(argv)
 
@@ -82,21 +134,27 @@ def main(argv: list[str] | None = None) -> int:
 
     df = generate_customers(n_rows=args.rows, families=True, seed=args.seed)
     df = df.drop("true_id", "household_id", "corruption")
-    l_scored, l_labels, l_out, l_seconds = _local(df.drop(ROW))
+    with PeakMemory() as local_memory:
+        l_scored, l_labels, l_out, l_seconds = _local(df.drop(ROW))
     l_scored = l_scored.sort("row_l", "row_r")
-    print(f"local: {df.height} rows, {l_scored.height} pairs, {l_seconds:.1f} s", flush=True)
+    print(
+        f"local: {df.height} rows, {l_scored.height} pairs, {l_seconds:.1f} s, "
+        f"peak {local_memory.peak / 2**30:.2f} GiB",
+        flush=True,
+    )
     runs = []
     cores = os.cpu_count() or 1
     for parts in [int(p) for p in args.partitions.split(",")]:
-        spark = _session(min(parts, cores))
+        spark = _session(min(parts, cores), args.driver_memory)
         spark.conf.set("spark.sql.shuffle.partitions", str(parts))
         arrow = df.to_arrow(compat_level=pl.CompatLevel.oldest())
         sdf = spark.createDataFrame(arrow).repartition(parts).cache()
         sdf.count()
-        start = time.perf_counter()
-        result = cs.deduplicate(sdf, row_id=ROW, partitions=parts)
-        out = pl.from_arrow(result.frame.toArrow()).sort(ROW)
-        seconds = time.perf_counter() - start
+        with PeakMemory() as memory:
+            start = time.perf_counter()
+            result = cs.deduplicate(sdf, row_id=ROW, partitions=parts)
+            out = pl.from_arrow(result.frame.toArrow()).sort(ROW)
+            seconds = time.perf_counter() - start
         scored = pl.from_arrow(result.scored.toArrow()).sort("row_l", "row_r")
         labels = pl.from_arrow(result.records.select("_id", "label").toArrow()).sort("_id")
         ids = ["row_l", "row_r"]
@@ -115,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             "partitions": parts,
             "cores": min(parts, cores),
             "seconds": round(seconds, 1),
+            "peak_rss_gib": round(memory.peak / 2**30, 2),
             "same_pairs": same_pairs,
             "max_probability_difference": diff,
             "same_partition": labels["label"].to_numpy().tolist() == l_labels.tolist(),
@@ -128,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         "rows": df.height,
         "pairs": l_scored.height,
         "local_seconds": round(l_seconds, 1),
+        "local_peak_rss_gib": round(local_memory.peak / 2**30, 2),
         "spark": runs,
         "machine": {"cpus": cores, "python": platform.python_version()},
     }

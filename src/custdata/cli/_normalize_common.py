@@ -9,7 +9,7 @@ import polars as pl
 import typer
 
 from custdata.cli._common import IOOptions, progress
-from custdata.errors import InvalidOption, OutputError, column_labels
+from custdata.errors import InvalidOption, column_labels
 from custdata.schema import detect_columns
 
 
@@ -111,11 +111,9 @@ def _normalize_columns(
     File to file it streams in batches (``--batch-rows``): columns are found on the input's
     first rows, as they are in memory, and the report adds up the batches' counts.
     """
-    if engine == "spark":
+    if _spark_engine(engine):
         _on_spark(step, input, column, kind, label, io, before=before_stream)
         return
-    if engine != "polars":
-        raise InvalidOption("--engine must be 'polars' or 'spark'")
     source = _source(io, input, streamable=streamable)
     cols = _columns(source, column, kind, label)
     if isinstance(source, pl.LazyFrame):
@@ -142,28 +140,38 @@ EngineOpt = Annotated[
 
 
 def _on_spark(step, input: str, column, kind: str, label: str, io: IOOptions, *, before) -> None:
-    """Run ``step`` on Spark: read Parquet, decide columns (and evidence) once, write Parquet."""
-    from custdata import spark as cs
+    """Run ``step`` on Spark: columns (and evidence such as phone regions) decided once."""
+    from custdata.cli._normalize_spark import run_on_spark
 
-    if io.output in (None, "-"):
-        raise InvalidOption("--engine spark writes Parquet to a path: give -o PATH")
-    if io.in_place and io.output == input:
-        raise InvalidOption("--engine spark cannot write over its input; choose another -o")
-    session = cs.session()
-    with progress(f"normalizing {label}s on Spark", quiet=io.quiet):
-        sdf = cs.read_parquet(input, spark=session)
-        cols = list(column) if column else cs.detect_columns(sdf).get(kind, [])
-        if not cols:
-            raise InvalidOption(f"no {label} column found; name it with -c COLUMN")
+    def plan(sdf):
+        cols = _spark_columns(sdf, column, kind, label)
         if before is not None:
             before(sdf, cols)
-        out = cs.apply(sdf, lambda frame: step(frame, cols))
-        try:
-            out.write.mode("errorifexists").parquet(io.output)
-        except Exception as exc:
-            if type(exc).__name__ != "AnalysisException":
-                raise
-            raise OutputError(
-                f"Spark cannot write {io.output} (it exists already, or is not writable)"
-            ) from None
-    io.say(f"{', '.join(cols)}: normalized on Spark, written to {io.output}")
+        return (lambda frame: step(frame, cols)), {kind: cols}
+
+    run_on_spark(input, io, label, plan)
+
+
+def _check_spark_columns(sdf, cols: list[str]) -> None:
+    """A wrong ``-c`` on Spark: the polars path's error (the name is masked), before any job."""
+    from custdata.errors import require_columns
+
+    require_columns(sdf.columns, tuple(cols))
+
+
+def _spark_engine(engine: str) -> bool:
+    """True for ``--engine spark``, False for polars; anything else is a usage error."""
+    if engine not in ("polars", "spark"):
+        raise InvalidOption("--engine must be 'polars' or 'spark'")
+    return engine == "spark"
+
+
+def _spark_columns(sdf, given: list[str] | None, kind: str, label: str) -> list[str]:
+    """``-c`` checked against the Parquet schema, or the columns found on a sample (driver)."""
+    from custdata import spark as cs
+
+    cols = list(given) if given else cs.detect_columns(sdf).get(kind, [])
+    if not cols:
+        raise InvalidOption(f"no {label} column found; name it with -c COLUMN")
+    _check_spark_columns(sdf, cols)
+    return cols

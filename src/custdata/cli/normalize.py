@@ -24,14 +24,18 @@ from custdata.cli._common import (
 )
 from custdata.cli._normalize_common import (
     EngineOpt,
+    _check_spark_columns,
     _columns,
     _names,
     _normalize_columns,
     _report,
     _run,
     _source,
+    _spark_columns,
+    _spark_engine,
     normalize_all,
 )
+from custdata.cli._normalize_spark import run_on_spark
 from custdata.errors import InvalidOption
 from custdata.schema import detect_columns, tax_id_columns
 
@@ -158,6 +162,7 @@ def emails_cmd(
             "--check-deliverability", help="Also look up the domain's DNS (slow, needs network)."
         ),
     ] = False,
+    engine: EngineOpt = "polars",
 ) -> None:
     """Emails: validated (email-validator), normalized, a canonical matching key, typo/disposable/role flags.
 
@@ -179,6 +184,7 @@ def emails_cmd(
         "email",
         "email",
         io,
+        engine=engine,
     )
 
 
@@ -222,6 +228,7 @@ def names_cmd(
             metavar="COLUMN",
         ),
     ] = None,
+    engine: EngineOpt = "polars",
 ) -> None:
     """Names: cleaned, split into last/first/middle, gender hint, transliterated matching key.
 
@@ -234,17 +241,9 @@ def names_cmd(
     order = alias(word_order, order, old="--order", new="--word-order", default="auto")
     if order not in ("auto", "eastern", "western"):
         raise InvalidOption("--word-order must be auto, eastern or western")
-    source = _source(io, input)
     parts = {k: v for k, v in (("first", first), ("last", last), ("middle", middle)) if v}
-    cols: list[str] = []
-    if parts:
-        from custdata.frames import check_columns
 
-        check_columns(source, list(parts.values()))
-    if column or not parts:
-        cols = _columns(source, column, "full_name", "full-name")
-
-    def step(frame: pl.DataFrame) -> pl.DataFrame:
+    def step(frame: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
         out = frame
         if parts:
             out = normalize.name_parts(out, **parts, in_place=io.in_place)
@@ -252,7 +251,26 @@ def names_cmd(
             out = normalize.names(out, cols, order=order, in_place=io.in_place)
         return out
 
-    _run(step, input, source, {"full_name": cols}, "name", io)
+    if _spark_engine(engine):
+
+        def plan(sdf):
+            _check_spark_columns(sdf, list(parts.values()))
+            cols = (
+                _spark_columns(sdf, column, "full_name", "full-name") if column or not parts else []
+            )
+            return (lambda frame: step(frame, cols)), {"full_name": cols}
+
+        run_on_spark(input, io, "name", plan)
+    else:
+        source = _source(io, input)
+        cols: list[str] = []
+        if parts:
+            from custdata.frames import check_columns
+
+            check_columns(source, list(parts.values()))
+        if column or not parts:
+            cols = _columns(source, column, "full_name", "full-name")
+        _run(lambda frame: step(frame, cols), input, source, {"full_name": cols}, "name", io)
     if parts:
         io.say(f"name parts: {', '.join(parts.values())} cleaned and keyed")
 
@@ -274,6 +292,7 @@ def dates_cmd(
     min_year: Annotated[
         int, typer.Option("--min-year", help="Earliest plausible birth year.", metavar="YEAR")
     ] = 1900,
+    engine: EngineOpt = "polars",
 ) -> None:
     """Birth dates in mixed formats (31.12.1985, 1985-12-31, Excel serials, ...) to ISO dates.
 
@@ -302,6 +321,7 @@ def dates_cmd(
         "birth_date",
         "birth-date",
         io,
+        engine=engine,
     )
 
 
@@ -311,6 +331,7 @@ def genders_cmd(
     input: InputArg,
     io: IOOptions,
     column: ColumnOpt = None,
+    engine: EngineOpt = "polars",
 ) -> None:
     """Gender values (М/Ж, муж/жен, male/f, ...) to one code: male, female or empty.
 
@@ -326,6 +347,7 @@ def genders_cmd(
         "gender",
         "gender",
         io,
+        engine=engine,
     )
 
 
@@ -347,6 +369,7 @@ def ids_cmd(
         ),
     ] = "auto",
     kind: Annotated[str | None, typer.Option("--kind", hidden=True)] = None,
+    engine: EngineOpt = "polars",
 ) -> None:
     """Russian, Ukrainian and Belarusian tax numbers (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП), checked with python-stdnum.
 
@@ -355,32 +378,51 @@ def ids_cmd(
     \b
       custdata normalize ids firms.csv -c ИНН --id-type ru_inn -o firms_checked.csv
     """
-    source = _source(io, input)
-    cols = column or tax_id_columns(_names(source))
-    if not cols:
-        raise InvalidOption(
-            "no tax-number column found (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП); name it with -c COLUMN"
-        )
     kind = alias(id_type, kind, old="--kind", new="--id-type", default="auto")
-    statuses: dict[str, dict[str, int]] = {col: {} for col in cols}
 
-    def step(frame: pl.DataFrame) -> pl.DataFrame:
+    def find(names: list[str]) -> list[str]:
+        found = column or tax_id_columns(names)
+        if not found:
+            raise InvalidOption(
+                "no tax-number column found (ИНН, ОГРН, ЄДРПОУ, РНОКПП, УНП); name it with -c COLUMN"
+            )
+        return found
+
+    def step(frame: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
         return normalize.tax_ids(frame, cols, kind=kind, in_place=io.in_place)
 
-    def observe(_before: pl.DataFrame, after: pl.DataFrame) -> None:
-        for col in cols:
-            for status, n in after[f"{col}_status"].value_counts().iter_rows():
-                statuses[col][status] = statuses[col].get(status, 0) + n
+    if _spark_engine(engine):
+        from custdata import spark as cs
+        from custdata.cli._normalize_spark import spark_status_counts
 
-    if isinstance(source, pl.LazyFrame):
-        from custdata.frames import check_columns
+        def plan(sdf):
+            cols = find(sdf.columns)
+            _check_spark_columns(sdf, cols)
+            return (lambda frame: step(frame, cols)), {"tax_id": cols}
 
-        check_columns(source, cols)
-        io.stream(step, input, observe=observe)
+        _, planned = run_on_spark(input, io, "tax number", plan, counts=False)
+        cols = planned["tax_id"]
+        written = cs.session().read.parquet(str(io.output))
+        statuses = spark_status_counts(written, cols)
     else:
-        out = step(source)
-        io.write(out, inputs=input)
-        observe(source, out)
+        source = _source(io, input)
+        cols = find(_names(source))
+        statuses = {col: {} for col in cols}
+
+        def observe(_before: pl.DataFrame, after: pl.DataFrame) -> None:
+            for col in cols:
+                for status, n in after[f"{col}_status"].value_counts().iter_rows():
+                    statuses[col][status] = statuses[col].get(status, 0) + n
+
+        if isinstance(source, pl.LazyFrame):
+            from custdata.frames import check_columns
+
+            check_columns(source, cols)
+            io.stream(lambda frame: step(frame, cols), input, observe=observe)
+        else:
+            out = step(source, cols)
+            io.write(out, inputs=input)
+            observe(source, out)
     for col in cols:  # most frequent first, ties by name: the same in memory and streamed
         ranked = sorted(statuses[col].items(), key=lambda sn: (-sn[1], str(sn[0])))
         io.say(f"{col}: {', '.join(f'{s} {n:,}' for s, n in ranked)}")
@@ -392,6 +434,7 @@ def organizations_cmd(
     input: InputArg,
     io: IOOptions,
     column: ColumnOpt = None,
+    engine: EngineOpt = "polars",
 ) -> None:
     """Organization names: legal form taken off (ООО, ТОВ, LLC, GmbH, ...), branch split off, a matching key.
 
@@ -407,6 +450,7 @@ def organizations_cmd(
         "org_name",
         "organization-name",
         io,
+        engine=engine,
     )
 
 
@@ -424,6 +468,7 @@ def addresses_cmd(
             metavar="short|long",
         ),
     ] = "short",
+    engine: EngineOpt = "polars",
 ) -> None:
     """Postal addresses (RU/UA/BY/KZ and Western): postcode, street, house, flat, a standard form and keys.
 
@@ -441,6 +486,7 @@ def addresses_cmd(
         "address",
         "address",
         io,
+        engine=engine,
     )
 
 
@@ -452,6 +498,7 @@ def all_cmd(
     region: RegionOpt = "RU",
     fallback_region: FallbackRegionOpt = None,
     dayfirst: DayfirstOpt = True,
+    engine: EngineOpt = "polars",
 ) -> None:
     """Normalize every detected contact column (phones, emails, names, birth dates, gender).
 
@@ -463,6 +510,30 @@ def all_cmd(
     import datetime as dt
 
     today = dt.date.today()  # read once: every streamed batch judges "future" by the same day
+    if _spark_engine(engine):
+
+        def plan(sdf):
+            from custdata import spark as cs
+
+            found = cs.detect_columns(sdf)
+            by_column = {
+                c: cs.phone_regions(sdf, [c], region=region) for c in found.get("phone", [])
+            }
+            return (
+                lambda frame: normalize_all(
+                    frame,
+                    columns=found,
+                    region=region,
+                    fallback_region=fallback_region,
+                    dayfirst=dayfirst,
+                    in_place=io.in_place,
+                    regions=by_column,
+                    today=today,
+                )
+            ), found
+
+        run_on_spark(input, io, "column", plan)
+        return
     source = _source(io, input)
     kinds = detect_columns(source)
     regions = None
