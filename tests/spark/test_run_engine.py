@@ -85,7 +85,10 @@ def test_run_engine_spark_equals_local(spark, inproc, tmp_path: Path) -> None:
     assert [s["rows_out"] for s in report["steps"][:4]] == [200, 200, 198, 198]
     local_report = json.loads((tmp_path / "polars" / "people.report.json").read_text())
     for mine, theirs in zip(report["steps"], local_report["steps"], strict=True):
-        assert (mine["rows_out"], mine["details"].keys()) == (theirs["rows_out"], theirs["details"].keys())
+        assert (mine["rows_out"], mine["details"].keys()) == (
+            theirs["rows_out"],
+            theirs["details"].keys(),
+        )
         if mine["step"] != "write":
             assert mine["details"] == theirs["details"]
     out, ref = tmp_path / "spark", tmp_path / "polars"
