@@ -10,9 +10,14 @@ from pathlib import Path
 import pytest
 
 from custdata.pipeline import load_pipeline, plan_run, run_pipeline
-from custdata.pipeline.commit import ASIDE, _clean_leftovers, check_manifest, write_manifest
+from custdata.pipeline.commit import (
+    ASIDE,
+    _clean_leftovers,
+    check_manifest,
+    swap_into_place,
+    write_manifest,
+)
 from custdata.pipeline.report import RunReport
-from custdata.pipeline.spark_runner import _swap
 
 HEAD = """\
 [pipeline]
@@ -151,7 +156,7 @@ def test_swap_and_leftovers_of_a_killed_run(tmp_path: Path) -> None:
     _parquet_folder(target, b"old")
     staging = tmp_path / ".people.parquet.1.partial"
     _parquet_folder(staging, b"new")
-    _swap(staging, target)
+    swap_into_place(staging, target)
     assert (target / "part-00000.parquet").read_bytes() == b"new" and not staging.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["people.parquet"]
     # killed between the two renames: the old output aside, the target missing -> put back
@@ -182,3 +187,18 @@ def test_manifest_checks_every_file_of_a_folder(tmp_path: Path) -> None:
         check_manifest(path)
     data = json.loads((tmp_path / "out" / "people.manifest.json").read_text())
     assert data["outputs"][0]["path"] == str(target)
+
+
+def test_engine_from_the_pipeline_file(inproc, tmp_path: Path) -> None:
+    path = _pipeline(tmp_path, "dumps/*.csv")
+    path.write_text(
+        path.read_text().replace('date = "2026-03-01"', 'date = "2026-03-01"\nengine = "spark"')
+    )
+    assert "reads Parquet" in _refused(inproc, path)  # the file says spark
+    local = inproc("run", path, "--engine", "polars", "--dry-run")  # the command line wins
+    assert local.exit_code == 0, local.stderr
+    bad = inproc("run", path, "--set", "engine=dask", "--dry-run")
+    assert (
+        bad.exit_code == 2
+        and "line 4, key 'engine': engine must be 'polars' or 'spark'" in bad.stderr
+    )

@@ -92,18 +92,19 @@ def run(
         bool, typer.Option("--json", help="Print the run report (or the plan) as JSON on stdout.")
     ] = False,
     engine: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--engine",
             help=(
                 "polars (this machine) or spark: the steps run on Spark, Parquet in (files, "
                 "folders or URLs Spark reaches) and Parquet folders out; steps Spark cannot run "
                 "are refused before it starts. Master from the Spark configuration, else "
-                "local[*]. Needs custdata[spark] and Java."
+                "local[*]. Needs custdata[spark] and Java. Default: [pipeline] engine, else polars."
             ),
             metavar="polars|spark",
+            show_default=False,
         ),
-    ] = "polars",
+    ] = None,
     quiet: QuietOpt = False,
     debug: DebugAliasOpt = False,
 ) -> None:

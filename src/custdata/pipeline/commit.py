@@ -243,3 +243,32 @@ def check_writable(path: Path, what: str) -> None:
         raise OutputError(f"cannot write the {what} {path.name}: its folder is not writable")
     if path.exists() and not path.is_file() and not cio.is_stream_target(path):
         raise OutputError(f"the {what} path {path.name} is not a regular file")
+
+
+def check_replaceable(path: Path, what: str) -> None:
+    """Refuse, before any work, a folder output the run could not put in place: the path may
+    be missing, a folder (the last run's output) or a file; its nearest existing parent folder
+    must be writable."""
+    if path.exists() and not (path.is_dir() or path.is_file()):
+        raise OutputError(f"the {what} path {path.name} is not a folder or a regular file")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"cannot write the {what} {path.name}: {parent.name} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write the {what} {path.name}: its folder is not writable")
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Put a staged folder (or file) in place of ``target``: the old output aside, the new one
+    in, the old one removed. Killed between the two renames, the next run puts the old one
+    back (:func:`_clean_leftovers`)."""
+    if target.exists() or target.is_symlink():
+        aside = target.with_name(f".{target.name}.{os.getpid()}{ASIDE}")
+        _remove(aside)
+        os.rename(target, aside)
+        os.rename(staging, target)
+        _remove(aside)
+    else:
+        os.rename(staging, target)

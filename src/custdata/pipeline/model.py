@@ -44,6 +44,7 @@ PIPELINE_KEYS: tuple[str, ...] = (
     "log",
     "base_dir",
     "manifest",
+    "engine",
 )
 #: Keys of a step that are not keyword arguments of its function.
 STEP_META_KEYS: tuple[str, ...] = ("step", "id", "input")
@@ -93,6 +94,8 @@ class Pipeline:
     log: str | None = None
     base_dir: Path = field(default_factory=Path.cwd)
     manifest: str | None = None
+    #: ``polars`` or ``spark``: where the steps run unless the caller says (``--engine``)
+    engine: str | None = None
     key_lines: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -278,6 +281,13 @@ def load_pipeline(
             raise PipelineError(
                 "must be a string", file=file, line=pipeline_lines.get(key), key=key
             )
+    if head.get("engine", "polars") not in ("polars", "spark"):
+        raise PipelineError(
+            "engine must be 'polars' or 'spark'",
+            file=file,
+            line=pipeline_lines.get("engine"),
+            key="engine",
+        )
     date = head.get("date")
     if isinstance(date, str):
         try:
@@ -369,5 +379,6 @@ def load_pipeline(
         log=head.get("log"),
         base_dir=base,
         manifest=head.get("manifest"),
+        engine=head.get("engine"),
         key_lines=pipeline_lines,
     )

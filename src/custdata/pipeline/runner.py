@@ -219,16 +219,17 @@ def execute(plan: Plan, *, report: RunReport) -> None:
 ENGINES = ("polars", "spark")
 
 
-def plan_run(pipeline: Pipeline, *, engine: str = "polars") -> Plan:
-    """The plan of a run on ``engine``: :func:`make_plan`, and for ``spark`` the refusals of
-    what cannot run there (:func:`custdata.pipeline.spark_runner.check_plan`; Spark is not
-    started).
+def plan_run(pipeline: Pipeline, *, engine: str | None = None) -> Plan:
+    """The plan of a run on ``engine`` (default: the file's ``[pipeline] engine``, else
+    ``polars``): :func:`make_plan`, and for ``spark`` the refusals of what cannot run there
+    (:func:`custdata.pipeline.spark_runner.check_plan`; Spark is not started).
 
     >>> plan_run(Pipeline("p", []), engine="dask")
     Traceback (most recent call last):
     ...
     custdata.errors.InvalidOption: --engine must be 'polars' or 'spark', not 'dask'
     """
+    engine = engine or pipeline.engine or "polars"
     if engine not in ENGINES:
         raise InvalidOption(f"--engine must be 'polars' or 'spark', not {engine!r}")
     if engine == "spark":
@@ -244,7 +245,7 @@ def run_pipeline(
     overrides: list[str] | None = None,
     dry_run: bool = False,
     stop: threading.Event | None = None,
-    engine: str = "polars",
+    engine: str | None = None,
 ) -> RunReport:
     """Validate and run a pipeline (a :class:`Pipeline` or the path of its TOML file).
 
@@ -253,13 +254,15 @@ def run_pipeline(
     and writes the run report; on failure the report is written with ``status="failed"`` and the
     error is raised again. ``stop`` is set by a SIGTERM handler: whatever error the signal
     surfaces as, the run then fails with exit code 143. Every output, the report and the lock
-    are checked to be writable before anything is read. ``engine="spark"`` runs the steps on
+    are checked to be writable before anything is read. ``engine="spark"`` (default: the file's
+    ``[pipeline] engine``, else ``polars``) runs the steps on
     Spark and writes Parquet folders (:mod:`custdata.pipeline.spark_runner`); steps that cannot
     run there are refused before Spark starts.
     """
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline, overrides=overrides)
     plan = plan_run(pipeline, engine=engine)
+    engine = plan.engine
     report = RunReport(
         pipeline=pipeline.name,
         file=str(pipeline.path) if pipeline.path else None,

@@ -34,8 +34,20 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from custdata import io as cio
-from custdata.errors import OutputError, header_is_data, mask_name, safe_names
-from custdata.pipeline.commit import ASIDE, PAUSE_ENV, _remove, output_entry
+from custdata.errors import (
+    OutputError,
+    UnreadableInput,
+    header_is_data,
+    mask_name,
+    safe_names,
+)
+from custdata.pipeline.commit import (
+    PAUSE_ENV,
+    _remove,
+    check_replaceable,
+    output_entry,
+    swap_into_place,
+)
 from custdata.pipeline.errors import NoInputFiles
 from custdata.pipeline.model import Pipeline
 from custdata.pipeline.plan import Output, Plan, _expand, make_plan
@@ -188,24 +200,10 @@ def check_plan(plan: Plan) -> None:
 
 
 def check_outputs(plan: Plan) -> None:
-    """Refuse, before any work, an output Spark could not write or the commit could not swap.
-
-    A target may be missing, a folder (the last run's output) or a file; its nearest existing
-    parent folder must be writable.
-    """
+    """Refuse, before any work, an output the commit could not replace (see
+    :func:`~custdata.pipeline.commit.check_replaceable`)."""
     for out in plan.outputs:
-        target = out.target
-        if target.exists() and not (target.is_dir() or target.is_file()):
-            raise OutputError(f"the output path {target.name} is not a folder or a regular file")
-        parent = target.parent
-        while not parent.exists() and parent != parent.parent:
-            parent = parent.parent
-        if not parent.is_dir():
-            raise OutputError(
-                f"cannot write the output {target.name}: {parent.name} is not a folder"
-            )
-        if not os.access(parent, os.W_OK | os.X_OK):
-            raise OutputError(f"cannot write the output {target.name}: its folder is not writable")
+        check_replaceable(out.target, "output")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,9 +248,24 @@ def _read(spark: SparkSession, pipeline: Pipeline, r: ResolvedStep, report: RunR
             cs.read_parquet(source if isinstance(source, str) else _uri(source), spark=spark)
         )
     out = frames[0]
-    for f in frames[1:]:  # files in sorted order, missing columns null (as locally)
-        out = out.unionByName(f, allowMissingColumns=True)
+    try:
+        for f in frames[1:]:  # files in sorted order, missing columns null (as locally)
+            out = out.unionByName(f, allowMissingColumns=True)
+    except Exception as exc:
+        if not _spark_error(exc):
+            raise
+        raise UnreadableInput(
+            f"{c.label}: Spark cannot stack these files ({type(exc).__name__}): a column has "
+            "different types in different files; read them in separate steps"
+        ) from None
     return out, {"files": len(sources)}
+
+
+def _spark_error(exc: BaseException) -> bool:
+    """An error Spark reports about the data or a path (not a failure inside a step)."""
+    return type(exc).__name__ in ("AnalysisException", "Py4JJavaError") and type(
+        exc
+    ).__module__.startswith(("py4j", "pyspark"))
 
 
 def _driver_frame(
@@ -522,19 +535,6 @@ def execute(plan: Plan, *, report: RunReport, spark: SparkSession | None = None)
 # commit
 
 
-def _swap(staging: Path, target: Path) -> None:
-    """Put a staged folder in place of ``target``: the old output aside, the new in, the old
-    removed. Killed between the two renames, the next run puts the old one back."""
-    if target.exists() or target.is_symlink():
-        aside = target.with_name(f".{target.name}.{os.getpid()}{ASIDE}")
-        _remove(aside)
-        os.rename(target, aside)
-        os.rename(staging, target)
-        _remove(aside)
-    else:
-        os.rename(staging, target)
-
-
 def _commit(outputs: list[tuple[Output, _Frame]], report: RunReport, manifest: Path | None) -> None:
     """Write every output to a staging folder with Spark, then swap them all into place."""
     if manifest is not None:
@@ -544,13 +544,20 @@ def _commit(outputs: list[tuple[Output, _Frame]], report: RunReport, manifest: P
             out.target.parent.mkdir(parents=True, exist_ok=True)
             out.staging = out.target.with_name(f".{out.target.name}.{os.getpid()}.partial")
             _remove(out.staging)
-            frame.plain().write.mode("errorifexists").parquet(_uri(out.staging))
+            try:
+                frame.plain().write.mode("errorifexists").parquet(_uri(out.staging))
+            except Exception as exc:
+                if not _spark_error(exc):
+                    raise
+                raise OutputError(
+                    f"Spark could not write the output {out.target.name} ({type(exc).__name__})"
+                ) from None
         pause = os.environ.get(PAUSE_ENV)
         if pause:
             time.sleep(float(pause))
         for out, frame in outputs:
             assert out.staging is not None
-            _swap(out.staging, out.target)
+            swap_into_place(out.staging, out.target)
             out.staging = None
             log.info("wrote %s (%s rows, a Parquet folder)", out.target, f"{frame.rows:,}")
     finally:
