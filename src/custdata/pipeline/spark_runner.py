@@ -220,10 +220,9 @@ class _Frame:
     row_id: str | None = None
 
     def plain(self) -> SparkDataFrame:
-        """The table as the next steps see it: input order, no helper column."""
-        if self.row_id is None:
-            return self.sdf
-        return self.sdf.orderBy(self.row_id).drop(self.row_id)
+        """The table as the next steps see it, without the helper column (a dedupe result is
+        kept sorted by it: in input order)."""
+        return self.sdf if self.row_id is None else self.sdf.drop(self.row_id)
 
 
 def _uri(path: Path) -> str:
@@ -466,7 +465,7 @@ def _transform(
         if key in args:
             args[key] = _driver_frame(pipeline, r, args[key], frames, report)
     if r.config.step == "dedupe":
-        return _dedupe(source.plain(), args), ROW_ID
+        return _dedupe(source.plain(), args).orderBy(ROW_ID), ROW_ID
     if r.config.step == "golden":
         assert source.row_id is not None  # check_plan: golden follows a dedupe
         return cs.golden_records(source.sdf, row_id=source.row_id, **args), None
@@ -502,8 +501,9 @@ def execute(plan: Plan, *, report: RunReport, spark: SparkSession | None = None)
                 else:
                     assert source is not None
                     sdf, row_id = _transform(plan, r, source, frames, report, today)
-                sdf = sdf.persist()  # counted now, used by the next steps and the write
-                kept.append(sdf)
+                if r.spec.role == "transform":  # counted now, used by the next steps and the write
+                    sdf = sdf.persist()
+                    kept.append(sdf)
                 result = _Frame(sdf, sdf.count(), row_id)
                 if source is not None and r.spec.role == "transform":
                     details = _details(source.plain(), sdf, (source.rows, result.rows), c.step)
