@@ -159,7 +159,7 @@ def check_plan(plan: Plan) -> None:
         for key in c.args:
             if c.step in _ALLOWED and key not in _ALLOWED[c.step]:
                 raise c.error(f"{key} is not available with --engine spark", key=key, file=file)
-        fmt = c.args.get("format")
+        fmt = c.args.get("format") if c.step in ("read", "write") else None
         if fmt is not None and fmt != "parquet":
             raise c.error("--engine spark reads and writes Parquet only", key="format", file=file)
         if c.step == "read":

@@ -446,7 +446,7 @@ def check_parquet_path(source: str, *, exists: bool = True) -> None:
     from custdata.errors import UnreadableInput
 
     local = Path(source)
-    if "://" in source or (exists and not local.is_file()):
+    if "://" in source or local.is_dir() or (exists and not local.is_file()):
         return
     if local.suffix.lower() not in (".parquet", ".pq") and (exists or local.suffix):
         raise UnreadableInput(
