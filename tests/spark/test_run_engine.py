@@ -68,7 +68,8 @@ def _folder(path: Path) -> pl.DataFrame:
 def test_run_engine_spark_equals_local(spark, inproc, tmp_path: Path) -> None:
     crm = cio.read(EXAMPLES / "crm_export.csv").head(200).with_row_index("row")
     (tmp_path / "dumps").mkdir()
-    crm.write_parquet(tmp_path / "dumps" / "crm-1.parquet")
+    crm.head(120).write_parquet(tmp_path / "dumps" / "crm-1.parquet")  # two files: read in
+    crm.tail(80).write_parquet(tmp_path / "dumps" / "crm-2.parquet")  # name order, stacked
     (tmp_path / "optouts.csv").write_text(
         "contact\n+38 (096) 182-64-24\nTATIANA.BARANOVA@yandex.ru\n", encoding="utf-8"
     )
