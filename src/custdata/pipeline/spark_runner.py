@@ -402,9 +402,11 @@ def _dedupe(sdf: SparkDataFrame, args: dict[str, Any]) -> SparkDataFrame:
     return cs.deduplicate(numbered, row_id=ROW_ID, **args).frame
 
 
-def _details(before: SparkDataFrame, after: SparkDataFrame, rows: tuple[int, int], step: str):
-    """The local runner's step counts (invalid values, clusters, suppressed, dropped columns),
-    from one aggregation on Spark."""
+def _measure(
+    before: SparkDataFrame, after: SparkDataFrame, rows_in: int, step: str
+) -> tuple[int, dict[str, Any]]:
+    """The rows of ``after`` and the local runner's step counts (invalid values, clusters,
+    suppressed, dropped columns), from one aggregation on Spark."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
@@ -413,7 +415,8 @@ def _details(before: SparkDataFrame, after: SparkDataFrame, rows: tuple[int, int
     kinds = {f.name: f.dataType for f in after.schema.fields}
     status = [c for c in new if c.endswith("_status") and isinstance(kinds[c], T.StringType)]
     good = [*VALID, EMPTY]
-    aggs = [
+    aggs = [F.count(F.lit(1)).alias("rows")]
+    aggs += [
         F.sum(
             F.when(~F.col(f"`{c}`").isin(good) & F.col(f"`{c}`").isNotNull(), 1).otherwise(0)
         ).alias(f"s{i}")
@@ -426,23 +429,24 @@ def _details(before: SparkDataFrame, after: SparkDataFrame, rows: tuple[int, int
     flag = "suppressed" in new and isinstance(kinds["suppressed"], T.BooleanType)
     if flag:
         aggs.append(F.sum(F.col("suppressed").cast("long")).alias("suppressed"))
-    got = after.agg(*aggs).collect()[0] if aggs else None
+    got = after.agg(*aggs).collect()[0]
+    rows = int(got["rows"])
     out: dict[str, Any] = {}
-    if status and got is not None:
+    if status:
         invalid = {c[: -len("_status")]: int(got[f"s{i}"] or 0) for i, c in enumerate(status)}
         names = [mask_name(k) for k in invalid] if hide else safe_names(list(invalid))
         out["invalid"] = dict(zip(names, invalid.values(), strict=True))
-    if cluster is not None and got is not None:
+    if cluster is not None:
         out["clusters"] = int(got["clusters"]) + int(got["nulls"] or 0)
-        out["duplicates"] = rows[1] - out["clusters"]
-    if flag and got is not None:
+        out["duplicates"] = rows - out["clusters"]
+    if flag:
         out["suppressed"] = int(got["suppressed"] or 0)
-    if step == "suppress" and rows[1] < rows[0]:
-        out["suppressed"] = rows[0] - rows[1]
+    if step == "suppress" and rows < rows_in:
+        out["suppressed"] = rows_in - rows
     dropped = [c for c in before.columns if c not in after.columns and c != ROW_ID]
     if dropped:
         out["dropped_columns"] = [mask_name(c) for c in dropped] if hide else safe_names(dropped)
-    return out
+    return rows, out
 
 
 def _transform(
@@ -501,12 +505,13 @@ def execute(plan: Plan, *, report: RunReport, spark: SparkSession | None = None)
                 else:
                     assert source is not None
                     sdf, row_id = _transform(plan, r, source, frames, report, today)
-                if r.spec.role == "transform":  # counted now, used by the next steps and the write
-                    sdf = sdf.persist()
-                    kept.append(sdf)
-                result = _Frame(sdf, sdf.count(), row_id)
                 if source is not None and r.spec.role == "transform":
-                    details = _details(source.plain(), sdf, (source.rows, result.rows), c.step)
+                    sdf = sdf.persist()  # computed once: counted now, used by the next steps
+                    kept.append(sdf)
+                    rows, details = _measure(source.plain(), sdf, source.rows, c.step)
+                else:
+                    rows = sdf.count()
+                result = _Frame(sdf, rows, row_id)
             elapsed = round(time.perf_counter() - start, 3)
             rows_in = source.rows if source is not None and r.spec.role != "source" else None
             report.steps.append(
