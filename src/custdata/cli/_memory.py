@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from custdata.dedupe.memory import MemoryEstimate, check_memory
 from custdata.errors import InvalidOption
+
+if TYPE_CHECKING:  # pragma: no cover
+    from custdata.dedupe.memory import MemoryEstimate
 
 MemoryLimitOpt = Annotated[
     str | None,
@@ -80,4 +82,7 @@ def available_memory(root: Path = Path("/")) -> int | None:
 def check_dedupe_memory(rows: int, memory_limit: str | None) -> MemoryEstimate:
     """Stop before matching when ``rows`` records would not fit (exit code 2, one line)."""
     available = parse_size(memory_limit) if memory_limit is not None else available_memory()
+    # imported here: custdata.dedupe costs 0.4 s to import, and most commands never need it
+    from custdata.dedupe.memory import check_memory
+
     return check_memory(rows, available_bytes=available)

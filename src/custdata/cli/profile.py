@@ -19,11 +19,11 @@ from custdata.cli._common import (
     progress,
 )
 from custdata.errors import InvalidOption, OutputError, column_labels
-from custdata.profiling import Profile, profile_html
-from custdata.profiling import profile as build_profile
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # custdata.profiling imports every normalizer: loaded when profile runs
     from rich.console import JustifyMethod
+
+    from custdata.profiling import Profile
 
 
 def _pct(value: float | None) -> str:
@@ -165,6 +165,8 @@ def profile(
             )
     else:
         frame = io.read(input)
+        from custdata.profiling import profile as build_profile
+
         result = build_profile(
             frame,
             top=top,
@@ -177,6 +179,8 @@ def profile(
     if json_file:
         _write_text(json_file, result.to_json() + "\n")
     if html:
+        from custdata.profiling import profile_html
+
         _write_text(html, profile_html(result, title=f"Quality profile: {Path(input).name}"))
     if not io.quiet:
         console.print(
