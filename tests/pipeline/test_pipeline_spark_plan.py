@@ -202,3 +202,14 @@ def test_engine_from_the_pipeline_file(inproc, tmp_path: Path) -> None:
         bad.exit_code == 2
         and "line 4, key 'engine': engine must be 'polars' or 'spark'" in bad.stderr
     )
+
+
+def test_without_pyspark_nothing_is_locked_or_written(inproc, tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    (tmp_path / "dumps").mkdir()
+    (tmp_path / "dumps" / "crm.parquet").write_bytes(b"PAR1")
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark fails
+    result = inproc("run", _pipeline(tmp_path), "--engine", "spark")
+    assert result.exit_code == 2 and "pip install 'custdata[spark]'" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -201,7 +201,10 @@ def check_plan(plan: Plan) -> None:
 
 def check_outputs(plan: Plan) -> None:
     """Refuse, before any work, an output the commit could not replace (see
-    :func:`~custdata.pipeline.commit.check_replaceable`)."""
+    :func:`~custdata.pipeline.commit.check_replaceable`), or a missing pyspark."""
+    from custdata.spark import _require_pyspark
+
+    _require_pyspark()
     for out in plan.outputs:
         check_replaceable(out.target, "output")
 
