@@ -72,7 +72,16 @@ def _commit(outputs: list[Output], report: RunReport, manifest: Path | None = No
 
 
 def output_entry(target: Path, rows: int | None) -> dict[str, Any]:
-    """The report's and manifest's record of one committed output (a file or a folder)."""
+    """The report's and manifest's record of one committed output (a file or a folder).
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "people.parquet"
+    >>> folder.mkdir()
+    >>> _ = (folder / "part-00000.parquet").write_bytes(b"rows")
+    >>> entry = output_entry(folder, 1)
+    >>> entry["rows"], entry["bytes"], len(entry["sha256"])
+    (1, 4, 64)
+    """
     files = [f for f in target.rglob("*") if f.is_file()] if target.is_dir() else [target]
     size = sum(f.stat().st_size for f in files)
     return {"path": str(target), "rows": rows, "bytes": size, "sha256": _sha256(target)}
@@ -248,7 +257,11 @@ def check_writable(path: Path, what: str) -> None:
 def check_replaceable(path: Path, what: str) -> None:
     """Refuse, before any work, a folder output the run could not put in place: the path may
     be missing, a folder (the last run's output) or a file; its nearest existing parent folder
-    must be writable."""
+    must be writable.
+
+    >>> import pathlib, tempfile
+    >>> check_replaceable(pathlib.Path(tempfile.mkdtemp()) / "new" / "people.parquet", "output")
+    """
     if path.exists() and not (path.is_dir() or path.is_file()):
         raise OutputError(f"the {what} path {path.name} is not a folder or a regular file")
     parent = path.parent
@@ -263,7 +276,16 @@ def check_replaceable(path: Path, what: str) -> None:
 def swap_into_place(staging: Path, target: Path) -> None:
     """Put a staged folder (or file) in place of ``target``: the old output aside, the new one
     in, the old one removed. Killed between the two renames, the next run puts the old one
-    back (:func:`_clean_leftovers`)."""
+    back (:func:`_clean_leftovers`).
+
+    >>> import pathlib, tempfile
+    >>> base = pathlib.Path(tempfile.mkdtemp())
+    >>> (base / "out").mkdir(); (base / ".out.1.partial").mkdir()
+    >>> _ = (base / ".out.1.partial" / "part-0.parquet").write_bytes(b"new")
+    >>> swap_into_place(base / ".out.1.partial", base / "out")
+    >>> [p.name for p in base.iterdir()], [p.name for p in (base / "out").iterdir()]
+    (['out'], ['part-0.parquet'])
+    """
     if target.exists() or target.is_symlink():
         aside = target.with_name(f".{target.name}.{os.getpid()}{ASIDE}")
         _remove(aside)

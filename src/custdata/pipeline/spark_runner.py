@@ -35,6 +35,7 @@ import polars as pl
 
 from custdata import io as cio
 from custdata.errors import (
+    CustdataError,
     OutputError,
     UnreadableInput,
     header_is_data,
@@ -100,7 +101,21 @@ _PARQUET = (".parquet", ".pq")
 
 
 def make_spark_plan(pipeline: Pipeline) -> Plan:
-    """:func:`~custdata.pipeline.plan.make_plan` for Spark: checked by :func:`check_plan`."""
+    """:func:`~custdata.pipeline.plan.make_plan` for Spark: checked by :func:`check_plan`.
+
+    >>> from custdata.pipeline import load_pipeline
+    >>> p = load_pipeline("a.toml", text='''[[steps]]
+    ... step = "read"
+    ... source = "in.parquet"
+    ... [[steps]]
+    ... step = "write"
+    ... target = "out.csv"''')
+    >>> try:
+    ...     make_spark_plan(p)
+    ... except CustdataError as exc:
+    ...     print(str(exc)[:60])
+    a.toml, line 6, key 'target': step 2 (write): --engine spark
+    """
     plan = make_plan(pipeline)
     check_plan(plan)
     return plan
