@@ -13,11 +13,8 @@ What cannot run on Spark is refused when the plan is made, before Spark starts
 on a dedupe result, a ``read`` of anything but Parquet, a ``write`` of anything but a local
 Parquet target. Sources may be URLs Spark reaches (``s3a://``, ``hdfs://``), passed as they are.
 
-Commit: each output is written by Spark in full to a staging folder next to its target; when all
-are staged, each is renamed into place (a previous output is first moved aside, then removed).
-A run killed at any moment leaves each target unchanged or complete: a target moved aside by
-a run killed between the two renames is put back by the next run
-(:func:`custdata.pipeline.commit._clean_leftovers`), which also removes staging folders.
+Commit: each output is written in full by Spark to a staging folder next to its target; when
+all are staged they are swapped into place (:func:`custdata.pipeline.commit.swap_into_place`).
 """
 
 from __future__ import annotations
@@ -35,7 +32,6 @@ import polars as pl
 
 from custdata import io as cio
 from custdata.errors import (
-    CustdataError,
     OutputError,
     UnreadableInput,
     header_is_data,
@@ -103,7 +99,7 @@ _PARQUET = (".parquet", ".pq")
 def make_spark_plan(pipeline: Pipeline) -> Plan:
     """:func:`~custdata.pipeline.plan.make_plan` for Spark: checked by :func:`check_plan`.
 
-    >>> from custdata.pipeline import load_pipeline
+    >>> from custdata.pipeline import PipelineError, load_pipeline
     >>> p = load_pipeline("a.toml", text='''[[steps]]
     ... step = "read"
     ... source = "in.parquet"
@@ -112,7 +108,7 @@ def make_spark_plan(pipeline: Pipeline) -> Plan:
     ... target = "out.csv"''')
     >>> try:
     ...     make_spark_plan(p)
-    ... except CustdataError as exc:
+    ... except PipelineError as exc:
     ...     print(str(exc)[:60])
     a.toml, line 6, key 'target': step 2 (write): --engine spark
     """
