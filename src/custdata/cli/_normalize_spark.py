@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from custdata.cli._common import IOOptions, progress
-from custdata.errors import InvalidOption, OutputError, column_labels
+from custdata.errors import InvalidOption, column_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame as SparkDataFrame
@@ -57,14 +57,7 @@ def run_on_spark(
         step, kinds = plan(sdf)
         out = cs.apply(sdf, step)
         assert io.output is not None
-        try:
-            out.write.mode("errorifexists").parquet(io.output)
-        except Exception as exc:
-            if type(exc).__name__ != "AnalysisException":
-                raise
-            raise OutputError(
-                f"Spark cannot write {io.output} (it exists already, or is not writable)"
-            ) from None
+        cs.write_parquet(out, io.output)
         found = (
             spark_summaries(session.read.parquet(io.output), kinds, in_place=io.in_place)
             if counts

@@ -409,14 +409,7 @@ def _find_on_spark(inputs: list[str], io: IOOptions, options, golden: str | None
             table = cs.golden_records(out, row_id=row, date_column=options.date_column)
             tables.append((table, golden))
         for table, path in tables:
-            try:
-                table.write.mode("errorifexists").parquet(path)
-            except Exception as exc:
-                if type(exc).__name__ != "AnalysisException":
-                    raise
-                raise OutputError(
-                    f"Spark cannot write {path} (it exists already, or is not writable)"
-                ) from None
+            cs.write_parquet(table, path)
         from pyspark.sql import functions as F
 
         sizes = out.groupBy("cluster_id").count()

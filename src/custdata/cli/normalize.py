@@ -510,38 +510,9 @@ def all_cmd(
     import datetime as dt
 
     today = dt.date.today()  # read once: every streamed batch judges "future" by the same day
-    if _spark_engine(engine):
 
-        def plan(sdf):
-            from custdata import spark as cs
-
-            found = cs.detect_columns(sdf)
-            by_column = {
-                c: cs.phone_regions(sdf, [c], region=region) for c in found.get("phone", [])
-            }
-            return (
-                lambda frame: normalize_all(
-                    frame,
-                    columns=found,
-                    region=region,
-                    fallback_region=fallback_region,
-                    dayfirst=dayfirst,
-                    in_place=io.in_place,
-                    regions=by_column,
-                    today=today,
-                )
-            ), found
-
-        run_on_spark(input, io, "column", plan)
-        return
-    source = _source(io, input)
-    kinds = detect_columns(source)
-    regions = None
-    if isinstance(source, pl.LazyFrame):  # each phone column's regions, found over the file
-        from custdata.streaming import phone_regions
-
-        regions = {c: phone_regions(source, c, region=region) for c in kinds.get("phone", [])}
-        step = lambda frame: normalize_all(  # noqa: E731
+    def step(frame, kinds, regions=None, progress=None):
+        return normalize_all(
             frame,
             columns=kinds,
             region=region,
@@ -550,19 +521,30 @@ def all_cmd(
             in_place=io.in_place,
             regions=regions,
             today=today,
+            progress=progress,
         )
-        _run(step, input, source, kinds, "column", io)
+
+    if _spark_engine(engine):
+
+        def plan(sdf):
+            from custdata import spark as cs
+
+            found = cs.detect_columns(sdf)
+            phones = found.get("phone", [])
+            by_column = {c: cs.phone_regions(sdf, [c], region=region) for c in phones}
+            return (lambda frame: step(frame, found, by_column)), found
+
+        run_on_spark(input, io, "column", plan)
+        return
+    source = _source(io, input)
+    kinds = detect_columns(source)
+    if isinstance(source, pl.LazyFrame):  # each phone column's regions, found over the file
+        from custdata.streaming import phone_regions
+
+        regions = {c: phone_regions(source, c, region=region) for c in kinds.get("phone", [])}
+        _run(lambda frame: step(frame, kinds, regions), input, source, kinds, "column", io)
         return
     with stages(io.quiet) as on_progress:
-        out = normalize_all(
-            source,
-            columns=kinds,
-            region=region,
-            fallback_region=fallback_region,
-            dayfirst=dayfirst,
-            in_place=io.in_place,
-            progress=on_progress,
-            today=today,
-        )
+        out = step(source, kinds, progress=on_progress)
     io.write(out, inputs=input)
     _report(source, out, kinds, io)

@@ -51,6 +51,7 @@ __all__ = [
     "sample",
     "session",
     "with_row_numbers",
+    "write_parquet",
 ]
 
 #: Rows handed to a step at a time on an executor: a normalizer's fixed cost per call is lost
@@ -482,6 +483,23 @@ def read_parquet(source: str, *, spark: SparkSession | None = None) -> SparkData
     return sdf
 
 
+def write_parquet(sdf: SparkDataFrame, target: str, *, overwrite: bool = False) -> None:
+    """Write ``sdf`` as a Parquet folder at ``target`` (Spark's commit protocol), or raise
+    :class:`~custdata.errors.OutputError` (exit code 2 in the CLI) when Spark cannot: the
+    folder exists (and ``overwrite`` is false) or is not writable.
+    """
+    from custdata.errors import OutputError
+
+    try:
+        sdf.write.mode("overwrite" if overwrite else "errorifexists").parquet(target)
+    except Exception as exc:
+        if type(exc).__name__ != "AnalysisException":
+            raise
+        raise OutputError(
+            f"Spark cannot write {target} (it exists already, or is not writable)"
+        ) from None
+
+
 def run_parquet(
     step: Callable[..., pl.DataFrame],
     source: str,
@@ -502,7 +520,7 @@ def run_parquet(
     out = apply(sdf, step, batch_rows=batch_rows, **options).cache()
     try:
         rows = out.count()
-        out.write.mode("overwrite" if overwrite else "errorifexists").parquet(target)
+        write_parquet(out, target, overwrite=overwrite)
     finally:
         out.unpersist()
     return rows
