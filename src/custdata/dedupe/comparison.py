@@ -34,15 +34,30 @@ def _batch_scores(left: pl.Series, right: pl.Series, mask: np.ndarray, scorer) -
     """Scores of ``scorer`` for the pairs where ``mask`` is true (0 elsewhere), vectorized."""
     out = np.zeros(len(left), dtype=np.float32)
     idx = np.flatnonzero(mask)
-    if idx.size:
-        sel = pl.Series(idx)
-        out[idx] = process.cpdist(
-            left.gather(sel).cast(pl.String).to_list(),
-            right.gather(sel).cast(pl.String).to_list(),
-            scorer=scorer,
-            workers=-1,
-            dtype=np.float32,
+    if not idx.size:
+        return out
+    sel = pl.Series(idx)
+    pairs = pl.DataFrame(
+        {"l": left.gather(sel).cast(pl.String), "r": right.gather(sel).cast(pl.String)}
+    )
+    # each distinct pair of values scored once: names and cities repeat across pairs
+    distinct = pairs.unique()
+    if distinct.height > 0.8 * pairs.height:
+        distinct = pairs
+    scores = process.cpdist(
+        distinct["l"].to_list(),
+        distinct["r"].to_list(),
+        scorer=scorer,
+        workers=-1,
+        dtype=np.float32,
+    )
+    if distinct is not pairs:
+        scored = distinct.with_columns(_s=pl.Series(scores, dtype=pl.Float32))
+        joined = pairs.join(
+            scored, on=["l", "r"], how="left", nulls_equal=True, maintain_order="left"
         )
+        scores = joined["_s"].to_numpy()
+    out[idx] = scores
     return out
 
 
