@@ -243,6 +243,13 @@ def check_writable(path: Path, what: str) -> None:
     """
     if path.is_dir():
         raise OutputError(f"the {what} path {path.name} is a folder; give a file name")
+    _check_parent(path, what)
+    if path.exists() and not path.is_file() and not cio.is_stream_target(path):
+        raise OutputError(f"the {what} path {path.name} is not a regular file")
+
+
+def _check_parent(path: Path, what: str) -> None:
+    """The nearest existing folder above ``path`` must be a writable folder."""
     parent = path.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
@@ -250,8 +257,6 @@ def check_writable(path: Path, what: str) -> None:
         raise OutputError(f"cannot write the {what} {path.name}: {parent.name} is not a folder")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write the {what} {path.name}: its folder is not writable")
-    if path.exists() and not path.is_file() and not cio.is_stream_target(path):
-        raise OutputError(f"the {what} path {path.name} is not a regular file")
 
 
 def check_replaceable(path: Path, what: str) -> None:
@@ -264,13 +269,7 @@ def check_replaceable(path: Path, what: str) -> None:
     """
     if path.exists() and not (path.is_dir() or path.is_file()):
         raise OutputError(f"the {what} path {path.name} is not a folder or a regular file")
-    parent = path.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        raise OutputError(f"cannot write the {what} {path.name}: {parent.name} is not a folder")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write the {what} {path.name}: its folder is not writable")
+    _check_parent(path, what)
 
 
 def swap_into_place(staging: Path, target: Path) -> None:

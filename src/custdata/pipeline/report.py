@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from custdata.pipeline.registry import ResolvedStep
 
 
 def versions() -> dict[str, str]:
@@ -93,3 +97,32 @@ class RunReport:
         finally:
             if tmp.exists():
                 tmp.unlink()
+
+
+def record_step(
+    report: RunReport,
+    r: ResolvedStep,
+    total: int,
+    rows_in: int | None,
+    rows_out: int,
+    elapsed: float,
+    details: dict[str, Any],
+    *,
+    where: str = "",
+) -> None:
+    """Add a step to the run report and log its line on the ``custdata.pipeline`` logger
+    (counts and names only, no values); ``where`` is said after the seconds (`` on Spark``)."""
+    c = r.config
+    log = logging.getLogger("custdata.pipeline")
+    report.steps.append(StepReport(c.index, c.step, c.id, rows_in, rows_out, elapsed, details))
+    log.info(
+        "step %d/%d %s: %s rows in, %s out, %.2f s%s%s",
+        c.index,
+        total,
+        c.step,
+        "-" if rows_in is None else f"{rows_in:,}",
+        f"{rows_out:,}",
+        elapsed,
+        where,
+        f" {details}" if details and r.spec.role == "transform" else "",
+    )

@@ -55,7 +55,7 @@ from custdata.pipeline.lock import PipelineLock
 from custdata.pipeline.model import Pipeline, load_pipeline
 from custdata.pipeline.plan import Output, Plan, _expand, make_plan
 from custdata.pipeline.registry import ResolvedStep
-from custdata.pipeline.report import RunReport, StepReport
+from custdata.pipeline.report import RunReport, record_step
 from custdata.status import EMPTY, VALID
 
 log = logging.getLogger("custdata.pipeline")
@@ -196,19 +196,7 @@ def execute(plan: Plan, *, report: RunReport) -> None:
                 )
             details = _details(source, result, c.step)
         elapsed = round(time.perf_counter() - start, 3)
-        report.steps.append(
-            StepReport(c.index, c.step, c.id, rows_in, result.height, elapsed, details)
-        )
-        log.info(
-            "step %d/%d %s: %s rows in, %s out, %.2f s%s",
-            c.index,
-            total,
-            c.step,
-            "-" if rows_in is None else f"{rows_in:,}",
-            f"{result.height:,}",
-            elapsed,
-            f" {details}" if details and r.spec.role == "transform" else "",
-        )
+        record_step(report, r, total, rows_in, result.height, elapsed, details)
         if c.id:
             frames[c.id] = result
         current = result

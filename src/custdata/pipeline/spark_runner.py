@@ -49,7 +49,7 @@ from custdata.pipeline.errors import NoInputFiles
 from custdata.pipeline.model import Pipeline
 from custdata.pipeline.plan import Output, Plan, _expand, make_plan
 from custdata.pipeline.registry import ResolvedStep
-from custdata.pipeline.report import RunReport, StepReport
+from custdata.pipeline.report import RunReport, record_step
 from custdata.status import EMPTY, VALID
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -528,19 +528,7 @@ def execute(plan: Plan, *, report: RunReport, spark: SparkSession | None = None)
                 result = _Frame(sdf, rows, row_id)
             elapsed = round(time.perf_counter() - start, 3)
             rows_in = source.rows if source is not None and r.spec.role != "source" else None
-            report.steps.append(
-                StepReport(c.index, c.step, c.id, rows_in, result.rows, elapsed, details)
-            )
-            log.info(
-                "step %d/%d %s: %s rows in, %s out, %.2f s on Spark%s",
-                c.index,
-                total,
-                c.step,
-                "-" if rows_in is None else f"{rows_in:,}",
-                f"{result.rows:,}",
-                elapsed,
-                f" {details}" if details and r.spec.role == "transform" else "",
-            )
+            record_step(report, r, total, rows_in, result.rows, elapsed, details, where=" on Spark")
             if c.id:
                 frames[c.id] = result
             current = result
