@@ -56,3 +56,41 @@ def test_without_java(inproc, people: Path, tmp_path: Path, monkeypatch, command
     assert result.exit_code == 2
     assert "needs a Java runtime" in _one_error(result.stderr)
     assert not (tmp_path / "out").exists()
+
+
+class _Builder:
+    """Stands for ``SparkSession.builder``: records the configuration, starts nothing."""
+
+    def __init__(self) -> None:
+        self.conf: dict[str, str] = {}
+
+    def appName(self, name: str) -> _Builder:  # noqa: N802 - pyspark's name
+        return self
+
+    def master(self, master: str) -> _Builder:
+        self.conf["spark.master"] = master
+        return self
+
+    def config(self, key: str, value: str) -> _Builder:
+        self.conf[key] = value
+        return self
+
+    def getOrCreate(self) -> dict[str, str]:  # noqa: N802 - pyspark's name
+        return self.conf
+
+
+def test_a_session_custdata_starts_keeps_sparks_log_off(monkeypatch) -> None:
+    """Spark logs an executor's exception with the values it carried: custdata's sessions
+    switch that log off (errors still reach the caller as exceptions), unless configured."""
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    from custdata import spark as cs
+
+    monkeypatch.setattr(SparkSession, "getActiveSession", classmethod(lambda cls: None))
+    monkeypatch.setenv("JAVA_HOME", "/usr/lib/jvm/any")
+    builder = _Builder()
+    monkeypatch.setattr(SparkSession, "builder", builder)
+    conf = cs.session()
+    assert conf["spark.log.level"] == "OFF"
+    assert conf["spark.master"] == "local[*]"

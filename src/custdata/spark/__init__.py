@@ -112,6 +112,10 @@ def session(master: str | None = None, *, app_name: str = "custdata") -> SparkSe
 
         # local workers run this interpreter (with polars and custdata), not the system python
         os.environ["PYSPARK_PYTHON"] = sys.executable
+    if not conf.contains("spark.log.level"):
+        # The library never prints: Spark's log would put an executor's error, values and
+        # all, on stderr. Errors still reach the caller as exceptions.
+        builder = builder.config("spark.log.level", "OFF")
     return (
         builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.ui.showConsoleProgress", "false")
